@@ -1,0 +1,37 @@
+# PolicyKG — the two commands a newcomer needs are `make run` and `make test`.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+CORPUS  ?= ../shared/corpus
+GOLD    ?= ../shared/eval/dev
+OUT     ?= out/export
+
+.PHONY: install run extract test score bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+extract: install
+	$(VENV)/bin/policykg extract $(CORPUS) --out $(OUT)
+
+run: extract
+
+test: install
+	$(PY) -m pytest -q
+
+score: extract
+	$(PY) $(GOLD)/../score.py $(OUT) $(GOLD) \
+	  --min resp_any_f1=0.99 --min resp_lead_f1=0.99 --min measure_recall=0.99 \
+	  --min alias_pair_f1=1.0 --min alias_resolved=1.0 --min doc_recall=0.98 \
+	  --min doc_title_acc=0.95 --min doc_doc_number_acc=0.95 \
+	  --min doc_date_acc=0.90 --min doc_doc_type_acc=0.90
+
+bench: install
+	$(PY) bench/extract.py
+
+clean:
+	rm -rf out build *.egg-info
