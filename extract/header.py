@@ -1,0 +1,154 @@
+"""Read a document's metadata: title, 文号, dates, type, issuers.
+
+Conventions (shared/eval/README.md): `date` is the signing date (成文日期), falling back to a
+dated issuance line and then to a web 发布日期; `doc_type` maps genre words (公告→通告,
+指南→指引, 纲要→规划) and types 国务院令 texts as 行政法规, other 令 as 部门规章, and
+interpretations/news items as 解读. Only the 文号 printed right under the title (or in the
+令/公告 header) is the document's own; numbers cited in the body are citations.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.clean import Line, ends_paragraph
+from extract.segment import (DATE, DocHeader, LING_HEADER, LING_NO, PAREN_DATE, WEB_DATE, docno_of,
+                             parse_date_line)
+
+_GENRE_TYPE = [
+    (r"(?:答记者问|解读|问答)$", "解读"),
+    (r"导读$", "导读"),
+    (r"通知$", "通知"),
+    (r"(?:指导)?意见$", "意见"),
+    (r"(?:规划|纲要)(?:[（(]\d{4}[－\-—–]\d{4}年?[）)])?$", "规划"),
+    (r"(?:方案|计划)(?:[（(]\d{4}[－\-—–]\d{4}年?[）)])?$", "方案"),
+    (r"办法$", "办法"),
+    (r"细则$", "细则"),
+    (r"(?:指南|指引)$", "指引"),
+    (r"清单$", "清单"),
+    (r"批复$", "批复"),
+    (r"决定$", "决定"),
+    (r"(?:公告|通告)$", "通告"),
+    (r"函$", "函"),
+    (r"条例$", "行政法规"),
+    (r"法$", "法律"),
+]
+_EFFECTIVE = re.compile(r"自" + DATE.pattern + r"起(?:施行|实施|执行|生效)")
+_EFFECTIVE_ON_ISSUE = re.compile(r"自(?:发布|印发|公布|发文)之日起(?:施行|实施|执行|生效)")
+_ISSUER_PREFIX = re.compile(r"^(?P<iss>.+?)(?:关于|印发|转发|联合印发)")
+
+
+def doc_type_of(title: str) -> str:
+    """Genre of a title by its last genre word (after dropping a closing 》 or quote)."""
+    t = re.sub(r"[》”\s]+$", "", title)
+    for pattern, typ in _GENRE_TYPE:
+        if re.search(pattern, t):
+            return typ
+    return "其他"
+
+
+def format_title(lines: list[Line]) -> str:
+    """Title as printed, line breaks removed; spaces kept only between CJK words of 2+ chars."""
+    raw = "".join(l.raw.strip() for l in lines)
+    raw = re.sub(r"^【政策解读】\s*", "", raw)
+    raw = re.sub(r"[ \u3000]+", " ", raw)
+    raw = re.sub(r"(?<=[\d\w（(《“”）)》])\s+(?=\d)|(?<=\d)\s+", "", raw)
+    # letter-spaced words ("交 通 运 输 部"): drop spaces between single CJK characters
+    raw = re.sub(r"(?:(?<=\s)|^)(?:[\u4e00-\u9fff] ){2,}[\u4e00-\u9fff](?=\s|$)",
+                 lambda m: m.group(0).replace(" ", ""), raw)
+    return raw.strip()
+
+
+def _date_lines(lines: list[Line], width: int) -> list[tuple[int, str]]:
+    """Standalone date lines (signature may precede the date on the same line)."""
+    out = []
+    for k, l in enumerate(lines):
+        iso = parse_date_line(l.text)
+        if not iso:
+            continue
+        prefix = DATE.split(l.text)[0] if DATE.search(l.text) else ""
+        prev_ends = k == 0 or ends_paragraph(lines[k - 1].text, width)
+        if prefix and (len(prefix) > 40 or not prev_ends):
+            continue
+        out.append((k, iso))
+    return out
+
+
+def describe(lines: list[Line], h: DocHeader, width: int) -> DocHeader:
+    """Fill number, date, type, issuers and effective date of header `h` from its lines."""
+    doc = lines[h.start:h.end]
+    title_lines = lines[h.title_lines[0]:h.title_lines[1] + 1]
+    after = lines[h.title_lines[1] + 1:h.end]
+    if h.kind == "decree":
+        _describe_decree(lines, h, width)
+    elif h.kind in ("document",):
+        if not h.title or h.title == "".join(l.text for l in title_lines):
+            h.title = format_title(title_lines)
+        for l in after[:3]:
+            no = docno_of(l.text)
+            if no:
+                h.doc_number = no
+                break
+        h.doc_type = h.doc_type or doc_type_of(h.title)
+    elif h.kind == "wrapper":
+        h.doc_type = doc_type_of(h.title)
+    elif h.kind == "interpretation":
+        h.title = format_title(title_lines) if h.title == "".join(l.text for l in title_lines) else h.title
+        h.doc_type = "解读"
+    elif h.kind == "digest":
+        h.doc_type = "导读"
+    if h.kind in ("document", "wrapper", "decree") and not h.date:
+        h.date, h.date_kind = _find_date(doc, after, h, width)
+    if h.kind in ("document", "decree"):
+        h.issuers_text = h.issuers_text or _issuer_text(h.title)
+    h.effective_date = _effective_date(doc, h.date)
+    return h
+
+
+def _describe_decree(lines: list[Line], h: DocHeader, width: int) -> None:
+    head = lines[h.start:min(h.end, h.start + 12)]
+    m = LING_HEADER.match(head[0].text)
+    if not h.doc_number and m and len(head) > 1 and LING_NO.match(head[1].text):
+        h.doc_number = f"{m['issuer']}令{head[1].text}"
+    if not h.title:
+        text = "".join(l.text for l in head[1:6])
+        q = re.search(r"《([^《》]+)》", text)
+        h.title = q.group(1) if q else ""
+    issuer = h.doc_number.split("令")[0] if h.doc_number else ""
+    h.issuers_text = issuer
+    h.doc_type = "行政法规" if issuer in ("国务院", "") else "部门规章"
+    for l in head[1:]:
+        iso = parse_date_line(l.text)
+        if iso:
+            h.date, h.date_kind = iso, "signing"
+            break
+
+
+def _find_date(doc: list[Line], after: list[Line], h: DocHeader, width: int) -> tuple[str | None, str | None]:
+    for l in after[:4]:
+        m = PAREN_DATE.match(l.text)
+        if m:
+            return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}", "issued"
+    if h.kind != "wrapper":
+        found = _date_lines(doc, width)
+        if found:
+            return found[0][1], "signing"
+    for l in doc[:8]:
+        m = WEB_DATE.search(l.text)
+        if m:
+            return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}", "web"
+    return None, None
+
+
+def _issuer_text(title: str) -> str:
+    m = _ISSUER_PREFIX.match(re.sub(r"\s", "", title))
+    return m.group("iss") if m else ""
+
+
+def _effective_date(doc: list[Line], date: str | None) -> str | None:
+    text = "".join(l.text for l in doc)
+    m = _EFFECTIVE.search(text)
+    if m:
+        return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+    if _EFFECTIVE_ON_ISSUE.search(text):
+        return date
+    return None
