@@ -1,0 +1,172 @@
+"""policykg command line: the only place that parses options, sets up logging and exits.
+
+    policykg extract PATH... --out DIR     documents -> nodes.jsonl + edges.jsonl
+    policykg load / build / neo4j …        graph stores (see `policykg COMMAND --help`)
+
+Exit codes: 0 every input file was read; 1 some files were skipped (each is named in the
+summary with the reason); 2 bad usage (argparse) or nothing to read.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from extract.agencies import load_gazetteer
+from extract.export import write_export
+from extract.pipeline import Records, extract_source, merge
+from extract.read import UnreadableFile, iter_input_files, read_source
+
+log = logging.getLogger("policykg")
+
+
+@dataclass
+class ExtractReport:
+    """What an extraction run did, for the summary table and the exit code."""
+
+    files_read: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    records: Records | None = None
+    seconds: float = 0.0
+    bytes_read: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.skipped else 0
+
+
+def run_extract(paths: list[str], out: str | None, console: Console | None = None,
+                progress: bool = True) -> ExtractReport:
+    """Read, extract and merge every file under `paths`; write the export when `out` is set."""
+    console = console or Console(stderr=True)
+    report = ExtractReport()
+    t0 = time.perf_counter()
+    files = iter_input_files(paths)
+    gaz = load_gazetteer()
+    results: list[Records] = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, disable=not progress, transient=True) as bar:
+        task = bar.add_task("extracting", total=len(files))
+        for path in files:
+            bar.update(task, description=f"extracting {path.name}")
+            try:
+                source = read_source(path)
+                _, rec = extract_source(source, gaz)
+            except UnreadableFile as exc:
+                report.skipped.append((str(path), exc.reason))
+            except Exception as exc:  # a bad file is reported and skipped, never a traceback
+                log.debug("extraction failed for %s\n%s", path, traceback.format_exc())
+                report.skipped.append((str(path), f"extraction failed: {type(exc).__name__}: {exc}"))
+            else:
+                results.append(rec)
+                report.files_read.append(str(path))
+                report.bytes_read += path.stat().st_size
+            bar.advance(task)
+    report.records = merge(results)
+    if out:
+        write_export(report.records, out)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def summary_table(report: ExtractReport, out: str | None) -> Table:
+    rec = report.records or Records()
+    counts: dict[str, int] = {}
+    for n in rec.nodes.values():
+        counts[n["label"]] = counts.get(n["label"], 0) + 1
+    edge_counts: dict[str, int] = {}
+    for e in rec.edges.values():
+        edge_counts[e["type"]] = edge_counts.get(e["type"], 0) + 1
+    table = Table(title="policykg extract", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("files read", str(len(report.files_read)))
+    table.add_row("files skipped", str(len(report.skipped)))
+    for label in sorted(counts):
+        table.add_row(f"{label} nodes", str(counts[label]))
+    for typ in sorted(edge_counts):
+        table.add_row(f"{typ} edges", str(edge_counts[typ]))
+    table.add_row("unverified agency names", str(len(rec.unverified)))
+    table.add_row("seconds", f"{report.seconds:.2f}")
+    return table
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        console.print(f"[red]error:[/red] no such file or directory: {', '.join(missing)}")
+        return 2
+    report = run_extract(args.paths, args.out, console, progress=not args.quiet and console.is_terminal)
+    if not report.files_read and not report.skipped:
+        console.print("[red]error:[/red] no input files found under " + ", ".join(args.paths))
+        return 2
+    if not args.quiet:
+        console.print(summary_table(report, args.out))
+        console.print(f"export written to {args.out}/nodes.jsonl and {args.out}/edges.jsonl")
+    for path, reason in report.skipped:
+        console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
+    if args.list_unverified and report.records:
+        for name, n in sorted(report.records.unverified.items(), key=lambda kv: (-kv[1], kv[0])):
+            console.print(f"unverified agency: {name} ({n}×)")
+    elif report.records and report.records.unverified and not args.quiet:
+        names = sorted(report.records.unverified, key=lambda k: -report.records.unverified[k])
+        console.print("unverified agency names (not in the gazetteer): " + "、".join(names[:20])
+                      + (" …" if len(names) > 20 else "") + "  (--list-unverified for all)")
+    return report.exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policykg",
+        description="Turn Chinese government policy documents into a knowledge graph of policies, "
+                    "agencies, measures and obligations.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debugging detail to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser(
+        "extract", help="extract graph records from documents",
+        description="Read every .txt (UTF-8/GB18030), .pdf, .docx and .html file under PATH..., split "
+                    "compilations into documents, find measures, responsible agencies and relations, and "
+                    "write DIR/nodes.jsonl and DIR/edges.jsonl (format: shared/eval/README.md). "
+                    "Exit code 0 when every file was read, 1 when some were skipped (each is named with "
+                    "the reason), 2 on bad usage.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="directory for nodes.jsonl and edges.jsonl")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary table")
+    p.add_argument("--list-unverified", action="store_true",
+                   help="list every agency-like name that is not in the gazetteer")
+    p.set_defaults(func=cmd_extract)
+    try:
+        from policykg import cli_graph
+    except ImportError:  # graph commands not installed in this build
+        cli_graph = None
+    if cli_graph is not None:
+        cli_graph.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
