@@ -178,6 +178,8 @@ def ends_paragraph(line: str, width: int) -> bool:
     """A line ends its paragraph when it ends a sentence or is visibly shorter than full width."""
     if not line:
         return True
+    if line.rfind("（") > line.rfind("）"):
+        return False  # an open parenthetical continues on the next line
     last = line[-1]
     if last in _PARA_END:
         return True

@@ -152,3 +152,30 @@ def _effective_date(doc: list[Line], date: str | None) -> str | None:
     if _EFFECTIVE_ON_ISSUE.search(text):
         return date
     return None
+
+
+def resolve_nested(lines: list[Line], headers: list[DocHeader], width: int) -> None:
+    """Give back a parent its signature when an attachment printed a whole document inside it.
+
+    Pattern (e.g. a 2021 notice whose 附件3 reprints a 2017 notice in full): the parent has no
+    date of its own, it lists attachments, and the nested document ends with a second
+    signature/date block — the parent's. That date is the parent's, and the nested document
+    ends before that block.
+    """
+    for a, b in zip(headers, headers[1:]):
+        if a.date or a.kind != "document" or b.kind != "document":
+            continue
+        if not any(l.text.startswith("附件") for l in lines[a.start:a.end]):
+            continue
+        dates = _date_lines(lines[b.start:b.end], width)
+        if len(dates) < 2:
+            continue
+        k, iso = dates[-1]
+        if k < (b.end - b.start) - 3:
+            continue
+        a.date, a.date_kind = iso, "signing"
+        sig = b.start + k
+        while sig - 1 > b.start and len(lines[sig - 1].text) <= 20 and not lines[sig - 1].text.endswith("。"):
+            sig -= 1
+        b.end = sig
+        a.notes.append(f"signature and date after the nested document at line {lines[b.start].no}")

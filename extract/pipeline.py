@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from extract.agencies import Gazetteer, load_gazetteer
 from extract.clean import JoinedText, clean_lines, join_lines, typical_width
-from extract.header import describe
+from extract.header import describe, resolve_nested
 from extract.measures import find_measures
 from extract.read import SourceText
 from extract.responsibility import Party
@@ -93,12 +93,13 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
     width = typical_width(lines)
     headers = [describe(lines, h, width) for h in find_document_starts(lines, width)]
     _mark_news_twins(headers)
+    resolve_nested(lines, headers, width)
     records = Records()
     for h in headers:
         doc_lines = lines[h.start:h.end]
         if not doc_lines:
             continue
-        joined = join_lines(doc_lines, width)
+        joined = join_lines(doc_lines)  # width of this document's own body lines
         doc_id = document_id(h.doc_number if h.doc_type != "解读" else None, h.title)
         if doc_id in records.nodes:  # printed again in the same file: merge() folds it in
             doc_id = f"{doc_id}@{doc_lines[0].no}"
