@@ -1,0 +1,39 @@
+"""Fixtures shared by the extraction tests: where the seed corpus and the dev gold live."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing: CI runs with shared/ beside the clone")
+        pytest.skip(f"{path} not found (the seed corpus lives in ../shared beside the repo)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return _need(SHARED / "corpus")
+
+
+@pytest.fixture(scope="session")
+def dev_gold() -> Path:
+    return _need(SHARED / "eval" / "dev")
+
+
+@pytest.fixture(scope="session")
+def corpus_export(corpus_dir, tmp_path_factory):
+    """One extraction of the seed corpus, shared by the integration tests."""
+    from policykg.cli import run_extract
+
+    out = tmp_path_factory.mktemp("export")
+    report = run_extract([str(corpus_dir)], str(out), progress=False)
+    assert report.skipped == []
+    return out, report

@@ -1,0 +1,80 @@
+"""The extract command on a folder of bad inputs: each is reported, none stops the run."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NOTICE = ("国务院办公厅关于进一步加大对中小企业纾困帮扶力度的通知\n\n国办发〔2021〕45号\n\n"
+          "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n\n"
+          "一、加大纾困资金支持力度。鼓励地方安排中小企业纾困资金。（财政部、工业和信息化部按职责分工负责）\n\n"
+          "国务院办公厅\n\n2021年11月10日\n")
+
+
+def _minimal_pdf() -> bytes:
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            None, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    stream = b"BT /F1 12 Tf 20 100 Td (Policy text) Tj ET"
+    objs[3] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+@pytest.fixture()
+def bad_inputs(tmp_path):
+    d = tmp_path / "inputs"
+    d.mkdir()
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (d / "gbk_notice.txt").write_bytes(NOTICE.encode("gbk"))
+    (d / "truncated.pdf").write_bytes(_minimal_pdf()[:120])
+    (d / "table.xlsx").write_bytes(b"PK\x03\x04 not really a spreadsheet")
+    line = "各地区要加强组织领导，确保各项措施落到实处，切实减轻市场主体负担。\n\n".encode("utf-8")
+    (d / "big.txt").write_bytes(line * (20_000_000 // len(line) + 1))
+    return d
+
+
+def run_cli(*args):
+    env = dict(os.environ, COLUMNS="120")
+    return subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True, env=env)
+
+
+def test_bad_files_are_reported_and_skipped(bad_inputs, tmp_path):
+    out = tmp_path / "out"
+    res = run_cli("extract", str(bad_inputs), "--out", str(out))
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr
+    for name, reason in [("empty.txt", "empty file"), ("binary.txt", "binary"), ("truncated.pdf", "PDF"),
+                         ("table.xlsx", "unsupported file type")]:
+        line = next(l for l in res.stderr.splitlines() if name in l)
+        assert reason in line, line
+    nodes = [json.loads(l) for l in (out / "nodes.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = {n["title"]: n for n in nodes if n["label"] == "Document"}
+    gbk = docs["国务院办公厅关于进一步加大对中小企业纾困帮扶力度的通知"]
+    assert gbk["doc_number"] == "国办发〔2021〕45号" and gbk["source"]["file"] == "gbk_notice.txt"
+    assert any(n["label"] == "Measure" and n["source"]["file"] == "gbk_notice.txt" for n in nodes)
+
+
+def test_clean_run_exits_zero_and_usage_errors_exit_two(tmp_path):
+    (tmp_path / "n.txt").write_text(NOTICE, encoding="utf-8")
+    assert run_cli("extract", str(tmp_path / "n.txt"), "--out", str(tmp_path / "o"), "-q").returncode == 0
+    assert run_cli("extract", "--out", str(tmp_path / "o")).returncode == 2
+    missing = run_cli("extract", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_help_explains_every_option():
+    res = run_cli("extract", "--help")
+    for option in ("--out", "--quiet", "--list-unverified", "Exit code"):
+        assert option in res.stdout
