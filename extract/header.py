@@ -98,6 +98,8 @@ def describe(lines: list[Line], h: DocHeader, width: int) -> DocHeader:
         h.doc_type = "导读"
     if h.kind in ("document", "wrapper", "decree") and not h.date:
         h.date, h.date_kind = _find_date(doc, after, h, width)
+    if h.kind == "document":
+        h.signature_text = _signature_text(doc, width)
     if h.kind in ("document", "decree"):
         h.issuers_text = h.issuers_text or _issuer_text(h.title)
     h.effective_date = _effective_date(doc, h.date)
@@ -137,6 +139,20 @@ def _find_date(doc: list[Line], after: list[Line], h: DocHeader, width: int) -> 
         if m:
             return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}", "web"
     return None, None
+
+
+def _signature_text(doc: list[Line], width: int) -> str:
+    """Short lines right above the first signing date (and before it on the date line)."""
+    found = _date_lines(doc, width)
+    if not found:
+        return ""
+    k = found[0][0]
+    parts = [DATE.split(doc[k].text)[0]] if DATE.search(doc[k].text) else []
+    j = k - 1
+    while j > 0 and len(parts) < 25 and len(doc[j].text) <= 30 and not doc[j].text.endswith(("。", "：", "；")):
+        parts.insert(0, doc[j].text)
+        j -= 1
+    return "".join(parts)
 
 
 def _issuer_text(title: str) -> str:

@@ -17,6 +17,7 @@ from extract.agencies import Gazetteer, load_gazetteer
 from extract.clean import JoinedText, clean_lines, join_lines, typical_width
 from extract.header import describe, resolve_nested
 from extract.measures import find_measures
+from extract.obligations import add_obligations, has_articles
 from extract.read import SourceText
 from extract.responsibility import Party
 from extract.segment import DocHeader, find_document_starts
@@ -112,12 +113,23 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
             "doc_type": h.doc_type or "其他", "in_corpus": True, "issuers_text": h.issuers_text,
             "source": source_span, "sources": [source_span], "text_kind": h.kind,
         })
-        for mention in gaz.find(norm_key(h.issuers_text)):
+        issuers = []
+        # the title's issuers, else the signature's; "X等九部门" names only one: prefer the signature
+        order = (h.signature_text, h.issuers_text) if re.search(r"[等\d一二三四五六七八九十]+部[门委]", h.issuers_text) \
+            else (h.issuers_text, h.signature_text)
+        for text in order:
+            issuers = gaz.find(norm_key(text))
+            if issuers:
+                break
+        for mention in issuers:
             agency = _agency_node(records, Party(mention.surface, mention.entry.id), gaz)
-            records.add_edge(doc_id, agency, "ISSUED_BY", evidence=h.issuers_text)
+            records.add_edge(doc_id, agency, "ISSUED_BY", evidence=text)
+        records.nodes[doc_id]["issuers"] = list(dict.fromkeys(m.entry.short_name for m in issuers))
         if h.kind in ("interpretation", "digest"):
             continue
         _add_measures(records, joined, doc_id, source.file, gaz)
+        if has_articles(joined.text):
+            add_obligations(records, joined, doc_id, source.file, gaz)
     return headers, records
 
 

@@ -59,6 +59,7 @@ class DocHeader:
     date_kind: str | None = None  # signing | issued | web
     doc_type: str | None = None
     issuers_text: str = ""
+    signature_text: str = ""  # the signature block above the signing date
     effective_date: str | None = None
     notes: list[str] = field(default_factory=list)
 

@@ -1,0 +1,447 @@
+"""Deontic clauses of regulations: who must / must not / may do what, under which condition.
+
+Input is the line-joined text of one document (`extract.clean.JoinedText.text`) that has
+第X条 articles (行政法规, 部门规章, 办法, 细则, 指引 … also when enclosed in a cover notice).
+Output is one `Obligation` per deontic clause, following the gold conventions of
+shared/eval/README.md:
+
+* article → paragraphs (a paragraph is a '\\n'-separated block of the article; enumerated
+  items （一）… belong to the paragraph that introduces them) → sentences (。) → clauses (；).
+* modal words: obligation 应当/应/必须/须/只能/负责, prohibition 不得/禁止/严禁/不准,
+  permission 可以/可/有权. One record per modal word, so `应当…，不得…` gives two records and two
+  coordinated duties under one 应当 give one. An enumerated list under one modal word
+  (`不得有下列情形：（一）…（二）…`) is one record: modal words inside the items are ignored.
+* conditions are the comma segments before the modal word that end in 的/时/后/前 (or start
+  with 在/对于/除/如/若/当); modal words inside a condition are not obligations.
+* the subject is the noun phrase before the modal word as printed (a thing such as 企业名称 when
+  the sentence is about a thing), the topic segment when the clause continues with 其… or
+  …中, the actor of a condition (`X发现…的，应当…` → X), the agent of 由X, the previous subject of
+  the paragraph when the clause has none, or None (`使用企业名称应当…`).
+* implicit modality: clauses without a modal word that still bind a named party
+  (`不予登记并书面说明理由`, `予以保留`, `将其列入经营异常名录`, `由X以…代替…`, `X由…组成`) and
+  penalty clauses (`…的，由X责令改正…处…罚款`, `依照…规定予以处罚`, `给予行政处分`); penalties bind
+  the enforcing agency (the 由X) and are flagged `penalty=True`.
+* not obligations: purpose clauses (为了…制定本规定), definitions (本规定所称…), 参照执行,
+  effective-date articles, 国家鼓励/国家支持 policy statements, permissions without a holder
+  (analytical 可以 in 指南: `可以考虑下列因素`).
+
+Known limits: subjects that are possessives (`申请人提交的信息和材料应当…` gives the whole
+phrase, not 申请人), coordinated subjects across sentences, modal words in enumerated items
+when the introduction has none (the items are not split), and bare 应/可 outside the
+lexicons below.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.outline import parse_outline
+
+# --- lexicons ----------------------------------------------------------------------------------
+_PROHIBITION = r"不得|禁止|严禁|不准|不应当|不应"
+_OBLIGATION = (r"应当|必须|只能|(?<![相对适供响反效呼答感顺照回理])应(?![用急收付届聘征试变运力激声验允承诺许对])"
+               r"|(?<![必无所])须(?![知])|(?<![由])负责(?![人的任])")
+_PERMISSION = r"可以|有权|(?<![认许不宁])可(?![能行持靠视见控信复推操比用替及分再追量供])"
+MODAL = re.compile(rf"(?P<pro>{_PROHIBITION})|(?P<obl>{_OBLIGATION})|(?P<per>{_PERMISSION})")
+
+_PENALTY = re.compile(r"责令|罚款|处分|追究.{0,8}责任|予以处罚|给予处罚|吊销|没收|通报批评|"
+                      r"依照.{0,40}(?:规定|法律|法规)(?:予以)?(?:处理|处罚)")
+_IMPLICIT = re.compile(r"不予(?!以)[\u4e00-\u9fff]{2}|予以(?!处罚)[\u4e00-\u9fff]{2}|列入|移出|由.+组成")
+
+# nouns that end an actor/thing phrase, and words that start a predicate after it
+_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|者|人|中心|委员会|"
+         r"平台|银行|名称|字号|办公室|局|部|署|院|会|厅|委")
+_VERB = (r"发现|认为|受理|在|对|拟|未|逾期|不按|拒绝|违反|因|依法|依照|按照|根据|将|向|自(?!治|主)|于|已|"
+         r"经|通过|需要|提交|办理|使用|利用|从事|开展|具有|存在|以|为|应|可|不|负责|主管|统筹|会同|组织|"
+         r"指导|监督|制定|建立|做好|落实|加强|接到|收到|作出|决定|审核|认定|自主|责令|给予|处以|处")
+_NP_END = re.compile(rf"(?:{_HEAD})$")
+_ACTOR = re.compile(rf"^(.{{0,40}}?(?:{_HEAD}))(?=(?:{_VERB}))")
+_ADVERB_TAIL = re.compile(r"(?:还|也|均|都|亦|仍|同时|一律|则|方|才|即|另行|首先|原则上|一般|应当|依法|"
+                          r"及时|按规定|不|并|就|主动|要)+$")
+_PREP_TAIL = re.compile(r"(?<=.{2})(?:在|对(?!外)|向|自(?!治)|从|按照|依照|根据|通过|于|经(?!营|济)|将|以(?![上下内外及]))"
+                        r".*$")
+_VERB_START = re.compile(r"^(?:发现|认为|使用|利用|申请(?!人)|办理|从事|开展|设立|制定|进行|提供|处理|收集|发布|建立|实施|"
+                         r"违反|未|按照|依照|根据|对于|对|为|在|经|通过|开展|涉及|需要|属于|有)")
+_COND_END = re.compile(r"(?:的|时|后|前|期间|之前|之后|以前|以后|的除外|除外)$")
+_COND_START = re.compile(r"^(?:在|对于|除|如|若|当|凡|因|经)")
+_NOT_DEONTIC = re.compile(r"^(?:为了?|根据|依据).{0,80}(?:制定本|制定此)|本(?:规定|办法|条例|细则|指南|指引|规则)"
+                          r"(?:所称|中的|所指|下列用语)|参照本.{0,4}执行|参照执行|(?:起|之日)(?:施行|实施)|"
+                          r"^国家(?:鼓励|支持|推动|引导|建立|实行|加强|依法)|负责解释")
+_ANALYTIC_PERMISSION = re.compile(r"^(?:考虑|基于|结合|综合|参考|从|认定|根据|通过|采用|进一步|具体|分析)")
+_AGENCY_SUBJECT = re.compile(r"(?:人民政府|部门|机关|局|厅|署|委员会|办公室|国务院|政府|执法机构|人民法院|"
+                             r"登记机关|主管部门|监管部门)$")
+_OTHER_SUBJECT = re.compile(r"^(?:其他单位或者个人|任何(?:单位|个人|组织)|公民|个人)|(?:单位或者个人|个人和组织|"
+                            r"单位和个人)$")
+ENUM = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])")
+_HEADING = re.compile(r"^[^。；，：,;:]{2,24}$")
+
+
+@dataclass
+class Obligation:
+    """One deontic clause; `start`/`end` are offsets into the text given to `find_obligations`."""
+
+    article: str
+    paragraph: int
+    subject: str | None
+    subject_class: str  # agency | regulated_party | other
+    modality: str  # obligation | prohibition | permission
+    trigger: str
+    action: str
+    condition: str | None
+    penalty: bool
+    implicit_modality: bool
+    subject_implicit: bool
+    text: str  # the sentence
+    start: int
+    end: int
+
+
+@dataclass
+class _Seg:
+    text: str
+    start: int  # offset in the full text
+    is_cond: bool = False
+
+
+@dataclass
+class _Para:
+    article: str
+    no: int
+    start: int
+    end: int
+    list_start: int | None = None  # offset where enumerated items begin
+    records: list[Obligation] = field(default_factory=list)
+
+
+# --- splitting -----------------------------------------------------------------------------------
+def _split(text: str, start: int, seps: str) -> list[tuple[str, int]]:
+    """Split on separator characters outside brackets/quotes; keep offsets; drop the separators."""
+    out, depth, cur = [], 0, start
+    for k, ch in enumerate(text):
+        if ch in "（(“《〈<[【":
+            depth += 1
+        elif ch in "）)”》〉>]】":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            out.append((text[cur - start:k], cur))
+            cur = start + k + 1
+    if cur - start < len(text):
+        out.append((text[cur - start:], cur))
+    return [(t, s) for t, s in out if t.strip()]
+
+
+def _article_paragraphs(text: str) -> list[_Para]:
+    items = parse_outline(text)
+    arts = [k for k, it in enumerate(items) if it.kind == "article"]
+    paras: list[_Para] = []
+    for n, k in enumerate(arts):
+        it = items[k]
+        # the article runs to the next chapter/section/article
+        nxt = next((items[j].start for j in range(k + 1, len(items)) if items[j].rank <= 2), len(text))
+        body = text[it.body_start:nxt]
+        pos = it.body_start
+        no = 0
+        cur: _Para | None = None
+        last = n == len(arts) - 1
+        for raw in body.split("\n"):
+            p_start, p_end = pos, pos + len(raw)
+            pos = p_end + 1
+            if not raw.strip():
+                continue
+            if ENUM.match(raw) and cur is not None:
+                if cur.list_start is None:
+                    cur.list_start = p_start
+                cur.end = p_end
+                continue
+            if re.match(r"^(?:[一二三四五六七八九十]+、|附件|第[一二三四五六七八九十百]+[章节])", raw):
+                break
+            if no == 0 and _HEADING.match(raw) and not MODAL.search(raw):
+                continue  # article heading (第一条 指南的目的和依据)
+            if no > 0 and (last or not re.search(r"[。；：]$", raw)):
+                # after the last article only sentence paragraphs continue it (no signature/date)
+                if not re.search(r"[。；：]$", raw) or len(raw) < 8:
+                    break
+            no += 1
+            cur = _Para(it.marker, no, p_start, p_end)
+            paras.append(cur)
+    return paras
+
+
+def _sentences(text: str, para: _Para) -> list[tuple[str, int, int]]:
+    """(sentence text, start, end); an enumerated list stays with the sentence introducing it.
+    Returns the introduction only for list sentences (end = end of the whole list)."""
+    seg = text[para.start:para.end]
+    intro_end = para.list_start if para.list_start is not None else para.end
+    out = []
+    for s, st in _split(text[para.start:intro_end], para.start, "。！？"):
+        out.append((s, st, st + len(s)))
+    if para.list_start is not None and out:
+        s, st, _ = out[-1]
+        out[-1] = (s, st, para.end)
+    del seg
+    return out
+
+
+# --- subject helpers -------------------------------------------------------------------------
+def _strip_defs(s: str) -> str:
+    return re.sub(r"[（(]以下(?:简称|统称|称)[^）)]*[）)]", "", s)
+
+
+def leading_actor(seg: str) -> str | None:
+    """`企业登记机关发现…` → 企业登记机关: a noun phrase ending in a head noun before a predicate."""
+    seg = _strip_defs(seg)
+    m = _ACTOR.match(seg)
+    if not m:
+        return None
+    actor = m.group(1)
+    if _VERB_START.match(actor) or len(actor) < 2:
+        return None
+    return actor
+
+
+def _clean_subject(pre: str) -> str | None:
+    s = _strip_defs(pre).strip("，,、 ")
+    s = _ADVERB_TAIL.sub("", s)
+    s = _PREP_TAIL.sub("", s)
+    s = _ADVERB_TAIL.sub("", s)
+    s = re.sub(r"^(?:同时|此外|另外|但|但是|并且|而且|其中)", "", s)
+    return s or None
+
+
+def _is_condition(seg: str) -> bool:
+    return bool(_COND_END.search(seg) or _COND_START.match(seg))
+
+
+def subject_class(subject: str | None, gaz=None, penalty: bool = False) -> str:
+    if not subject:
+        return "agency" if penalty else "regulated_party"
+    if _OTHER_SUBJECT.search(subject):
+        return "other"
+    if _AGENCY_SUBJECT.search(subject):
+        return "agency"
+    if gaz is not None and gaz.resolve(subject) is not None:
+        return "agency"
+    return "regulated_party"
+
+
+def _agent_of_you(clause: str) -> tuple[str | None, int]:
+    """`由X责令改正` → (X, offset of 由)."""
+    m = re.search(r"由(?P<x>[^，。；]{2,40}?)(?=" + _VERB + r")", clause)
+    if not m:
+        return None, -1
+    x = m.group("x")
+    if re.match(r"^(?:于|此|其)", x):
+        return None, -1
+    return x, m.start()
+
+
+# --- main ------------------------------------------------------------------------------------------
+def find_obligations(text: str, gaz=None) -> list[Obligation]:
+    """Every deontic clause of the articles in `text` (see module docstring)."""
+    out: list[Obligation] = []
+    for para in _article_paragraphs(text):
+        prev_subject: str | None = None
+        for sent, s_start, s_end in _sentences(text, para):
+            if _NOT_DEONTIC.search(sent):
+                continue
+            full_sentence = text[s_start:s_end]
+            clauses = _split(sent, s_start, "；;")
+            for n, (clause, c_start) in enumerate(clauses):
+                c_end = s_end if n == len(clauses) - 1 else c_start + len(clause)
+                recs = _clause_records(clause, c_start, c_end, para, full_sentence, gaz, prev_subject)
+                for r in recs:
+                    if r.subject and not r.subject_implicit and not r.penalty:
+                        prev_subject = r.subject
+                out.extend(recs)
+    return out
+
+
+def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, sentence: str,
+                    gaz, prev_subject: str | None) -> list[Obligation]:
+    segs = [_Seg(t, s) for t, s in _split(clause, c_start, "，,")]
+    if not segs:
+        return []
+    # a segment is a condition when it ends in 的/时/后 … and is not the last one
+    for k, sg in enumerate(segs[:-1]):
+        sg.is_cond = _is_condition(sg.text)
+    hits = []
+    for k, sg in enumerate(segs):
+        if sg.is_cond:
+            continue
+        for m in MODAL.finditer(sg.text):
+            if _in_brackets(sg.text, m.start()):
+                continue
+            kind = "prohibition" if m.group("pro") else "obligation" if m.group("obl") else "permission"
+            hits.append((k, m, kind))
+    # one record per modal word, except a modal directly repeated in the same segment
+    records: list[Obligation] = []
+    cond_text = "，".join(sg.text for sg in segs if sg.is_cond) or None
+    if hits:
+        seen_segs: set[int] = set()
+        for k, m, kind in hits:
+            sg = segs[k]
+            if k in seen_segs:
+                continue  # 应当…负责 / 必须…须 in one segment: one duty
+            seen_segs.add(k)
+            action = sg.text[m.end():] + "".join("，" + s.text for s in segs[k + 1:] if not MODAL.search(s.text))
+            if kind == "permission" and _ANALYTIC_PERMISSION.match(sg.text[m.end():]):
+                continue
+            subj, implicit = _subject_for(segs, k, sg.text[:m.start()], prev_subject, records)
+            if kind == "permission" and subj is None:
+                continue  # no holder: analytical 可以, not a permission
+            trigger = m.group(0)
+            penalty = bool(_PENALTY.search(action)) and trigger not in ("可以", "可", "有权")
+            if trigger == "负责" and subj is None:
+                x, _ = _agent_of_you(sg.text)
+                subj = x or subj
+            records.append(_make(para, subj, kind, trigger, action, cond_text, penalty, False, implicit,
+                                 sentence, c_start, end_off, gaz))
+        return records
+    # implicit modality: penalty clauses and agency acts without a modal word
+    body = "，".join(sg.text for sg in segs if not sg.is_cond)
+    pm = _PENALTY.search(body)
+    im = _IMPLICIT.search(body)
+    yx, _ = _agent_of_you(body)
+    if pm:
+        return [_make(para, yx, "obligation", pm.group(0), body, cond_text, True, True, False,
+                      sentence, c_start, end_off, gaz)]
+    if im or yx:
+        trig = im.group(0) if im else "由"
+        first = next((k for k, sg in enumerate(segs) if not sg.is_cond), 0)
+        if yx and not im:
+            subj, implicit = yx, False
+            modality = "permission" if re.search(r"由[^，]*自主", body) else "obligation"
+        else:
+            pre = segs[first].text
+            pre = pre[:pre.find(trig)] if trig in pre else pre
+            if trig.startswith("由") and "组成" in trig:
+                pre = segs[first].text[:segs[first].text.find("由")]
+            subj, implicit = _subject_for(segs, first, pre, None, records)
+            modality = "obligation"
+            if yx and not subj:
+                subj = yx
+        if not subj:
+            return []
+        if subject_class(subj, gaz) != "agency" and not trig.startswith("由"):
+            return []
+        return [_make(para, subj, modality, trig if not trig.startswith("由") else "由", body, cond_text,
+                      False, True, implicit, sentence, c_start, end_off, gaz)]
+    return []
+
+
+def _in_brackets(s: str, pos: int) -> bool:
+    depth = 0
+    for ch in s[:pos]:
+        if ch in "（(“《":
+            depth += 1
+        elif ch in "）)”》":
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
+                 records: list[Obligation]) -> tuple[str | None, bool]:
+    """Subject of the modal word in segment k with `pre` the text before it in that segment."""
+    if records and not pre.strip():
+        return records[-1].subject, records[-1].subject_implicit
+    cand = _clean_subject(pre) if pre else None
+    if cand and _VERB_START.match(cand) and not leading_actor(cand):
+        return None, False  # 使用企业名称应当…: an activity, no actor printed
+    if cand and not re.match(r"^其", cand) and not re.search(r"中$", cand):
+        actor = leading_actor(cand + "应")
+        return (actor if actor and len(actor) < len(cand) and _PREP_TAIL.search(cand) else cand), False
+    # look back: topic segment, or the actor of a condition
+    for j in range(k - 1, -1, -1):
+        sg = segs[j]
+        if sg.is_cond:
+            if _COND_START.match(sg.text):
+                continue
+            actor = leading_actor(sg.text)
+            if actor:
+                return _clean_subject(actor), False
+            continue
+        if MODAL.search(sg.text):
+            actor = leading_actor(sg.text)
+            if actor:
+                return _clean_subject(actor), False
+            continue
+        if _NP_END.search(sg.text):
+            return _strip_defs(sg.text), False  # topic: 跨行业综合经营的企业，其名称可以…
+        actor = leading_actor(sg.text)
+        if actor and not _VERB_START.match(sg.text):
+            return _clean_subject(actor), False
+        return None, False
+    if prev_subject:
+        return prev_subject, True
+    return None, False
+
+
+def _make(para: _Para, subj, modality, trigger, action, cond, penalty, implicit_modality, subject_implicit,
+          sentence, start, end, gaz) -> Obligation:
+    subj = subj or None
+    return Obligation(
+        article=para.article, paragraph=para.no, subject=subj,
+        subject_class=subject_class(subj, gaz, penalty), modality=modality, trigger=trigger,
+        action=action.strip("，。；"), condition=cond, penalty=penalty, implicit_modality=implicit_modality,
+        subject_implicit=subject_implicit, text=sentence, start=start, end=end)
+
+
+# --- regulated parties -------------------------------------------------------------------------
+_PARTY_MODIFIER = re.compile(r"^(?:相关|有关|其他|其它|该|本|上述|前款规定的|所属)")
+
+
+def normalize_party(subject: str) -> str:
+    """Canonical name of a non-agency subject: the head after the last 的, without 相关/其他/该.
+
+    跨省、自治区、直辖市经营的企业 → 企业; 相关企业 → 企业; 申请人拟定的企业名称中的字号 → 字号."""
+    s = re.sub(r"\s+", "", subject)
+    s = _strip_defs(s)
+    if "的" in s:
+        s = s.rsplit("的", 1)[1] or s
+    s = _PARTY_MODIFIER.sub("", s)
+    return s or subject
+
+
+def has_articles(text: str, minimum: int = 2) -> bool:
+    """Whether a joined text holds a regulation (at least `minimum` 第X条 paragraphs)."""
+    return len(re.findall(r"(?:^|\n)第[一二三四五六七八九十百零〇]+条", text)) >= minimum
+
+
+# --- graph records ---------------------------------------------------------------------------------
+def add_obligations(records, joined, doc_id: str, file: str, gaz) -> int:
+    """Obligation nodes of one regulation-type document, PART_OF it, BINDS their subject.
+
+    `records` is an `extract.pipeline.Records`; `joined` the document's `JoinedText`. The subject
+    binds an Agency node when the gazetteer knows it as a whole, else a RegulatedParty node named by
+    `normalize_party` (agency-like subjects the gazetteer does not know, such as 企业登记机关, are
+    RegulatedParty nodes with `party_class: "agency"`). Returns the number of obligations."""
+    from extract.pipeline import _agency_node, _digest, _src  # late: pipeline imports this module
+    from extract.responsibility import Party
+
+    n = 0
+    for o in find_obligations(joined.text, gaz):
+        a, b = joined.line_span(o.start, o.end)
+        oid = "obligation:" + _digest(doc_id, o.article, str(o.paragraph), str(o.start), o.trigger, o.modality)
+        records.add_node({
+            "id": oid, "label": "Obligation", "subject": o.subject, "subject_class": o.subject_class,
+            "modality": o.modality, "trigger": o.trigger, "action": o.action, "condition": o.condition,
+            "article": o.article, "paragraph": o.paragraph, "penalty": o.penalty,
+            "implicit_modality": o.implicit_modality, "subject_implicit": o.subject_implicit,
+            "text": o.text, "document": doc_id, "source": _src(file, a, b),
+        })
+        records.add_edge(oid, doc_id, "PART_OF")
+        n += 1
+        if not o.subject:
+            continue
+        entry = gaz.resolve(o.subject) if gaz is not None else None
+        if entry is not None:
+            target = _agency_node(records, Party(o.subject, entry.id), gaz)
+        else:
+            name = normalize_party(o.subject)
+            target = "party:" + name
+            node = records.add_node({"id": target, "label": "RegulatedParty", "name": name, "aliases": [],
+                                     "party_class": o.subject_class})
+            if o.subject not in node["aliases"]:
+                node["aliases"].append(o.subject)
+        records.add_edge(oid, target, "BINDS", surface=o.subject, provenance=_src(file, a, b))
+    return n
