@@ -100,6 +100,9 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
         doc_lines = lines[h.start:h.end]
         if not doc_lines:
             continue
+        if not h.title:  # a file holding one untitled text: name it after the file
+            h.title = source.file.rsplit(".", 1)[0]
+            h.doc_type = h.doc_type or "其他"
         joined = join_lines(doc_lines)  # width of this document's own body lines
         doc_id = document_id(h.doc_number if h.doc_type != "解读" else None, h.title)
         if doc_id in records.nodes:  # printed again in the same file: merge() folds it in

@@ -36,6 +36,7 @@ WRAPPER = re.compile(
     r"(?:、|和)?(?:中共中央办公厅|国务院办公厅|中共中央|国务院)?)(?:联合)?(?:印发|发布)(?:了)?《(?P<inner>.+)》$")
 NEWS_LINE = re.compile(r"^(?:新华社|发文机关|\d{4}-\d{2}-\d{2}|近日|日前|人民网|中国政府网|来源)")
 END_MARKER = re.compile(r"^[（(](?:此件|本文有删减|联系|代章)|^特此(?:公告|通知|通告)。?$|\d日印发$")
+MARKER_LINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第.{1,4}[条章节])")
 SEPARATOR = re.compile(r"^[-—_=－]{6,}$|^原文及相关解读$")
 MAIN_SEND = re.compile(r"[：:]$")
 FILE_NAME = re.compile(r"\.(?:docx?|xlsx?|wps|pdf|et|zip)$", re.I)
@@ -218,9 +219,21 @@ def find_document_starts(lines: list[Line], width: int = 30) -> list[DocHeader]:
             i = header.title_lines[1] + 1
             continue
         i += 1
+    lead = starts[0].start if starts else n
+    if lead > 0 and sum(len(l.text) for l in lines[:lead]) >= 40:
+        starts.insert(0, _leading_document(lines, lead, width))
     for k, h in enumerate(starts):
         h.end = starts[k + 1].start if k + 1 < len(starts) else n
     return starts
+
+
+def _leading_document(lines: list[Line], end: int, width: int) -> DocHeader:
+    """Text before the first recognised start is a document too (a single-document file whose
+    header has no 文号/主送, or an extract): titled by its first line when that line reads as a
+    title, else left untitled for the caller to name."""
+    first = lines[0].text
+    title_like = len(first) <= 60 and not re.search(r"[。；]", first) and not MARKER_LINE.match(first)
+    return DocHeader(0, end, first if title_like else "", (0, 0 if title_like else -1), "document")
 
 
 def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -> DocHeader | None:

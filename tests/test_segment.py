@@ -110,3 +110,10 @@ def test_format_title_drops_letter_spacing_keeps_issuer_spaces():
     assert format_title([L(" 财政部 工业和信息化部关于支持“专精特新”中小企业高质量发展"), L("的通知 ")]) == \
         "财政部 工业和信息化部关于支持“专精特新”中小企业高质量发展的通知"
     assert format_title([L("交 通 运 输 部 关于印发 2021 年工作要点的通知")]) == "交通运输部 关于印发2021年工作要点的通知"
+
+
+def test_single_document_without_header_cues_is_still_a_document():
+    text = "关于推动农村寄递物流发展的若干意见\n一、总体要求\n（一）加快建设农村寄递物流体系，推动县乡村三级物流共同配送。（国家邮政局牵头负责）\n"
+    lines, headers = segment(text)
+    assert len(headers) == 1
+    assert headers[0].title == "关于推动农村寄递物流发展的若干意见" and headers[0].doc_type == "意见"
