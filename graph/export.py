@@ -1,0 +1,128 @@
+"""Reading the export (nodes.jsonl + edges.jsonl, see ../shared/eval/README.md) into store rows."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from . import model
+
+
+class ExportError(ValueError):
+    """The export cannot be loaded as it is (missing file, bad line, unsafe name, dangling edge)."""
+
+
+@dataclass
+class Export:
+    #: id → (label, stored properties); a repeated id keeps its last record
+    nodes: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    #: (source, type, target) → stored properties; a repeated triple keeps its last record
+    edges: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    duplicate_nodes: int = 0
+    duplicate_edges: int = 0
+
+    @property
+    def rows(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
+    def labels(self) -> set[str]:
+        return {label for label, _ in self.nodes.values()}
+
+    def types(self) -> set[str]:
+        return {t for _, t, _ in self.edges}
+
+    def document_subgraph(self, doc_ids: Iterable[str]) -> "Export":
+        """The part of this export that belongs to the given documents: the documents, everything
+        reached from them through incoming PART_OF, every edge touching those nodes, and the
+        shared nodes (agencies, cited documents …) those edges lead to."""
+        wanted = set(doc_ids)
+        parts: dict[str, list[str]] = {}
+        for (s, t, o) in self.edges:
+            if t == model.PART_OF:
+                parts.setdefault(o, []).append(s)
+        owned = {d for d in wanted if d in self.nodes}
+        stack = list(owned)
+        while stack:
+            for child in parts.get(stack.pop(), ()):
+                if child not in owned:
+                    owned.add(child)
+                    stack.append(child)
+        sub = Export()
+        for key, props in self.edges.items():
+            s, _, o = key
+            if s in owned or o in owned:
+                sub.edges[key] = props
+        ids = owned | {s for s, _, _ in sub.edges} | {o for _, _, o in sub.edges}
+        sub.nodes = {i: self.nodes[i] for i in ids if i in self.nodes}
+        return sub
+
+
+def _read_jsonl(path: Path) -> Iterable[tuple[int, dict]]:
+    if not path.is_file():
+        raise ExportError(f"{path} not found (an export is a directory with nodes.jsonl and edges.jsonl)")
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as exc:
+                raise ExportError(f"{path}:{number}: not JSON ({exc})") from None
+            if not isinstance(record, dict):
+                raise ExportError(f"{path}:{number}: expected a JSON object")
+            yield number, record
+
+
+def from_records(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]],
+                 *, where: str = "records", check_edges: bool = True) -> Export:
+    export = Export()
+    for number, record in enumerate(nodes, 1):
+        _add_node(export, record, f"{where} node {number}")
+    for number, record in enumerate(edges, 1):
+        _add_edge(export, record, f"{where} edge {number}")
+    if check_edges:
+        _check_dangling(export, where)
+    return export
+
+
+def read_export(export_dir: str | Path) -> Export:
+    """Parse and check an export directory; raises ExportError naming the first problem."""
+    export_dir = Path(export_dir)
+    export = Export()
+    nodes_path, edges_path = export_dir / "nodes.jsonl", export_dir / "edges.jsonl"
+    for number, record in _read_jsonl(nodes_path):
+        _add_node(export, record, f"{nodes_path}:{number}")
+    for number, record in _read_jsonl(edges_path):
+        _add_edge(export, record, f"{edges_path}:{number}")
+    _check_dangling(export, str(edges_path))
+    return export
+
+
+def _add_node(export: Export, record: Mapping[str, Any], where: str) -> None:
+    if not record.get("id") or not record.get("label"):
+        raise ExportError(f"{where}: a node needs `id` and `label`")
+    if not model.is_identifier(record["label"]):
+        raise ExportError(f"{where}: label {record['label']!r} is not a plain identifier")
+    node_id, label, props = model.node_row(record)
+    if node_id in export.nodes:
+        export.duplicate_nodes += 1
+    export.nodes[node_id] = (label, props)
+
+
+def _add_edge(export: Export, record: Mapping[str, Any], where: str) -> None:
+    if not record.get("source") or not record.get("target") or not record.get("type"):
+        raise ExportError(f"{where}: an edge needs `source`, `target` and `type`")
+    if not model.is_identifier(record["type"]):
+        raise ExportError(f"{where}: type {record['type']!r} is not a plain identifier")
+    s, t, o, props = model.edge_row(record)
+    if (s, t, o) in export.edges:
+        export.duplicate_edges += 1
+    export.edges[(s, t, o)] = props
+
+
+def _check_dangling(export: Export, where: str) -> None:
+    dangling = [(s, t, o) for (s, t, o) in export.edges if s not in export.nodes or o not in export.nodes]
+    if dangling:
+        sample = ", ".join(f"{s} -{t}-> {o}" for s, t, o in dangling[:3])
+        raise ExportError(f"{where}: {len(dangling)} edge(s) point at ids missing from nodes.jsonl, e.g. {sample}")

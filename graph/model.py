@@ -1,0 +1,217 @@
+"""The one catalogue of the graph: node labels, relationship types and their key properties.
+
+Everything else in `graph/` (stores, queries, analysis) takes label and type names from here, and
+`docs/data-model.md` describes the same catalogue (tests/test_graph_model.py keeps them in step).
+
+Stored form. Neo4j properties must be scalars or homogeneous lists of scalars, so records from the
+export are converted by `to_stored` before they reach any store (both stores hold the same form, so
+both answer the same):
+- `source` ({"file", "line_start", "line_end"}) is flattened to `source_file`, `line_start`,
+  `line_end` — these are what people filter on, so they stay first-class, indexable properties;
+- any other nested value (a dict, e.g. `sources`, or a list holding dicts / mixed types) becomes a JSON
+  string under `<key>_json`; lists of strings (aliases, generic_parties) and of numbers stay lists;
+- `None` is dropped (Neo4j cannot store null; a missing key reads back as null).
+`from_stored` reverses it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+# --- node labels ---------------------------------------------------------------------------------
+DOCUMENT = "Document"
+MEASURE = "Measure"
+AGENCY = "Agency"
+SECTOR = "Sector"
+OBLIGATION = "Obligation"
+REGULATED_PARTY = "RegulatedParty"
+
+# --- relationship types --------------------------------------------------------------------------
+LEADS = "LEADS"
+SUPPORTS = "SUPPORTS"
+PART_OF = "PART_OF"
+ISSUED_BY = "ISSUED_BY"
+SUPERSEDES = "SUPERSEDES"
+AMENDS = "AMENDS"
+CITES = "CITES"
+CONCERNS = "CONCERNS"
+BINDS = "BINDS"
+
+#: Every node also carries this label in Neo4j; its `id` is unique across the whole graph, which
+#: lets edges be matched by id without knowing the endpoint's label.
+BASE_LABEL = "Node"
+
+
+@dataclass(frozen=True)
+class NodeLabel:
+    name: str
+    key_properties: tuple[str, ...]
+    description: str
+    #: properties the full-text index (and the embedded search) covers
+    text_properties: tuple[str, ...] = ()
+    #: property shown when a node is listed
+    display: str = "id"
+
+
+@dataclass(frozen=True)
+class RelType:
+    name: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    description: str
+    properties: tuple[str, ...] = field(default=())
+
+
+NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in (
+    NodeLabel(DOCUMENT, ("id", "title", "doc_number", "date", "doc_type", "in_corpus",
+                         "source_file", "line_start", "line_end", "sources_json"),
+              "A policy document (law, regulation, opinion, notice …), in the corpus or only cited.",
+              text_properties=("title", "doc_number"), display="title"),
+    NodeLabel(MEASURE, ("id", "heading", "text", "measure_no", "generic_parties",
+                        "source_file", "line_start", "line_end"),
+              "A numbered item of a document that assigns responsibilities to agencies.",
+              text_properties=("heading", "text"), display="heading"),
+    NodeLabel(AGENCY, ("id", "name", "short_name", "aliases"),
+              "A government body, one node per body whatever name it is printed under.",
+              text_properties=("name", "short_name", "aliases"), display="name"),
+    NodeLabel(SECTOR, ("id", "name"),
+              "An economic sector or policy area a document or measure concerns.",
+              text_properties=("name",), display="name"),
+    NodeLabel(OBLIGATION, ("id", "subject", "modality", "action", "condition", "article",
+                           "source_file", "line_start", "line_end"),
+              "A deontic clause of a regulation: who must / must not / may do what.",
+              text_properties=("subject", "action"), display="action"),
+    NodeLabel(REGULATED_PARTY, ("id", "name"),
+              "A class of party an obligation binds (enterprises, applicants …).",
+              text_properties=("name",), display="name"),
+)}
+
+REL_TYPES: dict[str, RelType] = {r.name: r for r in (
+    RelType(LEADS, (AGENCY,), (MEASURE,), "The agency leads the measure (牵头, named before 会同, or sole)."),
+    RelType(SUPPORTS, (AGENCY,), (MEASURE,), "The agency takes part in the measure without leading it."),
+    RelType(PART_OF, (MEASURE, OBLIGATION), (MEASURE, DOCUMENT),
+            "Containment: a measure in a measure or document; an obligation in a document."),
+    RelType(ISSUED_BY, (DOCUMENT,), (AGENCY,), "The document was issued by the agency."),
+    RelType(SUPERSEDES, (DOCUMENT,), (DOCUMENT,),
+            "The newer document repeals or replaces the older one (also partly).", ("kind",)),
+    RelType(AMENDS, (DOCUMENT,), (DOCUMENT,), "The newer document amends the older one."),
+    RelType(CITES, (DOCUMENT,), (DOCUMENT,), "The document refers to another document."),
+    RelType(CONCERNS, (DOCUMENT, MEASURE), (SECTOR,), "The document or measure concerns a sector."),
+    RelType(BINDS, (OBLIGATION,), (REGULATED_PARTY, AGENCY), "The obligation binds a party."),
+)}
+
+#: Labels whose nodes belong to one document (reached from it through PART_OF); re-ingesting the
+#: document replaces them. Every other label (Agency, Sector, RegulatedParty, Document) is shared.
+OWNED_LABELS = (MEASURE, OBLIGATION)
+SHARED_LABELS = (AGENCY, SECTOR, REGULATED_PARTY, DOCUMENT)
+
+#: Lookup properties that get an index in Neo4j (besides the unique `Node.id`).
+INDEXED_PROPERTIES: tuple[tuple[str, str], ...] = (
+    (DOCUMENT, "doc_number"),
+    (DOCUMENT, "source_file"),
+    (MEASURE, "source_file"),
+    (OBLIGATION, "source_file"),
+    (AGENCY, "name"),
+    (AGENCY, "short_name"),
+)
+
+#: One full-text index over titles, measure text and agency names, with Lucene's CJK analyzer
+#: (bigrams of Han characters), so a Chinese phrase finds the nodes containing it.
+FULLTEXT_INDEX = "policykg_text"
+FULLTEXT_ANALYZER = "cjk"
+FULLTEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    (DOCUMENT, "title"),
+    (MEASURE, "text"),
+    (AGENCY, "name"),
+    (AGENCY, "aliases"),
+)
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def is_identifier(name: str) -> bool:
+    """Labels and types are spliced into Cypher (they cannot be parameters), so they must be plain."""
+    return isinstance(name, str) and bool(_IDENTIFIER.match(name))
+
+
+def display_name(props: Mapping[str, Any]) -> str:
+    label = NODE_LABELS.get(props.get("label", ""))
+    value = props.get(label.display) if label else None
+    return str(value or props.get("name") or props.get("title") or props.get("id"))
+
+
+# --- stored form ---------------------------------------------------------------------------------
+_SCALARS = (str, int, float, bool)
+SOURCE_KEYS = ("source_file", "line_start", "line_end")
+JSON_SUFFIX = "_json"
+
+
+def _is_plain_list(value: list) -> bool:
+    if not value:
+        return True
+    kinds = {type(v) for v in value}
+    return len(kinds) == 1 and next(iter(kinds)) in _SCALARS
+
+
+def to_stored(props: Mapping[str, Any], *, flatten_source: bool = True) -> dict[str, Any]:
+    """Export properties → properties every store can hold (see the module docstring)."""
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        if value is None:
+            continue
+        if key == "source" and flatten_source and isinstance(value, Mapping):
+            if value.get("file") is not None:
+                out["source_file"] = value["file"]
+            for k in ("line_start", "line_end"):
+                if value.get(k) is not None:
+                    out[k] = value[k]
+        elif isinstance(value, _SCALARS):
+            out[key] = value
+        elif isinstance(value, (list, tuple)) and _is_plain_list(list(value)):
+            out[key] = list(value)
+        else:
+            out[key + JSON_SUFFIX] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return out
+
+
+def from_stored(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored properties → the export's shape (`source` dict, decoded JSON values)."""
+    out: dict[str, Any] = {}
+    source: dict[str, Any] = {}
+    for key, value in props.items():
+        if key == "source_file":
+            source["file"] = value
+        elif key in ("line_start", "line_end"):
+            source[key] = value
+        elif key.endswith(JSON_SUFFIX) and isinstance(value, str):
+            try:
+                out[key[: -len(JSON_SUFFIX)]] = json.loads(value)
+            except ValueError:
+                out[key] = value
+        else:
+            out[key] = value
+    if source:
+        out["source"] = source
+    return out
+
+
+def node_row(record: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """An export node record → (id, label, stored properties including id)."""
+    props = {k: v for k, v in record.items() if k != "label"}
+    return str(record["id"]), str(record["label"]), to_stored(props)
+
+
+def edge_row(record: Mapping[str, Any]) -> tuple[str, str, str, dict[str, Any]]:
+    """An export edge record → (source id, type, target id, stored properties).
+
+    On an edge, `source`/`target` are the endpoints; provenance, if any, is in other keys
+    (e.g. `evidence`), which are stored like node properties."""
+    props = {k: v for k, v in record.items() if k not in ("source", "target", "type")}
+    return str(record["source"]), str(record["type"]), str(record["target"]), to_stored(props)
+
+
+def unknown_names(labels: Iterable[str], types: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Labels and types not in the catalogue (allowed — the format welcomes extras — but reported)."""
+    return set(labels) - set(NODE_LABELS), set(types) - set(REL_TYPES)

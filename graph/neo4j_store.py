@@ -1,0 +1,289 @@
+"""The Neo4j store, through the official `neo4j` driver only.
+
+Connection: NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE (or constructor arguments).
+`bolt://` talks to one server; `neo4j://` / `neo4j+s://` route (cluster, Aura, and also a single
+server, which answers the routing request with itself). Writes go through `execute_write`, reads
+through `execute_read`, so a cluster sends reads to secondaries; bookmarks are left to the driver
+(one session per unit of work gives causal consistency within it).
+
+Loading: per label / per relationship type, `UNWIND $rows … MERGE` in batches of `batch_size`
+rows (default 2000, see docs/graph-stores.md for the measurement), each batch one managed
+transaction, which the driver retries on transient errors (deadlock, leader switch) for up to
+`max_transaction_retry_time`. A batch that still fails raises LoadError naming the batch. MERGE on
+the unique `Node.id` and on (source, type, target) makes loads idempotent.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Mapping, Optional
+
+import networkx as nx
+
+from . import model
+from .export import Export
+from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, StoreError,
+                    StoreUnavailable)
+
+DEFAULT_BATCH_SIZE = 2000
+START_HINT = "start a local server with `policykg neo4j start` (or `make neo4j`) and export the NEO4J_* variables it prints"
+
+
+def _neo4j():
+    import neo4j  # imported here so the embedded store works without touching the driver
+    return neo4j
+
+
+class Neo4jStore(GraphStore):
+    kind = "neo4j"
+
+    def __init__(self, uri: Optional[str] = None, username: Optional[str] = None,
+                 password: Optional[str] = None, database: Optional[str] = None,
+                 batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float = 5.0,
+                 max_transaction_retry_time: float = 30.0):
+        neo4j = _neo4j()
+        self.uri = uri or os.environ.get("NEO4J_URI")
+        if not self.uri:
+            raise StoreUnavailable(f"NEO4J_URI is not set; {START_HINT}")
+        username = username or os.environ.get("NEO4J_USERNAME") or "neo4j"
+        password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.batch_size = batch_size
+        auth = (username, password) if password else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                self.uri, auth=auth, connection_timeout=connection_timeout,
+                max_transaction_retry_time=max_transaction_retry_time)
+            self._driver.verify_connectivity()
+        except neo4j.exceptions.AuthError as exc:
+            self._close_quietly()
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials "
+                                   f"(NEO4J_USERNAME/NEO4J_PASSWORD): {exc.message}") from None
+        except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError, ValueError) as exc:
+            self._close_quietly()
+            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {exc}; {START_HINT}") from None
+        self._schema_ready = False
+
+    def _close_quietly(self) -> None:
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
+            try:
+                driver.close()
+            except Exception:
+                pass
+            self._driver = None
+
+    def close(self) -> None:
+        self._close_quietly()
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def _session(self, write: bool):
+        neo4j = _neo4j()
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        def work(tx):
+            return [r.data() for r in tx.run(query, params)]
+        with self._session(write=False) as session:
+            return session.execute_read(work)
+
+    def _write(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        def work(tx):
+            return [r.data() for r in tx.run(query, params)]
+        with self._session(write=True) as session:
+            return session.execute_write(work)
+
+    def ensure_schema(self) -> None:
+        """Constraints, indexes and the full-text index; idempotent (IF NOT EXISTS)."""
+        if self._schema_ready:
+            return
+        statements = [f"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:{model.BASE_LABEL}) REQUIRE n.id IS UNIQUE"]
+        for label, prop in model.INDEXED_PROPERTIES:
+            statements.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
+        labels = sorted({label for label, _ in model.FULLTEXT_FIELDS})
+        props = sorted({prop for _, prop in model.FULLTEXT_FIELDS})
+        statements.append(
+            f"CREATE FULLTEXT INDEX {model.FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{'|'.join(labels)}) "
+            f"ON EACH [{', '.join('n.' + p for p in props)}] "
+            f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{model.FULLTEXT_ANALYZER}'}}}}")
+        neo4j = _neo4j()
+        try:
+            with self._session(write=True) as session:
+                for statement in statements:
+                    session.run(statement).consume()  # schema commands cannot share a transaction
+                session.run("CALL db.awaitIndexes(120)").consume()
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"setting up the Neo4j schema failed: {exc}") from exc
+        self._schema_ready = True
+
+    # -- writing ----------------------------------------------------------------------------------
+    def _batches(self, rows: list, stage: str, query: str, progress: Optional[Progress],
+                 check_count: bool = False) -> None:
+        neo4j = _neo4j()
+        total = len(rows)
+        for start in range(0, total, self.batch_size):
+            batch = rows[start:start + self.batch_size]
+
+            def work(tx, batch=batch):
+                return tx.run(query, rows=batch).single(strict=True)["n"]
+            try:
+                with self._session(write=True) as session:
+                    written = session.execute_write(work)
+            except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+                raise LoadError(f"loading {stage} rows {start + 1}-{start + len(batch)} of {total} "
+                                f"into Neo4j failed: {exc}") from exc
+            if check_count and written != len(batch):
+                raise LoadError(f"loading {stage} rows {start + 1}-{start + len(batch)}: only {written} "
+                                f"of {len(batch)} edges found both endpoints in the store")
+            if progress:
+                progress(stage, start + len(batch), total)
+
+    def load(self, export: Export, progress: Optional[Progress] = None) -> dict[str, int]:
+        self.ensure_schema()
+        by_label: dict[str, list[dict]] = {}
+        for node_id, (label, props) in export.nodes.items():
+            by_label.setdefault(label, []).append({"id": node_id, "props": props})
+        for label, rows in sorted(by_label.items()):
+            self._batches(rows, f"nodes:{label}", self.node_merge_query(label), progress)
+        by_type: dict[str, list[dict]] = {}
+        for (s, t, o), props in export.edges.items():
+            by_type.setdefault(t, []).append({"source": s, "target": o, "props": props})
+        for rel_type, rows in sorted(by_type.items()):
+            self._batches(rows, f"edges:{rel_type}", self.edge_merge_query(rel_type), progress,
+                          check_count=True)
+        return {"nodes": len(export.nodes), "edges": len(export.edges)}
+
+    @staticmethod
+    def node_merge_query(label: str) -> str:
+        assert model.is_identifier(label)
+        # SET n = props replaces the properties, so a property dropped from the export goes too
+        return (f"UNWIND $rows AS row MERGE (n:{model.BASE_LABEL} {{id: row.id}}) "
+                f"SET n = row.props SET n:`{label}` RETURN count(n) AS n")
+
+    @staticmethod
+    def edge_merge_query(rel_type: str) -> str:
+        assert model.is_identifier(rel_type)
+        return (f"UNWIND $rows AS row "
+                f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
+                f"MERGE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
+
+    def replace_documents(self, doc_ids: Iterable[str], export: Export,
+                          progress: Optional[Progress] = None) -> dict[str, int]:
+        self.ensure_schema()
+        doc_ids = sorted(set(doc_ids))
+        # One transaction for the delete, so the old subgraph goes all at once (documents are small);
+        # the upsert then batches like a normal load.
+        rows = self._write(
+            f"""
+            UNWIND $ids AS doc_id
+            MATCH (d:{model.BASE_LABEL} {{id: doc_id}})
+            OPTIONAL MATCH (d)-[out]->()
+            DELETE out
+            WITH DISTINCT d
+            OPTIONAL MATCH (part)-[:{model.PART_OF}*1..]->(d)
+            WHERE NOT part.id IN $ids
+            WITH collect(DISTINCT part) AS parts
+            FOREACH (p IN parts | DETACH DELETE p)
+            RETURN size(parts) AS n
+            """, ids=doc_ids)
+        deleted = sum(r["n"] for r in rows)
+        stats = self.load(export, progress=progress)
+        self._write(f"MATCH (d:{model.DOCUMENT}) WHERE d.in_corpus = false AND NOT (d)--() DELETE d")
+        stats["deleted_nodes"] = deleted
+        return stats
+
+    # -- reading ----------------------------------------------------------------------------------
+    def counts(self) -> dict[str, dict[str, int]]:
+        nodes = self._read(f"MATCH (n:{model.BASE_LABEL}) UNWIND [l IN labels(n) WHERE l <> '{model.BASE_LABEL}'] AS label "
+                           "RETURN label, count(*) AS n")
+        edges = self._read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n")
+        return {"nodes": dict(sorted((r["label"], r["n"]) for r in nodes)),
+                "edges": dict(sorted((r["type"], r["n"]) for r in edges))}
+
+    _NODE = f"n {{.*, label: head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}'])}}"
+
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        rows = self._read(f"MATCH (n:{model.BASE_LABEL}) WHERE n.id IN $ids RETURN {self._NODE} AS node",
+                          ids=list(ids))
+        return {r["node"]["id"]: r["node"] for r in rows}
+
+    def find_nodes(self, label: str, prop: str, values: Iterable[Any]) -> list[dict[str, Any]]:
+        assert model.is_identifier(label) and model.is_identifier(prop)
+        rows = self._read(
+            f"MATCH (n:`{label}`) WHERE n.`{prop}` IN $values "
+            f"OR (valueType(n.`{prop}`) STARTS WITH 'LIST' AND any(v IN n.`{prop}` WHERE v IN $values)) "
+            f"RETURN {self._NODE} AS node", values=list(values))
+        return [r["node"] for r in rows]
+
+    def expand(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
+               direction: Direction = "out") -> list[tuple[str, str, str]]:
+        types = list(rel_types) if rel_types is not None else None
+        type_filter = "" if types is None else "AND type(r) IN $types"
+        pattern = {"out": "(a)-[r]->(b)", "in": "(b)-[r]->(a)", "both": "(a)-[r]-(b)"}[direction]
+        rows = self._read(
+            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {pattern} WHERE true {type_filter} "
+            "RETURN DISTINCT startNode(r).id AS s, type(r) AS t, endNode(r).id AS o",
+            ids=list(ids), types=types)
+        return sorted((r["s"], r["t"], r["o"]) for r in rows)
+
+    def text_candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
+        text = text.strip()
+        if len(text) >= 2:
+            phrase = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            rows = self._read(
+                f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q, {{limit: $limit}}) "
+                f"YIELD node AS n RETURN {self._NODE} AS node", q=phrase, limit=limit)
+            found = [r["node"] for r in rows]
+        else:
+            found = []
+        # Properties outside the full-text index (short names, obligation text) and one-character
+        # queries (below the CJK analyzer's bigrams) are matched by a scan.
+        extra = []
+        for label in model.NODE_LABELS.values():
+            props = [p for p in label.text_properties if (label.name, p) not in model.FULLTEXT_FIELDS
+                     or len(text) < 2]
+            if not props:
+                continue
+            cond = " OR ".join(
+                f"(n.`{p}` IS :: STRING AND toLower(n.`{p}`) CONTAINS $t) OR "
+                f"(n.`{p}` IS :: LIST<STRING> AND any(v IN n.`{p}` WHERE toLower(v) CONTAINS $t))"
+                for p in props)
+            extra.append(f"MATCH (n:`{label.name}`) WHERE {cond} RETURN {self._NODE} AS node LIMIT $limit")
+        if extra:
+            rows = self._read(" UNION ".join(extra), t=text.lower(), limit=limit)
+            found.extend(r["node"] for r in rows)
+        return found
+
+    def documents_from_source(self, source_file: str) -> list[str]:
+        rows = self._read(f"MATCH (d:{model.DOCUMENT} {{source_file: $f}}) RETURN d.id AS id ORDER BY id",
+                          f=source_file)
+        return [r["id"] for r in rows]
+
+    def projection(self, labels: Optional[Iterable[str]] = None,
+                   rel_types: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+        labels = sorted(labels) if labels is not None else None
+        types = sorted(rel_types) if rel_types is not None else None
+        node_filter = "" if labels is None else "WHERE any(l IN labels(n) WHERE l IN $labels)"
+        nodes = self._read(f"MATCH (n:{model.BASE_LABEL}) {node_filter} RETURN {self._NODE} AS node",
+                           labels=labels)
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from((r["node"]["id"], r["node"]) for r in nodes)
+        type_filter = "" if types is None else "WHERE type(r) IN $types"
+        edges = self._read(f"MATCH (a:{model.BASE_LABEL})-[r]->(b:{model.BASE_LABEL}) {type_filter} "
+                           "RETURN a.id AS s, b.id AS o, type(r) AS t, properties(r) AS props", types=types)
+        graph.add_edges_from((r["s"], r["o"], r["t"], {**r["props"], "type": r["t"]}) for r in edges
+                             if r["s"] in graph and r["o"] in graph)
+        return graph
+
+    def run_cypher(self, query: str, params: Optional[Mapping[str, Any]] = None, *,
+                   read_only: bool = True, limit: int = DEFAULT_CYPHER_LIMIT) -> list[dict[str, Any]]:
+        neo4j = _neo4j()
+
+        def work(tx):
+            result = tx.run(query, dict(params or {}))
+            return [r.data() for r in result.fetch(limit)]
+        try:
+            with self._session(write=not read_only) as session:
+                return (session.execute_read if read_only else session.execute_write)(work)
+        except neo4j.exceptions.Neo4jError as exc:
+            raise StoreError(f"Neo4j rejected the query: {exc.message or exc}") from exc

@@ -1,0 +1,237 @@
+"""One function per user question, in the caller's terms; each works on any GraphStore.
+
+They are written once, on the store primitives (`get_nodes`, `find_nodes`, `expand`,
+`text_candidates`), so both stores give the same answers by construction — the contract tests check
+it. Each primitive is one indexed Cypher read on Neo4j (walks go level by level, which never
+enumerates paths) and a dictionary lookup on the embedded store.
+
+Answers are plain dicts/lists, deterministically ordered. An agency can be named by id, canonical
+name, short name or any alias; an unknown name raises NotFound.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any, Iterable, Optional
+
+from . import model
+from .store import Direction, GraphStore, StoreError
+
+MAX_DEPTH = 3
+WALK_LIMIT = 20
+
+
+class NotFound(StoreError, KeyError):
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else "not found"
+
+
+def _brief(node: dict[str, Any]) -> dict[str, Any]:
+    out = {"id": node["id"], "label": node.get("label"), "name": model.display_name(node)}
+    for key in ("doc_number", "date", "measure_no", "short_name"):
+        if node.get(key) is not None:
+            out[key] = node[key]
+    return out
+
+
+# -- search ---------------------------------------------------------------------------------------
+_LABEL_RANK = {model.AGENCY: 0, model.DOCUMENT: 1, model.SECTOR: 2, model.REGULATED_PARTY: 3,
+               model.MEASURE: 4, model.OBLIGATION: 5}
+
+
+def search(store: GraphStore, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Nodes whose name, title, aliases or text contain `text` (case-insensitive). Exact name
+    matches first, then agencies, documents, …, measures; shorter matching strings first."""
+    text = text.strip()
+    if not text:
+        return []
+    needle = text.casefold()
+    hits: dict[str, tuple[tuple, dict]] = {}
+    for node in store.text_candidates(text, limit=max(200, limit * 20)):
+        label = model.NODE_LABELS.get(node.get("label"))
+        if label is None:
+            continue
+        best = None
+        for prop in label.text_properties:
+            value = node.get(prop)
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str) and needle in v.casefold():
+                    key = (0 if v.casefold() == needle else 1, len(v))
+                    best = key if best is None or key < best else best
+        if best is None:
+            continue
+        rank = (best[0], _LABEL_RANK.get(node["label"], 9), best[1], node["id"])
+        hits[node["id"]] = (rank, node)
+    ordered = sorted(hits.values(), key=lambda item: item[0])[:limit]
+    return [{**_brief(node), "exact": rank[0] == 0} for rank, node in ordered]
+
+
+# -- neighbourhood --------------------------------------------------------------------------------
+def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
+                  rel_types: Optional[Iterable[str]] = None, limit: int = 100) -> dict[str, Any]:
+    """Nodes within `depth` hops (either direction, only along `rel_types` if given), nearest
+    first, at most `limit` besides the centre; and the edges among them."""
+    if not 1 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be between 1 and {MAX_DEPTH}")
+    centre = store.get_nodes([node_id]).get(node_id)
+    if centre is None:
+        raise NotFound(f"no node with id {node_id!r}")
+    types = list(rel_types) if rel_types is not None else None
+    distance = {node_id: 0}
+    frontier = [node_id]
+    for level in range(1, depth + 1):
+        found = set()
+        for s, _, o in store.expand(frontier, types, "both"):
+            for n in (s, o):
+                if n not in distance:
+                    found.add(n)
+        for n in found:
+            distance[n] = level
+        frontier = sorted(found)
+        if not frontier or len(distance) > limit + 1:
+            break
+    chosen = sorted((n for n in distance if n != node_id), key=lambda n: (distance[n], n))[:limit]
+    keep = set(chosen) | {node_id}
+    nodes = store.get_nodes(chosen)
+    edges = [e for e in store.expand(sorted(keep), types, "out") if e[2] in keep]
+    return {
+        "centre": _brief(centre),
+        "nodes": [{**_brief(nodes[n]), "distance": distance[n]} for n in chosen if n in nodes],
+        "edges": [{"source": s, "type": t, "target": o} for s, t, o in edges],
+    }
+
+
+# -- agencies -------------------------------------------------------------------------------------
+def resolve_agency(store: GraphStore, agency: str) -> dict[str, Any]:
+    """The Agency node for an id, canonical name, short name or alias."""
+    by_id = store.get_nodes([agency]).get(agency)
+    if by_id is not None and by_id.get("label") == model.AGENCY:
+        return by_id
+    for prop in ("name", "short_name", "aliases"):
+        found = sorted(store.find_nodes(model.AGENCY, prop, [agency]), key=lambda n: n["id"])
+        if found:
+            return found[0]
+    raise NotFound(f"no agency named {agency!r} (tried id, name, short_name, aliases)")
+
+
+def _documents_of(store: GraphStore, ids: Iterable[str]) -> dict[str, Optional[str]]:
+    """For each node, the document it is PART_OF (following nested measures up)."""
+    owner: dict[str, Optional[str]] = {}
+    current = {i: i for i in ids}  # start id → node reached so far
+    nodes_seen: dict[str, dict] = {}
+    for _ in range(8):
+        if not current:
+            break
+        ups = defaultdict(list)
+        for s, _, o in store.expand(sorted(set(current.values())), [model.PART_OF], "out"):
+            ups[s].append(o)
+        targets = {o for os in ups.values() for o in os}
+        nodes_seen.update(store.get_nodes(targets - set(nodes_seen)))
+        nxt = {}
+        for start, at in current.items():
+            parents = sorted(ups.get(at, []))
+            docs = [p for p in parents if nodes_seen.get(p, {}).get("label") == model.DOCUMENT]
+            if docs:
+                owner[start] = docs[0]
+            elif parents:
+                nxt[start] = parents[0]
+            else:
+                owner[start] = None
+        current = nxt
+    for start in current:
+        owner[start] = None
+    return owner
+
+
+def duties_of(store: GraphStore, agency: str) -> dict[str, Any]:
+    """Every measure the agency leads or supports, grouped by document."""
+    node = resolve_agency(store, agency)
+    edges = store.expand([node["id"]], [model.LEADS, model.SUPPORTS], "out")
+    roles: dict[str, str] = {}
+    for _, t, m in edges:
+        if roles.get(m) != "lead":
+            roles[m] = "lead" if t == model.LEADS else "support"
+    measures = store.get_nodes(roles)
+    owner = _documents_of(store, roles)
+    docs = store.get_nodes({d for d in owner.values() if d})
+    groups: dict[Optional[str], list] = defaultdict(list)
+    for m, role in roles.items():
+        if m in measures:
+            mnode = measures[m]
+            groups[owner.get(m)].append({"id": m, "role": role, "measure_no": mnode.get("measure_no"),
+                                         "heading": mnode.get("heading"), "text": mnode.get("text")})
+    out = []
+    for doc in sorted(groups, key=lambda d: (d is None, d or "")):
+        out.append({"document": _brief(docs[doc]) if doc in docs else None,
+                    "measures": sorted(groups[doc], key=lambda r: r["id"])})
+    return {"agency": _brief(node),
+            "leads": sum(r == "lead" for r in roles.values()),
+            "supports": sum(r == "support" for r in roles.values()),
+            "documents": out}
+
+
+def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """Agencies sharing at least one measure with this one (any role), with how many they share."""
+    node = resolve_agency(store, agency)
+    roles = [model.LEADS, model.SUPPORTS]
+    measures = sorted({m for _, _, m in store.expand([node["id"]], roles, "out")})
+    shared: Counter = Counter()
+    for a, _, m in set((s, "", o) for s, _, o in store.expand(measures, roles, "in")):
+        if a != node["id"]:
+            shared[a] += 1
+    partners = store.get_nodes(shared)
+    return [{**_brief(partners[a]), "measures": n}
+            for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if a in partners]
+
+
+def sole_lead_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """Measures whose only lead is this agency."""
+    node = resolve_agency(store, agency)
+    led = sorted({m for _, _, m in store.expand([node["id"]], [model.LEADS], "out")})
+    leads: dict[str, set] = defaultdict(set)
+    for a, _, m in store.expand(led, [model.LEADS], "in"):
+        leads[m].add(a)
+    sole = [m for m in led if leads[m] == {node["id"]}]
+    measures = store.get_nodes(sole)
+    return [{"id": m, "measure_no": measures[m].get("measure_no"), "heading": measures[m].get("heading"),
+             "text": measures[m].get("text")} for m in sole if m in measures]
+
+
+# -- documents ------------------------------------------------------------------------------------
+def _walk(store: GraphStore, doc_id: str, types: list[str], direction: Direction,
+          max_depth: int) -> list[dict[str, Any]]:
+    if not store.get_nodes([doc_id]):
+        raise NotFound(f"no document with id {doc_id!r}")
+    depth = {doc_id: 0}
+    frontier = [doc_id]
+    level = 0
+    while frontier and level < max_depth:
+        level += 1
+        nxt = set()
+        for s, _, o in store.expand(frontier, types, direction):
+            n = o if direction == "out" else s
+            if n not in depth:
+                depth[n] = level
+                nxt.add(n)
+        frontier = sorted(nxt)
+    found = sorted((n for n in depth if n != doc_id), key=lambda n: (depth[n], n))
+    nodes = store.get_nodes(found)
+    return [{**_brief(nodes[n]), "depth": depth[n]} for n in found if n in nodes]
+
+
+def supersedes_transitive(store: GraphStore, doc_id: str, include_amends: bool = False,
+                          max_depth: int = WALK_LIMIT) -> list[dict[str, Any]]:
+    """Older documents this one repeals/replaces, directly (depth 1) or through others."""
+    types = [model.SUPERSEDES] + ([model.AMENDS] if include_amends else [])
+    return _walk(store, doc_id, types, "out", max_depth)
+
+
+def superseded_by_chain(store: GraphStore, doc_id: str, include_amends: bool = False,
+                        max_depth: int = WALK_LIMIT) -> list[dict[str, Any]]:
+    """Newer documents that repeal/replace this one, directly or through others (newest last)."""
+    types = [model.SUPERSEDES] + ([model.AMENDS] if include_amends else [])
+    return _walk(store, doc_id, types, "in", max_depth)
+
+
+def cited_transitive(store: GraphStore, doc_id: str, max_depth: int = WALK_LIMIT) -> list[dict[str, Any]]:
+    """Documents this one cites, directly (depth 1) or through the documents it cites."""
+    return _walk(store, doc_id, [model.CITES], "out", max_depth)

@@ -1,0 +1,146 @@
+"""One interface over the two stores (Neo4j, embedded NetworkX) and the way to open one.
+
+Nothing outside `graph/` knows which store is in use: callers get a `GraphStore` from `open_store`
+and ask `graph.queries` / `graph.analysis` their questions.
+"""
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal, Mapping, Optional
+
+import networkx as nx
+
+from .export import Export, from_records, read_export
+
+#: progress(stage, done, total): stage is e.g. "nodes:Measure" or "edges:LEADS"; done/total in rows
+Progress = Callable[[str, int, int], None]
+Direction = Literal["out", "in", "both"]
+
+#: how many rows a plain `run_cypher` returns unless told otherwise
+DEFAULT_CYPHER_LIMIT = 1000
+
+
+class StoreError(RuntimeError):
+    """Base class of the graph layer's errors; the CLI prints the message and exits non-zero."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached / opened (Neo4j down, wrong password, unreadable file)."""
+
+
+class LoadError(StoreError):
+    """A load did not complete; the message says which batch failed. Nothing is reported as done."""
+
+
+class UnsupportedQuery(StoreError):
+    """The store cannot run this Cypher (the embedded store supports a subset)."""
+
+
+class GraphStore(ABC):
+    """What every store offers. Node dicts are the *stored* form (see graph.model) plus `label`."""
+
+    kind: str = "abstract"
+
+    # -- writing ----------------------------------------------------------------------------------
+    def load_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
+        """Upsert a whole export (idempotent: loading it twice changes nothing). Returns row counts."""
+        return self.load(read_export(export_dir), progress=progress)
+
+    @abstractmethod
+    def load(self, export: Export, progress: Optional[Progress] = None) -> dict[str, int]:
+        """Upsert parsed export rows: nodes keyed by id, edges keyed by (source, type, target)."""
+
+    @abstractmethod
+    def replace_documents(self, doc_ids: Iterable[str], export: Export,
+                          progress: Optional[Progress] = None) -> dict[str, int]:
+        """Re-ingest documents: delete what they own (nodes reached through incoming PART_OF, their
+        edges, the documents' own outgoing edges), then upsert `export` (their new subgraph).
+        Shared nodes (agencies, sectors, parties, other documents) stay."""
+
+    def replace_source(self, source_file: str, nodes: Iterable[Mapping[str, Any]],
+                       edges: Iterable[Mapping[str, Any]], progress: Optional[Progress] = None
+                       ) -> dict[str, int]:
+        """Re-ingest everything that came from one input file, given its new export records."""
+        new = from_records(nodes, edges, where=source_file, check_edges=False)
+        old_docs = self.documents_from_source(source_file)
+        new_docs = {i for i, (label, p) in new.nodes.items()
+                    if label == "Document" and p.get("source_file") == source_file}
+        return self.replace_documents(set(old_docs) | new_docs, new, progress=progress)
+
+    # -- reading ----------------------------------------------------------------------------------
+    @abstractmethod
+    def counts(self) -> dict[str, dict[str, int]]:
+        """{"nodes": {label: n}, "edges": {type: n}}"""
+
+    @abstractmethod
+    def run_cypher(self, query: str, params: Optional[Mapping[str, Any]] = None, *,
+                   read_only: bool = True, limit: int = DEFAULT_CYPHER_LIMIT) -> list[dict[str, Any]]:
+        """Run Cypher; rows as dicts (column → value), at most `limit` of them."""
+
+    @abstractmethod
+    def projection(self, labels: Optional[Iterable[str]] = None,
+                   rel_types: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+        """The graph (or the part with these labels/types) as a NetworkX MultiDiGraph: nodes carry
+        `label` and their properties, edges are keyed by type and carry `type` and properties."""
+
+    # primitives graph.queries is written on (one implementation of every question for both stores)
+    @abstractmethod
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """id → node dict for the ids that exist."""
+
+    @abstractmethod
+    def find_nodes(self, label: str, prop: str, values: Iterable[Any]) -> list[dict[str, Any]]:
+        """Nodes of `label` whose `prop` equals one of `values` (or, for a list property, contains one)."""
+
+    @abstractmethod
+    def expand(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
+               direction: Direction = "out") -> list[tuple[str, str, str]]:
+        """Edges (source, type, target) leaving (`out`), entering (`in`) or touching (`both`) `ids`."""
+
+    @abstractmethod
+    def text_candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
+        """Nodes that may contain `text` in a text property (a superset is fine; queries.search
+        filters and ranks them the same way for every store)."""
+
+    @abstractmethod
+    def documents_from_source(self, source_file: str) -> list[str]:
+        """Ids of Document nodes whose source_file is this file."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def default_data_dir() -> Path:
+    """$POLICYKG_DATA, else `data/` in the project (the checkout this package is installed from)."""
+    env = os.environ.get("POLICYKG_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def open_store(kind: Optional[str] = None, **options: Any) -> GraphStore:
+    """Open a store. `kind` is "embedded" (default; a file under the data dir, options: `path`) or
+    "neo4j" (options: uri, username, password, database, batch_size; defaults from NEO4J_* env).
+    $POLICYKG_STORE picks the kind when none is given."""
+    kind = kind or os.environ.get("POLICYKG_STORE") or "embedded"
+    if kind == "embedded":
+        from .embedded_store import EmbeddedStore
+        return EmbeddedStore(**options)
+    if kind == "neo4j":
+        from .neo4j_store import Neo4jStore
+        return Neo4jStore(**options)
+    raise StoreError(f"unknown store {kind!r}: use 'embedded' or 'neo4j'")
+
+
+def load_export(store: GraphStore, export_dir: str | Path,
+                progress: Optional[Progress] = None) -> dict[str, int]:
+    """`policykg build` in one line: `graph.load_export(open_store(kind), out_dir, progress=cb)`."""
+    return store.load_export(export_dir, progress=progress)

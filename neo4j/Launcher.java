@@ -1,0 +1,84 @@
+// Local Neo4j Community 5.26 server without Docker: an embedded DBMS with the Bolt connector on.
+//
+//   mvn -B -q -f neo4j/pom.xml dependency:copy-dependencies -DoutputDirectory=.neo4j/lib
+//   NEO4J_LAUNCH_PASSWORD=secret java -cp '.neo4j/lib/*' neo4j/Launcher.java HOME PORT
+//
+// HOME is the DBMS home (data/, logs/ go below it); PORT the Bolt port on 127.0.0.1 (loopback only).
+// When NEO4J_LAUNCH_PASSWORD is set, authentication is enabled and the built-in user `neo4j`
+// gets that password (no change required); otherwise auth is disabled, which is acceptable only
+// because the connector listens on loopback. The password comes from the environment, not argv,
+// so it does not show in `ps`.
+//
+// Prints exactly one line starting with "NEO4J_READY " once Bolt accepts connections; the Python
+// side (policykg/neo4j_server.py) waits for it. SIGTERM / SIGINT shut the DBMS down cleanly.
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+
+public class Launcher {
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: java -cp 'lib/*' Launcher.java HOME PORT");
+            System.exit(2);
+        }
+        Path home = Path.of(args[0]).toAbsolutePath();
+        int port = Integer.parseInt(args[1]);
+        String password = System.getenv("NEO4J_LAUNCH_PASSWORD");
+        boolean auth = password != null && !password.isEmpty();
+        SocketAddress bolt = new SocketAddress("127.0.0.1", port);
+
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, bolt)
+                // The routing table a neo4j:// client receives lists the advertised address;
+                // the default (localhost:7687) would be wrong for any other port.
+                .setConfig(BoltConnector.advertised_address, bolt)
+                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, 128L * 1024 * 1024)
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(5))
+                .build();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("NEO4J_STOPPING");
+            System.out.flush();
+            dbms.shutdown();
+            stopped.countDown();
+        }, "neo4j-shutdown"));
+
+        if (auth) {
+            GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+            try {
+                system.executeTransactionally(
+                        "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                        Map.of("password", password));
+            } catch (RuntimeException e) {
+                // Setting the password it already has is refused by some versions; anything else is fatal.
+                String msg = String.valueOf(e.getMessage());
+                if (!msg.contains("same")) {
+                    System.err.println("NEO4J_FAILED could not set the password: " + msg);
+                    dbms.shutdown();
+                    System.exit(1);
+                }
+            }
+        }
+        // Touch the default database so the first client does not wait for it to come online.
+        dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
+
+        System.out.println("NEO4J_READY bolt://127.0.0.1:" + port + " auth=" + (auth ? "on" : "off"));
+        System.out.flush();
+        stopped.await();
+    }
+}

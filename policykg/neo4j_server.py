@@ -1,0 +1,266 @@
+"""A local Neo4j Community 5.26 server without Docker, for development and CI.
+
+`start()` fetches the Neo4j jars with Maven (neo4j/pom.xml → `.neo4j/lib`, cached in ~/.m2), then
+runs `java -cp '.neo4j/lib/*' neo4j/Launcher.java HOME PORT` as a detached process: an embedded
+DBMS with the Bolt connector on 127.0.0.1:PORT, its data under HOME = <data dir>/neo4j. Auth is
+on: the first start generates a password, kept in HOME/password (mode 600) and reused after.
+
+    policykg neo4j start [--port 7687]     # prints the NEO4J_* variables to export
+    policykg neo4j status
+    policykg neo4j stop
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Optional
+
+PROJECT = Path(__file__).resolve().parent.parent
+POM = PROJECT / "neo4j" / "pom.xml"
+LAUNCHER = PROJECT / "neo4j" / "Launcher.java"
+DEFAULT_PORT = 7687
+USERNAME = "neo4j"
+READY = "NEO4J_READY"
+FAILED = "NEO4J_FAILED"
+
+
+class ServerError(RuntimeError):
+    """The local server could not be fetched, started, reached or stopped; the message says why."""
+
+
+@dataclass
+class ServerInfo:
+    running: bool
+    pid: Optional[int] = None
+    port: Optional[int] = None
+    uri: Optional[str] = None
+    username: str = USERNAME
+    password: Optional[str] = None
+    home: Optional[str] = None
+    reachable: Optional[bool] = None
+
+    def env(self) -> dict[str, str]:
+        out = {"NEO4J_URI": self.uri or "", "NEO4J_USERNAME": self.username}
+        if self.password:
+            out["NEO4J_PASSWORD"] = self.password
+        return out
+
+    def shell_exports(self) -> str:
+        return "\n".join(f"export {k}={v}" for k, v in self.env().items())
+
+    def as_dict(self, show_password: bool = False) -> dict:
+        d = asdict(self)
+        if not show_password and d["password"]:
+            d["password"] = "(in " + str(Path(self.home or "") / "password") + ")"
+        return d
+
+
+def lib_dir() -> Path:
+    return Path(os.environ.get("POLICYKG_NEO4J_LIB") or PROJECT / ".neo4j" / "lib")
+
+
+def home_dir(data_dir: str | Path | None = None) -> Path:
+    if data_dir is None:
+        data_dir = os.environ.get("POLICYKG_DATA") or PROJECT / "data"
+    return Path(data_dir) / "neo4j"
+
+
+def fetch(quiet: bool = True) -> Path:
+    """Copy the Neo4j jars into lib_dir() with Maven (a no-op when they are there)."""
+    lib = lib_dir()
+    marker = lib / ".complete"
+    if marker.exists():
+        return lib
+    for tool in ("mvn", "java"):
+        if shutil.which(tool) is None:
+            raise ServerError(f"`{tool}` not found: the local Neo4j needs Java 17 and Maven 3 "
+                              "(or use docker compose up neo4j, see docs/graph-stores.md)")
+    lib.mkdir(parents=True, exist_ok=True)
+    cmd = ["mvn", "-B", *(["-q"] if quiet else []), "-f", str(POM), "dependency:copy-dependencies",
+           f"-DoutputDirectory={lib}"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+        raise ServerError(f"fetching the Neo4j jars failed ({' '.join(cmd)}):\n{tail}")
+    marker.write_text("ok\n")
+    return lib
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child of ours counts as gone
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _is_our_server(pid: int) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return _pid_alive(pid)
+    return "Launcher.java" in cmdline
+
+
+def _port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def _state(home: Path) -> dict:
+    try:
+        return json.loads((home / "server.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _password(home: Path, password: Optional[str]) -> str:
+    path = home / "password"
+    if password:
+        if len(password) < 8:
+            raise ServerError("Neo4j needs a password of at least 8 characters")
+    elif path.exists():
+        password = path.read_text().strip()
+    else:
+        password = secrets.token_urlsafe(18)
+    home.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(password + "\n")
+    return password
+
+
+def _bolt_ok(uri: str, password: Optional[str]) -> bool:
+    try:
+        from neo4j import GraphDatabase
+        with GraphDatabase.driver(uri, auth=(USERNAME, password) if password else None,
+                                  connection_timeout=3) as driver:
+            driver.verify_connectivity()
+        return True
+    except Exception:
+        return False
+
+
+def status(data_dir: str | Path | None = None, check_bolt: bool = True) -> ServerInfo:
+    home = home_dir(data_dir)
+    state = _state(home)
+    pid = state.get("pid")
+    if not pid or not _pid_alive(pid) or not _is_our_server(pid):
+        return ServerInfo(running=False, home=str(home))
+    password = (home / "password").read_text().strip() if (home / "password").exists() else None
+    info = ServerInfo(running=True, pid=pid, port=state.get("port"), uri=state.get("uri"),
+                      password=password if state.get("auth") else None, home=str(home))
+    if check_bolt:
+        info.reachable = _bolt_ok(info.uri, info.password)
+    return info
+
+
+def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, password: Optional[str] = None,
+          auth: bool = True, timeout: float = 240, heap: Optional[str] = None,
+          progress=None) -> ServerInfo:
+    """Start the local server (or return the running one) and wait until Bolt answers."""
+    home = home_dir(data_dir)
+    current = status(data_dir)
+    if current.running:
+        if current.port != port:
+            raise ServerError(f"a local Neo4j already runs on port {current.port} (pid {current.pid}); "
+                              "stop it first with `policykg neo4j stop`")
+        if current.reachable:
+            return current
+    if _port_open(port):
+        raise ServerError(f"port {port} on 127.0.0.1 is already in use; choose another with --port")
+    if progress:
+        progress(f"fetching Neo4j jars into {lib_dir()} (cached in ~/.m2) …")
+    lib = fetch()
+    pw = _password(home, password) if auth else None
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "server.log"
+    env = dict(os.environ)
+    env.pop("NEO4J_LAUNCH_PASSWORD", None)
+    if pw:
+        env["NEO4J_LAUNCH_PASSWORD"] = pw
+    heap = heap or os.environ.get("POLICYKG_NEO4J_HEAP", "1g")
+    cmd = ["java", f"-Xmx{heap}", "-cp", f"{lib}/*", str(LAUNCHER), str(home), str(port)]
+    if progress:
+        progress(f"starting Neo4j on 127.0.0.1:{port} (data in {home}) …")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                env=env, cwd=str(PROJECT), start_new_session=True)
+    uri = f"bolt://127.0.0.1:{port}"
+    (home / "server.json").write_text(json.dumps({"pid": proc.pid, "port": port, "uri": uri,
+                                                  "auth": bool(pw)}))
+    (home / "server.pid").write_text(f"{proc.pid}\n")
+    deadline = time.monotonic() + timeout
+    while True:
+        text = log_path.read_text(errors="replace") if log_path.exists() else ""
+        if READY in text:
+            break
+        if proc.poll() is not None or FAILED in text or time.monotonic() > deadline:
+            why = ("timed out" if proc.poll() is None else f"exited with {proc.returncode}")
+            if proc.poll() is None:
+                _terminate(proc.pid, 30)
+            tail = "\n".join(text.strip().splitlines()[-15:])
+            raise ServerError(f"Neo4j did not start ({why}); log {log_path}:\n{tail}")
+        time.sleep(0.25)
+    while not _bolt_ok(uri, pw):
+        if time.monotonic() > deadline:
+            _terminate(proc.pid, 30)
+            raise ServerError(f"Neo4j printed its ready line but {uri} does not answer")
+        time.sleep(0.5)
+    return ServerInfo(running=True, pid=proc.pid, port=port, uri=uri, password=pw, home=str(home),
+                      reachable=True)
+
+
+def _terminate(pid: int, timeout: float) -> bool:
+    """SIGTERM (clean shutdown), then SIGKILL after `timeout` s. True if it stopped cleanly."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return True
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _pid_alive(pid):
+            _reap(pid)
+            return True
+        time.sleep(0.2)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _reap(pid)
+    return False
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def stop(data_dir: str | Path | None = None, timeout: float = 60) -> ServerInfo:
+    """Stop the local server if it runs. Returns its status before stopping."""
+    home = home_dir(data_dir)
+    info = status(data_dir, check_bolt=False)
+    if info.running:
+        clean = _terminate(info.pid, timeout)
+        if not clean:
+            raise ServerError(f"Neo4j (pid {info.pid}) did not stop within {timeout:.0f}s and was killed")
+    (home / "server.json").unlink(missing_ok=True)
+    (home / "server.pid").unlink(missing_ok=True)
+    return info
