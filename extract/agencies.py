@@ -125,7 +125,7 @@ _R1_CONTINUATION = {
 _R2_LOCAL_BEFORE = re.compile(r"(?:[省市县区州盟旗乡镇地各级]|地方|兵团|党委)$")
 _R2_LOOKBEHIND = 2
 # R3: generic collective noun after the match.
-_R3_MODIFIERS = "各|有关|相关|其他|其它|所属|直属|下属|组成"
+_R3_MODIFIERS = "各|有关|相关|其他|其它|所属|直属|下属|组成|成员"
 _R3_GENERIC_AFTER = re.compile(rf"(?:{_R3_MODIFIERS}){{0,2}}(?:部门|部委|单位|机构)")
 # For the State Council any short qualifier before 部门 makes a generic/legal circumlocution
 # (国务院价格主管部门, 国务院有关业务主管部门, 国务院公安部门) unless the qualifier is a
@@ -193,22 +193,24 @@ class Gazetteer:
 
     # --- matching -------------------------------------------------------------------------
 
-    def _rejected(self, text: str, start: int, end: int) -> bool:
-        """True when the context rules R1–R4 say the match is part of another word."""
+    def _rejected(self, text: str, start: int, end: int) -> str | None:
+        """The context rule (R1–R4) that says the match is part of another word, or None."""
         after = text[end:end + 12]
         if after:
             cont = _R1_CONTINUATION.get(text[end - 1])
             if cont is not None and cont.match(after):
-                return True
-            if _R3_GENERIC_AFTER.match(after) or _R4_ORG_AFTER.match(after):
-                return True
+                return "R1"
+            if _R3_GENERIC_AFTER.match(after):
+                return "R3"
+            if _R4_ORG_AFTER.match(after):
+                return "R4"
             if self._by_form[text[start:end]].kind == "state_council":
                 m = _R3_STATE_COUNCIL_AFTER.match(after)
                 if m is not None and not _R3_CLAUSE_WORDS.search(m.group(1)):
-                    return True
+                    return "R3"
         if start > 0 and _R2_LOCAL_BEFORE.search(text, max(0, start - _R2_LOOKBEHIND), start):
-            return True
-        return False
+            return "R2"
+        return None
 
     def find(self, text: str) -> list[AgencyMention]:
         """All agency mentions in ``text`` (already line-joined; strip spaces first for letter-spaced names).
@@ -228,8 +230,11 @@ class Gazetteer:
             if end <= rejected_end:
                 pos = start + 1
                 continue
-            if self._rejected(text, start, end):
-                shorter = self._shorter_at(text, start, end)
+            rule = self._rejected(text, start, end)
+            if rule:
+                # only a word continuation (R1) leaves room for a shorter name at the same place;
+                # a local, collective or other-organisation phrase is rejected as a whole
+                shorter = self._shorter_at(text, start, end) if rule == "R1" else None
                 if shorter is None:
                     rejected_end = max(rejected_end, end)
                     pos = start + 1

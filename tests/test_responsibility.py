@@ -60,3 +60,11 @@ def test_find_assignments_in_a_sentence_with_other_parentheses():
 def test_unknown_agency_like_name_is_kept_unverified():
     a = parse_assignment("（国家数字经济促进办公室牵头，各地区负责）", GAZ)
     assert [(p.surface, p.agency_id) for p in a.leads] == [("国家数字经济促进办公室", None)]
+
+
+def test_members_of_a_group_and_classes_of_bodies_are_generic():
+    assert roles("（国务院促进中小企业发展工作领导小组各成员单位按职责分工负责）") == \
+        ([], [], ["国务院促进中小企业发展工作领导小组各成员单位"])
+    assert roles("（中央级科研院所负责落实）") == ([], [], ["中央级科研院所"])
+    assert roles("（发展改革委、商务部、统计局、中国物流与采购联合会按职责分工负责）")[1] == \
+        ["发展改革委", "商务部", "统计局", "中国物流与采购联合会"]
