@@ -163,6 +163,12 @@ class EmbeddedStore(GraphStore):
             graph.remove_nodes_from(owned)
             for doc in doc_ids & set(graph.nodes):
                 graph.remove_edges_from(list(graph.out_edges(doc, keys=True)))
+            for doc in doc_ids - set(export.nodes):
+                if doc in graph:  # no longer in its file: keep it only as a cited stub
+                    attrs = graph.nodes[doc]
+                    for key in _PRINTING_PROPERTIES:
+                        attrs.pop(key, None)
+                    attrs["in_corpus"] = False
             stats = self._upsert(graph, export, progress)
             _drop_orphan_stubs(graph)
             stats["deleted_nodes"] = len(owned)
@@ -270,6 +276,9 @@ class EmbeddedStore(GraphStore):
 
 def _public(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attrs.items() if k != _LABELS}
+
+
+_PRINTING_PROPERTIES = ("source_file", "line_start", "line_end", "sources_json")
 
 
 def _drop_orphan_stubs(graph: nx.MultiDiGraph) -> None:

@@ -57,10 +57,11 @@ class Neo4jStore(GraphStore):
         except neo4j.exceptions.AuthError as exc:
             self._close_quietly()
             raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials "
-                                   f"(NEO4J_USERNAME/NEO4J_PASSWORD): {exc.message}") from None
+                                   f"(NEO4J_USERNAME/NEO4J_PASSWORD): {' '.join(str(exc.message).split())}") from None
         except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError, ValueError) as exc:
             self._close_quietly()
-            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {exc}; {START_HINT}") from None
+            reason = " ".join(str(exc).split())  # the driver's message spans lines
+            raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {reason}; {START_HINT}") from None
         self._schema_ready = False
 
     def _close_quietly(self) -> None:
@@ -187,6 +188,11 @@ class Neo4jStore(GraphStore):
             RETURN size(parts) AS n
             """, ids=doc_ids)
         deleted = sum(r["n"] for r in rows)
+        gone = [d for d in doc_ids if d not in export.nodes]
+        if gone:  # no longer in its file: keep it only as a cited stub
+            self._write(f"UNWIND $ids AS doc_id MATCH (d:{model.BASE_LABEL} {{id: doc_id}}) "
+                        "SET d.in_corpus = false REMOVE d.source_file, d.line_start, d.line_end, d.sources_json",
+                        ids=gone)
         stats = self.load(export, progress=progress)
         self._write(f"MATCH (d:{model.DOCUMENT}) WHERE d.in_corpus = false AND NOT (d)--() DELETE d")
         stats["deleted_nodes"] = deleted

@@ -57,7 +57,8 @@ class GraphStore(ABC):
                           progress: Optional[Progress] = None) -> dict[str, int]:
         """Re-ingest documents: delete what they own (nodes reached through incoming PART_OF, their
         edges, the documents' own outgoing edges), then upsert `export` (their new subgraph).
-        Shared nodes (agencies, sectors, parties, other documents) stay."""
+        Shared nodes (agencies, sectors, parties, other documents) stay. A listed document missing
+        from `export` stays only as a stub (in_corpus false, no source) while something points at it."""
 
     def replace_source(self, source_file: str, nodes: Iterable[Mapping[str, Any]],
                        edges: Iterable[Mapping[str, Any]], progress: Optional[Progress] = None

@@ -1,0 +1,291 @@
+"""Loading: idempotent, source-scoped re-ingest, clear errors, crash-safe (SIGKILL mid-load)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import graph
+from graph import queries
+
+from conftest_graph import (EDGES, EXPECTED_COUNTS, F1, F2, NODES, export_dir, loaded, neo4j_uri,  # noqa: F401
+                            open_neo4j, src, store, wipe_neo4j, write_export)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_loading_twice_changes_nothing(store, export_dir):
+    first = store.load_export(export_dir)
+    assert first == {"nodes": 27, "edges": 35}
+    before = store.counts()
+    projection = store.projection()
+    store.load_export(export_dir)
+    assert store.counts() == before == EXPECTED_COUNTS
+    again = store.projection()
+    assert dict(again.nodes(data=True)) == dict(projection.nodes(data=True))
+    assert sorted(again.edges(keys=True)) == sorted(projection.edges(keys=True))
+
+
+def test_reload_replaces_properties_of_a_changed_node(store, tmp_path):
+    store.load_export(write_export(tmp_path / "a"))
+    nodes = [dict(n) for n in NODES]
+    samr = next(n for n in nodes if n["id"] == "agency:samr")
+    samr["aliases"] = ["市场监管总局"]
+    del samr["short_name"]
+    store.load_export(write_export(tmp_path / "b", nodes=nodes))
+    node = store.get_nodes(["agency:samr"])["agency:samr"]
+    assert node["aliases"] == ["市场监管总局"] and "short_name" not in node
+    assert store.counts() == EXPECTED_COUNTS
+
+
+def _opinion_v2():
+    """doc:opinion re-extracted: (二) dropped, (三) reworded, a new (四) led by 海关总署, cites a new text."""
+    nodes = [n for n in NODES if n["id"] in ("doc:opinion", "agency:mofcom", "agency:mof", "agency:customs",
+                                             "agency:samr", "agency:gov-office")]
+    nodes = [dict(n) for n in nodes]
+    nodes += [
+        {"id": "m:opinion:1", "label": "Measure", "measure_no": "（一）", "heading": "稳定外贸外资基本盘",
+         "text": "（一）稳定外贸外资基本盘。（商务部牵头，财政部按职责分工负责）", "source": src(F1, 10, 12)},
+        {"id": "m:opinion:3", "label": "Measure", "measure_no": "（三）", "heading": "便利税费缴纳",
+         "text": "（三）进一步便利税费缴纳和出口退税。（海关总署负责）", "source": src(F1, 30, 32)},
+        {"id": "m:opinion:4", "label": "Measure", "measure_no": "（四）", "heading": "提升通关效率",
+         "text": "（四）提升口岸通关效率。（海关总署牵头，商务部配合）", "source": src(F1, 40, 41)},
+        {"id": "doc:customs-rules", "label": "Document", "title": "海关总署关于优化口岸营商环境的公告",
+         "in_corpus": False},
+    ]
+    edges = [
+        {"source": "m:opinion:1", "target": "doc:opinion", "type": "PART_OF"},
+        {"source": "m:opinion:3", "target": "doc:opinion", "type": "PART_OF"},
+        {"source": "m:opinion:4", "target": "doc:opinion", "type": "PART_OF"},
+        {"source": "agency:mofcom", "target": "m:opinion:1", "type": "LEADS"},
+        {"source": "agency:mof", "target": "m:opinion:1", "type": "SUPPORTS"},
+        {"source": "agency:customs", "target": "m:opinion:3", "type": "LEADS"},
+        {"source": "agency:customs", "target": "m:opinion:4", "type": "LEADS"},
+        {"source": "agency:mofcom", "target": "m:opinion:4", "type": "SUPPORTS"},
+        {"source": "doc:opinion", "target": "agency:gov-office", "type": "ISSUED_BY"},
+        {"source": "doc:opinion", "target": "doc:customs-rules", "type": "CITES"},
+    ]
+    return nodes, edges
+
+
+def test_reingesting_a_document_replaces_only_its_subgraph(loaded):
+    nodes, edges = _opinion_v2()
+    new = graph.from_records(nodes, edges)
+    stats = loaded.replace_documents(["doc:opinion"], new)
+    assert stats["deleted_nodes"] == 4  # (一), 1., (二), (三)
+    counts = loaded.counts()
+    assert counts["nodes"] == {**EXPECTED_COUNTS["nodes"], "Document": 9, "Measure": 5}
+    assert counts["edges"] == {"AMENDS": 1, "BINDS": 2, "CITES": 4, "ISSUED_BY": 4, "LEADS": 5,
+                               "PART_OF": 8, "SUPERSEDES": 2, "SUPPORTS": 3}  # CONCERNS went with it
+    present = loaded.get_nodes(["m:opinion:1.1", "m:opinion:2", "m:opinion:4", "m:plan:1", "o:names:4",
+                                "agency:sta", "sector:trade", "doc:plan", "doc:customs-rules"])
+    assert set(present) == {"m:opinion:4", "m:plan:1", "o:names:4", "agency:sta", "sector:trade",
+                            "doc:plan", "doc:customs-rules"}
+    assert "退税" in loaded.get_nodes(["m:opinion:3"])["m:opinion:3"]["text"]
+    # the other document's measures and everyone's shared nodes are untouched
+    assert [m["id"] for m in queries.sole_lead_measures(loaded, "商务部")] == ["m:opinion:1", "m:plan:1"]
+    assert [(a["id"], a["measures"]) for a in queries.co_responsible(loaded, "海关总署")] == [("agency:mofcom", 1)]
+    # its old outgoing edges went (CITES doc:plan, CONCERNS), incoming ones from others stay
+    assert [d["id"] for d in queries.cited_transitive(loaded, "doc:opinion", max_depth=1)] == ["doc:customs-rules"]
+    assert ("doc:company-law", "CITES", "doc:opinion") in loaded.expand(["doc:opinion"], direction="in")
+    # replacing again with the same records is a no-op
+    before = loaded.counts()
+    loaded.replace_documents(["doc:opinion"], new)
+    assert loaded.counts() == before
+
+
+def test_reingesting_a_source_file(loaded):
+    """File 2 re-extracted: the regulation keeps one obligation, the 2023 notice is no longer in it."""
+    assert loaded.documents_from_source(F2) == ["doc:names", "doc:notice-2023"]
+    names = dict(next(n for n in NODES if n["id"] == "doc:names"))
+    nodes = [names,
+             {"id": "o:names:4", "label": "Obligation", "subject": "企业", "modality": "obligation",
+              "action": "只能登记一个企业名称", "article": "第四条", "source": src(F2, 10, 10)},
+             {"id": "agency:state-council", "label": "Agency", "name": "国务院", "short_name": "国务院",
+              "aliases": ["国务院"]}]
+    edges = [{"source": "o:names:4", "target": "doc:names", "type": "PART_OF"},
+             {"source": "doc:names", "target": "agency:state-council", "type": "ISSUED_BY"},
+             {"source": "o:names:4", "target": "party:enterprise", "type": "BINDS"}]  # a shared node in the store
+    loaded.replace_source(F2, nodes, edges)
+    counts = loaded.counts()
+    assert counts["nodes"]["Obligation"] == 1
+    # the notice is now a stub: still a Document (nothing else cites it, but its old chain is gone)
+    notice = loaded.get_nodes(["doc:notice-2023"]).get("doc:notice-2023")
+    assert notice is None or (notice["in_corpus"] is False and "source_file" not in notice)
+    assert loaded.documents_from_source(F2) == ["doc:names"]
+    assert queries.supersedes_transitive(loaded, "doc:names") == []
+    # file 1 untouched
+    assert counts["nodes"]["Measure"] == 6 and counts["edges"]["LEADS"] == 7
+
+
+def test_bad_exports_fail_clearly(store, tmp_path):
+    with pytest.raises(graph.ExportError, match="nodes.jsonl not found"):
+        store.load_export(tmp_path / "missing")
+    bad = write_export(tmp_path / "dangling", edges=EDGES + [
+        {"source": "agency:mofcom", "target": "m:nowhere", "type": "LEADS"}])
+    with pytest.raises(graph.ExportError, match="1 edge.*m:nowhere"):
+        store.load_export(bad)
+    evil = write_export(tmp_path / "evil", nodes=NODES + [{"id": "x", "label": "A`) DETACH DELETE (n"}])
+    with pytest.raises(graph.ExportError, match="not a plain identifier"):
+        store.load_export(evil)
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "nodes.jsonl").write_text('{"id": "a", "label": "Agency"}\n{oops\n')
+    (tmp_path / "broken" / "edges.jsonl").write_text("")
+    with pytest.raises(graph.ExportError, match="nodes.jsonl:2: not JSON"):
+        store.load_export(tmp_path / "broken")
+    assert sum(store.counts()["nodes"].values()) == 0
+
+
+def test_embedded_cypher_refuses_what_grand_cypher_cannot_do(tmp_path, export_dir):
+    s = graph.open_store("embedded", path=tmp_path / "g.json")
+    s.load_export(export_dir)
+    for query, part in [("OPTIONAL MATCH (n) RETURN n", "OPTIONAL MATCH"),
+                        ("MATCH (n) WITH n RETURN n", "WITH"),
+                        ("UNWIND [1,2] AS x RETURN x", "UNWIND"),
+                        ("MATCH (n) WHERE n.id = $id RETURN n", "parameters"),
+                        ("CREATE (n:Agency {name: 'x'})", "CREATE"),
+                        ("MATCH (n) SET n.x = 1", "SET"),
+                        ("MATCH (n) DETACH DELETE n", "DELETE")]:
+        with pytest.raises(graph.UnsupportedQuery, match=part) as info:
+            s.run_cypher(query)
+        assert "Neo4j" in str(info.value)
+    with pytest.raises(graph.UnsupportedQuery, match="parameters"):
+        s.run_cypher("MATCH (n) RETURN n", {"x": 1})
+    with pytest.raises(graph.UnsupportedQuery, match="grand-cypher"):
+        s.run_cypher("MATCH (n) RETURN n.id ORDER BY")
+    # a WITH inside a string literal is just text
+    assert s.run_cypher("MATCH (a:Agency) WHERE a.name = 'WITH 商务部' RETURN a.id") == []
+
+
+def test_embedded_store_is_one_json_file_written_atomically(tmp_path, export_dir, monkeypatch):
+    path = tmp_path / "data" / "graph.json"
+    s = graph.open_store("embedded", path=path)
+    assert s.counts() == {"nodes": {}, "edges": {}} and not path.exists()  # lazy: nothing yet
+    s.load_export(export_dir)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["graph"]["format"] == "policykg-node-link" and len(data["nodes"]) == 27
+    assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
+    # a write that fails half-way leaves the old file as it was
+    before = path.read_bytes()
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+    monkeypatch.setattr("graph.embedded_store.json.dump", boom)
+    with pytest.raises(OSError):
+        s.load_export(export_dir)
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
+    # another process's write is picked up
+    monkeypatch.undo()
+    other = graph.open_store("embedded", path=path)
+    other.replace_documents(["doc:plan"], graph.from_records([], []))
+    assert s.counts()["nodes"]["Measure"] == 4
+
+
+def test_data_dir_comes_from_the_environment(tmp_path, monkeypatch, export_dir):
+    monkeypatch.setenv("POLICYKG_DATA", str(tmp_path / "elsewhere"))
+    s = graph.open_store()
+    assert s.kind == "embedded" and s.path == tmp_path / "elsewhere" / "graph.json"
+
+
+# -- crash test ---------------------------------------------------------------------------------------
+def synthetic_export(directory: Path, documents: int = 300, measures_per_doc: int = 20) -> Path:
+    """A larger export of the same shape as the seed graph (for crash tests and the benchmark)."""
+    agencies = [f"agency:{i}" for i in range(60)]
+    nodes = [{"id": a, "label": "Agency", "name": f"部门{i}", "short_name": f"部{i}", "aliases": [f"部门{i}"]}
+             for i, a in enumerate(agencies)]
+    edges = []
+    for d in range(documents):
+        doc = f"doc:{d}"
+        nodes.append({"id": doc, "label": "Document", "title": f"关于第{d}项工作的意见", "doc_number": f"国办发〔2024〕{d}号",
+                      "in_corpus": True, "source": src(f"{d % 7}.txt", 1, 100)})
+        edges.append({"source": doc, "target": agencies[d % 60], "type": "ISSUED_BY"})
+        if d:
+            edges.append({"source": doc, "target": f"doc:{d - 1}", "type": "CITES"})
+        for m in range(measures_per_doc):
+            mid = f"m:{d}:{m}"
+            nodes.append({"id": mid, "label": "Measure", "measure_no": f"（{m}）", "heading": f"措施{m}",
+                          "text": f"（{m}）推进第{d}项工作的第{m}条措施。（部门{(d + m) % 60}牵头）",
+                          "generic_parties": ["各地区"], "source": src(f"{d % 7}.txt", m, m + 1)})
+            edges.append({"source": mid, "target": doc, "type": "PART_OF"})
+            edges.append({"source": agencies[(d + m) % 60], "target": mid, "type": "LEADS"})
+            edges.append({"source": agencies[(d + 2 * m + 1) % 60], "target": mid, "type": "SUPPORTS"})
+    return write_export(directory, nodes=nodes, edges=edges)
+
+
+LOADER = textwrap.dedent("""
+    import sys, graph
+    kind, export_dir, path_or_batch = sys.argv[1:4]
+    options = {"path": path_or_batch} if kind == "embedded" else {"batch_size": int(path_or_batch)}
+    def progress(stage, done, total):
+        print("PROGRESS", stage, done, total, flush=True)
+    with graph.open_store(kind, **options) as store:
+        print("OPEN", flush=True)
+        graph.load_export(store, export_dir, progress=progress)
+    print("DONE", flush=True)
+""")
+
+
+def _start_loader(kind, export, arg):
+    return subprocess.Popen([sys.executable, "-c", LOADER, kind, str(export), str(arg)],
+                            stdout=subprocess.PIPE, text=True, cwd=str(ROOT), env=dict(os.environ))
+
+
+def test_embedded_load_killed_midway_never_leaves_a_half_written_file(tmp_path):
+    export = synthetic_export(tmp_path / "big")
+    expected = graph.read_export(export)
+    path = tmp_path / "data" / "graph.json"
+    seen_states, killed = set(), 0
+    for delay in (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0):
+        proc = _start_loader("embedded", export, path)
+        assert proc.stdout.readline().startswith("OPEN")
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        killed += proc.wait() == -signal.SIGKILL and "DONE" not in proc.stdout.read()
+        if path.exists():  # whatever moment the kill hit, the file is a complete graph
+            data = json.loads(path.read_text(encoding="utf-8"))
+            seen_states.add((len(data["nodes"]), len(data["edges"])))
+    assert killed >= 3  # most runs died before they finished
+    assert seen_states <= {(len(expected.nodes), len(expected.edges))}
+    s = graph.open_store("embedded", path=path)
+    s.load_export(export)
+    s.load_export(export)
+    assert sum(s.counts()["nodes"].values()) == len(expected.nodes)
+    assert sum(s.counts()["edges"].values()) == len(expected.edges)
+
+
+@pytest.mark.neo4j
+def test_neo4j_load_killed_midway_then_rerun_gives_the_full_graph(tmp_path):
+    neo = open_neo4j()
+    try:
+        wipe_neo4j(neo)
+        export = synthetic_export(tmp_path / "big")
+        expected = graph.read_export(export)
+        env_uri = neo4j_uri()
+        os.environ.setdefault("NEO4J_URI", env_uri)
+        proc = _start_loader("neo4j", export, 100)
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("PROGRESS edges:"):  # all nodes in, edges half-way
+                break
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert any(line.startswith("PROGRESS") for line in lines), lines
+        partial = neo.counts()
+        assert sum(partial["edges"].values()) < len(expected.edges)
+        neo.load_export(export)
+        counts = neo.counts()
+        assert sum(counts["nodes"].values()) == len(expected.nodes)
+        assert sum(counts["edges"].values()) == len(expected.edges)
+        neo.load_export(export)
+        assert neo.counts() == counts
+    finally:
+        neo.close()

@@ -1,0 +1,157 @@
+"""Neo4j specifics: routing URIs, schema, clear errors when unreachable or a batch fails; the CLI."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+import graph
+from graph import queries
+from graph.neo4j_store import Neo4jStore
+from policykg import cli_graph, neo4j_server
+
+from conftest_graph import export_dir, neo4j_uri, open_neo4j, wipe_neo4j  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[1]
+DEAD = "bolt://127.0.0.1:9"  # discard port: nothing listens
+
+
+@pytest.fixture
+def neo():
+    store = open_neo4j()
+    wipe_neo4j(store)
+    yield store
+    store.close()
+
+
+@pytest.mark.neo4j
+def test_routing_uri_against_the_local_server(neo, export_dir):
+    port = urlparse(neo4j_uri()).port
+    with graph.open_store("neo4j", uri=f"neo4j://127.0.0.1:{port}") as routed:
+        routed.load_export(export_dir)
+        assert routed.counts()["nodes"]["Agency"] == 8
+        assert queries.duties_of(routed, "商务部")["leads"] == 3
+
+
+@pytest.mark.neo4j
+def test_schema_has_the_id_constraint_and_a_cjk_fulltext_index(neo):
+    neo.ensure_schema()
+    neo.ensure_schema()  # idempotent
+    constraints = neo.run_cypher("SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type")
+    assert {"name": "node_id", "labelsOrTypes": ["Node"], "properties": ["id"],
+            "type": "UNIQUENESS"} in constraints
+    fulltext = neo.run_cypher("SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, options, state")
+    index = next(i for i in fulltext if i["name"] == graph.model.FULLTEXT_INDEX)
+    assert index["options"]["indexConfig"]["fulltext.analyzer"] == "cjk"
+    assert set(index["labelsOrTypes"]) == {"Agency", "Document", "Measure"}
+    assert index["state"] == "ONLINE"
+
+
+@pytest.mark.neo4j
+def test_read_only_cypher_cannot_write(neo):
+    with pytest.raises(graph.StoreError, match="rejected"):
+        neo.run_cypher("CREATE (n:Agency {id: 'x'})")
+    assert neo.counts()["nodes"] == {}
+
+
+@pytest.mark.neo4j
+def test_a_failing_batch_raises_and_names_the_batch(neo, export_dir, monkeypatch):
+    monkeypatch.setattr(Neo4jStore, "node_merge_query",
+                        staticmethod(lambda label: "UNWIND $rows AS row MERGE (n:Node {id: row.id}) "
+                                                   "SET n = row.nosuch.props RETURN count(n) AS n"))
+    with pytest.raises(graph.LoadError, match=r"loading nodes:Agency rows 1-8 of 8 into Neo4j failed"):
+        neo.load_export(export_dir)
+
+
+@pytest.mark.neo4j
+def test_edges_whose_endpoints_are_missing_fail_the_load(neo):
+    partial = graph.from_records([{"id": "agency:a", "label": "Agency", "name": "甲"}],
+                                 [{"source": "agency:a", "target": "m:gone", "type": "LEADS"}],
+                                 check_edges=False)
+    with pytest.raises(graph.LoadError, match="only 0 of 1 edges"):
+        neo.load(partial)
+
+
+@pytest.mark.neo4j
+def test_small_batches_give_the_same_graph(neo, export_dir):
+    neo.batch_size = 3
+    neo.load_export(export_dir)
+    from conftest_graph import EXPECTED_COUNTS
+    assert neo.counts() == EXPECTED_COUNTS
+
+
+def test_unreachable_neo4j_is_one_clear_error():
+    with pytest.raises(graph.StoreUnavailable) as info:
+        graph.open_store("neo4j", uri=DEAD, password="whatever1")
+    message = str(info.value)
+    assert DEAD in message and "policykg neo4j start" in message
+    assert "\n" not in message
+
+
+def test_missing_uri_says_what_to_set(monkeypatch):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    with pytest.raises(graph.StoreUnavailable, match="NEO4J_URI is not set"):
+        graph.open_store("neo4j")
+
+
+@pytest.mark.neo4j
+def test_wrong_password_is_reported_as_such(neo):
+    if not os.environ.get("NEO4J_PASSWORD"):
+        pytest.skip("the test server runs without auth")
+    with pytest.raises(graph.StoreUnavailable, match="refused the credentials"):
+        graph.open_store("neo4j", uri=neo4j_uri(), password="not-the-password")
+
+
+def test_cli_load_into_an_unreachable_neo4j_exits_non_zero_with_one_line(export_dir):
+    env = {**os.environ, "NEO4J_URI": DEAD, "NEO4J_PASSWORD": "whatever1"}
+    proc = subprocess.run([sys.executable, "-m", "policykg.cli_graph", "load", str(export_dir), "--store", "neo4j"],
+                          capture_output=True, text=True, env=env, cwd=str(ROOT), timeout=120)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot reach Neo4j at bolt://127.0.0.1:9")
+
+
+def test_cli_load_into_the_embedded_store(export_dir, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("POLICYKG_DATA", str(tmp_path / "data"))
+    assert cli_graph.main(["load", str(export_dir), "--quiet"]) == 0
+    assert "loaded 27 nodes and 35 edges into the embedded store" in capsys.readouterr().out
+    assert (tmp_path / "data" / "graph.json").is_file()
+    assert cli_graph.main(["load", str(tmp_path / "nope")]) == 1
+    assert "nodes.jsonl not found" in capsys.readouterr().err
+
+
+def test_main_cli_has_the_graph_commands(export_dir, tmp_path, monkeypatch, capsys):
+    from policykg import cli
+    monkeypatch.setenv("POLICYKG_DATA", str(tmp_path / "data"))
+    assert cli.main(["load", str(export_dir), "--store", "embedded", "-q"]) == 0
+    help_text = cli.build_parser().format_help()
+    assert "load" in help_text and "neo4j" in help_text
+
+
+# -- the local server helper ----------------------------------------------------------------------
+def test_server_status_when_nothing_runs(tmp_path):
+    info = neo4j_server.status(tmp_path)
+    assert not info.running and info.home == str(tmp_path / "neo4j")
+    assert neo4j_server.stop(tmp_path).running is False
+
+
+def test_server_refuses_a_port_in_use(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(neo4j_server.ServerError, match=f"port {port} .* already in use"):
+            neo4j_server.start(port=port, data_dir=tmp_path)
+
+
+def test_server_env_lines():
+    info = neo4j_server.ServerInfo(running=True, uri="bolt://127.0.0.1:7687", password="s3cret-pw")
+    assert info.shell_exports().splitlines() == [
+        "export NEO4J_URI=bolt://127.0.0.1:7687", "export NEO4J_USERNAME=neo4j", "export NEO4J_PASSWORD=s3cret-pw"]
+    assert "s3cret" not in str(info.as_dict())
