@@ -19,6 +19,7 @@ from extract.header import describe, resolve_nested
 from extract.measures import find_measures
 from extract.obligations import add_obligations, has_articles
 from extract.read import SourceText
+from extract.relations import add_relations, resolve_references
 from extract.responsibility import Party
 from extract.segment import DocHeader, find_document_starts
 
@@ -133,6 +134,8 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
         _add_measures(records, joined, doc_id, source.file, gaz)
         if has_articles(joined.text):
             add_obligations(records, joined, doc_id, source.file, gaz)
+        add_relations(records, h, joined, doc_id, source.file, gaz)
+    resolve_references(records)
     return headers, records
 
 
@@ -193,7 +196,7 @@ def merge(results: list[Records]) -> Records:
     for rec in results:
         duplicates: dict[str, str] = {}
         for node in rec.nodes.values():
-            if node["label"] != "Document" or node["doc_type"] == "解读":
+            if node["label"] != "Document" or node["doc_type"] == "解读" or node.get("in_corpus") is False:
                 continue
             canonical = _find_canonical(node, index, merged)
             if canonical is not None:
@@ -205,7 +208,7 @@ def merge(results: list[Records]) -> Records:
                 index.setdefault(key, node["id"])
         dropped = set(duplicates)
         for node in rec.nodes.values():
-            if node["label"] == "Measure" and node["document"] in duplicates:
+            if node["label"] in ("Measure", "Obligation") and node["document"] in duplicates:
                 dropped.add(node["id"])
             elif node["label"] == "Agency":
                 existing = merged.nodes.get(node["id"])
@@ -221,6 +224,7 @@ def merge(results: list[Records]) -> Records:
             merged.edges.setdefault(key, edge)
         for name, n in rec.unverified.items():
             merged.unverified[name] = merged.unverified.get(name, 0) + n
+    resolve_references(merged)
     return merged
 
 
