@@ -18,7 +18,7 @@ from extract.clean import Line, ends_paragraph
 
 GENRE = (r"(?:通知|意见|方案|规划|纲要|办法|规定|条例|细则|指南|指引|公告|通告|批复|函|措施|清单|解读|"
          r"答记者问|决定|计划|要点|规则|目录|导读|纲要（\d{4}[－\-—–]\d{4}年）|规划（\d{4}[－\-—–]\d{4}年）)")
-TITLE_END = re.compile(GENRE + r"(?:[（(]\d{4}[－\-—–]\d{4}年?[）)])?[》”]?$")
+TITLE_END = re.compile(GENRE + r"(?:[（(]\d{4}[－\-—–]\d{4}年?[）)])?(?:[（(](?:试行|暂行|草案|修订|征求意见稿|\d{4}年(?:版|修订)?)[）)])?[》”]?$")
 POST = re.compile(r"(?:副?(?:局长|部长|主任|主席|行长|秘书长|司长|总理|书记|会长|署长))")
 DOCNO = re.compile(
     r"^[（(]?(?P<no>[^\s，。；：:、“”《》]{1,16}?[〔\[](?:19|20)\d{2}[〕\]]第?\d{1,4}号)(?:[（(](?P<title>[^）)]+)[）)])?[）)]?$")
@@ -288,6 +288,8 @@ def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -
             score = 4
         elif NEWS_LINE.match(nxt) and re.search(r"答记者问|解读|负责人|印发", title):
             score = 3
+        elif re.match(r"^第[一二三四五六七八九十]+[章条]", nxt) and (_prev_is_end(lines, i) or lines[i].raw[:1] in (" ", "\u3000")):
+            score = 3  # a regulation's title right above its first chapter or article
         elif _prev_is_end(lines, i) and (re.search(r"关于|答记者问|解读|负责人", title)):
             score = 2
         elif re.search(r"(?:答记者问|解读)$", title) and not continuation and len(title) <= 60:

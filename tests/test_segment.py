@@ -117,3 +117,12 @@ def test_single_document_without_header_cues_is_still_a_document():
     lines, headers = segment(text)
     assert len(headers) == 1
     assert headers[0].title == "关于推动农村寄递物流发展的若干意见" and headers[0].doc_type == "意见"
+
+
+def test_regulation_title_with_trial_suffix_above_first_chapter():
+    text = ("国务院办公厅\n2021年4月22日\n"
+            " 国家互联网信息办公室、公安部、商务部、文化和旅游\n部、国家税务总局、国家市场监督管理总局、国家广播电视总\n局\n"
+            "网络直播营销管理办法（试行）\n第一章 总 则\n第一条 为加强网络直播营销管理，制定本办法。\n")
+    lines, headers = segment(text)
+    assert [h.doc_type for h in headers][-1] == "办法"
+    assert headers[-1].title.endswith("网络直播营销管理办法（试行）")
