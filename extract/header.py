@@ -40,6 +40,7 @@ _ISSUER_PREFIX = re.compile(r"^(?P<iss>.+?)(?:关于|印发|转发|联合印发)
 def doc_type_of(title: str) -> str:
     """Genre of a title by its last genre word (after dropping a closing 》 or quote)."""
     t = re.sub(r"[》”\s]+$", "", title)
+    t = re.sub(r"[（(](?:试行|暂行|草案|修订|征求意见稿|\d{4}年(?:版|修订)?)[）)]$", "", t)
     for pattern, typ in _GENRE_TYPE:
         if re.search(pattern, t):
             return typ
