@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 
 from extract.agencies import Gazetteer, load_gazetteer
 from extract.clean import JoinedText, clean_lines, join_lines, typical_width
+from extract.deadlines import add_deadlines
 from extract.header import describe, resolve_nested
 from extract.measures import find_measures
 from extract.obligations import add_obligations, has_articles
 from extract.read import SourceText
 from extract.relations import add_relations, resolve_references
 from extract.responsibility import Party
+from extract.sectors import add_sectors
 from extract.segment import DocHeader, find_document_starts
 
 
@@ -132,6 +134,8 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
         if h.kind in ("interpretation", "digest"):
             continue
         _add_measures(records, joined, doc_id, source.file, gaz)
+        add_deadlines(records, doc_id)
+        add_sectors(records, doc_id, joined.text)
         if has_articles(joined.text):
             add_obligations(records, joined, doc_id, source.file, gaz)
         add_relations(records, h, joined, doc_id, source.file, gaz)

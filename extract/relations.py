@@ -40,6 +40,23 @@ DOCNO = re.compile(
     r"|[\u4e00-\u9fff]{2,20}公告\s*\d{4}\s*年第\s*\d{1,4}\s*号"  # 财政部公告2021年第8号
     r"|[\u4e00-\u9fff]{0,20}令第\s*\d{1,4}\s*号)"  # 国务院令第734号, 中华人民共和国国家工商行政管理局令第7号
 )
+_DOCNO_ANCHOR = re.compile(r"[〔\[]\s*\d{4}\s*[〕\]]|令第|公告\s*\d{4}|第\s*\d{1,4}\s*号令")
+
+
+def _find_docnos(text: str) -> list[tuple[int, int, str]]:
+    """DOCNO matches, searched only around cheap anchors (〔2021〕, 令第, 公告2021, 号令)."""
+    out: list[tuple[int, int, str]] = []
+    last_end = -1
+    for a in _DOCNO_ANCHOR.finditer(text):
+        lo = max(last_end, a.start() - 24, 0)
+        for m in DOCNO.finditer(text, lo, min(len(text), a.end() + 16)):
+            if m.start() <= a.start() < m.end() and m.start() >= last_end:
+                out.append((m.start(), m.end(), m.group(0)))
+                last_end = m.end()
+                break
+    return out
+
+
 # 《title》 with nested 《》/〈〉/<>/﹤﹥ inside
 TITLE = re.compile(r"《((?:[^《》\n]|《[^《》\n]*》){2,120}?)》")
 _NO_PAREN = re.compile(r"^[（(]([^（）()]{4,40}?)(?:发布|公布|印发)?[）)]")
@@ -126,10 +143,10 @@ def _references(text: str, base: int = 0) -> list[Reference]:
                 end += pm.end()
         refs.append(Reference(title, no, base + m.start(), base + end))
         taken.append((m.start(), end))
-    for m in DOCNO.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+    for m in _find_docnos(text):
+        if any(a <= m[0] < b for a, b in taken):
             continue
-        refs.append(Reference(None, norm_docno(m.group(0)), base + m.start(), base + m.end()))
+        refs.append(Reference(None, norm_docno(m[2]), base + m[0], base + m[1]))
     refs.sort(key=lambda r: r.start)
     return refs
 

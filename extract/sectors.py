@@ -1,0 +1,116 @@
+"""Which sectors a measure or document concerns: a curated taxonomy with keyword lexicons.
+
+The taxonomy (`extract/data/sectors.json`) has the 20 门类 (sections A–T) of 国民经济行业分类
+GB/T 4754-2017, named as in the standard, plus policy domains this corpus is about (中小企业,
+营商环境, 外贸, 知识产权, 信息通信, 绿色低碳, 就业, 财税, 标准化与质量, 市场监管与竞争).
+
+How the lexicons were built: by hand, from the 门类 descriptions of the standard (the typical
+activities of each section) and from frequent content words of the 2021 seed corpus (titles,
+measure headings) that clearly belong to one sector or domain. A keyword may sit in an industry
+and a domain at once (5G: 信息传输 and 信息通信) — both are reported.
+
+Scoring: each keyword counts at most 3 times; a keyword's weight grows with its length (longer
+terms are more specific: 集成电路 > 工业); a sector's score is the sum over its keywords divided
+by a length norm, so short measures and long documents are comparable. Sectors below
+`min_score` or with fewer than `min_keywords` distinct keywords are dropped.
+
+What it misses: plain-string matching has no word segmentation, so a short keyword can match
+inside a longer word (能源 in 新能源 is intended; 卫生 in 卫生间 is not); no synonyms beyond the
+list, no negation (不再支持煤电), no 小类/大类 granularity below the 门类, and sectors named
+only through examples (e.g. 冷链 for logistics) are found only when the example is listed.
+Abbreviations (发改, 工信) and agency names are deliberately not keywords: an agency acting is not
+a sector concerned.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "sectors.json"
+
+
+@dataclass(frozen=True)
+class Sector:
+    id: str
+    name: str
+    kind: str  # industry | domain
+    keywords: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def load_sectors(path: str | None = None) -> tuple[Sector, ...]:
+    data = json.loads(Path(path or DATA).read_text(encoding="utf-8"))
+    return tuple(Sector(s["id"], s["name"], s["kind"], tuple(s["keywords"])) for s in data["sectors"])
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> tuple[re.Pattern, dict[str, list[Sector]]]:
+    by_kw: dict[str, list[Sector]] = {}
+    for s in load_sectors():
+        for k in s.keywords:
+            by_kw.setdefault(k, []).append(s)
+    from extract.agencies import _trie_pattern  # longest-first alternation factored as a trie (fast)
+
+    pattern = re.compile(_trie_pattern(by_kw))
+    return pattern, by_kw
+
+
+def classify_sectors(text: str, min_score: float = 0.5, min_keywords: int = 1,
+                     top: int | None = None) -> list[tuple[str, float, list[str]]]:
+    """(sector id, score, matched keywords) for `text`, best first.
+
+    Keywords are matched longest-first without overlap (低碳 inside 绿色低碳 counts once, for
+    绿色低碳)."""
+    pattern, by_kw = _matcher()
+    counts: dict[str, int] = {}
+    for m in pattern.finditer(re.sub(r"\s+", "", text)):
+        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+    if not counts:
+        return []
+    norm = 1.0 + math.log10(1 + len(text) / 200)
+    scores: dict[str, float] = {}
+    kws: dict[str, list[str]] = {}
+    for kw, n in counts.items():
+        w = min(n, 3) * (0.5 + 0.25 * min(len(kw), 4))
+        for s in by_kw[kw]:
+            scores[s.id] = scores.get(s.id, 0.0) + w
+            kws.setdefault(s.id, []).append(kw)
+    out = []
+    for sid, sc in scores.items():
+        sc = round(sc / norm, 3)
+        if sc >= min_score and len(kws[sid]) >= min_keywords:
+            out.append((sid, sc, sorted(kws[sid], key=lambda k: (-counts[k], k))))
+    out.sort(key=lambda x: (-x[1], x[0]))
+    return out[:top] if top else out
+
+
+def add_sectors(records, doc_id: str, text: str) -> None:
+    """CONCERNS edges Measure → Sector (top 3) and Document → Sector (top 5, ≥2 distinct keywords)."""
+    used: set[str] = set()
+    for node in document_measures(records, doc_id):
+        for sid, score, kws in classify_sectors((node.get("text") or ""), min_score=1.0, top=3):
+            records.add_edge(node["id"], sid, "CONCERNS", keywords=kws, score=score)
+            used.add(sid)
+    for sid, score, kws in classify_sectors(text, min_score=3.0, min_keywords=2, top=5):
+        records.add_edge(doc_id, sid, "CONCERNS", keywords=kws[:10], score=score)
+        used.add(sid)
+    for s in load_sectors():
+        if s.id in used:
+            records.add_node({"id": s.id, "label": "Sector", "name": s.name, "kind": s.kind})
+
+
+def document_measures(records, doc_id: str) -> list[dict]:
+    """Measure nodes of `doc_id`, found backwards from the end of `records` (they were just added)."""
+    out = []
+    for node in reversed(records.nodes.values()):
+        if node.get("id") == doc_id:
+            break
+        if node.get("label") == "Measure" and node.get("document") == doc_id:
+            out.append(node)
+    if doc_id not in records.nodes:  # not built by extract_source: scan everything
+        out = [n for n in records.nodes.values() if n.get("label") == "Measure" and n.get("document") == doc_id]
+    return out[::-1] if doc_id in records.nodes else out
