@@ -40,12 +40,12 @@ from extract.outline import parse_outline
 # --- lexicons ----------------------------------------------------------------------------------
 _PROHIBITION = r"不得|禁止|严禁|不准|不应当|不应"
 _OBLIGATION = (r"应当|必须|只能|(?<![相对适供响反效呼答感顺照回理])应(?![用急收付届聘征试变运力激声验允承诺许对])"
-               r"|(?<![必无所])须(?![知])|(?<![由])负责(?![人的任])")
-_PERMISSION = r"可以|有权|(?<![认许不宁])可(?![能行持靠视见控信复推操比用替及分再追量供])"
+               r"|(?<![必无所])须(?![知])|(?<![由是工自同])负责(?![人的任同]|[^，。；]{1,4}的)")
+_PERMISSION = r"可以|有权|(?<![认许不宁])可(?![能行持靠视见控信复推操比用替及分再追量供办查感])"
 MODAL = re.compile(rf"(?P<pro>{_PROHIBITION})|(?P<obl>{_OBLIGATION})|(?P<per>{_PERMISSION})")
 
-_PENALTY = re.compile(r"责令|罚款|处分|追究.{0,8}责任|予以处罚|给予处罚|吊销|没收|通报批评|"
-                      r"依照.{0,40}(?:规定|法律|法规)(?:予以)?(?:处理|处罚)")
+_PENALTY = re.compile(r"责令|罚款|处分|追究.{0,8}责任|予以处罚|给予处罚|依法处罚|吊销|没收|通报批评|"
+                      r"依照.{0,40}(?:规定|法律|法规|法》|条例》|办法》)(?:的规定)?(?:予以)?(?:处理|处罚)")
 _IMPLICIT = re.compile(r"不予(?!以)[\u4e00-\u9fff]{2}|予以(?!处罚)[\u4e00-\u9fff]{2}|列入|移出|由.+组成")
 
 # nouns that end an actor/thing phrase, and words that start a predicate after it
@@ -53,26 +53,29 @@ _HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|
          r"平台|银行|名称|字号|办公室|局|部|署|院|会|厅|委")
 _VERB = (r"发现|认为|受理|在|对|拟|未|逾期|不按|拒绝|违反|因|依法|依照|按照|根据|将|向|自(?!治|主)|于|已|"
          r"经|通过|需要|提交|办理|使用|利用|从事|开展|具有|存在|以|为|应|可|不|负责|主管|统筹|会同|组织|"
-         r"指导|监督|制定|建立|做好|落实|加强|接到|收到|作出|决定|审核|认定|自主|责令|给予|处以|处")
+         r"指导|监督|制定|建立|做好|落实|加强|接到|收到|作出|决定|审核|认定|自主|责令|给予|处以|处|设立|"
+         r"变更|注销|开展|采购|取得|获取|发生")
 _NP_END = re.compile(rf"(?:{_HEAD})$")
 _ACTOR = re.compile(rf"^(.{{0,40}}?(?:{_HEAD}))(?=(?:{_VERB}))")
 _ADVERB_TAIL = re.compile(r"(?:还|也|均|都|亦|仍|同时|一律|则|方|才|即|另行|首先|原则上|一般|应当|依法|"
-                          r"及时|按规定|不|并|就|主动|要)+$")
-_PREP_TAIL = re.compile(r"(?<=.{2})(?:在|对(?!外)|向|自(?!治)|从|按照|依照|根据|通过|于|经(?!营|济)|将|以(?![上下内外及]))"
+                          r"及时|按规定|不|并|就|主动|要|具体|主要|统一|分别|共同|无正当理由|事先|必要时)+$")
+_PREP_TAIL = re.compile(r"(?<=.{2})(?:原则上|每年|每季度|每月|在|对(?!外)|向|自(?!治)|从|按照|依照|根据|通过|于|经(?!营|济)|将|以(?![上下内外及]))"
                         r".*$")
 _VERB_START = re.compile(r"^(?:发现|认为|使用|利用|申请(?!人)|办理|从事|开展|设立|制定|进行|提供|处理|收集|发布|建立|实施|"
                          r"违反|未(?!成年)|按照|依照|根据|对于|对(?!外)|为|在|经(?!营|济)|通过|开展|涉及|需要|属于|有(?!关))")
-_COND_END = re.compile(r"(?:的|时|后|前|期间|之前|之后|以前|以后|的除外|除外)$")
-_COND_START = re.compile(r"^(?:在|对于|除|如|若|当|凡|因|经)")
+_COND_END = re.compile(r"(?:(?<!的目)(?<!的原)(?<!的方)(?<!的要)(?<!的规)的|时|后|前|期间|之前|之后|以前|以后|除外)$")
+_COND_START = re.compile(r"^(?:在|对于|除|如(?!实)|若|当(?!事人|地)|凡|因|经(?!营|济))")
 _NOT_DEONTIC = re.compile(r"^(?:为了?|根据|依据).{0,80}(?:制定本|制定此)|本(?:规定|办法|条例|细则|指南|指引|规则)"
                           r"(?:所称|中的|所指|下列用语)|参照本.{0,4}执行|参照执行|(?:起|之日)(?:施行|实施)|"
                           r"^国家(?:鼓励|支持|推动|引导|建立|实行|加强|依法)|负责解释")
-_ANALYTIC_PERMISSION = re.compile(r"^(?:考虑|基于|结合|综合|参考|从|认定|根据|通过|采用|进一步|具体|分析)")
+_ANALYTIC_PERMISSION = re.compile(r"^(?:考虑|基于|结合|综合|参考|从|认定|根据|通过|采用|进一步|具体|分析|是|为|包括|视为|"
+                                  r"理解为|能|以)")
 _AGENCY_SUBJECT = re.compile(r"(?:人民政府|部门|机关|局|厅|署|委员会|办公室|国务院|政府|执法机构|人民法院|"
                              r"登记机关|主管部门|监管部门)$")
-_OTHER_SUBJECT = re.compile(r"^(?:其他单位或者个人|任何(?:单位|个人|组织)|公民|个人)|(?:单位或者个人|个人和组织|"
-                            r"单位和个人)$")
+_OTHER_SUBJECT = re.compile(r"^(?:其他|任何)?(?:单位|个人|组织|公民|自然人)(?:(?:或者|和|及|、)(?:其他)?"
+                            r"(?:单位|个人|组织|公民|自然人))*$")
 ENUM = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])")
+_CONTINUATION = re.compile(r"^(?:以及|及其|或者|和|等)")
 _HEADING = re.compile(r"^[^。；，：,;:]{2,24}$")
 
 
@@ -130,9 +133,49 @@ def _split(text: str, start: int, seps: str) -> list[tuple[str, int]]:
     return [(t, s) for t, s in out if t.strip()]
 
 
+def _cn_int(s: str) -> int:
+    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    total, cur = 0, 0
+    for ch in s:
+        if ch in digits:
+            cur = digits[ch]
+        elif ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+    return total + cur
+
+
+def _article_runs(items) -> list[int]:
+    """Indices of article items that belong to a regulation: runs 第一条, 第二条, 第三条 … of ≥3.
+
+    Article numbers quoted in tables or lists (第十条 of another regulation in a 目录) are not
+    a regulation of this document."""
+    keep: list[int] = []
+    run: list[int] = []
+    expect = 1
+    for k, it in enumerate(items):
+        if it.kind != "article":
+            continue
+        n = _cn_int(it.marker[1:-1])
+        if n == expect:
+            run.append(k)
+            expect += 1
+            continue
+        if len(run) >= 3:
+            keep.extend(run)
+        run, expect = ([k], 2) if n == 1 else ([], 1)
+    if len(run) >= 3:
+        keep.extend(run)
+    return keep
+
+
 def _article_paragraphs(text: str) -> list[_Para]:
     items = parse_outline(text)
-    arts = [k for k, it in enumerate(items) if it.kind == "article"]
+    # regulations (runs from 第一条); an excerpt without 第一条 is taken as it is
+    arts = _article_runs(items) or [k for k, it in enumerate(items) if it.kind == "article"]
     paras: list[_Para] = []
     for n, k in enumerate(arts):
         it = items[k]
@@ -204,12 +247,20 @@ def _clean_subject(pre: str) -> str | None:
     s = _ADVERB_TAIL.sub("", s)
     s = _PREP_TAIL.sub("", s)
     s = _ADVERB_TAIL.sub("", s)
-    s = re.sub(r"^(?:同时|此外|另外|但|但是|并且|而且|其中)", "", s)
+    s = re.sub(r"^(?:同时|此外|另外|但|但是|并且|而且|其中|由|且)", "", s)
     return s or None
 
 
 def _is_condition(seg: str) -> bool:
-    return bool(_COND_END.search(seg) or _COND_START.match(seg))
+    if _COND_END.search(seg):
+        return True
+    return bool(_COND_START.match(seg)) and not MODAL.search(seg)
+
+
+def split_subjects(subject: str) -> list[str]:
+    """财政部、科技部 → [财政部, 科技部]; a single name stays whole."""
+    parts = [p for p in re.split(r"、|和(?!信息化)|及(?!其)|或者|以及", subject) if p]
+    return parts or [subject]
 
 
 def subject_class(subject: str | None, gaz=None, penalty: bool = False) -> str:
@@ -219,14 +270,20 @@ def subject_class(subject: str | None, gaz=None, penalty: bool = False) -> str:
         return "other"
     if _AGENCY_SUBJECT.search(subject):
         return "agency"
-    if gaz is not None and gaz.resolve(subject) is not None:
+    if gaz is not None and all(gaz.resolve(p) is not None or _AGENCY_SUBJECT.search(p)
+                               for p in split_subjects(subject)):
         return "agency"
     return "regulated_party"
 
 
+_AGENT_STOP = (r"依据|依照|按照|根据|责令|给予|处以|处|没收|吊销|撤销|予以|对|在|负责|自主|以|将|统一|会同|通过|作出|决定|"
+               r"公告|通知|制定|办理|审核|确定|组织|进行|报|向|及时|依法|提交|报送|审批|批准|承担|实施|开展|指导|"
+               r"具体|协调|统筹|商|征求|认定|收取|受理|提出|出具|发放|核发|按|从")
+
+
 def _agent_of_you(clause: str) -> tuple[str | None, int]:
-    """`由X责令改正` → (X, offset of 由)."""
-    m = re.search(r"由(?P<x>[^，。；]{2,40}?)(?=" + _VERB + r")", clause)
+    """`由X责令改正` → (X, offset of 由); 理由/自由/缘由 are not the preposition."""
+    m = re.search(r"(?<![理自缘因经事])由(?P<x>[^，。；]{0,40}?(?:" + _HEAD + r"))(?=" + _AGENT_STOP + r")", clause)
     if not m:
         return None, -1
     x = m.group("x")
@@ -252,6 +309,7 @@ def find_obligations(text: str, gaz=None) -> list[Obligation]:
                 for r in recs:
                     if r.subject and not r.subject_implicit and not r.penalty:
                         prev_subject = r.subject
+                para.records.extend(recs)
                 out.extend(recs)
     return out
 
@@ -266,8 +324,8 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
         sg.is_cond = _is_condition(sg.text)
     hits = []
     for k, sg in enumerate(segs):
-        if sg.is_cond:
-            continue
+        if sg.is_cond or (k > 0 and _CONTINUATION.match(sg.text)):
+            continue  # …，以及其他法律法规禁止…的业务: part of the previous object
         for m in MODAL.finditer(sg.text):
             if _in_brackets(sg.text, m.start()):
                 continue
@@ -301,9 +359,14 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
     body = "，".join(sg.text for sg in segs if not sg.is_cond)
     pm = _PENALTY.search(body)
     im = _IMPLICIT.search(body)
-    yx, _ = _agent_of_you(body)
+    yx, at = _agent_of_you(body)
+    if yx and not pm and not _starts_clause(body, at):
+        yx = None  # 由 inside a phrase (或者由平台经营者…) is not the agent of this clause
     if pm:
-        return [_make(para, yx, "obligation", pm.group(0), body, cond_text, True, True, False,
+        inherited = False
+        if not yx and para.records and para.records[-1].penalty and para.records[-1].subject:
+            yx, inherited = para.records[-1].subject, True  # …由X责令改正；拒不改正的，处…罚款
+        return [_make(para, yx, "obligation", pm.group(0), body, cond_text, True, True, inherited,
                       sentence, c_start, end_off, gaz)]
     if im or yx:
         trig = im.group(0) if im else "由"
@@ -329,6 +392,14 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
     return []
 
 
+def _starts_clause(body: str, at: int) -> bool:
+    """由 at the start of a comma segment, or after the topic of the clause (X由Y自主申报 / 由Y统一制定)."""
+    if at <= 0 or body[at - 1] == "，":
+        return True
+    head = body[:at].rsplit("，", 1)[-1]
+    return bool(_NP_END.search(head)) or bool(re.search(r"(?:样式|标准|名称|办法|规则|目录|清单|格式)$", head))
+
+
 def _in_brackets(s: str, pos: int) -> bool:
     depth = 0
     for ch in s[:pos]:
@@ -345,6 +416,8 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
     if records and not pre.strip():
         return records[-1].subject, records[-1].subject_implicit
     cand = _clean_subject(pre) if pre else None
+    if cand and re.fullmatch(r"(?:\d+|[一二三四五六七八九十]+)(?:年|个月|日|天)内|终身|此后|届时|同时|其后", cand):
+        cand = None  # 5年内不得… : a time phrase, the subject is earlier
     if cand and _VERB_START.match(cand) and not leading_actor(cand):
         return None, False  # 使用企业名称应当…: an activity, no actor printed
     if cand and not re.match(r"^其", cand) and not re.search(r"中$", cand):
@@ -365,11 +438,11 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
             if actor:
                 return _clean_subject(actor), False
             continue
+        actor = leading_actor(sg.text)
+        if actor and not _VERB_START.match(sg.text) and "的" not in actor:
+            return _clean_subject(actor), False  # 市场主体设立分支机构，应当…
         if _NP_END.search(sg.text):
             return _strip_defs(sg.text), False  # topic: 跨行业综合经营的企业，其名称可以…
-        actor = leading_actor(sg.text)
-        if actor and not _VERB_START.match(sg.text):
-            return _clean_subject(actor), False
         return None, False
     if prev_subject:
         return prev_subject, True
@@ -402,9 +475,11 @@ def normalize_party(subject: str) -> str:
     return s or subject
 
 
-def has_articles(text: str, minimum: int = 2) -> bool:
-    """Whether a joined text holds a regulation (at least `minimum` 第X条 paragraphs)."""
-    return len(re.findall(r"(?:^|\n)第[一二三四五六七八九十百零〇]+条", text)) >= minimum
+def has_articles(text: str, minimum: int = 3) -> bool:
+    """Whether a joined text holds a regulation: paragraphs 第一条, 第二条, 第三条 … in sequence."""
+    if not re.search(r"(?:^|\n)第一条", text):
+        return False
+    return len(_article_runs(parse_outline(text))) >= minimum
 
 
 # --- graph records ---------------------------------------------------------------------------------
@@ -434,8 +509,15 @@ def add_obligations(records, joined, doc_id: str, file: str, gaz) -> int:
         if not o.subject:
             continue
         entry = gaz.resolve(o.subject) if gaz is not None else None
+        parts = split_subjects(o.subject)
+        entries = [gaz.resolve(p) for p in parts] if gaz is not None and len(parts) > 1 else []
         if entry is not None:
             target = _agency_node(records, Party(o.subject, entry.id), gaz)
+        elif entries and all(entries):  # 财政部、科技部负责… binds both
+            for p, e in zip(parts, entries):
+                records.add_edge(oid, _agency_node(records, Party(p, e.id), gaz), "BINDS", surface=p,
+                                 provenance=_src(file, a, b))
+            continue
         else:
             name = normalize_party(o.subject)
             target = "party:" + name

@@ -88,7 +88,7 @@ def test_article_headings_and_end_of_regulation():
 def test_normalize_party_and_has_articles():
     assert normalize_party("跨省、自治区、直辖市经营的企业") == "企业"
     assert normalize_party("相关企业") == "企业"
-    assert has_articles("第一条为了…\n第二条本办法…") and not has_articles("一、总体要求\n（一）指导思想。")
+    assert has_articles("第一条为了…\n第二条本办法…\n第三条本办法…") and not has_articles("第十条甲\n第六条乙\n第七条丙") and not has_articles("一、总体要求\n（一）指导思想。")
 
 
 # --- corpus integration --------------------------------------------------------------------------
