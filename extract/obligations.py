@@ -40,7 +40,7 @@ from extract.outline import parse_outline
 # --- lexicons ----------------------------------------------------------------------------------
 _PROHIBITION = r"不得|禁止|严禁|不准|不应当|不应"
 _OBLIGATION = (r"应当|必须|只能|(?<![相对适供响反效呼答感顺照回理])应(?![用急收付届聘征试变运力激声验允承诺许对])"
-               r"|(?<![必无所])须(?![知])|(?<![由是工自同])负责(?![人的任同]|[^，。；]{1,4}的)")
+               r"|(?<![必无所])须(?![知])|(?<![由是工自同])负责(?![人的任同]|[^，。；]{1,4}的|[^，。；]{1,20}的(?:部门|机构|单位|机关|人员))")
 _PERMISSION = r"可以|有权|(?<![认许不宁])可(?![能行持靠视见控信复推操比用替及分再追量供办查感])"
 MODAL = re.compile(rf"(?P<pro>{_PROHIBITION})|(?P<obl>{_OBLIGATION})|(?P<per>{_PERMISSION})")
 
@@ -49,12 +49,12 @@ _PENALTY = re.compile(r"责令|罚款|处分|追究.{0,8}责任|予以处罚|给
 _IMPLICIT = re.compile(r"不予(?!以)[\u4e00-\u9fff]{2}|予以(?!处罚)[\u4e00-\u9fff]{2}|列入|移出|由.+组成")
 
 # nouns that end an actor/thing phrase, and words that start a predicate after it
-_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|者|人|中心|委员会|"
+_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|(?<!或)者|人|中心|委员会|"
          r"平台|银行|名称|字号|办公室|局|部|署|院|会|厅|委")
 _VERB = (r"发现|认为|受理|在|对|拟|未|逾期|不按|拒绝|违反|因|依法|依照|按照|根据|将|向|自(?!治|主)|于|已|"
-         r"经|通过|需要|提交|办理|使用|利用|从事|开展|具有|存在|以|为|应|可|不|负责|主管|统筹|会同|组织|"
+         r"经(?!营|济)|通过|需要|提交|办理|使用|利用|从事|开展|具有|存在|以|为|应|可|不|负责|主管|统筹|会同|组织|"
          r"指导|监督|制定|建立|做好|落实|加强|接到|收到|作出|决定|审核|认定|自主|责令|给予|处以|处|设立|"
-         r"变更|注销|开展|采购|取得|获取|发生")
+         r"变更|注销|开展|采购|取得|获取|发生|采集|处理|提供|查询|保存|收集|公开|发布")
 _NP_END = re.compile(rf"(?:{_HEAD})$")
 _ACTOR = re.compile(rf"^(.{{0,40}}?(?:{_HEAD}))(?=(?:{_VERB}))")
 _ADVERB_TAIL = re.compile(r"(?:还|也|均|都|亦|仍|同时|一律|则|方|才|即|另行|首先|原则上|一般|应当|依法|"
@@ -70,7 +70,7 @@ _NOT_DEONTIC = re.compile(r"^(?:为了?|根据|依据).{0,80}(?:制定本|制定
                           r"^国家(?:鼓励|支持|推动|引导|建立|实行|加强|依法)|负责解释")
 _ANALYTIC_PERMISSION = re.compile(r"^(?:考虑|基于|结合|综合|参考|从|认定|根据|通过|采用|进一步|具体|分析|是|为|包括|视为|"
                                   r"理解为|能|以)")
-_AGENCY_SUBJECT = re.compile(r"(?:人民政府|部门|机关|局|厅|署|委员会|办公室|国务院|政府|执法机构|人民法院|"
+_AGENCY_SUBJECT = re.compile(r"(?:人民政府|部门|机关|局|厅|署|委员会|办公室|国务院|政府|执法机构|人民法院|以上分支机构|派出机构|"
                              r"登记机关|主管部门|监管部门)$")
 _OTHER_SUBJECT = re.compile(r"^(?:其他|任何)?(?:单位|个人|组织|公民|自然人)(?:(?:或者|和|及|、)(?:其他)?"
                             r"(?:单位|个人|组织|公民|自然人))*$")
@@ -420,9 +420,15 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
         cand = None  # 5年内不得… : a time phrase, the subject is earlier
     if cand and _VERB_START.match(cand) and not leading_actor(cand):
         return None, False  # 使用企业名称应当…: an activity, no actor printed
+    if cand and re.match(r"^(?:并|且)?(?:对|向|按照|依照|根据|通过|就)", cand):
+        cand = None  # 并对提供材料的真实性负责: a prepositional phrase, not a subject
+        if records:
+            return records[-1].subject, records[-1].subject_implicit
     if cand and not re.match(r"^其", cand) and not re.search(r"中$", cand):
         actor = leading_actor(cand + "应")
-        return (actor if actor and len(actor) < len(cand) and _PREP_TAIL.search(cand) else cand), False
+        if actor and len(actor) < len(cand) and "的" not in cand[len(actor):] and "的" not in actor:
+            return actor, False  # 征信机构采集个人信用信息，应当… → 征信机构
+        return cand, False
     # look back: topic segment, or the actor of a condition
     for j in range(k - 1, -1, -1):
         sg = segs[j]

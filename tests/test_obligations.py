@@ -117,3 +117,30 @@ def test_dev_obligation_gate(corpus_export, dev_gold):
     res = subprocess.run([sys.executable, str(score), str(out), str(dev_gold), "--min", "obligation_f1=0.90",
                           "--min", "obligation_subject_acc=0.85"], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout
+
+
+def test_penalty_agent_inherited_and_agent_of_you():
+    t = ("第一条为了规范管理，制定本办法。\n第二条本办法适用于全国。\n"
+         "第三条运营者有下列情形之一的，由有关主管部门依据职责责令改正，给予警告；拒不改正的，处10万元以上100万元以下罚款：\n"
+         "（一）未履行义务；\n（二）未报告。\n"
+         "第四条营业执照样式由国务院市场监督管理部门统一制定。")
+    obs = find_obligations(t)
+    assert [(o.article, o.subject, o.penalty, o.subject_implicit) for o in obs] == [
+        ("第三条", "有关主管部门", True, False), ("第三条", "有关主管部门", True, True),
+        ("第四条", "国务院市场监督管理部门", False, False)]
+
+
+def test_relative_clauses_and_continuations_are_not_new_duties():
+    t = ("第二条省级以上人民政府负责中小企业促进工作综合管理的部门受理投诉。\n"
+         "第十一条子基金不得从事贷款业务，以及其他国家法律法规禁止私募基金从事的业务，不得用于赞助、捐赠等支出。\n"
+         "第五条投诉人应当有具体的投诉事项，并对提供材料的真实性负责。")
+    obs = find_obligations(t)
+    assert [(o.article, o.modality, o.subject) for o in obs] == [
+        ("第十一条", "prohibition", "子基金"), ("第十一条", "prohibition", "子基金"),
+        ("第五条", "obligation", "投诉人"), ("第五条", "obligation", "投诉人")]
+
+
+def test_article_numbers_in_a_table_are_not_a_regulation():
+    t = ("第一条为了规范管理，制定本办法。\n第二条登记机关应当公开办理程序。\n第三条申请人应当如实提交材料。\n"
+         "附表\n第十条植物检疫机构应当检疫。\n第六条部门应当公示。")
+    assert [o.article for o in find_obligations(t)] == ["第二条", "第三条"]
