@@ -13,7 +13,8 @@ from .store import GraphStore
 def co_responsibility_network(store: GraphStore) -> nx.Graph:
     """Agencies as nodes; an edge between two agencies for every measure they share, weighted by
     the number of shared measures (`weight`), with the number of those they lead together (`co_leads`)."""
-    proj = store.projection(labels=[model.AGENCY, model.MEASURE], rel_types=[model.LEADS, model.SUPPORTS])
+    proj = store.projection(labels=[model.AGENCY, model.MEASURE], rel_types=[model.LEADS, model.SUPPORTS],
+                            properties=["name"])
     net = nx.Graph()
     for node, attrs in proj.nodes(data=True):
         if attrs.get("label") == model.AGENCY:

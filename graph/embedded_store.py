@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 import networkx as nx
 
@@ -192,16 +192,18 @@ class EmbeddedStore(GraphStore):
         g = self.graph
         return {i: self._node(i) for i in ids if i in g}
 
-    def find_nodes(self, label: str, prop: str, values: Iterable[Any]) -> list[dict[str, Any]]:
+    def find_nodes(self, label: str, props: str | Sequence[str], values: Iterable[Any]) -> list[dict[str, Any]]:
         wanted = set(values)
+        props = [props] if isinstance(props, str) else list(props)
         out = []
         for node_id, attrs in self.graph.nodes(data=True):
             if attrs.get("label") != label:
                 continue
-            value = attrs.get(prop)
-            hit = bool(wanted & set(value)) if isinstance(value, list) else value in wanted
-            if hit:
-                out.append(_public(attrs))
+            for prop in props:
+                value = attrs.get(prop)
+                if bool(wanted & set(value)) if isinstance(value, list) else value in wanted:
+                    out.append(_public(attrs))
+                    break
         return out
 
     def expand(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
@@ -219,6 +221,36 @@ class EmbeddedStore(GraphStore):
                 out.update((s, k, node) for s, _, k in g.in_edges(node, keys=True)
                            if types is None or k in types)
         return sorted(out)
+
+    def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
+                          direction: Direction = "out"
+                          ) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
+        ids = list(ids)
+        edges = self.expand(ids, rel_types, direction)
+        start = set(ids)
+        far = {n for s, _, o in edges for n in (s, o) if n not in start}
+        return edges, self.get_nodes(sorted(far))
+
+    def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
+        g = self.graph
+        out: dict[str, Optional[dict[str, Any]]] = {}
+        for start in ids:
+            seen, level, found = {start}, [start], None
+            while level and found is None:
+                nxt = []
+                for node in sorted(level):
+                    if node not in g:
+                        continue
+                    for _, parent, key in sorted(g.out_edges(node, keys=True)):
+                        if key != model.PART_OF or parent in seen:
+                            continue
+                        if g.nodes[parent].get("label") == model.DOCUMENT:
+                            found = parent if found is None else min(found, parent)
+                        seen.add(parent)
+                        nxt.append(parent)
+                level = nxt
+            out[start] = self._node(found) if found is not None else None
+        return out
 
     def text_candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
         needle = text.casefold()
@@ -240,13 +272,15 @@ class EmbeddedStore(GraphStore):
                       if attrs.get("label") == model.DOCUMENT and attrs.get("source_file") == source_file)
 
     def projection(self, labels: Optional[Iterable[str]] = None,
-                   rel_types: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+                   rel_types: Optional[Iterable[str]] = None,
+                   properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
         g = self.graph
         labels = set(labels) if labels is not None else None
         types = set(rel_types) if rel_types is not None else None
+        keep = None if properties is None else set(properties) | {"id", "label"}
         out = nx.MultiDiGraph()
-        out.add_nodes_from((n, _public(a)) for n, a in g.nodes(data=True)
-                           if labels is None or a.get("label") in labels)
+        out.add_nodes_from((n, _public(a) if keep is None else {k: v for k, v in a.items() if k in keep})
+                           for n, a in g.nodes(data=True) if labels is None or a.get("label") in labels)
         out.add_edges_from((s, o, k, _public(a)) for s, o, k, a in g.edges(keys=True, data=True)
                            if (types is None or k in types) and s in out and o in out)
         return out

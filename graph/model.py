@@ -117,16 +117,13 @@ INDEXED_PROPERTIES: tuple[tuple[str, str], ...] = (
     (AGENCY, "short_name"),
 )
 
-#: One full-text index over titles, measure text and agency names, with Lucene's CJK analyzer
-#: (bigrams of Han characters), so a Chinese phrase finds the nodes containing it.
+#: One full-text index over every label's text properties (titles, measure text, agency names and
+#: aliases, …), with Lucene's CJK analyzer (bigrams of Han characters), so a Chinese phrase finds
+#: the nodes containing it.
 FULLTEXT_INDEX = "policykg_text"
 FULLTEXT_ANALYZER = "cjk"
-FULLTEXT_FIELDS: tuple[tuple[str, str], ...] = (
-    (DOCUMENT, "title"),
-    (MEASURE, "text"),
-    (AGENCY, "name"),
-    (AGENCY, "aliases"),
-)
+FULLTEXT_FIELDS: tuple[tuple[str, str], ...] = tuple(
+    (label.name, prop) for label in NODE_LABELS.values() for prop in label.text_properties)
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

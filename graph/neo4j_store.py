@@ -15,7 +15,7 @@ the unique `Node.id` and on (source, type, target) makes loads idempotent.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import networkx as nx
 
@@ -26,6 +26,11 @@ from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Prog
 
 DEFAULT_BATCH_SIZE = 2000
 START_HINT = "start a local server with `policykg neo4j start` (or `make neo4j`) and export the NEO4J_* variables it prints"
+
+
+def _is_han(char: str) -> bool:
+    code = ord(char)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FA1F
 
 
 def _neo4j():
@@ -103,6 +108,11 @@ class Neo4jStore(GraphStore):
             statements.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
         labels = sorted({label for label, _ in model.FULLTEXT_FIELDS})
         props = sorted({prop for _, prop in model.FULLTEXT_FIELDS})
+        existing = self._read("SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties "
+                              "WHERE name = $name RETURN labelsOrTypes, properties", name=model.FULLTEXT_INDEX)
+        if existing and (sorted(existing[0]["labelsOrTypes"]) != labels
+                         or sorted(existing[0]["properties"]) != props):
+            statements.insert(0, f"DROP INDEX {model.FULLTEXT_INDEX}")  # the catalogue changed
         statements.append(
             f"CREATE FULLTEXT INDEX {model.FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{'|'.join(labels)}) "
             f"ON EACH [{', '.join('n.' + p for p in props)}] "
@@ -213,13 +223,48 @@ class Neo4jStore(GraphStore):
                           ids=list(ids))
         return {r["node"]["id"]: r["node"] for r in rows}
 
-    def find_nodes(self, label: str, prop: str, values: Iterable[Any]) -> list[dict[str, Any]]:
-        assert model.is_identifier(label) and model.is_identifier(prop)
-        rows = self._read(
-            f"MATCH (n:`{label}`) WHERE n.`{prop}` IN $values "
-            f"OR (valueType(n.`{prop}`) STARTS WITH 'LIST' AND any(v IN n.`{prop}` WHERE v IN $values)) "
-            f"RETURN {self._NODE} AS node", values=list(values))
+    def find_nodes(self, label: str, props: str | Sequence[str], values: Iterable[Any]) -> list[dict[str, Any]]:
+        props = [props] if isinstance(props, str) else list(props)
+        assert model.is_identifier(label) and all(model.is_identifier(p) for p in props)
+        # one indexed lookup per scalar property (UNION), so the range indexes are used
+        parts = [f"MATCH (n:`{label}`) WHERE n.`{p}` IN $values "
+                 f"OR (n.`{p}` IS :: LIST<STRING> AND any(v IN n.`{p}` WHERE v IN $values)) "
+                 f"RETURN {self._NODE} AS node" for p in props]
+        rows = self._read(" UNION ".join(parts), values=list(values))
         return [r["node"] for r in rows]
+
+    def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
+                          direction: Direction = "out"
+                          ) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
+        ids = list(ids)
+        types = list(rel_types) if rel_types is not None else None
+        type_filter = "" if types is None else "AND type(r) IN $types"
+        pattern = {"out": "(a)-[r]->(b)", "in": "(b)-[r]->(a)", "both": "(a)-[r]-(b)"}[direction]
+        # collect(DISTINCT b) dedupes by identity, so each far node is turned into a map once
+        rows = self._read(
+            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {pattern} WHERE true {type_filter} "
+            "WITH collect(DISTINCT [startNode(r).id, type(r), endNode(r).id]) AS edges, "
+            "collect(DISTINCT b) AS far "
+            f"RETURN edges, [n IN far WHERE NOT n.id IN $ids | {self._NODE}] AS nodes",
+            ids=ids, types=types)
+        edges = sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
+        nodes = {n["id"]: n for n in rows[0]["nodes"]} if rows else {}
+        return edges, nodes
+
+    def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
+        ids = list(ids)
+        rows = self._read(
+            f"MATCH (m:{model.BASE_LABEL}) WHERE m.id IN $ids "
+            f"OPTIONAL MATCH p = (m)-[:{model.PART_OF}*1..12]->(d:{model.DOCUMENT}) "
+            "WITH m, d, length(p) AS hops ORDER BY hops, d.id "
+            "WITH m, head(collect(d)) AS d "
+            "WITH collect([m.id, d.id]) AS pairs, collect(DISTINCT d) AS docs "
+            f"RETURN pairs, [x IN docs | x {{.*, label: '{model.DOCUMENT}'}}] AS docs", ids=ids)
+        if not rows:
+            return {i: None for i in ids}
+        docs = {d["id"]: d for d in rows[0]["docs"]}
+        found = {m: docs.get(d) for m, d in rows[0]["pairs"]}
+        return {i: found.get(i) for i in ids}
 
     def expand(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                direction: Direction = "out") -> list[tuple[str, str, str]]:
@@ -234,20 +279,20 @@ class Neo4jStore(GraphStore):
 
     def text_candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
         text = text.strip()
+        found = []
         if len(text) >= 2:
             phrase = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
             rows = self._read(
                 f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q, {{limit: $limit}}) "
                 f"YIELD node AS n RETURN {self._NODE} AS node", q=phrase, limit=limit)
             found = [r["node"] for r in rows]
-        else:
-            found = []
-        # Properties outside the full-text index (short names, obligation text) and one-character
-        # queries (below the CJK analyzer's bigrams) are matched by a scan.
+            if all(_is_han(c) for c in text):
+                return found
+        # One Han character is below the CJK analyzer's bigrams, and Latin words / numbers are
+        # tokenised whole (no substring match): those queries also scan the text properties.
         extra = []
         for label in model.NODE_LABELS.values():
-            props = [p for p in label.text_properties if (label.name, p) not in model.FULLTEXT_FIELDS
-                     or len(text) < 2]
+            props = list(label.text_properties)
             if not props:
                 continue
             cond = " OR ".join(
@@ -266,14 +311,23 @@ class Neo4jStore(GraphStore):
         return [r["id"] for r in rows]
 
     def projection(self, labels: Optional[Iterable[str]] = None,
-                   rel_types: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+                   rel_types: Optional[Iterable[str]] = None,
+                   properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
         labels = sorted(labels) if labels is not None else None
         types = sorted(rel_types) if rel_types is not None else None
         node_filter = "" if labels is None else "WHERE any(l IN labels(n) WHERE l IN $labels)"
-        nodes = self._read(f"MATCH (n:{model.BASE_LABEL}) {node_filter} RETURN {self._NODE} AS node",
+        if properties is None:
+            shape = self._NODE
+        else:
+            props = sorted(set(properties) - {"id", "label"})
+            assert all(model.is_identifier(p) for p in props)
+            shape = (f"n {{.id{''.join(', .' + p for p in props)}, "
+                     f"label: head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}'])}}")
+        nodes = self._read(f"MATCH (n:{model.BASE_LABEL}) {node_filter} RETURN {shape} AS node",
                            labels=labels)
         graph = nx.MultiDiGraph()
-        graph.add_nodes_from((r["node"]["id"], r["node"]) for r in nodes)
+        graph.add_nodes_from((r["node"]["id"], {k: v for k, v in r["node"].items() if v is not None})
+                             for r in nodes)
         type_filter = "" if types is None else "WHERE type(r) IN $types"
         edges = self._read(f"MATCH (a:{model.BASE_LABEL})-[r]->(b:{model.BASE_LABEL}) {type_filter} "
                            "RETURN a.id AS s, b.id AS o, type(r) AS t, properties(r) AS props", types=types)

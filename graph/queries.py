@@ -77,22 +77,25 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
         raise NotFound(f"no node with id {node_id!r}")
     types = list(rel_types) if rel_types is not None else None
     distance = {node_id: 0}
+    nodes: dict[str, dict] = {}
+    all_edges: set[tuple[str, str, str]] = set()
     frontier = [node_id]
     for level in range(1, depth + 1):
-        found = set()
-        for s, _, o in store.expand(frontier, types, "both"):
-            for n in (s, o):
-                if n not in distance:
-                    found.add(n)
+        edges, far = store.expand_with_nodes(frontier, types, "both")
+        all_edges.update(edges)
+        found = sorted(n for n in far if n not in distance)
         for n in found:
             distance[n] = level
-        frontier = sorted(found)
+            nodes[n] = far[n]
+        frontier = found
         if not frontier or len(distance) > limit + 1:
             break
     chosen = sorted((n for n in distance if n != node_id), key=lambda n: (distance[n], n))[:limit]
     keep = set(chosen) | {node_id}
-    nodes = store.get_nodes(chosen)
-    edges = [e for e in store.expand(sorted(keep), types, "out") if e[2] in keep]
+    # edges among the chosen nodes: those walked, plus those among the nodes of the last level
+    if frontier:
+        all_edges.update(store.expand(frontier, types, "out"))
+    edges = sorted(e for e in all_edges if e[0] in keep and e[2] in keep)
     return {
         "centre": _brief(centre),
         "nodes": [{**_brief(nodes[n]), "distance": distance[n]} for n in chosen if n in nodes],
@@ -103,62 +106,33 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
 # -- agencies -------------------------------------------------------------------------------------
 def resolve_agency(store: GraphStore, agency: str) -> dict[str, Any]:
     """The Agency node for an id, canonical name, short name or alias."""
-    by_id = store.get_nodes([agency]).get(agency)
-    if by_id is not None and by_id.get("label") == model.AGENCY:
-        return by_id
-    for prop in ("name", "short_name", "aliases"):
-        found = sorted(store.find_nodes(model.AGENCY, prop, [agency]), key=lambda n: n["id"])
-        if found:
-            return found[0]
+    found = store.find_nodes(model.AGENCY, ("id", "name", "short_name", "aliases"), [agency])
+    for prop in ("id", "name", "short_name", "aliases"):  # an id beats a name beats an alias
+        hits = sorted((n for n in found if n.get(prop) == agency
+                       or (isinstance(n.get(prop), list) and agency in n[prop])), key=lambda n: n["id"])
+        if hits:
+            return hits[0]
     raise NotFound(f"no agency named {agency!r} (tried id, name, short_name, aliases)")
-
-
-def _documents_of(store: GraphStore, ids: Iterable[str]) -> dict[str, Optional[str]]:
-    """For each node, the document it is PART_OF (following nested measures up)."""
-    owner: dict[str, Optional[str]] = {}
-    current = {i: i for i in ids}  # start id → node reached so far
-    nodes_seen: dict[str, dict] = {}
-    for _ in range(8):
-        if not current:
-            break
-        ups = defaultdict(list)
-        for s, _, o in store.expand(sorted(set(current.values())), [model.PART_OF], "out"):
-            ups[s].append(o)
-        targets = {o for os in ups.values() for o in os}
-        nodes_seen.update(store.get_nodes(targets - set(nodes_seen)))
-        nxt = {}
-        for start, at in current.items():
-            parents = sorted(ups.get(at, []))
-            docs = [p for p in parents if nodes_seen.get(p, {}).get("label") == model.DOCUMENT]
-            if docs:
-                owner[start] = docs[0]
-            elif parents:
-                nxt[start] = parents[0]
-            else:
-                owner[start] = None
-        current = nxt
-    for start in current:
-        owner[start] = None
-    return owner
 
 
 def duties_of(store: GraphStore, agency: str) -> dict[str, Any]:
     """Every measure the agency leads or supports, grouped by document."""
     node = resolve_agency(store, agency)
-    edges = store.expand([node["id"]], [model.LEADS, model.SUPPORTS], "out")
+    edges, measures = store.expand_with_nodes([node["id"]], [model.LEADS, model.SUPPORTS], "out")
     roles: dict[str, str] = {}
     for _, t, m in edges:
         if roles.get(m) != "lead":
             roles[m] = "lead" if t == model.LEADS else "support"
-    measures = store.get_nodes(roles)
-    owner = _documents_of(store, roles)
-    docs = store.get_nodes({d for d in owner.values() if d})
+    containing = store.containing_documents(sorted(roles))
+    docs = {d["id"]: d for d in containing.values() if d}
     groups: dict[Optional[str], list] = defaultdict(list)
     for m, role in roles.items():
         if m in measures:
             mnode = measures[m]
-            groups[owner.get(m)].append({"id": m, "role": role, "measure_no": mnode.get("measure_no"),
-                                         "heading": mnode.get("heading"), "text": mnode.get("text")})
+            doc = containing.get(m)
+            groups[doc["id"] if doc else None].append(
+                {"id": m, "role": role, "measure_no": mnode.get("measure_no"),
+                 "heading": mnode.get("heading"), "text": mnode.get("text")})
     out = []
     for doc in sorted(groups, key=lambda d: (d is None, d or "")):
         out.append({"document": _brief(docs[doc]) if doc in docs else None,
@@ -174,11 +148,11 @@ def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     node = resolve_agency(store, agency)
     roles = [model.LEADS, model.SUPPORTS]
     measures = sorted({m for _, _, m in store.expand([node["id"]], roles, "out")})
+    edges, partners = store.expand_with_nodes(measures, roles, "in")
     shared: Counter = Counter()
-    for a, _, m in set((s, "", o) for s, _, o in store.expand(measures, roles, "in")):
+    for a, _, m in set((s, "", o) for s, _, o in edges):
         if a != node["id"]:
             shared[a] += 1
-    partners = store.get_nodes(shared)
     return [{**_brief(partners[a]), "measures": n}
             for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if a in partners]
 
@@ -186,12 +160,12 @@ def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
 def sole_lead_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     """Measures whose only lead is this agency."""
     node = resolve_agency(store, agency)
-    led = sorted({m for _, _, m in store.expand([node["id"]], [model.LEADS], "out")})
+    out_edges, measures = store.expand_with_nodes([node["id"]], [model.LEADS], "out")
+    led = sorted({m for _, _, m in out_edges})
     leads: dict[str, set] = defaultdict(set)
     for a, _, m in store.expand(led, [model.LEADS], "in"):
         leads[m].add(a)
     sole = [m for m in led if leads[m] == {node["id"]}]
-    measures = store.get_nodes(sole)
     return [{"id": m, "measure_no": measures[m].get("measure_no"), "heading": measures[m].get("heading"),
              "text": measures[m].get("text")} for m in sole if m in measures]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Mapping, Optional
+from typing import Any, Callable, Iterable, Literal, Mapping, Optional, Sequence
 
 import networkx as nx
 
@@ -82,9 +82,11 @@ class GraphStore(ABC):
 
     @abstractmethod
     def projection(self, labels: Optional[Iterable[str]] = None,
-                   rel_types: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+                   rel_types: Optional[Iterable[str]] = None,
+                   properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
         """The graph (or the part with these labels/types) as a NetworkX MultiDiGraph: nodes carry
-        `label` and their properties, edges are keyed by type and carry `type` and properties."""
+        `id`, `label` and their properties (only `properties` if given), edges are keyed by type and
+        carry `type` and their properties."""
 
     # primitives graph.queries is written on (one implementation of every question for both stores)
     @abstractmethod
@@ -92,13 +94,25 @@ class GraphStore(ABC):
         """id → node dict for the ids that exist."""
 
     @abstractmethod
-    def find_nodes(self, label: str, prop: str, values: Iterable[Any]) -> list[dict[str, Any]]:
-        """Nodes of `label` whose `prop` equals one of `values` (or, for a list property, contains one)."""
+    def find_nodes(self, label: str, props: str | Sequence[str], values: Iterable[Any]) -> list[dict[str, Any]]:
+        """Nodes of `label` where one of `props` equals one of `values` (or, for a list property,
+        contains one)."""
 
     @abstractmethod
     def expand(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                direction: Direction = "out") -> list[tuple[str, str, str]]:
-        """Edges (source, type, target) leaving (`out`), entering (`in`) or touching (`both`) `ids`."""
+        """Edges (source, type, target) leaving (`out`), entering (`in`) or touching (`both`) `ids`,
+        sorted."""
+
+    @abstractmethod
+    def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
+                          direction: Direction = "out"
+                          ) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
+        """`expand`, plus the node dicts of the far ends, in one round trip."""
+
+    @abstractmethod
+    def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
+        """For each id, the Document it is (transitively) PART_OF, nearest first; None if none."""
 
     @abstractmethod
     def text_candidates(self, text: str, limit: int) -> list[dict[str, Any]]:

@@ -101,3 +101,11 @@ def test_queries_name_relationships_only_through_the_model():
         source = (ROOT / "graph" / name).read_text(encoding="utf-8")
         literals = set(re.findall(r"[\"']([A-Z][A-Z_]+)[\"']", source))
         assert not literals & set(model.REL_TYPES), (name, literals & set(model.REL_TYPES))
+
+
+def test_doc_lists_the_fulltext_properties():
+    doc = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
+    rows = _table(doc.replace("| Label | Full-text properties |", "## Full-text\n| Label | Full-text properties |"),
+                  "Full-text")
+    assert {r[0]: _names(r[1]) for r in rows} == {
+        label.name: label.text_properties for label in model.NODE_LABELS.values()}

@@ -48,7 +48,8 @@ def test_schema_has_the_id_constraint_and_a_cjk_fulltext_index(neo):
     fulltext = neo.run_cypher("SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, options, state")
     index = next(i for i in fulltext if i["name"] == graph.model.FULLTEXT_INDEX)
     assert index["options"]["indexConfig"]["fulltext.analyzer"] == "cjk"
-    assert set(index["labelsOrTypes"]) == {"Agency", "Document", "Measure"}
+    assert set(index["labelsOrTypes"]) == set(graph.model.NODE_LABELS)
+    assert set(index["properties"]) == {p for _, p in graph.model.FULLTEXT_FIELDS} >= {"title", "text", "name", "aliases"}
     assert index["state"] == "ONLINE"
 
 

@@ -1,0 +1,218 @@
+"""Load and query benchmark of the graph stores; results in bench/results/load.json.
+
+    .venv/bin/python bench/load.py [EXPORT_DIR] [--batch-sizes 500,1000,2000,5000] [--repeat 50]
+
+EXPORT_DIR defaults to out/export (the seed export: `make extract`); without it the corpus is
+extracted into a temporary directory, and without the corpus the small test fixture is used.
+Neo4j: NEO4J_URI & co. when set — the benchmark EMPTIES that database, so point it at a throwaway
+server — otherwise a temporary local server is started on a free port and stopped at the end.
+
+Measures
+- batched load (graph.neo4j_store, UNWIND $rows … MERGE per label / type) at several batch sizes;
+- a naive loader, one MERGE per row, each its own transaction (defined here, for comparison);
+- p50 / p95 latency of every graph.queries function on both stores (and the embedded load).
+Targets (issue 3): batched ≥ 20× naive; p95 < 50 ms on Neo4j and < 20 ms embedded.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import graph  # noqa: E402
+from graph import analysis, model, queries  # noqa: E402
+from graph.neo4j_store import Neo4jStore  # noqa: E402
+
+
+def find_export(arg: str | None, tmp: Path) -> tuple[Path, str]:
+    if arg:
+        return Path(arg), arg
+    seed = ROOT / "out" / "export"
+    if (seed / "nodes.jsonl").exists() and (seed / "nodes.jsonl").stat().st_size > 0:
+        return seed, "out/export (seed corpus)"
+    corpus = ROOT.parent / "shared" / "corpus"
+    if corpus.is_dir():
+        from policykg.cli import run_extract
+        run_extract([str(corpus)], str(tmp / "export"), progress=False)
+        return tmp / "export", "seed corpus, extracted now"
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest_graph import write_export
+    return write_export(tmp / "export"), "test fixture (no corpus found)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wipe(store: Neo4jStore) -> None:
+    while store.run_cypher("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n",
+                           read_only=False)[0]["n"]:
+        pass
+
+
+# -- the naive loader: what the batched one is measured against ----------------------------------------
+def naive_load(store: Neo4jStore, export: graph.Export) -> None:
+    """One MERGE per row, one transaction per row (the way a first version usually looks)."""
+    for node_id, (label, props) in export.nodes.items():
+        store.run_cypher(f"MERGE (n:{model.BASE_LABEL} {{id: $id}}) SET n = $props SET n:`{label}`",
+                         {"id": node_id, "props": props}, read_only=False)
+    for (s, t, o), props in export.edges.items():
+        store.run_cypher(f"MATCH (a:{model.BASE_LABEL} {{id: $s}}) MATCH (b:{model.BASE_LABEL} {{id: $o}}) "
+                         f"MERGE (a)-[r:`{t}`]->(b) SET r = $props", {"s": s, "o": o, "props": props},
+                         read_only=False)
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in samples)
+    def pct(p):
+        return ms[min(len(ms) - 1, int(round(p / 100 * (len(ms) - 1))))]
+    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(pct(95), 2), "n": len(ms)}
+
+
+def question_set(store, export: graph.Export) -> dict[str, callable]:
+    """One call per query function, on the busiest agency and document of the export."""
+    lead_count: dict[str, int] = {}
+    for (s, t, o) in export.edges:
+        if t in (model.LEADS, model.SUPPORTS):
+            lead_count[s] = lead_count.get(s, 0) + 1
+    agency = max(lead_count, key=lambda a: (lead_count[a], a)) if lead_count else next(
+        i for i, (label, _) in export.nodes.items() if label == model.AGENCY)
+    name = export.nodes[agency][1].get("name", agency)
+    walked = [o for (s, t, o) in export.edges if t in (model.SUPERSEDES, model.AMENDS)]
+    cited = [s for (s, t, o) in export.edges if t == model.CITES]
+    doc = (walked or cited or [next(i for i, (lab, _) in export.nodes.items() if lab == model.DOCUMENT)])[0]
+    citing = (cited or [doc])[0]
+    return {
+        "search": lambda: queries.search(store, name[:2] if len(name) > 2 else name),
+        "neighbourhood(depth=2)": lambda: queries.neighbourhood(store, agency, depth=2, limit=100),
+        "duties_of": lambda: queries.duties_of(store, name),
+        "co_responsible": lambda: queries.co_responsible(store, name),
+        "sole_lead_measures": lambda: queries.sole_lead_measures(store, name),
+        "superseded_by_chain": lambda: queries.superseded_by_chain(store, doc, include_amends=True),
+        "supersedes_transitive": lambda: queries.supersedes_transitive(store, doc, include_amends=True),
+        "cited_transitive": lambda: queries.cited_transitive(store, citing),
+        "agency_centrality (analysis)": lambda: analysis.agency_centrality(store),
+    }
+
+
+def query_latencies(store, export, repeat: int) -> dict[str, dict[str, float]]:
+    out = {}
+    for name, ask in question_set(store, export).items():
+        ask()  # warm-up (caches, query plans)
+        n = max(5, repeat // 5) if "analysis" in name else repeat
+        out[name] = percentiles([timed(ask) for _ in range(n)])
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("export_dir", nargs="?")
+    parser.add_argument("--batch-sizes", default="250,1000,2000,5000")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
+    args = parser.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="policykg-bench-"))
+    export_dir, described = find_export(args.export_dir, tmp)
+    export = graph.read_export(export_dir)
+    rows = export.rows
+    print(f"export: {described}: {len(export.nodes)} nodes, {len(export.edges)} edges")
+    results: dict = {"export": described, "nodes": len(export.nodes), "edges": len(export.edges),
+                     "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
+
+    # embedded
+    emb = graph.open_store("embedded", path=tmp / "graph.json")
+    t = timed(lambda: emb.load(export))
+    results["embedded_load"] = {"seconds": round(t, 3), "rows_per_s": round(rows / t)}
+    print(f"embedded load: {t:.2f}s, {rows / t:,.0f} rows/s")
+    results["embedded_queries"] = query_latencies(emb, export, args.repeat)
+
+    # neo4j
+    server = None
+    import os
+    if os.environ.get("NEO4J_URI"):
+        neo = graph.open_store("neo4j")
+        results["neo4j"] = os.environ["NEO4J_URI"]
+    else:
+        from policykg import neo4j_server
+        port = free_port()
+        print(f"starting a temporary local Neo4j on port {port} …")
+        server = neo4j_server.start(port=port, data_dir=tmp)
+        neo = graph.open_store("neo4j", uri=server.uri, password=server.password)
+        results["neo4j"] = "temporary local server (policykg.neo4j_server, Neo4j 5.26 Community)"
+    try:
+        wipe(neo)
+        neo.ensure_schema()
+        batched = {}
+        for size in [int(x) for x in args.batch_sizes.split(",")]:
+            wipe(neo)
+            neo.batch_size = size
+            t = timed(lambda: neo.load(export))
+            again = timed(lambda: neo.load(export))  # idempotent re-load: everything MERGEs onto itself
+            batched[str(size)] = {"seconds": round(t, 3), "rows_per_s": round(rows / t),
+                                  "reload_rows_per_s": round(rows / again)}
+            print(f"neo4j batched load, batch {size}: {t:.2f}s, {rows / t:,.0f} rows/s "
+                  f"(re-load {rows / again:,.0f} rows/s)")
+        best = max(batched, key=lambda k: batched[k]["rows_per_s"])
+        wipe(neo)
+        t = timed(lambda: naive_load(neo, export))
+        naive = {"seconds": round(t, 3), "rows_per_s": round(rows / t)}
+        print(f"neo4j naive load (1 MERGE per row and transaction): {t:.2f}s, {rows / t:,.0f} rows/s")
+        results["neo4j_load"] = {"batched": batched, "best_batch_size": int(best), "naive": naive,
+                                 "ratio_best_batched_over_naive": round(batched[best]["rows_per_s"] / naive["rows_per_s"], 1),
+                                 "ratio_default_batch_over_naive": round(
+                                     batched.get(str(graph.neo4j_store.DEFAULT_BATCH_SIZE), batched[best])["rows_per_s"]
+                                     / naive["rows_per_s"], 1)}
+        wipe(neo)
+        neo.batch_size = graph.neo4j_store.DEFAULT_BATCH_SIZE
+        neo.load(export)
+        results["neo4j_queries"] = query_latencies(neo, export, args.repeat)
+    finally:
+        neo.close()
+        if server is not None:
+            from policykg import neo4j_server
+            neo4j_server.stop(data_dir=tmp)
+
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(markdown_table(results))
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+def markdown_table(results: dict) -> str:
+    lines = ["| query | embedded p50 / p95 (ms) | Neo4j p50 / p95 (ms) |", "|---|---|---|"]
+    for name, e in results["embedded_queries"].items():
+        n = results.get("neo4j_queries", {}).get(name, {})
+        lines.append(f"| {name} | {e['p50_ms']} / {e['p95_ms']} | {n.get('p50_ms', '–')} / {n.get('p95_ms', '–')} |")
+    load = results.get("neo4j_load")
+    if load:
+        lines += ["", "| loader | rows/s |", "|---|---|"]
+        for size, r in load["batched"].items():
+            lines.append(f"| Neo4j batched, batch {size} | {r['rows_per_s']:,} |")
+        lines.append(f"| Neo4j naive, 1 MERGE per row | {load['naive']['rows_per_s']:,} |")
+        lines.append(f"| embedded (whole export, one atomic write) | {results['embedded_load']['rows_per_s']:,} |")
+        lines.append(f"\nbatched (best, batch {load['best_batch_size']}) / naive = "
+                     f"**{load['ratio_best_batched_over_naive']}×**")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
