@@ -428,6 +428,7 @@ def resolve_references(records) -> None:
     text). Resolved placeholders disappear; self-references are dropped."""
     index = DocIndex(records.nodes.values())
     mapping: dict[str, str] = {}
+    by_title: set[str] = set()  # placeholders resolved by title only: check dates per edge
     # a title-only placeholder that names the same text as a numbered one: use the numbered one
     numbered = {}
     for n in records.nodes.values():
@@ -441,6 +442,8 @@ def resolve_references(records) -> None:
         if n.get("label") != "Document" or n.get("in_corpus") is not False:
             continue
         target = index.resolve(n.get("title"), n.get("doc_number"), by_title=not n.get("previous_version"))
+        if target is not None and not n.get("doc_number"):
+            by_title.add(nid)
         if target is None and not n.get("doc_number") and n.get("title"):
             full = "中华人民共和国" + title_keys(n["title"])[0] if title_keys(n["title"]) else None
             if full and full in placeholders and placeholders[full] != nid:
@@ -459,8 +462,12 @@ def resolve_references(records) -> None:
             t = mapping[t]
         mapping[nid] = t
     new_edges = {}
+    still_used: set[str] = set()
     for key, e in records.edges.items():
         s, t = mapping.get(e["source"], e["source"]), mapping.get(e["target"], e["target"])
+        if e["target"] in by_title and _later(records.nodes.get(t), records.nodes.get(s)):
+            t = e["target"]  # a title cited before the in-corpus text of that title was issued: an earlier version
+            still_used.add(t)
         if s == t and e["type"] in ("CITES", "SUPERSEDES", "AMENDS"):
             continue
         if (s, t) != (e["source"], e["target"]):
@@ -469,4 +476,11 @@ def resolve_references(records) -> None:
         new_edges.setdefault(key, e)
     records.edges = new_edges
     for nid in mapping:
-        records.nodes.pop(nid, None)
+        if nid not in still_used:
+            records.nodes.pop(nid, None)
+
+
+def _later(target: dict | None, source: dict | None) -> bool:
+    """Whether `target` was dated after `source` (both dates known)."""
+    td, sd = (target or {}).get("date"), (source or {}).get("date")
+    return bool(td and sd and td > sd)

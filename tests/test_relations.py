@@ -137,3 +137,23 @@ def test_corpus_partial_repeal_and_cites_antimonopoly_law(corpus_export):
     for e in edges:
         if e["type"] in ("SUPERSEDES", "AMENDS") and e["source"] in nodes and nodes[e["source"]].get("in_corpus"):
             assert nodes[e["source"]]["doc_type"] not in ("解读", "导读")
+
+
+def test_title_cited_before_the_in_corpus_text_was_issued_is_an_earlier_version():
+    from extract.pipeline import Records
+    from extract.relations import external_document
+
+    rec = Records()
+    rec.add_node({"id": "doc:new", "label": "Document", "title": "关于印发《专项资金管理办法》的通知",
+                  "doc_number": "财建〔2021〕148号", "date": "2021-06-01", "doc_type": "通知", "in_corpus": True})
+    rec.add_node({"id": "doc:early", "label": "Document", "title": "甲通知", "doc_number": None,
+                  "date": "2021-01-20", "doc_type": "通知", "in_corpus": True})
+    rec.add_node({"id": "doc:late", "label": "Document", "title": "乙通知", "doc_number": None,
+                  "date": "2021-09-01", "doc_type": "通知", "in_corpus": True})
+    ph = rec.add_node(external_document("专项资金管理办法", None))
+    rec.add_edge("doc:early", ph["id"], "CITES")
+    rec.add_edge("doc:late", ph["id"], "CITES")
+    resolve_references(rec)
+    got = {(e["source"], e["target"]) for e in rec.edges.values()}
+    assert got == {("doc:early", ph["id"]), ("doc:late", "doc:new")}
+    assert ph["id"] in rec.nodes
