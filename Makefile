@@ -35,3 +35,16 @@ bench: install
 
 clean:
 	rm -rf out build *.egg-info
+
+# --- graph stores: a local Neo4j 5.26 without Docker, and the load/query benchmark ---------------
+NEO4J_PORT ?= 7687
+.PHONY: neo4j neo4j-stop bench-load
+
+neo4j: install
+	$(PY) -m policykg.cli_graph neo4j start --port $(NEO4J_PORT)
+
+neo4j-stop: install
+	$(PY) -m policykg.cli_graph neo4j stop
+
+bench-load: install
+	$(PY) bench/load.py
