@@ -12,7 +12,8 @@ says is repealed, partly repealed, replaced or amended:
   (`《X》第二十四条等规定与本通知不一致的，以本通知为准` → partially_repeals, part 第二十四条等规定).
 * amends: the 令 header `《X》已经…修订通过` / `修正通过` (the previous version of X; its 文号
   comes from the 题注 `（1991年…令第7号发布…）`), the 题注 `根据…《Y决定》第一次修订` (new text
-  is Y, not this document), cover notes `修订了《X》` / `对《X》（文号）进行了修订`.
+  is Y, not this document), cover notes `修订了《X》` / `对《X》（文号）进行了修订`, and amending
+  decisions `将《X》第五条修改为…` / `对《X》作如下修改` / `删去《X》第三条`-style statements.
 
 Not supersession: generic precedence clauses without a named text (`此前有关规定与本通知不一致的，
 以本通知为准`), tasks (`及时废止或者修改完善`, `应当及时停止执行`), plans (`加快修订《X》`),
@@ -172,6 +173,8 @@ _PRECEDENCE = re.compile(r"与本(?:通知|公告|办法|规定|意见|决定|�
 _DECREE_REVISED = re.compile(r"^《([^》]+)》已经.{0,60}?(修订|修正)通过")
 _NOTE_ORIGINAL = re.compile(r"^[（(]\d{4}年\d{1,2}月\d{1,2}日(?P<no>[\u4e00-\u9fff]{0,30}?令第\d{1,4}号)(?:发布|公布)")
 _NOTE_REVISION = re.compile(r"根据(?:\d{4}年\d{1,2}月\d{1,2}日)?《(?P<t>[^》]+)》第[一二三四五六七八九十]+次(?:修订|修正)")
+_DECISION_AMEND = re.compile(r"(?:对|将)《[^》]+》(?:[（(][^）)]*[）)])?(?:第[^，。；《》]{1,16}?)?(?:作如下修改|作出如下修改|"
+                             r"修改为|中的[^，。；]{1,20}修改为|删去|删除|增加一[条款项])")
 _REVISED_BY_US = re.compile(r"(?:修订了|修改了|修正了)《|对《[^》]+》(?:[（(][^）)]*[）)])?(?:进行了|作了|予以)(?:修订|修改|修正)")
 
 
@@ -219,6 +222,11 @@ def find_supersessions(text: str) -> list[Supersession]:
             at = vm.start() if vm.group(0).startswith("对") else vm.end() - 1
             for ref in _references(sent[at:], s_start + at)[:1]:
                 add(Supersession("amends", ref, None, evidence, s_start, s_end, previous_version=ref.doc_number is None))
+            continue
+        am = _DECISION_AMEND.search(sent)
+        if am and not _PLAN_REVISE.search(sent[:am.start()][-8:]):
+            for ref in _references(sent[am.start():], s_start + am.start())[:1]:
+                add(Supersession("amends", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end))
             continue
         pm = _PRECEDENCE.search(sent)
         if pm:

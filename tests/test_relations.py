@@ -157,3 +157,8 @@ def test_title_cited_before_the_in_corpus_text_was_issued_is_an_earlier_version(
     got = {(e["source"], e["target"]) for e in rec.edges.values()}
     assert got == {("doc:early", ph["id"]), ("doc:late", "doc:new")}
     assert ph["id"] in rec.nodes
+
+
+def test_amending_decision():
+    t = "一、将《某某管理条例》第十条修改为：“……”。\n二、对《另一管理办法》（某发〔2015〕3号）作如下修改：\n加快修订《第三管理办法》。"
+    assert _kinds(t) == [("amends", "某某管理条例", None, "第十条"), ("amends", "另一管理办法", "某发〔2015〕3号", None)]
