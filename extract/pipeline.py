@@ -135,7 +135,7 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
             continue
         _add_measures(records, joined, doc_id, source.file, gaz)
         add_deadlines(records, doc_id)
-        add_sectors(records, doc_id, joined.text)
+        add_sectors(records, doc_id, joined.text, gaz)
         if has_articles(joined.text):
             add_obligations(records, joined, doc_id, source.file, gaz)
         add_relations(records, h, joined, doc_id, source.file, gaz)

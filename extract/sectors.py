@@ -60,14 +60,19 @@ def _matcher() -> tuple[re.Pattern, dict[str, list[Sector]]]:
 
 
 def classify_sectors(text: str, min_score: float = 0.5, min_keywords: int = 1,
-                     top: int | None = None) -> list[tuple[str, float, list[str]]]:
+                     top: int | None = None, gaz=None) -> list[tuple[str, float, list[str]]]:
     """(sector id, score, matched keywords) for `text`, best first.
 
     Keywords are matched longest-first without overlap (低碳 inside 绿色低碳 counts once, for
-    绿色低碳)."""
+    绿色低碳). With a gazetteer, agency names are blanked first: 市场监管总局 acting is not the
+    sector 市场监管, 农业农村部 is not agriculture."""
     pattern, by_kw = _matcher()
     counts: dict[str, int] = {}
-    for m in pattern.finditer(re.sub(r"\s+", "", text)):
+    text = re.sub(r"\s+", "", text)
+    if gaz is not None:
+        for mention in reversed(gaz.find(text)):
+            text = text[:mention.start] + "□" * (mention.end - mention.start) + text[mention.end:]
+    for m in pattern.finditer(text):
         counts[m.group(0)] = counts.get(m.group(0), 0) + 1
     if not counts:
         return []
@@ -88,14 +93,14 @@ def classify_sectors(text: str, min_score: float = 0.5, min_keywords: int = 1,
     return out[:top] if top else out
 
 
-def add_sectors(records, doc_id: str, text: str) -> None:
+def add_sectors(records, doc_id: str, text: str, gaz=None) -> None:
     """CONCERNS edges Measure → Sector (top 3) and Document → Sector (top 5, ≥2 distinct keywords)."""
     used: set[str] = set()
     for node in document_measures(records, doc_id):
-        for sid, score, kws in classify_sectors((node.get("text") or ""), min_score=1.0, top=3):
+        for sid, score, kws in classify_sectors((node.get("text") or ""), min_score=1.0, top=3, gaz=gaz):
             records.add_edge(node["id"], sid, "CONCERNS", keywords=kws, score=score)
             used.add(sid)
-    for sid, score, kws in classify_sectors(text, min_score=3.0, min_keywords=2, top=5):
+    for sid, score, kws in classify_sectors(text, min_score=3.0, min_keywords=2, top=5, gaz=gaz):
         records.add_edge(doc_id, sid, "CONCERNS", keywords=kws[:10], score=score)
         used.add(sid)
     for s in load_sectors():

@@ -45,3 +45,11 @@ def test_corpus_concerns_edges(corpus_export):
                             for e in concerns)
     ip_plan = next(n for n in nodes.values() if n["label"] == "Document" and n.get("doc_number") == "国发〔2021〕20号")
     assert any(e["source"] == ip_plan["id"] and e["target"] == "domain:ip" for e in concerns)
+
+
+def test_agency_names_are_not_sector_keywords():
+    from extract.agencies import load_gazetteer
+
+    text = "联席会议由市场监管总局、农业农村部组成。"
+    assert classify_sectors(text)  # without a gazetteer the names match
+    assert classify_sectors(text, gaz=load_gazetteer()) == []
