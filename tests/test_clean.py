@@ -62,3 +62,8 @@ def test_open_parenthetical_never_ends_a_paragraph():
     raw = spaced("试点任务有基础、见实效。（生态", "环境部牵头，各相关部门按分工负责）", "2.下一项。")
     joined = join_lines(clean_lines(raw), width=40)
     assert "（生态环境部牵头，各相关部门按分工负责）" in joined.text
+
+
+def test_web_chrome_dropped_but_text_starting_with_the_same_word_kept():
+    kept = texts(clean_lines([" 字号 大 中 小 文章来源：沟通交流 2021-12-29 20:00:00", "字号应当符合规范。", "•", "打印本页"]))
+    assert kept == ["字号应当符合规范。"]
