@@ -76,7 +76,7 @@ def is_junk_line(text: str) -> bool:
     t = text.strip()
     if not t:
         return True
-    if _URL.match(t) or _CHROME.match(t) or _CHROME_ANY.search(t):
+    if _URL.match(t) or _CHROME.match(t) or re.fullmatch(r"\s*(?:" + _CHROME_ANY.pattern + r")\s*", t):
         return True
     if _FILE_JUNK.search(t) and ("/" in t or "=" in t or "%" in t):
         return True
@@ -110,7 +110,7 @@ def clean_lines(raw_lines: list[str]) -> list[Line]:
     """Drop blank, page-number, URL/file-name and chrome lines; join split dates and extensions."""
     rows = []
     for no, raw in enumerate(raw_lines, start=1):
-        t = strip_spaces(normalize_chars(unicodedata.normalize("NFC", raw)))
+        t = strip_spaces(_CHROME_ANY.sub("", normalize_chars(unicodedata.normalize("NFC", raw))))
         if t:
             rows.append((no, t, raw))
     pages = _page_number_lines([(no, t) for no, t, _ in rows])

@@ -30,6 +30,7 @@ _GENRE_TYPE = [
     (r"(?:公告|通告)$", "通告"),
     (r"函$", "函"),
     (r"条例$", "行政法规"),
+    (r"规定$", "部门规章"),
     (r"法$", "法律"),
 ]
 _EFFECTIVE = re.compile(r"自" + DATE.pattern + r"起(?:施行|实施|执行|生效)")
@@ -51,6 +52,7 @@ def format_title(lines: list[Line]) -> str:
     """Title as printed, line breaks removed; spaces kept only between CJK words of 2+ chars."""
     raw = "".join(l.raw.strip() for l in lines)
     raw = re.sub(r"^【政策解读】\s*", "", raw)
+    raw = re.sub(r"^《([^《》]+)》$", r"\1", raw.strip())  # a reprinted regulation titled in 《》
     raw = re.sub(r"[ \u3000]+", " ", raw)
     raw = re.sub(r"(?<=[\d\w（(《“”）)》])\s+(?=\d)|(?<=\d)\s+", "", raw)
     # letter-spaced words ("交 通 运 输 部"): drop spaces between single CJK characters

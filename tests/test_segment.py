@@ -126,3 +126,21 @@ def test_regulation_title_with_trial_suffix_above_first_chapter():
     lines, headers = segment(text)
     assert [h.doc_type for h in headers][-1] == "办法"
     assert headers[-1].title.endswith("网络直播营销管理办法（试行）")
+
+
+def test_web_news_that_prints_the_announced_text_is_a_wrapper_with_its_web_date():
+    text = ("中国人民银行\n2021 年 12 月 23日\n"
+            " 中国人民银行发布《动产和权利担保统一登记办法》\n"
+            " 字号 大 中 小 文章来源：沟通交流 2021-12-29 20:00:00\n 打印本页  关闭窗口\n"
+            "为规范动产和权利担保统一登记服务，中国人民银行于近日发布《办法》。\n附件\n"
+            "动产和权利担保统一登记办法\n第一章 总  则\n第一条 为规范动产和权利担保统一登记，制定本办法。\n")
+    _, headers = segment(text)
+    h = headers[-1]
+    assert (h.kind, h.title, h.doc_type, h.date) == ("wrapper", "动产和权利担保统一登记办法", "办法", "2021-12-29")
+
+
+def test_reprinted_regulation_titled_in_book_marks():
+    text = ("务实施情况评估。重大事项及时向党中央、国务院报告。\n《审计机关审计听证规定》\n"
+            "第一条 为规范审计机关的审计处罚程序，制定本规定。\n第二条 审计听证应当遵循公正原则。\n")
+    _, headers = segment(text)
+    assert headers[-1].title == "审计机关审计听证规定"
