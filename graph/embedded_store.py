@@ -252,19 +252,35 @@ class EmbeddedStore(GraphStore):
             out[start] = self._node(found) if found is not None else None
         return out
 
-    def text_candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
-        needle = text.casefold()
+    def _text_index(self) -> list[tuple[str, list[str]]]:
+        """(node id, lower-cased text values) for every node, built once per graph version."""
+        g = self.graph
+        if getattr(self, "_text_index_for", None) is not g:
+            index = []
+            for node_id, attrs in g.nodes(data=True):
+                label = model.NODE_LABELS.get(attrs.get("label"))
+                if label is None:
+                    continue
+                values = []
+                for prop in label.text_properties:
+                    value = attrs.get(prop)
+                    values.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+                index.append((node_id, [v.lower() for v in values]))
+            self._text_index_cache, self._text_index_for = index, g
+        return self._text_index_cache
+
+    def text_matches(self, text: str, limit: int) -> list[dict[str, Any]]:
+        needle = text.lower()
         out = []
-        for _, attrs in self.graph.nodes(data=True):
-            label = model.NODE_LABELS.get(attrs.get("label"))
-            if label is None:
-                continue
-            for prop in label.text_properties:
-                value = attrs.get(prop)
-                values = value if isinstance(value, list) else [value]
-                if any(isinstance(v, str) and needle in v.casefold() for v in values):
-                    out.append(_public(attrs))
-                    break
+        g = self.graph
+        for node_id, values in self._text_index():
+            keys = [(v != needle, len(v)) for v in values if needle in v]
+            if keys:
+                inexact, length = min(keys)
+                attrs = g.nodes[node_id]
+                hit = {k: attrs[k] for k in _MATCH_FIELDS if attrs.get(k) is not None}
+                hit.update(exact=not inexact, length=length)
+                out.append(hit)
         return out
 
     def documents_from_source(self, source_file: str) -> list[str]:
@@ -312,6 +328,8 @@ def _public(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attrs.items() if k != _LABELS}
 
 
+_MATCH_FIELDS = ("id", "label", *sorted({label.display for label in model.NODE_LABELS.values()}
+                                       | {"name", "title"}), *model.BRIEF_PROPERTIES)
 _PRINTING_PROPERTIES = ("source_file", "line_start", "line_end", "sources_json")
 
 

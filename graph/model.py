@@ -133,6 +133,10 @@ def is_identifier(name: str) -> bool:
     return isinstance(name, str) and bool(_IDENTIFIER.match(name))
 
 
+#: properties a listed node shows besides its display name (graph.queries answers carry them)
+BRIEF_PROPERTIES = ("doc_number", "date", "measure_no", "short_name")
+
+
 def display_name(props: Mapping[str, Any]) -> str:
     label = NODE_LABELS.get(props.get("label", ""))
     value = props.get(label.display) if label else None

@@ -25,6 +25,8 @@ from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Prog
                     StoreUnavailable)
 
 DEFAULT_BATCH_SIZE = 2000
+_MATCH_FIELDS = ("id", "label", *sorted({label.display for label in model.NODE_LABELS.values()}
+                                       | {"name", "title"}), *model.BRIEF_PROPERTIES)
 START_HINT = "start a local server with `policykg neo4j start` (or `make neo4j`) and export the NEO4J_* variables it prints"
 
 
@@ -277,33 +279,43 @@ class Neo4jStore(GraphStore):
             ids=list(ids), types=types)
         return sorted((r["s"], r["t"], r["o"]) for r in rows)
 
-    def text_candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
+    def text_matches(self, text: str, limit: int) -> list[dict[str, Any]]:
         text = text.strip()
-        found = []
-        if len(text) >= 2:
+        needle = text.lower()
+        if len(text) >= 2 and all(_is_han(c) for c in text):
+            # a phrase of the CJK analyzer's bigrams finds every node containing the text
             phrase = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            rows = self._read(
-                f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q, {{limit: $limit}}) "
-                f"YIELD node AS n RETURN {self._NODE} AS node", q=phrase, limit=limit)
-            found = [r["node"] for r in rows]
-            if all(_is_han(c) for c in text):
-                return found
-        # One Han character is below the CJK analyzer's bigrams, and Latin words / numbers are
-        # tokenised whole (no substring match): those queries also scan the text properties.
-        extra = []
+            source = (f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q, {{limit: $limit}}) "
+                      "YIELD node AS n")
+        else:
+            # one Han character is below the bigrams, and Latin words / numbers are tokenised whole
+            # (no substring match): scan the text properties instead
+            phrase = None
+            source = f"MATCH (n:{model.BASE_LABEL})"
+        branches = []
         for label in model.NODE_LABELS.values():
-            props = list(label.text_properties)
-            if not props:
-                continue
-            cond = " OR ".join(
-                f"(n.`{p}` IS :: STRING AND toLower(n.`{p}`) CONTAINS $t) OR "
-                f"(n.`{p}` IS :: LIST<STRING> AND any(v IN n.`{p}` WHERE toLower(v) CONTAINS $t))"
-                for p in props)
-            extra.append(f"MATCH (n:`{label.name}`) WHERE {cond} RETURN {self._NODE} AS node LIMIT $limit")
-        if extra:
-            rows = self._read(" UNION ".join(extra), t=text.lower(), limit=limit)
-            found.extend(r["node"] for r in rows)
-        return found
+            parts = [f"CASE WHEN n.`{p}` IS NULL THEN [] WHEN n.`{p}` IS :: LIST<STRING> THEN n.`{p}` "
+                     f"ELSE [n.`{p}`] END"
+                     for p in label.text_properties]
+            if parts:
+                branches.append(f"WHEN '{label.name}' THEN {' + '.join(parts)}")
+        fields = ", ".join(f".`{f}`" for f in _MATCH_FIELDS if f not in ("id", "label"))
+        rows = self._read(
+            f"{source} WITH n, head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}']) AS label "
+            f"WITH n, label, CASE label {' '.join(branches)} ELSE [] END AS values "
+            "WITH n, label, [v IN values WHERE v IS NOT NULL AND toLower(v) CONTAINS $t "
+            "| CASE WHEN toLower(v) = $t THEN 0 ELSE 1 END * 1000000000 + size(v)] AS keys "
+            "WHERE size(keys) > 0 "
+            "WITH n, label, reduce(m = 9000000000, k IN keys | CASE WHEN k < m THEN k ELSE m END) AS best "
+            f"RETURN collect(n {{.id, {fields}, label: label, best: best}}) AS hits",
+            q=phrase, t=needle, limit=limit)
+        out = []
+        for hit in rows[0]["hits"] if rows else []:
+            best = hit.pop("best")
+            hit = {k: v for k, v in hit.items() if v is not None}
+            hit.update(exact=best < 1_000_000_000, length=best % 1_000_000_000)
+            out.append(hit)
+        return out
 
     def documents_from_source(self, source_file: str) -> list[str]:
         rows = self._read(f"MATCH (d:{model.DOCUMENT} {{source_file: $f}}) RETURN d.id AS id ORDER BY id",

@@ -1,7 +1,7 @@
 """One function per user question, in the caller's terms; each works on any GraphStore.
 
 They are written once, on the store primitives (`get_nodes`, `find_nodes`, `expand`,
-`text_candidates`), so both stores give the same answers by construction — the contract tests check
+`text_matches`, …), so both stores give the same answers by construction — the contract tests check
 it. Each primitive is one indexed Cypher read on Neo4j (walks go level by level, which never
 enumerates paths) and a dictionary lookup on the embedded store.
 
@@ -27,7 +27,7 @@ class NotFound(StoreError, KeyError):
 
 def _brief(node: dict[str, Any]) -> dict[str, Any]:
     out = {"id": node["id"], "label": node.get("label"), "name": model.display_name(node)}
-    for key in ("doc_number", "date", "measure_no", "short_name"):
+    for key in model.BRIEF_PROPERTIES:
         if node.get(key) is not None:
             out[key] = node[key]
     return out
@@ -39,30 +39,15 @@ _LABEL_RANK = {model.AGENCY: 0, model.DOCUMENT: 1, model.SECTOR: 2, model.REGULA
 
 
 def search(store: GraphStore, text: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Nodes whose name, title, aliases or text contain `text` (case-insensitive). Exact name
-    matches first, then agencies, documents, …, measures; shorter matching strings first."""
+    """Nodes whose name, title, aliases or text contain `text` (case-insensitive). Exact matches
+    first, then agencies, documents, sectors, parties, measures, obligations; shorter matching
+    strings first."""
     text = text.strip()
     if not text:
         return []
-    needle = text.casefold()
-    hits: dict[str, tuple[tuple, dict]] = {}
-    for node in store.text_candidates(text, limit=max(200, limit * 20)):
-        label = model.NODE_LABELS.get(node.get("label"))
-        if label is None:
-            continue
-        best = None
-        for prop in label.text_properties:
-            value = node.get(prop)
-            for v in value if isinstance(value, list) else [value]:
-                if isinstance(v, str) and needle in v.casefold():
-                    key = (0 if v.casefold() == needle else 1, len(v))
-                    best = key if best is None or key < best else best
-        if best is None:
-            continue
-        rank = (best[0], _LABEL_RANK.get(node["label"], 9), best[1], node["id"])
-        hits[node["id"]] = (rank, node)
-    ordered = sorted(hits.values(), key=lambda item: item[0])[:limit]
-    return [{**_brief(node), "exact": rank[0] == 0} for rank, node in ordered]
+    hits = store.text_matches(text, limit=max(1000, limit * 50))
+    hits.sort(key=lambda h: (not h["exact"], _LABEL_RANK.get(h["label"], 9), h["length"], h["id"]))
+    return [{**_brief(h), "exact": h["exact"]} for h in hits[:limit]]
 
 
 # -- neighbourhood --------------------------------------------------------------------------------

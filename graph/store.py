@@ -115,9 +115,11 @@ class GraphStore(ABC):
         """For each id, the Document it is (transitively) PART_OF, nearest first; None if none."""
 
     @abstractmethod
-    def text_candidates(self, text: str, limit: int) -> list[dict[str, Any]]:
-        """Nodes that may contain `text` in a text property (a superset is fine; queries.search
-        filters and ranks them the same way for every store)."""
+    def text_matches(self, text: str, limit: int) -> list[dict[str, Any]]:
+        """Nodes whose text properties (model.NODE_LABELS[…].text_properties) contain `text`,
+        lower-cased, as dicts of id, label, display and brief properties, plus `exact` (some value
+        equals the text) and `length` (of the shortest matching value, exact ones first).
+        Neo4j looks at most at `limit` full-text candidates; ranking is queries.search's job."""
 
     @abstractmethod
     def documents_from_source(self, source_file: str) -> list[str]:
