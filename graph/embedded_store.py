@@ -222,6 +222,11 @@ class EmbeddedStore(GraphStore):
                            if types is None or k in types)
         return sorted(out)
 
+    def edges_among(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None
+                    ) -> list[tuple[str, str, str]]:
+        keep = set(ids)
+        return [e for e in self.expand(keep, rel_types, "out") if e[2] in keep]
+
     def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                           direction: Direction = "out"
                           ) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
@@ -269,8 +274,9 @@ class EmbeddedStore(GraphStore):
             self._text_index_cache, self._text_index_for = index, g
         return self._text_index_cache
 
-    def text_matches(self, text: str, limit: int) -> list[dict[str, Any]]:
-        needle = text.lower()
+    def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
+        needle = text.strip().lower()
+        rank = {label: i for i, label in enumerate(label_order)}
         out = []
         g = self.graph
         for node_id, values in self._text_index():
@@ -281,7 +287,8 @@ class EmbeddedStore(GraphStore):
                 hit = {k: attrs[k] for k in _MATCH_FIELDS if attrs.get(k) is not None}
                 hit.update(exact=not inexact, length=length)
                 out.append(hit)
-        return out
+        out.sort(key=lambda h: (not h["exact"], rank.get(h["label"], len(rank)), h["length"], h["id"]))
+        return out[:limit]
 
     def documents_from_source(self, source_file: str) -> list[str]:
         return sorted(n for n, attrs in self.graph.nodes(data=True)

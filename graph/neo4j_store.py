@@ -221,9 +221,9 @@ class Neo4jStore(GraphStore):
     _NODE = f"n {{.*, label: head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}'])}}"
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        rows = self._read(f"MATCH (n:{model.BASE_LABEL}) WHERE n.id IN $ids RETURN {self._NODE} AS node",
+        rows = self._read(f"MATCH (n:{model.BASE_LABEL}) WHERE n.id IN $ids RETURN collect({self._NODE}) AS nodes",
                           ids=list(ids))
-        return {r["node"]["id"]: r["node"] for r in rows}
+        return {n["id"]: n for n in rows[0]["nodes"]} if rows else {}
 
     def find_nodes(self, label: str, props: str | Sequence[str], values: Iterable[Any]) -> list[dict[str, Any]]:
         props = [props] if isinstance(props, str) else list(props)
@@ -234,6 +234,15 @@ class Neo4jStore(GraphStore):
                  f"RETURN {self._NODE} AS node" for p in props]
         rows = self._read(" UNION ".join(parts), values=list(values))
         return [r["node"] for r in rows]
+
+    def edges_among(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None
+                    ) -> list[tuple[str, str, str]]:
+        types = list(rel_types) if rel_types is not None else None
+        type_filter = "" if types is None else "AND type(r) IN $types"
+        rows = self._read(
+            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH (a)-[r]->(b) WHERE b.id IN $ids {type_filter} "
+            "RETURN collect(DISTINCT [a.id, type(r), b.id]) AS edges", ids=list(ids), types=types)
+        return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
 
     def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                           direction: Direction = "out"
@@ -275,17 +284,20 @@ class Neo4jStore(GraphStore):
         pattern = {"out": "(a)-[r]->(b)", "in": "(b)-[r]->(a)", "both": "(a)-[r]-(b)"}[direction]
         rows = self._read(
             f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {pattern} WHERE true {type_filter} "
-            "RETURN DISTINCT startNode(r).id AS s, type(r) AS t, endNode(r).id AS o",
-            ids=list(ids), types=types)
-        return sorted((r["s"], r["t"], r["o"]) for r in rows)
+            "RETURN collect(DISTINCT [startNode(r).id, type(r), endNode(r).id]) AS edges",
+            ids=list(ids), types=types)  # one record: the driver's cost is per record
+        return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
 
-    def text_matches(self, text: str, limit: int) -> list[dict[str, Any]]:
+    #: how many full-text hits (best Lucene score first) are filtered and ranked
+    FULLTEXT_CANDIDATES = 5000
+
+    def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
         text = text.strip()
         needle = text.lower()
         if len(text) >= 2 and all(_is_han(c) for c in text):
             # a phrase of the CJK analyzer's bigrams finds every node containing the text
             phrase = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            source = (f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q, {{limit: $limit}}) "
+            source = (f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q, {{limit: $candidates}}) "
                       "YIELD node AS n")
         else:
             # one Han character is below the bigrams, and Latin words / numbers are tokenised whole
@@ -307,8 +319,11 @@ class Neo4jStore(GraphStore):
             "| CASE WHEN toLower(v) = $t THEN 0 ELSE 1 END * 1000000000 + size(v)] AS keys "
             "WHERE size(keys) > 0 "
             "WITH n, label, reduce(m = 9000000000, k IN keys | CASE WHEN k < m THEN k ELSE m END) AS best "
+            "WITH n, label, best, coalesce($order[label], size(keys($order))) AS rank "
+            "ORDER BY best / 1000000000, rank, best % 1000000000, n.id LIMIT $limit "
             f"RETURN collect(n {{.id, {fields}, label: label, best: best}}) AS hits",
-            q=phrase, t=needle, limit=limit)
+            q=phrase, t=needle, limit=limit, candidates=self.FULLTEXT_CANDIDATES,
+            order={label: i for i, label in enumerate(label_order)})
         out = []
         for hit in rows[0]["hits"] if rows else []:
             best = hit.pop("best")

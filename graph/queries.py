@@ -34,8 +34,8 @@ def _brief(node: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- search ---------------------------------------------------------------------------------------
-_LABEL_RANK = {model.AGENCY: 0, model.DOCUMENT: 1, model.SECTOR: 2, model.REGULATED_PARTY: 3,
-               model.MEASURE: 4, model.OBLIGATION: 5}
+SEARCH_ORDER = (model.AGENCY, model.DOCUMENT, model.SECTOR, model.REGULATED_PARTY, model.MEASURE,
+                model.OBLIGATION)
 
 
 def search(store: GraphStore, text: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -45,9 +45,8 @@ def search(store: GraphStore, text: str, limit: int = 20) -> list[dict[str, Any]
     text = text.strip()
     if not text:
         return []
-    hits = store.text_matches(text, limit=max(1000, limit * 50))
-    hits.sort(key=lambda h: (not h["exact"], _LABEL_RANK.get(h["label"], 9), h["length"], h["id"]))
-    return [{**_brief(h), "exact": h["exact"]} for h in hits[:limit]]
+    hits = store.text_matches(text, limit, SEARCH_ORDER)
+    return [{**_brief(h), "exact": h["exact"]} for h in hits]
 
 
 # -- neighbourhood --------------------------------------------------------------------------------
@@ -63,11 +62,9 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
     types = list(rel_types) if rel_types is not None else None
     distance = {node_id: 0}
     nodes: dict[str, dict] = {}
-    all_edges: set[tuple[str, str, str]] = set()
     frontier = [node_id]
     for level in range(1, depth + 1):
-        edges, far = store.expand_with_nodes(frontier, types, "both")
-        all_edges.update(edges)
+        _, far = store.expand_with_nodes(frontier, types, "both")
         found = sorted(n for n in far if n not in distance)
         for n in found:
             distance[n] = level
@@ -76,11 +73,7 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
         if not frontier or len(distance) > limit + 1:
             break
     chosen = sorted((n for n in distance if n != node_id), key=lambda n: (distance[n], n))[:limit]
-    keep = set(chosen) | {node_id}
-    # edges among the chosen nodes: those walked, plus those among the nodes of the last level
-    if frontier:
-        all_edges.update(store.expand(frontier, types, "out"))
-    edges = sorted(e for e in all_edges if e[0] in keep and e[2] in keep)
+    edges = store.edges_among([node_id, *chosen], types)
     return {
         "centre": _brief(centre),
         "nodes": [{**_brief(nodes[n]), "distance": distance[n]} for n in chosen if n in nodes],

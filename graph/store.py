@@ -105,6 +105,11 @@ class GraphStore(ABC):
         sorted."""
 
     @abstractmethod
+    def edges_among(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None
+                    ) -> list[tuple[str, str, str]]:
+        """Edges (source, type, target) whose two ends are both in `ids`, sorted."""
+
+    @abstractmethod
     def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                           direction: Direction = "out"
                           ) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
@@ -115,11 +120,11 @@ class GraphStore(ABC):
         """For each id, the Document it is (transitively) PART_OF, nearest first; None if none."""
 
     @abstractmethod
-    def text_matches(self, text: str, limit: int) -> list[dict[str, Any]]:
-        """Nodes whose text properties (model.NODE_LABELS[…].text_properties) contain `text`,
-        lower-cased, as dicts of id, label, display and brief properties, plus `exact` (some value
-        equals the text) and `length` (of the shortest matching value, exact ones first).
-        Neo4j looks at most at `limit` full-text candidates; ranking is queries.search's job."""
+    def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
+        """The first `limit` nodes whose text properties (model.NODE_LABELS[…].text_properties)
+        contain `text` (lower-cased), as dicts of id, label, display and brief properties, plus
+        `exact` (some value equals the text) and `length` (of the shortest such value, exact ones
+        first) — ordered by exact first, then label in `label_order` (others last), length, id."""
 
     @abstractmethod
     def documents_from_source(self, source_file: str) -> list[str]:
