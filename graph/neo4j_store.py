@@ -350,16 +350,21 @@ class Neo4jStore(GraphStore):
             assert all(model.is_identifier(p) for p in props)
             shape = (f"n {{.id{''.join(', .' + p for p in props)}, "
                      f"label: head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}'])}}")
-        nodes = self._read(f"MATCH (n:{model.BASE_LABEL}) {node_filter} RETURN {shape} AS node",
-                           labels=labels)
+        # whole lists in one record each: the driver's cost is per record
+        rows = self._read(f"MATCH (n:{model.BASE_LABEL}) {node_filter} RETURN collect({shape}) AS nodes",
+                          labels=labels)
         graph = nx.MultiDiGraph()
-        graph.add_nodes_from((r["node"]["id"], {k: v for k, v in r["node"].items() if v is not None})
-                             for r in nodes)
-        type_filter = "" if types is None else "WHERE type(r) IN $types"
-        edges = self._read(f"MATCH (a:{model.BASE_LABEL})-[r]->(b:{model.BASE_LABEL}) {type_filter} "
-                           "RETURN a.id AS s, b.id AS o, type(r) AS t, properties(r) AS props", types=types)
-        graph.add_edges_from((r["s"], r["o"], r["t"], {**r["props"], "type": r["t"]}) for r in edges
-                             if r["s"] in graph and r["o"] in graph)
+        graph.add_nodes_from((n["id"], {k: v for k, v in n.items() if v is not None})
+                             for n in (rows[0]["nodes"] if rows else []))
+        if types is not None:
+            assert all(model.is_identifier(t) for t in types)
+        rel = "r" if types is None else "r:" + "|".join(f"`{t}`" for t in types)
+        if types == []:
+            return graph
+        rows = self._read(f"MATCH (a:{model.BASE_LABEL})-[{rel}]->(b:{model.BASE_LABEL}) "
+                          "RETURN collect([a.id, b.id, type(r), properties(r)]) AS edges")
+        graph.add_edges_from((s, o, t, {**props, "type": t}) for s, o, t, props in (rows[0]["edges"] if rows else [])
+                             if s in graph and o in graph)
         return graph
 
     def run_cypher(self, query: str, params: Optional[Mapping[str, Any]] = None, *,
