@@ -5,7 +5,7 @@ CORPUS  ?= ../shared/corpus
 GOLD    ?= ../shared/eval/dev
 OUT     ?= out/export
 
-.PHONY: install run extract test score bench clean
+.PHONY: install run build extract test score bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,7 +18,10 @@ install: $(VENV)/.installed
 extract: install
 	$(VENV)/bin/policykg extract $(CORPUS) --out $(OUT)
 
-run: extract
+# the main job: build the graph from CORPUS into the embedded store (Neo4j with STORE=neo4j)
+STORE ?= embedded
+run: install
+	$(VENV)/bin/policykg build $(CORPUS) --store $(STORE)
 
 test: install
 	$(PY) -m pytest -q

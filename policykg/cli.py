@@ -124,6 +124,37 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    """extract + load in one go: the export is kept in DIR (default: the data directory's export/)."""
+    import graph
+    from policykg import cli_graph
+
+    console = Console(stderr=True)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        console.print(f"[red]error:[/red] no such file or directory: {', '.join(missing)}")
+        return 2
+    out = args.out or str(graph.default_data_dir() / "export")
+    report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal)
+    for path, reason in report.skipped:
+        console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
+    if not report.files_read:
+        console.print("[red]error:[/red] nothing was read; the store was not touched")
+        return 2 if not report.skipped else 1
+    if not args.quiet:
+        console.print(summary_table(report, out))
+    try:
+        with graph.open_store(args.store) as store:
+            stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet))
+            kind = store.kind
+    except (graph.StoreError, graph.ExportError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 1
+    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store "
+                  f"(export kept in {out})")
+    return report.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policykg",
@@ -144,12 +175,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list-unverified", action="store_true",
                    help="list every agency-like name that is not in the gazetteer")
     p.set_defaults(func=cmd_extract)
-    try:
-        from policykg import cli_graph
-    except ImportError:  # graph commands not installed in this build
-        cli_graph = None
-    if cli_graph is not None:
-        cli_graph.register(sub)
+    b = sub.add_parser(
+        "build", help="extract PATH... and load the result into the graph store",
+        description="Run `extract` over PATH... and load the export into the graph store (embedded by "
+                    "default, a file under $POLICYKG_DATA or ./data; Neo4j with --store neo4j and the NEO4J_* "
+                    "variables). Loading is an idempotent upsert. Exit codes as for extract; 1 also when the "
+                    "store cannot be reached.")
+    b.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
+    b.add_argument("--out", "-o", metavar="DIR", help="where to keep the export (default: DATA_DIR/export)")
+    b.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary table")
+    b.set_defaults(func=cmd_build)
+    from policykg import cli_graph
+
+    cli_graph.add_store_option(b)
+    cli_graph.register(sub)
     return parser
 
 

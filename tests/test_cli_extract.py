@@ -78,3 +78,17 @@ def test_help_explains_every_option():
     res = run_cli("extract", "--help")
     for option in ("--out", "--quiet", "--list-unverified", "Exit code"):
         assert option in res.stdout
+
+
+def test_build_extracts_and_loads_into_the_embedded_store(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "n.txt").write_text(NOTICE, encoding="utf-8")
+    env = dict(os.environ, POLICYKG_DATA=str(tmp_path / "data"), POLICYKG_STORE="embedded")
+    res = subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(tmp_path / "in"), "-q"],
+                         capture_output=True, text=True, env=env)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "data" / "export" / "nodes.jsonl").exists()
+    import graph
+    with graph.open_store("embedded", path=str(tmp_path / "data" / "graph.json")) as store:
+        counts = store.counts()
+    assert counts["nodes"]["Document"] == 1 and counts["edges"]["SUPPORTS"] == 2
