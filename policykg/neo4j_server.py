@@ -180,8 +180,15 @@ def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, passw
         if current.port != port:
             raise ServerError(f"a local Neo4j already runs on port {current.port} (pid {current.pid}); "
                               "stop it first with `policykg neo4j stop`")
+        deadline = time.monotonic() + timeout  # still starting (another `start`): wait for it
+        while not current.reachable and current.running and time.monotonic() < deadline:
+            time.sleep(1)
+            current = status(data_dir)
         if current.reachable:
             return current
+        if current.running:
+            raise ServerError(f"the local Neo4j (pid {current.pid}) runs but does not answer at "
+                              f"{current.uri}; see {home / 'server.log'} or run `policykg neo4j stop`")
     if _port_open(port):
         raise ServerError(f"port {port} on 127.0.0.1 is already in use; choose another with --port")
     if progress:
