@@ -115,6 +115,10 @@ class EmbeddedStore(GraphStore):
         with open(str(self.path) + ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
+                # a temporary file seen under the lock is left over from a writer that was killed
+                for stale in self.path.parent.glob(self.path.name + ".*.tmp"):
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
                 self._graph = None  # re-read under the lock: another process may have written
                 graph = self.graph.copy()
                 yield graph
