@@ -187,3 +187,96 @@ def superseded_by_chain(store: GraphStore, doc_id: str, include_amends: bool = F
 def cited_transitive(store: GraphStore, doc_id: str, max_depth: int = WALK_LIMIT) -> list[dict[str, Any]]:
     """Documents this one cites, directly (depth 1) or through the documents it cites."""
     return _walk(store, doc_id, [model.CITES], "out", max_depth)
+
+
+# -- app: overview, document detail (added for the Streamlit app) -----------------------------------
+def agency_workload(store: GraphStore) -> list[dict[str, Any]]:
+    """Every agency with how many measures it leads and supports (a measure counts once, as lead
+    if the agency leads it), busiest first; agencies with no measure come last."""
+    proj = store.projection(labels=[model.AGENCY, model.MEASURE], rel_types=[model.LEADS, model.SUPPORTS],
+                            properties=["name", "short_name"])
+    rows = []
+    for node, attrs in proj.nodes(data=True):
+        if attrs.get("label") != model.AGENCY:
+            continue
+        roles: dict[str, str] = {}
+        for _, m, key in proj.out_edges(node, keys=True):
+            if roles.get(m) != "lead":
+                roles[m] = "lead" if key == model.LEADS else "support"
+        leads = sum(r == "lead" for r in roles.values())
+        rows.append({"id": node, "name": attrs.get("name"), "short_name": attrs.get("short_name"),
+                     "leads": leads, "supports": len(roles) - leads, "measures": len(roles)})
+    rows.sort(key=lambda r: (-r["measures"], -r["leads"], r["id"]))
+    return rows
+
+
+def documents_overview(store: GraphStore) -> list[dict[str, Any]]:
+    """Every Document as a brief row (id, title, doc_number, date, doc_type, in_corpus, month),
+    newest first, undated last."""
+    proj = store.projection(labels=[model.DOCUMENT], rel_types=[],
+                            properties=["title", "doc_number", "date", "doc_type", "in_corpus",
+                                        "effective_date"])
+    rows = []
+    for node, attrs in proj.nodes(data=True):
+        date = attrs.get("date")
+        rows.append({"id": node, "title": attrs.get("title"), "doc_number": attrs.get("doc_number"),
+                     "date": date, "effective_date": attrs.get("effective_date"),
+                     "doc_type": attrs.get("doc_type"), "in_corpus": attrs.get("in_corpus", True) is not False,
+                     "month": date[:7] if isinstance(date, str) and len(date) >= 7 else None})
+    rows.sort(key=lambda r: (r["date"] is None, "" if r["date"] is None else r["date"], r["id"]))
+    undated = [r for r in rows if r["date"] is None]
+    dated = [r for r in rows if r["date"] is not None]
+    dated.sort(key=lambda r: (r["date"], r["id"]), reverse=True)
+    return dated + undated
+
+
+def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
+    """A document with everything the reader shows: its properties, issuers, sectors, relations in
+    both directions (supersedes, superseded_by, amends, amended_by, cites, cited_by), and the
+    measures and obligations it contains (transitively), each with its agencies by role
+    (`leads`, `supports`) or the parties it binds (`binds`)."""
+    doc = store.get_nodes([doc_id]).get(doc_id)
+    if doc is None or doc.get("label") != model.DOCUMENT:
+        raise NotFound(f"no document with id {doc_id!r}")
+    out_edges, out_nodes = store.expand_with_nodes([doc_id], [model.ISSUED_BY, model.SUPERSEDES, model.AMENDS,
+                                                              model.CITES, model.CONCERNS], "out")
+    in_edges, in_nodes = store.expand_with_nodes([doc_id], [model.SUPERSEDES, model.AMENDS, model.CITES], "in")
+    rel: dict[str, list] = defaultdict(list)
+    names = {model.ISSUED_BY: "issuers", model.SUPERSEDES: "supersedes", model.AMENDS: "amends",
+             model.CITES: "cites", model.CONCERNS: "sectors"}
+    for _, t, o in out_edges:
+        if o in out_nodes:
+            rel[names[t]].append(_brief(out_nodes[o]))
+    back = {model.SUPERSEDES: "superseded_by", model.AMENDS: "amended_by", model.CITES: "cited_by"}
+    for s, t, _ in in_edges:
+        if s in in_nodes:
+            rel[back[t]].append(_brief(in_nodes[s]))
+    # contained items, level by level along incoming PART_OF
+    parts: dict[str, dict] = {}
+    frontier = [doc_id]
+    while frontier:
+        _, found = store.expand_with_nodes(frontier, [model.PART_OF], "in")
+        frontier = sorted(n for n in found if n not in parts and n != doc_id)
+        for n in frontier:
+            parts[n] = found[n]
+    roles: dict[str, dict[str, list]] = {n: {"leads": [], "supports": [], "binds": []} for n in parts}
+    if parts:
+        edges, agents = store.expand_with_nodes(sorted(parts), [model.LEADS, model.SUPPORTS], "in")
+        for a, t, m in edges:
+            if a in agents:
+                roles[m]["leads" if t == model.LEADS else "supports"].append(_brief(agents[a]))
+        edges, bound = store.expand_with_nodes(sorted(parts), [model.BINDS], "out")
+        for o, _, p in edges:
+            if p in bound:
+                roles[o]["binds"].append(_brief(bound[p]))
+    items = []
+    for n, node in parts.items():
+        items.append({**node, **roles[n], "name": model.display_name(node)})
+    items.sort(key=lambda r: (r.get("line_start") or 0, r.get("line_end") or 0, r["id"]))
+    result = {"document": doc}
+    for key in ("issuers", "sectors", "supersedes", "superseded_by", "amends", "amended_by", "cites",
+                "cited_by"):
+        result[key] = sorted(rel.get(key, []), key=lambda r: (r.get("date") or "", r["id"]))
+    result["measures"] = [i for i in items if i.get("label") == model.MEASURE]
+    result["obligations"] = [i for i in items if i.get("label") == model.OBLIGATION]
+    return result

@@ -1,0 +1,76 @@
+"""Cypher console: read-only, a row cap and a time limit; results as a table and, with nodes, a graph."""
+import json
+
+import pandas as pd
+import streamlit as st
+
+import graph
+from graph import console
+from ui import state
+from ui.common import lang, require_store, tr
+from ui.graphview import draw
+
+st.title(tr("page_console"))
+store = require_store()
+st.caption(tr("co_readonly_neo4j") if store.kind == "neo4j" else tr("co_readonly_embedded"))
+
+examples = {q: (zh if lang() == "zh" else en) for en, zh, q in console.EXAMPLES}
+if "co_query" not in st.session_state:
+    st.session_state["co_query"] = console.EXAMPLES[0][2]
+
+
+def _use_example():
+    st.session_state["co_query"] = st.session_state["co_example"]
+    st.session_state.pop("co_result", None)
+
+
+st.selectbox(tr("co_examples"), list(examples), format_func=examples.get, key="co_example",
+             on_change=_use_example)
+query = st.text_area(tr("co_query"), key="co_query", height=110)
+c1, c2, c3 = st.columns([1, 1, 4])
+cap = c1.number_input(tr("co_cap"), 1, 5000, 200, step=50, key="co_cap")
+timeout = c2.number_input(tr("co_timeout"), 1, 60, 10, key="co_timeout")
+c3.write("")
+run = c3.button(tr("co_run"), type="primary", key="co_run")
+
+if run:
+    try:
+        with st.spinner("…"):
+            st.session_state["co_result"] = console.run_read_only(store, query, row_cap=int(cap),
+                                                                  timeout_s=float(timeout))
+        st.session_state.pop("co_error", None)
+    except console.WriteRefused as exc:
+        st.session_state["co_error"] = ("error", tr("co_refused", error=str(exc)))
+        st.session_state.pop("co_result", None)
+    except graph.UnsupportedQuery as exc:
+        st.session_state["co_error"] = ("warning", tr("co_needs_neo4j", error=str(exc)))
+        st.session_state.pop("co_result", None)
+    except graph.StoreError as exc:
+        st.session_state["co_error"] = ("error", tr("co_error", error=str(exc)))
+        st.session_state.pop("co_result", None)
+
+if "co_error" in st.session_state:
+    level, message = st.session_state["co_error"]
+    getattr(st, level)(message)
+result = st.session_state.get("co_result")
+if result is not None:
+    st.caption(tr("co_rows", n=len(result.rows), s=result.seconds))
+    if result.truncated:
+        st.warning(tr("co_truncated", n=len(result.rows)))
+
+    def cell(v):
+        if isinstance(v, dict):
+            return v.get("name") or v.get("title") or v.get("heading") or v.get("type") or json.dumps(v, ensure_ascii=False)[:200]
+        if isinstance(v, list):
+            return json.dumps(v, ensure_ascii=False)[:200]
+        return v
+    st.dataframe(pd.DataFrame([{k: cell(v) for k, v in r.items()} for r in result.rows], columns=result.columns),
+                 hide_index=True, width="stretch")
+    if result.node_ids:
+        ids = result.node_ids[:150]
+        st.markdown(f"**{tr('co_graph')}**")
+        nodes = store.get_nodes(ids)
+        briefs = [{"id": i, "label": n.get("label"), "name": graph.model.display_name(n),
+                   "measure_no": n.get("measure_no"), "heading": n.get("heading")} for i, n in nodes.items()]
+        edges = [{"source": s, "type": t, "target": o} for s, t, o in store.edges_among(ids)]
+        draw(briefs, edges, key="co_graph", height=460)

@@ -1,0 +1,119 @@
+"""Ministry impact analysis: an agency's duties, partners, obligations; what if it were abolished or merged."""
+import pandas as pd
+import streamlit as st
+
+from graph import impact, queries
+from ui import state
+from ui.common import lang, require_store, tr
+from ui.i18n import t
+from ui.html import link
+
+st.title(tr("page_impact"))
+store = require_store()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _agencies(key):
+    return [a for a in queries.agency_workload(store) if a["measures"]]
+
+
+agencies = _agencies(state.store_key())
+if not agencies:
+    st.info(tr("im_none_measures"))
+    st.stop()
+names = {a["id"]: f"{a['name']}" + (f"（{a['short_name']}）" if a.get("short_name") and a["short_name"] != a["name"] else "")
+         + f" · {a['leads']}/{a['supports']}" for a in agencies}
+param = st.query_params.get("agency")
+if param in names and param != st.session_state.get("im_param"):
+    st.session_state["im_param"] = param
+    st.session_state["im_agency"] = param
+agency = st.selectbox(tr("im_pick"), list(names), format_func=names.get, key="im_agency")
+
+with st.spinner("…"):
+    report = impact.agency_report(store, agency)
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(tr("im_metrics_leads"), report["leads"])
+m2.metric(tr("im_metrics_supports"), report["supports"])
+m3.metric(tr("im_metrics_deadline"), report["with_deadline"])
+m4.metric(tr("im_metrics_obligations"), len(report["obligations"]))
+
+
+def measure_table(rows):
+    return pd.DataFrame([{
+        tr("role"): tr(r["role"]), tr("measure"): f"{r['measure_no'] or ''}{r['heading'] or ''}",
+        tr("deadline"): r["deadline_text"] or r["deadline"] or "",
+        tr("document"): (r["document"] or {}).get("name", ""),
+        tr("other_leads"): "、".join(n for n, i in zip(r["leads"], r["lead_ids"]) if i != agency),
+        tr("other_supports"): "、".join(n for n, i in zip(r["supports"], r["support_ids"]) if i != agency),
+        tr("sectors"): "、".join(r["sectors"]),
+    } for r in rows])
+
+
+tabs = st.tabs([tr("im_by_doc"), tr("im_by_sector"), tr("im_all"), tr("im_partners"), tr("im_obligations"),
+                tr("im_whatif"), tr("im_download")])
+with tabs[0]:
+    for g in report["by_document"]:
+        d = g["document"] or {"name": "—", "id": None}
+        title = f"{d.get('date') or ''} {d['name']} — {tr('leads')} {g['leads']} · {tr('supports')} {g['supports']}"
+        with st.expander(title, expanded=False):
+            if d.get("id"):
+                st.html(link(tr("open_reader"), "reader", doc=d["id"], lang=lang()))
+            st.dataframe(measure_table(g["measures"]), hide_index=True, width="stretch")
+with tabs[1]:
+    df = pd.DataFrame([{tr("sector"): s["sector"], tr("leads"): s["leads"], tr("supports"): s["supports"]}
+                       for s in report["by_sector"]])
+    if not df.empty:
+        st.bar_chart(df.set_index(tr("sector")), horizontal=True, stack=True, color=["#D0021B", "#F5A623"],
+                     height=max(240, 28 * len(df)))
+with tabs[2]:
+    st.dataframe(measure_table(report["measures"]), hide_index=True, width="stretch", height=520)
+with tabs[3]:
+    partners = report["partners"][:30]
+    if partners:
+        pdf = pd.DataFrame([{tr("agency"): p.get("short_name") or p["name"], tr("shared"): p["measures"]}
+                            for p in partners])
+        st.bar_chart(pdf.set_index(tr("agency")), horizontal=True, height=max(240, 24 * len(pdf)))
+    else:
+        st.caption(tr("none"))
+with tabs[4]:
+    if report["obligations"]:
+        st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
+                                    tr("modality"): o["modality"], tr("text"): o["text"] or o["action"]}
+                                   for o in report["obligations"]]), hide_index=True, width="stretch")
+    else:
+        st.caption(tr("none"))
+with tabs[5]:
+    scenario = st.radio(tr("im_scenario"), ["abolished", "merged"], horizontal=True, key="im_scenario",
+                        format_func=lambda s, _l=lang(): t("im_" + s, _l))
+    target = None
+    if scenario == "merged":
+        others = [a for a in names if a != agency]
+        target = st.selectbox(tr("im_target"), others, format_func=names.get, key="im_target")
+    what = impact.what_if(store, agency, merge_into=target)
+    st.markdown("**" + tr("im_lose_lead", n=len(what["lose_only_lead"])) + "** — "
+                + tr("im_keep_support", n=len(what["lose_lead_keep_support"])))
+    if what["lose_only_lead"]:
+        st.dataframe(measure_table(what["lose_only_lead"]), hide_index=True, width="stretch")
+    st.markdown("**" + tr("im_lose_all", n=len(what["lose_only_responsible"])) + "**")
+    if what["lose_only_responsible"]:
+        st.dataframe(measure_table(what["lose_only_responsible"]), hide_index=True, width="stretch")
+    merged = what["merged"]
+    if merged:
+        st.markdown("**" + tr("im_merged_carry", name=merged["into"]["name"], l=merged["after"]["leads"],
+                               l0=merged["before"]["leads"], s=merged["after"]["supports"],
+                               s0=merged["before"]["supports"]) + "**")
+        st.markdown("- " + tr("im_gained", n=len(merged["gained"])) + "\n- " + tr("im_overlap", n=len(merged["shared"]))
+                    + "\n- " + tr("im_upgraded", n=len(merged["upgraded_to_lead"])))
+        if merged["partners"]:
+            st.dataframe(pd.DataFrame([{tr("partners"): p["name"], tr("shared"): p["measures"]}
+                                       for p in merged["partners"][:20]]), hide_index=True)
+with tabs[6]:
+    sub = impact.duty_subgraph(store, agency)
+    st.caption(f"{sub.number_of_nodes()} nodes · {sub.number_of_edges()} edges")
+    base = agency.replace("agency:", "").replace("/", "_")
+    c1, c2 = st.columns(2)
+    c1.download_button(tr("im_csv"), ("\ufeff" + impact.to_csv(sub)).encode("utf-8"), file_name=f"{base}-duties.csv",
+                       mime="text/csv", key="im_dl_csv")
+    c2.download_button(tr("im_graphml"), impact.to_graphml(sub), file_name=f"{base}-duties.graphml",
+                       mime="application/xml", key="im_dl_graphml")

@@ -1,0 +1,98 @@
+"""Timeline: supersession chains and the documents in force on a date."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from graph import queries
+from ui import state
+from ui.common import lang, require_store, tr
+from ui.html import esc, link
+
+st.title(tr("page_timeline"))
+store = require_store()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _docs(key):
+    return queries.documents_overview(store)
+
+
+docs = _docs(state.store_key())
+by_id = {d["id"]: d for d in docs}
+
+# -- documents in force on a date (graph.queries.documents_in_force, when the graph layer has it) --
+st.subheader(tr("tl_in_force"))
+in_force = getattr(queries, "documents_in_force", None)
+day = st.date_input(tr("tl_date"), value=dt.date(2022, 1, 1), min_value=dt.date(1949, 10, 1),
+                    max_value=dt.date(2035, 12, 31), key="tl_date")
+if in_force is None:
+    st.info(tr("tl_missing"))
+else:
+    rows = in_force(store, day.isoformat())
+    st.caption(tr("tl_n_in_force", d=day.isoformat(), n=len(rows)))
+    st.dataframe(pd.DataFrame([{tr("date"): r.get("date"), tr("doc_number"): r.get("doc_number"),
+                                tr("title"): r.get("name") or r.get("title")} for r in rows]),
+                 hide_index=True, width="stretch", height=300)
+
+# -- a chain around one document ------------------------------------------------------------------
+st.subheader(tr("tl_chain"))
+with_amends = st.toggle(tr("tl_with_amends"), key="tl_amends")
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _relations(key, amends: bool):
+    rows = []
+    for d in docs:
+        if not d["in_corpus"]:
+            continue
+        for older in queries.supersedes_transitive(store, d["id"], include_amends=amends, max_depth=1):
+            rows.append((d["id"], older["id"]))
+    return rows
+
+
+pairs = _relations(state.store_key(), with_amends)
+chain_docs = sorted({x for p in pairs for x in p}, key=lambda i: (by_id.get(i, {}).get("date") or "", i), reverse=True)
+if not chain_docs:
+    st.caption(tr("tl_no_chain"))
+    st.stop()
+
+
+def _fmt(i):
+    d = by_id.get(i, {"title": i})
+    return " · ".join(x for x in (d.get("date"), d.get("doc_number"), d.get("title")) if x)
+
+
+pick = st.selectbox(tr("tl_pick"), chain_docs, format_func=_fmt, key="tl_doc")
+chain_fn = getattr(queries, "supersession_chain", None)
+if chain_fn is not None:
+    try:
+        chain = chain_fn(store, pick)
+    except TypeError:
+        chain = None
+else:
+    chain = None
+older = queries.supersedes_transitive(store, pick, include_amends=with_amends)
+newer = queries.superseded_by_chain(store, pick, include_amends=with_amends)
+
+
+def _item(d, depth_key="depth"):
+    target = link(d["name"], "reader", doc=d["id"], lang=lang()) if by_id.get(d["id"], {}).get("in_corpus") \
+        else link(d["name"], "explorer", node=d["id"], lang=lang())
+    return (f"<li><span style='color:#888;display:inline-block;min-width:6em'>{esc(d.get('date') or '—')}</span>"
+            f"{target} <span style='color:#aaa'>({esc(tr('depth'))} {d.get(depth_key, 1)})</span></li>")
+
+
+c1, c2 = st.columns(2)
+with c1:
+    st.markdown(f"**{tr('tl_newer')}**")
+    st.html("<ul>" + "".join(_item(d) for d in newer) + "</ul>" if newer else f"<i>{esc(tr('none'))}</i>")
+with c2:
+    st.markdown(f"**{tr('tl_older')}**")
+    st.html("<ul>" + "".join(_item(d) for d in older) + "</ul>" if older else f"<i>{esc(tr('none'))}</i>")
+
+st.subheader(tr("tl_events"))
+st.dataframe(pd.DataFrame([{tr("date"): by_id.get(a, {}).get("date"), tr("document"): by_id.get(a, {}).get("title"),
+                            tr("supersedes"): by_id.get(b, {}).get("title"), "→ " + tr("date"): by_id.get(b, {}).get("date")}
+                           for a, b in sorted(pairs, key=lambda p: by_id.get(p[0], {}).get("date") or "", reverse=True)]),
+             hide_index=True, width="stretch")

@@ -1,0 +1,242 @@
+"""What-if / impact analysis of one agency's duties, on any GraphStore.
+
+    report = impact.agency_report(store, "商务部")           # measures by document and sector, partners,
+                                                            # obligations binding it
+    what = impact.what_if(store, "商务部", merge_into="财政部")  # abolished (merge_into=None) or merged
+    g = impact.duty_subgraph(store, "商务部")                 # networkx graph → to_csv / to_graphml
+
+Written on the store primitives only (`expand_with_nodes`, `containing_documents`, …), like
+graph.queries, so both stores answer alike.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from typing import Any, Optional
+
+import networkx as nx
+
+from . import model
+from .queries import _brief, co_responsible, resolve_agency
+from .store import GraphStore
+
+ROLES = (model.LEADS, model.SUPPORTS)
+
+
+def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any]], dict[str, dict]]:
+    """The agency's measures, each with every responsible agency by role, its document and sectors."""
+    edges, measures = store.expand_with_nodes([agency_id], list(ROLES), "out")
+    mine: dict[str, str] = {}
+    for _, t, m in edges:
+        if mine.get(m) != "lead":
+            mine[m] = "lead" if t == model.LEADS else "support"
+    ids = sorted(m for m in mine if m in measures)
+    if not ids:
+        return [], {}
+    resp_edges, agencies = store.expand_with_nodes(ids, list(ROLES), "in")
+    leads: dict[str, set] = defaultdict(set)
+    supports: dict[str, set] = defaultdict(set)
+    for a, t, m in resp_edges:
+        (leads if t == model.LEADS else supports)[m].add(a)
+    for m in ids:
+        supports[m] -= leads[m]
+    docs = store.containing_documents(ids)
+    sector_edges, sectors = store.expand_with_nodes(ids, [model.CONCERNS], "out")
+    doc_ids = sorted({d["id"] for d in docs.values() if d})
+    doc_sector_edges, doc_sectors = store.expand_with_nodes(doc_ids, [model.CONCERNS], "out") if doc_ids else ([], {})
+    sectors.update(doc_sectors)
+    m_sectors: dict[str, set] = defaultdict(set)
+    for m, _, s in sector_edges:
+        m_sectors[m].add(s)
+    d_sectors: dict[str, set] = defaultdict(set)
+    for d, _, s in doc_sector_edges:
+        d_sectors[d].add(s)
+    names = {a: model.display_name(n) for a, n in agencies.items()}
+    rows = []
+    for m in ids:
+        node = measures[m]
+        doc = docs.get(m)
+        secs = m_sectors[m] or (d_sectors[doc["id"]] if doc else set())
+        rows.append({
+            "id": m, "role": mine[m], "measure_no": node.get("measure_no"), "heading": node.get("heading"),
+            "text": node.get("text"), "deadline": node.get("deadline"), "deadline_text": node.get("deadline_text"),
+            "document": _brief(doc) if doc else None,
+            "sectors": sorted(model.display_name(sectors[s]) for s in secs if s in sectors),
+            "leads": sorted(names.get(a, a) for a in leads[m]),
+            "supports": sorted(names.get(a, a) for a in supports[m]),
+            "lead_ids": sorted(leads[m]), "support_ids": sorted(supports[m]),
+            "source_file": node.get("source_file"), "line_start": node.get("line_start"),
+            "line_end": node.get("line_end"),
+        })
+    return rows, agencies
+
+
+def obligations_binding(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """Obligations (clauses of regulations) that bind the agency, with their document."""
+    node = resolve_agency(store, agency)
+    edges, obligations = store.expand_with_nodes([node["id"]], [model.BINDS], "in")
+    ids = sorted({o for o, _, _ in edges if o in obligations})
+    docs = store.containing_documents(ids) if ids else {}
+    out = []
+    for o in ids:
+        ob = obligations[o]
+        out.append({"id": o, "article": ob.get("article"), "modality": ob.get("modality"),
+                    "subject": ob.get("subject"), "action": ob.get("action"), "condition": ob.get("condition"),
+                    "text": ob.get("text"), "document": _brief(docs[o]) if docs.get(o) else None})
+    out.sort(key=lambda r: ((r["document"] or {}).get("id") or "", r["id"]))
+    return out
+
+
+def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
+    """Everything the impact page shows for one agency: its measures (role, deadline, document,
+    sectors, co-responsible agencies), grouped by document and by sector; partner agencies with the
+    number of shared measures; obligations binding it."""
+    node = resolve_agency(store, agency)
+    rows, _ = _measure_rows(store, node["id"])
+    by_doc: dict[Optional[str], list] = defaultdict(list)
+    by_sector: dict[str, list] = defaultdict(list)
+    docs: dict[str, dict] = {}
+    for r in rows:
+        d = r["document"]
+        if d:
+            docs[d["id"]] = d
+        by_doc[d["id"] if d else None].append(r)
+        for s in r["sectors"] or ["—"]:
+            by_sector[s].append(r)
+    documents = [{"document": docs.get(d), "leads": sum(r["role"] == "lead" for r in ms),
+                  "supports": sum(r["role"] == "support" for r in ms), "measures": ms}
+                 for d, ms in sorted(by_doc.items(), key=lambda kv: (kv[0] is None, -len(kv[1]), kv[0] or ""))]
+    sectors = [{"sector": s, "leads": sum(r["role"] == "lead" for r in ms),
+                "supports": sum(r["role"] == "support" for r in ms), "measures": len(ms)}
+               for s, ms in sorted(by_sector.items(), key=lambda kv: (kv[0] == "—", -len(kv[1]), kv[0]))]
+    return {"agency": _brief(node) | {"aliases": node.get("aliases") or []},
+            "leads": sum(r["role"] == "lead" for r in rows),
+            "supports": sum(r["role"] == "support" for r in rows),
+            "with_deadline": sum(1 for r in rows if r["deadline"] or r["deadline_text"]),
+            "measures": rows, "by_document": documents, "by_sector": sectors,
+            "partners": co_responsible(store, node["id"]),
+            "obligations": obligations_binding(store, node["id"])}
+
+
+def what_if(store: GraphStore, agency: str, merge_into: Optional[str] = None) -> dict[str, Any]:
+    """If `agency` were abolished (merge_into None) or merged into `merge_into`:
+
+    - `lose_only_lead`: measures it is the only lead of (abolished: they have no lead left;
+      merged: the merged agency becomes their lead);
+    - `lose_only_responsible`: measures it is the only responsible agency of (no agency left);
+    - `lose_lead_keep_support`: sole-lead measures that still have supporting agencies (one of
+      them would have to take the lead);
+    - when merged: `merged` — what the merged agency would carry: measures led/supported (roles
+      combined, lead wins), measures both already shared, role upgrades, and partner counts.
+    """
+    node = resolve_agency(store, agency)
+    aid = node["id"]
+    rows, _ = _measure_rows(store, aid)
+    sole_lead = [r for r in rows if r["lead_ids"] == [aid]]
+    only = [r for r in rows if r["lead_ids"] + r["support_ids"] == [aid]]
+    keep_support = [r for r in sole_lead if r["support_ids"]]
+    out: dict[str, Any] = {"agency": _brief(node), "measures": len(rows),
+                           "lose_only_lead": sole_lead, "lose_only_responsible": only,
+                           "lose_lead_keep_support": keep_support, "merged": None}
+    if merge_into is None:
+        return out
+    target = resolve_agency(store, merge_into)
+    tid = target["id"]
+    if tid == aid:
+        raise ValueError("an agency cannot be merged into itself")
+    trows, _ = _measure_rows(store, tid)
+    a_roles = {r["id"]: r["role"] for r in rows}
+    t_roles = {r["id"]: r["role"] for r in trows}
+    combined = {m: ("lead" if "lead" in (a_roles.get(m), t_roles.get(m)) else "support")
+                for m in set(a_roles) | set(t_roles)}
+    shared = sorted(set(a_roles) & set(t_roles))
+    upgrades = sorted(m for m in shared if t_roles[m] == "support" and a_roles[m] == "lead")
+    by_id = {r["id"]: r for r in trows} | {r["id"]: r for r in rows}
+    partners: Counter = Counter()
+    for m in combined:
+        for p in set(by_id[m]["lead_ids"]) | set(by_id[m]["support_ids"]):
+            if p not in (aid, tid):
+                partners[p] += 1
+    pnodes = store.get_nodes(list(partners))
+    out["merged"] = {
+        "into": _brief(target),
+        "before": {"leads": sum(r == "lead" for r in t_roles.values()),
+                   "supports": sum(r == "support" for r in t_roles.values())},
+        "after": {"leads": sum(r == "lead" for r in combined.values()),
+                  "supports": sum(r == "support" for r in combined.values())},
+        "gained": sorted((by_id[m] | {"role": a_roles[m]} for m in set(a_roles) - set(t_roles)),
+                         key=lambda r: r["id"]),
+        "shared": [by_id[m] | {"role": combined[m]} for m in shared],
+        "upgraded_to_lead": [by_id[m] for m in upgrades],
+        "partners": [{**_brief(pnodes[p]), "measures": n}
+                     for p, n in sorted(partners.items(), key=lambda kv: (-kv[1], kv[0])) if p in pnodes],
+    }
+    return out
+
+
+# -- the duty subgraph and its exports --------------------------------------------------------------
+def duty_subgraph(store: GraphStore, agency: str) -> nx.MultiDiGraph:
+    """The agency, its measures (with LEADS/SUPPORTS of every responsible agency), the documents
+    they belong to (PART_OF, direct to the document), and the obligations binding it (BINDS, PART_OF)."""
+    node = resolve_agency(store, agency)
+    aid = node["id"]
+    g = nx.MultiDiGraph()
+
+    def add(n: dict[str, Any]) -> None:
+        if n["id"] not in g:
+            g.add_node(n["id"], label=n.get("label"), name=model.display_name(n),
+                       **{k: v for k, v in n.items() if k in model.BRIEF_PROPERTIES + ("heading", "title")})
+
+    add(node)
+    edges, measures = store.expand_with_nodes([aid], list(ROLES), "out")
+    ids = sorted({m for _, _, m in edges if m in measures})
+    for m in ids:
+        add(measures[m])
+    if ids:
+        resp, agencies = store.expand_with_nodes(ids, list(ROLES), "in")
+        for a, t, m in resp:
+            if a in agencies:
+                add(agencies[a])
+                g.add_edge(a, m, key=t, type=t)
+        for m, doc in store.containing_documents(ids).items():
+            if doc:
+                add(doc)
+                g.add_edge(m, doc["id"], key=model.PART_OF, type=model.PART_OF)
+    bind_edges, obligations = store.expand_with_nodes([aid], [model.BINDS], "in")
+    obl = sorted({o for o, _, _ in bind_edges if o in obligations})
+    for o in obl:
+        add(obligations[o])
+        g.add_edge(o, aid, key=model.BINDS, type=model.BINDS)
+    if obl:
+        for o, doc in store.containing_documents(obl).items():
+            if doc:
+                add(doc)
+                g.add_edge(o, doc["id"], key=model.PART_OF, type=model.PART_OF)
+    return g
+
+
+def to_csv(g: nx.MultiDiGraph) -> str:
+    """One row per edge, both ends named: source_id, source_label, source_name, type, target_id,
+    target_label, target_name (UTF-8 with a BOM when written to a file, for spreadsheets)."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["source_id", "source_label", "source_name", "type", "target_id", "target_label", "target_name"])
+    for s, o, t in sorted(g.edges(keys=True)):
+        w.writerow([s, g.nodes[s].get("label"), g.nodes[s].get("name"), t, o, g.nodes[o].get("label"),
+                    g.nodes[o].get("name")])
+    return buf.getvalue()
+
+
+def to_graphml(g: nx.MultiDiGraph) -> bytes:
+    """GraphML (yEd, Gephi, Cytoscape read it); list values become JSON strings."""
+    import json
+    clean = nx.MultiDiGraph()
+    for n, attrs in g.nodes(data=True):
+        clean.add_node(n, **{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+                             for k, v in attrs.items() if v is not None})
+    for s, o, k, attrs in g.edges(keys=True, data=True):
+        clean.add_edge(s, o, key=k, **attrs)
+    buf = io.BytesIO()
+    nx.write_graphml(clean, buf, encoding="utf-8")
+    return buf.getvalue()

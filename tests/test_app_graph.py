@@ -1,0 +1,122 @@
+"""The graph functions the app adds (graph.queries app section, graph.impact, graph.console), on
+both stores — same fixture and conventions as tests/test_graph_contract.py."""
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph import console, impact, queries
+
+from conftest_graph import export_dir, loaded, store  # noqa: F401
+
+
+def test_agency_workload(loaded):
+    rows = queries.agency_workload(loaded)
+    assert [(r["id"], r["leads"], r["supports"]) for r in rows[:3]] == [
+        ("agency:mofcom", 3, 1), ("agency:mof", 1, 1), ("agency:samr", 1, 1)]
+    assert {r["id"] for r in rows if r["measures"] == 0} == {"agency:gov-office", "agency:state-council"}
+
+
+def test_documents_overview(loaded):
+    rows = queries.documents_overview(loaded)
+    assert [r["id"] for r in rows[:3]] == ["doc:notice-2023", "doc:opinion", "doc:plan"]
+    opinion = next(r for r in rows if r["id"] == "doc:opinion")
+    assert (opinion["month"], opinion["doc_type"], opinion["in_corpus"]) == ("2022-09", "意见", True)
+    assert rows[-1]["date"] is None
+
+
+def test_document_detail(loaded):
+    d = queries.document_detail(loaded, "doc:opinion")
+    assert d["document"]["doc_number"] == "国办发〔2022〕30号"
+    assert [i["id"] for i in d["issuers"]] == ["agency:gov-office"]
+    assert [c["id"] for c in d["cites"]] == ["doc:plan"]
+    assert [c["id"] for c in d["cited_by"]] == ["doc:company-law"]
+    assert [m["id"] for m in d["measures"]] == ["m:opinion:1", "m:opinion:1.1", "m:opinion:2", "m:opinion:3"]
+    first = d["measures"][0]
+    assert [a["id"] for a in first["leads"]] == ["agency:mofcom"]
+    assert sorted(a["id"] for a in first["supports"]) == ["agency:customs", "agency:mof"]
+    names = queries.document_detail(loaded, "doc:names")
+    assert [o["id"] for o in names["obligations"]] == ["o:names:4", "o:names:11", "o:names:26"]
+    assert [p["id"] for p in names["obligations"][2]["binds"]] == ["agency:samr"]
+    assert [a["id"] for a in names["amends"]] == ["doc:names-1991"]
+    with pytest.raises(queries.NotFound):
+        queries.document_detail(loaded, "agency:mofcom")
+
+
+def test_agency_report(loaded):
+    r = impact.agency_report(loaded, "商务部")
+    assert (r["leads"], r["supports"]) == (3, 1)
+    assert [(g["document"]["id"], g["leads"], g["supports"]) for g in r["by_document"]] == [
+        ("doc:opinion", 2, 1), ("doc:plan", 1, 0)]
+    # sectors: the measure's own, else its document's
+    assert {s["sector"]: s["measures"] for s in r["by_sector"]} == {"对外贸易": 3, "—": 1}
+    assert [(p["id"], p["measures"]) for p in r["partners"]] == [
+        ("agency:mof", 2), ("agency:samr", 2), ("agency:customs", 1)]
+    assert impact.agency_report(loaded, "市场监管总局")["obligations"][0]["id"] == "o:names:26"
+
+
+def test_what_if_abolished_and_merged(loaded):
+    w = impact.what_if(loaded, "商务部")
+    assert [m["id"] for m in w["lose_only_lead"]] == ["m:opinion:1", "m:plan:1"]
+    assert [m["id"] for m in w["lose_lead_keep_support"]] == ["m:opinion:1", "m:plan:1"]
+    assert w["lose_only_responsible"] == [] and w["merged"] is None
+    sta = impact.what_if(loaded, "税务总局")
+    assert [m["id"] for m in sta["lose_only_responsible"]] == ["m:opinion:3"]
+    m = impact.what_if(loaded, "商务部", merge_into="财政部")["merged"]
+    assert m["into"]["id"] == "agency:mof"
+    assert (m["before"], m["after"]) == ({"leads": 1, "supports": 1}, {"leads": 3, "supports": 1})
+    assert [x["id"] for x in m["gained"]] == ["m:opinion:1.1", "m:plan:1"]
+    assert [x["id"] for x in m["upgraded_to_lead"]] == ["m:opinion:1"]
+    assert [(p["id"], p["measures"]) for p in m["partners"]] == [("agency:samr", 2), ("agency:customs", 1)]
+    with pytest.raises(ValueError):
+        impact.what_if(loaded, "商务部", merge_into="商务部")
+
+
+def test_duty_subgraph_exports(loaded):
+    g = impact.duty_subgraph(loaded, "商务部")
+    assert {"agency:mofcom", "m:plan:1", "doc:plan", "agency:samr"} <= set(g)
+    assert g.has_edge("agency:mofcom", "m:opinion:1", key="LEADS")
+    assert g.has_edge("m:opinion:1.1", "doc:opinion", key="PART_OF")
+    csv_text = impact.to_csv(g)
+    assert csv_text.splitlines()[0].startswith("source_id,source_label,source_name,type")
+    assert "agency:mofcom,Agency,商务部,LEADS,m:opinion:1,Measure" in csv_text
+    back = nx.read_graphml(__import__("io").BytesIO(impact.to_graphml(g)))
+    assert back.number_of_nodes() == g.number_of_nodes() and back.number_of_edges() == g.number_of_edges()
+
+
+@pytest.mark.parametrize("query", [
+    "CREATE (n:X) RETURN n", "MATCH (n) DETACH DELETE n", "MATCH (n) DELETE n", "MERGE (a:Agency {id: 'x'})",
+    "MATCH (n) SET n.name = 'x'", "MATCH (n) REMOVE n.name", "CALL dbms.components()",
+    "CALL dbms.security.createUser('a', 'b')", "CALL db.createLabel('X')", "DROP INDEX foo",
+    "LOAD CSV FROM 'file:///x' AS row RETURN row", "MATCH (n) FOREACH (x IN [1] | SET n.a = x)",
+    "match (n) call { create (m) } return n", "CREATE USER bob SET PASSWORD 'x'", "STOP DATABASE neo4j"])
+def test_console_refuses_writes(loaded, query):
+    with pytest.raises(console.WriteRefused):
+        console.run_read_only(loaded, query)
+    assert loaded.counts()["nodes"]["Agency"] == 8
+
+
+def test_console_reads_with_cap_and_finds_nodes(loaded):
+    r = console.run_read_only(loaded, "MATCH (a:Agency)-[:LEADS]->(m:Measure) RETURN a.name AS agency, m.id AS measure "
+                              "ORDER BY measure", row_cap=3)
+    assert r.columns == ["agency", "measure"] and len(r.rows) == 3 and r.truncated
+    g = console.run_read_only(loaded, "MATCH (a:Agency)-[r:LEADS]->(m:Measure) WHERE a.name = '商务部' RETURN a, r, m")
+    assert set(g.node_ids) == {"agency:mofcom", "m:opinion:1", "m:opinion:2", "m:plan:1"}
+    # words inside strings and comments are not writes
+    ok = console.run_read_only(loaded, "MATCH (a:Agency) WHERE a.name = 'CREATE' RETURN a.name")
+    assert ok.rows == []
+
+
+def test_console_examples_run(loaded):
+    for _, _, q in console.EXAMPLES:
+        console.run_read_only(loaded, q, row_cap=5)
+
+
+def test_console_neo4j_server_refuses_writes_itself(loaded):
+    """Past the keyword check, the READ-mode transaction is what protects the database."""
+    if loaded.kind != "neo4j":
+        pytest.skip("Neo4j only")
+    with pytest.raises(console.WriteRefused, match="server refused"):
+        console._neo4j_read(loaded, "CREATE (n:Sneaky) RETURN n", 5, 5)
+    with pytest.raises(console.StoreError, match="longer than"):
+        console._neo4j_read(loaded, "UNWIND range(1, 1000000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x)", 5, 0.5)

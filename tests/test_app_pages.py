@@ -1,0 +1,194 @@
+"""Every page of the Streamlit app through streamlit.testing.v1.AppTest, on a small graph built in a
+temporary data directory (the contract fixture), with a small corpus file for the document reader."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+import graph  # noqa: E402
+import graph.console  # noqa: E402
+
+from conftest_graph import F1, F2, write_export  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+EVIL = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+
+
+def _corpus(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = [f"第{n}行文字" for n in range(1, 501)]
+    lines[0] = "国务院办公厅关于进一步优化营商环境降低市场主体制度性交易成本的意见"
+    lines[1] = "国办发〔2022〕30号"
+    lines[9] = "（一）稳定外贸外资基本盘，优化出口退税服务。"
+    lines[10] = "（商务部牵头，财政部、海关总署按职责分工负责）"
+    lines[11] = EVIL
+    lines[12] = "1.规范企业名称登记管理。（市场监管总局牵头，商务部配合）"
+    lines[40] = "按照《全国深化“放管服”改革着力培育和激发市场主体活力电视电话会议重点任务分工方案》要求"
+    (directory / F1).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (directory / F2).write_text("\n".join(f"第{n}条" for n in range(1, 100)) + "\n", encoding="utf-8")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def app_env(tmp_path_factory):
+    base = tmp_path_factory.mktemp("app")
+    export = write_export(base / "export")
+    with graph.open_store("embedded", path=base / "data" / "graph.json") as s:
+        graph.load_export(s, export)
+    return {"POLICYKG_DATA": str(base / "data"), "POLICYKG_CORPUS": str(_corpus(base / "corpus")),
+            "POLICYKG_STORE": "embedded"}
+
+
+@pytest.fixture
+def env(app_env, monkeypatch):
+    for k, v in app_env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    return app_env
+
+
+def run(page: str | None = None, lang: str = "en", **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [t.value for t in at.title]
+    parts += [s.value for s in at.subheader] + [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [e.value for e in at.error]
+    parts += [h.proto.body for h in at.get("html")]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_overview(env):
+    at = run()
+    assert at.title[0].value == "Overview"
+    assert "Nodes by label" in text_of(at)
+    assert len(at.dataframe) >= 2
+    df = at.dataframe[0].value
+    assert df["Count"].sum() == 27
+
+
+def test_language_switch(env):
+    at = run(lang="zh")
+    assert at.title[0].value == "概览"
+    at.get("button_group")[0].set_value("en").run()
+    assert at.title[0].value == "Overview"
+
+
+def test_no_graph_says_how_to_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYKG_DATA", str(tmp_path / "empty"))
+    monkeypatch.setenv("POLICYKG_STORE", "embedded")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    at = run()
+    body = text_of(at) + "".join(c.value for c in at.code)
+    assert "No graph has been built yet" in body or "Cannot open the graph store" in body
+    assert "policykg build" in body
+
+
+def test_search_groups_results(env):
+    at = run("search")
+    at.text_input(key="search_q").input("商务部").run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert labels[0].startswith("Agency · 1") and any(l.startswith("Measure") for l in labels)
+    html = text_of(at)
+    assert "explorer?node=agency%3Amofcom" in html
+    at.text_input(key="search_q").input("不存在的词").run()
+    assert "Nothing found" in text_of(at)
+
+
+def test_explorer_expands_and_filters(env):
+    at = run("explorer", node="agency:mofcom")
+    body = text_of(at)
+    assert "商务部" in body and "Showing" in body
+    # the side panel follows the selection; expanding adds the node's neighbours
+    at.session_state["ex_selected"] = "m:opinion:1"
+    at.run()
+    at.button(key="ex_expand_btn").click().run()
+    assert at.session_state["ex_expanded"] == ["m:opinion:1"]
+    assert "Expanded: 1" in text_of(at)
+    # evidence: the original lines, escaped
+    html = text_of(at)
+    assert "稳定外贸外资基本盘" in html and "<script>" not in html and "&lt;script&gt;" in html
+    # filter: only agencies and measures, tiny cap → hidden count
+    at.multiselect(key="ex_labels").set_value(["Agency"]).run()
+    at.slider(key="ex_cap").set_value(10).run()
+    assert "hidden" in text_of(at)
+
+
+def test_reader_highlights_and_escapes(env):
+    at = run("reader", doc="doc:opinion")
+    html = "".join(h.proto.body for h in at.get("html"))
+    assert "国办发〔2022〕30号" in html
+    assert "class='m'" in html and "explorer?node=m%3Aopinion%3A1" in html       # measure → its node
+    assert 'class="ag"' in html and "node=agency%3Amofcom" in html                # agency → its node
+    assert "<script>" not in html and "&lt;script&gt;alert" in html              # document text escaped
+    assert "<img src=x" not in html
+    assert "Cites" in html and "Cited by" in html
+
+
+def test_reader_missing_corpus_file(env, monkeypatch, tmp_path):
+    monkeypatch.setenv("POLICYKG_CORPUS", str(tmp_path / "nowhere"))
+    at = run("reader", doc="doc:opinion")
+    assert "POLICYKG_CORPUS" in text_of(at)
+
+
+def test_impact_page(env):
+    at = run("impact", agency="agency:mofcom")
+    assert [m.value for m in at.metric][:2] == ["3", "1"]
+    at.radio(key="im_scenario").set_value("merged").run()
+    at.selectbox(key="im_target").set_value("agency:mof").run()
+    body = text_of(at)
+    assert "Measures losing their only lead: 2" in body
+    assert "After the merger 财政部 would carry: 3 led (was 1), 1 supported (was 1)" in body
+    downloads = at.get("download_button")
+    assert len(downloads) == 2
+
+
+@pytest.mark.parametrize("query", ["CREATE (n:X) RETURN n", "MATCH (n) DETACH DELETE n", "MERGE (a:A)",
+                                   "MATCH (n) SET n.x = 1", "CALL dbms.components()", "CALL dbms.killQuery('x')"])
+def test_console_refuses_writes(env, query):
+    at = run("console")
+    at.text_area(key="co_query").input(query)
+    at.button(key="co_run").click().run()
+    assert at.error and "Refused" in at.error[0].value
+    with graph.open_store("embedded", path=Path(env["POLICYKG_DATA"]) / "graph.json") as s:
+        assert sum(s.counts()["nodes"].values()) == 27
+
+
+def test_console_runs_examples_and_explains_the_subset(env):
+    at = run("console")
+    assert "grand-cypher" in text_of(at)
+    at.selectbox(key="co_example").set_value(graph.console.EXAMPLES[1][2]).run()
+    assert "LEADS" in at.text_area(key="co_query").value
+    at.button(key="co_run").click().run()
+    assert not at.error
+    assert len(at.dataframe[0].value) == 3
+    at.text_area(key="co_query").input("MATCH (a:Agency) WITH a RETURN a.name")
+    at.button(key="co_run").click().run()
+    assert at.warning and "needs Neo4j" in at.warning[0].value
+
+
+def test_timeline(env):
+    at = run("timeline")
+    body = text_of(at)
+    assert "Supersession chain" in body
+    assert "documents_in_force" in body or "In force on" in body
+    opts = at.selectbox(key="tl_doc").options
+    assert any("关于促进外贸稳规模优结构的通知" in o for o in opts)
+    at.selectbox(key="tl_doc").set_value("doc:notice-2019").run()
+    html = "".join(h.proto.body for h in at.get("html"))
+    assert "关于促进外贸稳规模优结构的通知" in html and "关于加快培育外贸竞争新优势的通知" in html

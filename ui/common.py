@@ -1,0 +1,57 @@
+"""What every page does first: the language, the store (or how to build one), shared widgets."""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+import graph
+from . import state
+from .i18n import LANGS, t
+
+LABEL_KEYS = {"Document": "document", "Measure": "measure", "Agency": "agency", "Obligation": "obligation",
+              "Sector": "sector", "RegulatedParty": "party"}
+
+
+def lang() -> str:
+    if "lang" not in st.session_state:
+        q = st.query_params.get("lang")
+        st.session_state["lang"] = q if q in LANGS else "zh"
+    return st.session_state["lang"]
+
+
+def tr(key: str, **fmt: Any) -> str:
+    return t(key, lang(), **fmt)
+
+
+def label_name(label: str) -> str:
+    return tr(LABEL_KEYS[label]) if label in LABEL_KEYS else label
+
+
+def require_store() -> graph.GraphStore:
+    """The store, or stop the page with how to build a graph."""
+    try:
+        store = state.get_store()
+        counts = state.graph_counts()
+    except graph.StoreError as exc:
+        st.error(tr("store_unavailable", error=str(exc)))
+        _how_to_build()
+        st.stop()
+    if not sum(counts["nodes"].values()):
+        st.warning(tr("no_graph_title"))
+        _how_to_build()
+        st.stop()
+    return store
+
+
+def _how_to_build() -> None:
+    st.markdown(tr("no_graph_body"))
+    st.code("make run                      # ../shared/corpus → data/graph.json\n"
+            "# or: .venv/bin/policykg build PATH_TO_DOCUMENTS\n"
+            "# or: .venv/bin/policykg extract PATH --out out/export && .venv/bin/policykg load out/export\n"
+            "# Neo4j: make neo4j; eval \"$(.venv/bin/policykg neo4j status --env)\"; "
+            ".venv/bin/policykg load out/export --store neo4j", language="bash")
+
+
+def page_link_params(**params: str) -> dict:
+    return {**params, "lang": lang()}

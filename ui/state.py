@@ -1,0 +1,69 @@
+"""The cached store, the language, the corpus folder and source lines."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import streamlit as st
+
+import graph
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def store_key() -> tuple:
+    kind = os.environ.get("POLICYKG_STORE") or ("neo4j" if os.environ.get("NEO4J_URI") else "embedded")
+    where = os.environ.get("NEO4J_URI") if kind == "neo4j" else str(graph.default_data_dir())
+    return kind, where, os.environ.get("NEO4J_DATABASE")
+
+
+@st.cache_resource(show_spinner=False)
+def _open(kind: str, where: str, database: Optional[str]) -> graph.GraphStore:
+    return graph.open_store(kind)
+
+
+def get_store() -> graph.GraphStore:
+    """One store (and so one Neo4j driver) per process, shared by every session: Neo4j when
+    NEO4J_URI is set (or POLICYKG_STORE=neo4j), else the embedded store under the data dir."""
+    return _open(*store_key())
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def counts(key: tuple) -> dict:
+    return get_store().counts()
+
+
+def graph_counts() -> dict:
+    return counts(store_key())
+
+
+def corpus_dir() -> Path:
+    """$POLICYKG_CORPUS, else ../shared/corpus beside the project."""
+    env = os.environ.get("POLICYKG_CORPUS")
+    return Path(env) if env else (ROOT.parent / "shared" / "corpus")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _file_lines(path: str, mtime: float) -> list[str]:
+    from extract.read import read_source  # the extractor's own reader: same decoding, same line numbers
+    src = read_source(Path(path))
+    return [getattr(l, "text", l) for l in src.lines]
+
+
+def source_lines(file: Optional[str], start: Optional[int], end: Optional[int]) -> Optional[list[tuple[int, str]]]:
+    """Lines start..end (1-based, inclusive) of an original corpus file, or None if not found."""
+    if not file or not start:
+        return None
+    path = corpus_dir() / file
+    if not path.is_file():
+        found = list(corpus_dir().rglob(Path(file).name)) if corpus_dir().is_dir() else []
+        if not found:
+            return None
+        path = found[0]
+    try:
+        lines = _file_lines(str(path), path.stat().st_mtime)
+    except Exception:
+        return None
+    end = end or start
+    return [(n, lines[n - 1]) for n in range(start, min(end, len(lines)) + 1)]
