@@ -189,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_graph.add_store_option(b)
     cli_graph.register(sub)
+    from policykg import cli_query
+
+    cli_query.register(sub)
     return parser
 
 

@@ -1,0 +1,141 @@
+"""Policy history and duties: documents in force on a date, supersession chains, obligations.
+
+Written on the store interface (`projection`, `get_nodes`, `find_nodes`, `expand`), so both stores
+answer alike. "In force on D" means: a policy document of the corpus (not an interpretation or a
+digest) that was issued on or before D, took effect on or before D when an effective date is
+printed, and was not wholly repealed or replaced (SUPERSEDES without `partial`) by a document that
+was issued — or, when printed, took effect — on or before D. Documents with no printed date are
+left out and counted as `undated`, since nothing can be said about them.
+"""
+from __future__ import annotations
+
+from datetime import date as _date
+from typing import Any
+
+from . import model
+from .queries import NotFound, _brief, resolve_agency
+from .store import GraphStore
+
+NOT_POLICIES = {"解读", "导读"}
+
+
+def _iso(value: str) -> str:
+    try:
+        return _date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _start(node: dict[str, Any]) -> str | None:
+    """When a document starts to bind: its effective date, else its date."""
+    return node.get("effective_date") or node.get("date")
+
+
+def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
+    """Policy documents in force on date `on` (YYYY-MM-DD), oldest first."""
+    on = _iso(on)
+    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS])
+    repealed: dict[str, str] = {}  # old id -> id of the newer document that repealed it by `on`
+    for s, o, k, attrs in g.edges(keys=True, data=True):
+        if k != model.SUPERSEDES or attrs.get("partial"):
+            continue
+        newer = g.nodes[s]
+        when = _start(newer)
+        if when and when <= on:
+            repealed.setdefault(o, s)
+    out = []
+    for n, a in g.nodes(data=True):
+        if a.get("in_corpus") is False or a.get("doc_type") in NOT_POLICIES:
+            continue
+        issued = a.get("date")
+        if not issued or issued > on:
+            continue
+        if a.get("effective_date") and a["effective_date"] > on:
+            continue
+        if n in repealed:
+            continue
+        out.append({**_brief({"id": n, **a}), "date": issued, "effective_date": a.get("effective_date")})
+    return sorted(out, key=lambda d: (d["date"], d["id"]))
+
+
+def supersession_chain(store: GraphStore, doc_id: str, max_depth: int = 20) -> list[dict[str, Any]]:
+    """Every version connected to `doc_id` by SUPERSEDES/AMENDS, in either direction, in date order
+    (undated last); each with `relation` to `doc_id` (older / newer / self) and the edges it has."""
+    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS])
+    if doc_id not in g:
+        if not store.get_nodes([doc_id]):
+            raise NotFound(f"no document with id {doc_id!r}")
+        return [{**_brief(store.get_nodes([doc_id])[doc_id]), "relation": "self", "edges": []}]
+    older = _reach(g, doc_id, "out", max_depth)
+    newer = _reach(g, doc_id, "in", max_depth)
+    members = {doc_id} | older | newer
+    rows = []
+    for n in members:
+        a = g.nodes[n]
+        edges = sorted({(k, o) for _, o, k in g.out_edges(n, keys=True) if o in members})
+        rows.append({**_brief({"id": n, **a}), "date": a.get("date"),
+                     "relation": "self" if n == doc_id else ("older" if n in older else "newer"),
+                     "edges": [{"type": k, "target": o} for k, o in edges]})
+    return sorted(rows, key=lambda r: (r["date"] is None, r["date"] or "", r["id"]))
+
+
+def _reach(g, start: str, direction: str, max_depth: int) -> set[str]:
+    seen, frontier = {start}, [start]
+    for _ in range(max_depth):
+        nxt = []
+        for n in frontier:
+            nbrs = g.successors(n) if direction == "out" else g.predecessors(n)
+            for m in nbrs:
+                if m not in seen:
+                    seen.add(m)
+                    nxt.append(m)
+        if not nxt:
+            break
+        frontier = nxt
+    return seen - {start}
+
+
+def obligations_of(store: GraphStore, party: str) -> list[dict[str, Any]]:
+    """Obligations that BIND an agency (any of its names) or a regulated party (企业, 申请人 …),
+    with the document each belongs to; ordered by document and article."""
+    ids: list[str] = []
+    try:
+        ids.append(resolve_agency(store, party)["id"])
+    except NotFound:
+        pass
+    ids += [n["id"] for n in store.find_nodes(model.REGULATED_PARTY, ["name", "aliases"], [party])]
+    if not ids:
+        raise NotFound(f"no agency or regulated party named {party!r}")
+    obligation_ids = sorted({s for s, _, _ in store.expand(ids, [model.BINDS], "in")})
+    nodes = store.get_nodes(obligation_ids)
+    docs = store.containing_documents(obligation_ids)
+    out = []
+    for oid in obligation_ids:
+        o = nodes[oid]
+        doc = docs.get(oid)
+        out.append({"id": oid, "document": model.display_name(doc) if doc else None,
+                    "document_id": doc["id"] if doc else None, "article": o.get("article"),
+                    "modality": o.get("modality"), "subject": o.get("subject"), "action": o.get("action"),
+                    "condition": o.get("condition"), "penalty": o.get("penalty")})
+    return sorted(out, key=lambda r: (r["document_id"] or "", _article_no(r["article"]), r["id"]))
+
+
+_CN = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _article_no(article: str | None) -> int:
+    """第二十三条 → 23, for ordering."""
+    if not article:
+        return 0
+    s = article.strip("第条")
+    total, cur = 0, 0
+    for ch in s:
+        if ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        elif ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch in _CN:
+            cur = _CN[ch]
+    return total + cur

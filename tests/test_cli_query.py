@@ -1,0 +1,44 @@
+"""`policykg query …` answers from the embedded store built from the seed corpus."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import graph
+
+
+@pytest.fixture(scope="module")
+def data_dir(corpus_export, tmp_path_factory):
+    d = tmp_path_factory.mktemp("querydata")
+    with graph.open_store("embedded", path=d / "graph.json") as store:
+        store.load_export(corpus_export[0])
+    return d
+
+
+def ask(data_dir, *args):
+    env = dict(os.environ, POLICYKG_DATA=str(data_dir), POLICYKG_STORE="embedded")
+    return subprocess.run([sys.executable, "-m", "policykg.cli", "query", *args, "--json"],
+                          capture_output=True, text=True, env=env)
+
+
+def test_duties_partners_and_in_force(data_dir):
+    duties = json.loads(ask(data_dir, "duties", "工业和信息化部", "--limit", "500").stdout)
+    assert {r["role"] for r in duties} == {"lead", "support"} and all(r["document"] for r in duties)
+    partners = json.loads(ask(data_dir, "partners", "商务部").stdout)
+    assert partners[0]["measures"] >= partners[-1]["measures"]
+    in_force = json.loads(ask(data_dir, "in-force", "2022-06-30", "--limit", "500").stdout)  # effective 2022-03-01
+    assert any(d["id"] == "doc:国务院令第746号" for d in in_force)
+
+
+def test_chain_and_obligations(data_dir):
+    chain = json.loads(ask(data_dir, "chain", "doc:国务院令第746号").stdout)
+    assert sum(r["relation"] == "older" for r in chain) == 5
+    obligations = json.loads(ask(data_dir, "obligations", "企业").stdout)
+    assert obligations and {o["modality"] for o in obligations} <= {"obligation", "prohibition", "permission"}
+
+
+def test_unknown_names_exit_one_with_a_message(data_dir):
+    res = ask(data_dir, "duties", "不存在的部委")
+    assert res.returncode == 1 and "error" in res.stderr
