@@ -54,3 +54,25 @@ neo4j-stop: install
 
 bench-load: install
 	$(PY) bench/load.py
+
+# --- the app (app.py) and its real-browser test -----------------------------------------------------
+# `make test` installs Debian's chromium + a CJK font first when CI is set or chromium is missing.
+.PHONY: app browser-deps score-json
+BROWSER_DEPS := $(if $(or $(CI),$(if $(wildcard /usr/bin/chromium),,missing)),browser-deps,)
+test: $(BROWSER_DEPS)
+
+app: install
+	POLICYKG_CORPUS="$(abspath $(CORPUS))" $(VENV)/bin/streamlit run app.py --browser.gatherUsageStats false
+
+browser-deps:
+	@if dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1; then \
+	  echo "browser-deps: chromium and fonts-wqy-microhei are installed"; \
+	else \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; \
+	fi
+
+score-json: extract
+	mkdir -p "$${POLICYKG_DATA:-data}"
+	$(PY) $(GOLD)/../score.py $(OUT) $(GOLD) --json "$${POLICYKG_DATA:-data}/score.json"

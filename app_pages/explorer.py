@@ -50,7 +50,7 @@ with st.container(border=True):
     with f2:
         types = st.multiselect(tr("ex_rels"), ALL_TYPES, default=ALL_TYPES, key="ex_types")
     with f3:
-        cap = st.slider(tr("ex_cap"), 10, 300, 60, step=10, key="ex_cap")
+        cap = st.slider(tr("ex_cap"), 10, 300, 80, step=10, key="ex_cap")
     with f4:
         st.write("")
         if st.button(tr("ex_reset"), key="ex_reset"):
@@ -68,7 +68,7 @@ found: dict[str, dict] = {}
 order: list[str] = []
 hidden_by_filter = 0
 try:
-    for n in [centre, *expanded]:
+    for n in [*reversed(expanded), centre]:  # the latest expansion's neighbours first
         hood = queries.neighbourhood(store, n, depth=1, rel_types=wanted_types, limit=1000)
         for node in [hood["centre"], *hood["nodes"]]:
             if node["id"] in found:
@@ -84,6 +84,7 @@ except queries.NotFound:
     st.warning(f"{esc(centre)}: not found")
     st.stop()
 pinned = [n for n in (centre, *expanded) if found.get(n)]
+order = [n for n in order if n not in pinned]
 rest = [n for n in order if n not in pinned]
 shown_ids = pinned + rest[: max(0, cap - len(pinned))]
 hidden = len(rest) - (len(shown_ids) - len(pinned)) + hidden_by_filter

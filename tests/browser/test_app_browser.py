@@ -1,0 +1,248 @@
+"""The app in a real browser: `streamlit run app.py` on a free port, Debian's chromium driven by
+Playwright (no browser download: `executable_path=/usr/bin/chromium`). Every page is visited, the
+graph frame is waited for until it has drawn, a node is clicked to expand it, an example Cypher
+query is run, and a screenshot per page goes to tests/artifacts/ (gitignored).
+
+Chromium comes from `make browser-deps` (apt: chromium, fonts-wqy-microhei). With CI set a missing
+chromium FAILS this test; elsewhere it skips saying how to install it.
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("POLICYKG_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+MEASURE_RGB = (0xF5, 0xA6, 0x23)  # ui.graphview.COLOURS["Measure"]
+
+
+def _need_browser():
+    missing = []
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        missing.append(f"chromium ({CHROMIUM})")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package")
+    if missing:
+        msg = f"{' and '.join(missing)} missing: run `make browser-deps` (apt-get install chromium fonts-wqy-microhei)"
+        if os.environ.get("CI"):
+            pytest.fail("CI is set and " + msg)
+        pytest.skip(msg)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(corpus_dir, corpus_export, tmp_path_factory):
+    _need_browser()
+    import graph
+    data = tmp_path_factory.mktemp("browser-data")
+    with graph.open_store("embedded", path=data / "graph.json") as s:
+        graph.load_export(s, corpus_export[0])
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(POLICYKG_DATA=str(data), POLICYKG_CORPUS=str(corpus_dir), POLICYKG_STORE="embedded")
+    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.headless", "true", "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start (see {log.name})")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        pg.set_default_timeout(30_000)
+        yield pg
+        browser.close()
+
+
+def _settle(pg, ms: int = 600) -> None:
+    """Wait until Streamlit has finished the run (no running indicator), then a little more."""
+    pg.wait_for_load_state("networkidle")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if pg.locator('[data-testid="stStatusWidget"]').count() == 0:
+            break
+        pg.wait_for_timeout(200)
+    pg.wait_for_timeout(ms)
+
+
+def _shot(pg, name: str) -> Path:
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def _graph_canvas(pg):
+    """The graph's canvas: the big one (data frames draw on small canvases)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for i in range(pg.locator("canvas").count()):
+            canvas = pg.locator("canvas").nth(i)
+            box = canvas.bounding_box()
+            if box and box["height"] >= 400 and box["width"] >= 300:
+                canvas.scroll_into_view_if_needed()
+                pg.wait_for_timeout(300)
+                return canvas.bounding_box()
+        pg.wait_for_timeout(300)
+    pytest.fail("the graph canvas never appeared")
+
+
+def _drawn_pixels(pg, box, rgb, tol=40):
+    """Screenshot the canvas region; wait until the layout has settled (two equal frames) and return
+    the page coordinates of pixels of colour `rgb`."""
+    from PIL import Image
+    last, img = None, None
+    for _ in range(40):
+        raw = pg.screenshot(clip=box)
+        if raw == last:
+            break
+        last = raw
+        pg.wait_for_timeout(400)
+    img = Image.open(io.BytesIO(last)).convert("RGB")
+    w, h = img.size
+    px = img.load()
+    hits = [(x, y) for y in range(0, h, 2) for x in range(0, w, 2)
+            if all(abs(px[x, y][k] - rgb[k]) <= tol for k in range(3))]
+    colours = len({px[x, y] for y in range(0, h, 8) for x in range(0, w, 8)})
+    sx, sy = box["width"] / w, box["height"] / h
+    return [(box["x"] + x * sx, box["y"] + y * sy) for x, y in hits], colours
+
+
+def test_overview(page, server):
+    page.goto(server + "/?lang=en")
+    page.get_by_text("Most-loaded agencies").wait_for()
+    _settle(page, 1500)
+    body = page.inner_text("body")
+    assert "Nodes by label" in body and "Relationships by type" in body
+    assert "国家发展改革委" in body or "商务部" in body  # the agency chart's axis labels are SVG text
+    _shot(page, "01-overview")
+
+
+def test_search(page, server):
+    page.goto(server + "/search?lang=zh")
+    box = page.get_by_label("搜索文件标题、文号、任务内容、部门名称或简称")
+    box.fill("商务部")
+    box.press("Enter")
+    page.get_by_text("找到").first.wait_for()
+    _settle(page)
+    assert "商务部" in page.inner_text("body")
+    _shot(page, "02-search")
+
+
+def test_explorer_click_expands(page, server):
+    page.goto(server + "/explorer?node=agency:商务部&lang=en")
+    page.get_by_text("Showing").first.wait_for()
+    _settle(page)
+    box = _graph_canvas(page)
+    points, colours = _drawn_pixels(page, box, MEASURE_RGB)
+    assert colours > 3, "the graph frame is blank"
+    assert points, "no measure node drawn"
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    x, y = max(points, key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)  # an outer node, not the centre
+    # step in towards the node's middle: the farthest pixel is its rim
+    x, y = x + (cx - x) * 0.02, y + (cy - y) * 0.02
+    _shot(page, "03-explorer-before")
+    page.mouse.click(x, y)
+    page.get_by_text("Expanded: 1").first.wait_for(timeout=30_000)
+    _settle(page)
+    _graph_canvas(page)
+    _drawn_pixels(page, _graph_canvas(page), MEASURE_RGB)
+    body = page.inner_text("body")
+    assert "Node details" in body and "Evidence" in body
+    _shot(page, "03-explorer-expanded")
+
+
+def test_reader(page, server):
+    page.goto(server + "/reader?doc=doc:国办发〔2021〕24号&lang=zh")
+    page.get_by_text("文件信息").wait_for()
+    _settle(page)
+    body = page.inner_text("body")
+    assert "国务院办公厅关于加快发展外贸新业态新模式的意见" in body
+    assert page.locator("a.ag").count() > 0 and page.locator(".pkg-doc .tag").count() > 0
+    _shot(page, "04-reader")
+
+
+def test_impact(page, server):
+    page.goto(server + "/impact?agency=agency:商务部&lang=zh")
+    page.get_by_text("牵头任务").first.wait_for()
+    _settle(page)
+    page.get_by_role("tab", name="假设分析").click()
+    page.get_by_text("失去唯一牵头部门的任务").first.wait_for()
+    _settle(page)
+    assert "失去唯一责任部门的任务" in page.inner_text("body")
+    _shot(page, "05-impact")
+
+
+def test_console_runs_an_example(page, server):
+    page.goto(server + "/console?lang=en")
+    page.get_by_text("Example queries").wait_for()
+    _settle(page)
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("rows in").first.wait_for()
+    _settle(page)
+    assert "Refused" not in page.inner_text("body")
+    # a write is refused
+    area = page.get_by_label("Cypher query (read-only)")
+    area.fill("MATCH (n) DETACH DELETE n")
+    area.press("Control+Enter")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("Refused").first.wait_for()
+    _shot(page, "06-console-refused")
+    area.fill("MATCH (a:Agency)-[r:LEADS]->(m:Measure) WHERE a.name = '商务部' RETURN a, r, m LIMIT 25")
+    area.press("Control+Enter")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("Nodes in the result").wait_for()
+    _settle(page)
+    _drawn_pixels(page, _graph_canvas(page), MEASURE_RGB)
+    _shot(page, "06-console")
+
+
+def test_timeline(page, server):
+    page.goto(server + "/timeline?lang=zh")
+    page.get_by_text("替代链").wait_for()
+    _settle(page)
+    assert "全部废止、替代与修改关系" in page.inner_text("body")
+    _shot(page, "07-timeline")
