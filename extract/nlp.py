@@ -25,18 +25,52 @@ from pathlib import Path
 from extract.agencies import Gazetteer, load_gazetteer
 
 
+#: jieba user dictionary generated from the gazetteer (`python -m extract.nlp` rewrites it; a test
+#: checks it is current). Shipped so a run does not spend seconds asking jieba for frequencies.
+USER_DICT = Path(__file__).with_name("data") / "jieba_userdict.txt"
+
+
+@lru_cache(maxsize=1)
+def gazetteer_jieba(gazetteer_path: str | None = None):
+    """jieba with the gazetteer loaded as user dictionary (once per process, ~1 s)."""
+    import jieba
+
+    jieba.setLogLevel(60)  # jieba prints its cache building to stderr otherwise
+    if gazetteer_path is None and USER_DICT.exists():
+        jieba.load_userdict(str(USER_DICT))
+    else:
+        user_dict = Path(tempfile.gettempdir()) / "policykg-jieba-userdict.txt"
+        load_gazetteer(gazetteer_path).write_jieba_user_dict(user_dict)
+        jieba.load_userdict(str(user_dict))
+    return jieba
+
+
 @lru_cache(maxsize=1)
 def chinese_pipeline(gazetteer_path: str | None = None):
     """The blank zh pipeline with jieba segmentation and the gazetteer as user dictionary."""
-    import jieba
     import spacy
 
-    jieba.setLogLevel(60)  # jieba prints its cache building to stderr otherwise
-    gaz = load_gazetteer(gazetteer_path)
-    user_dict = Path(tempfile.gettempdir()) / "policykg-jieba-userdict.txt"
-    gaz.write_jieba_user_dict(user_dict)
-    jieba.load_userdict(str(user_dict))
+    gazetteer_jieba(gazetteer_path)
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+_NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "ng", "j")
+
+
+@lru_cache(maxsize=4096)
+def ends_in_noun(phrase: str) -> bool:
+    """Whether a phrase is headed by a noun, by jieba's part-of-speech tags (gazetteer-aware).
+
+    Used to keep only real parties as RegulatedParty nodes: 企业, 申请人, 直播间运营者 pass;
+    受委托的, 统筹, 登记机关能够 (a verb, particle or adverb last) do not.
+    """
+    if len(phrase) < 2:
+        return False
+    gazetteer_jieba()  # loads the user dictionary once; spaCy is not needed for tags
+    import jieba.posseg as pseg
+
+    tokens = [t for t in pseg.cut(phrase) if t.word.strip()]
+    return bool(tokens) and tokens[-1].flag.startswith(_NOUN_TAGS) and tokens[-1].flag != "nrt"
 
 
 def words(text: str) -> list[str]:
@@ -62,3 +96,8 @@ def make_doc(text: str, gaz: Gazetteer | None = None, extra_spans: dict[str, lis
         doc.spans[key] = [s for s in (doc.char_span(a, b, label=lab, alignment_mode="expand")
                                       for a, b, lab in spans) if s is not None]
     return doc
+
+
+if __name__ == "__main__":  # regenerate the shipped user dictionary after editing the gazetteer
+    load_gazetteer().write_jieba_user_dict(USER_DICT)
+    print(f"wrote {USER_DICT}")

@@ -496,6 +496,7 @@ def add_obligations(records, joined, doc_id: str, file: str, gaz) -> int:
     binds an Agency node when the gazetteer knows it as a whole, else a RegulatedParty node named by
     `normalize_party` (agency-like subjects the gazetteer does not know, such as 企业登记机关, are
     RegulatedParty nodes with `party_class: "agency"`). Returns the number of obligations."""
+    from extract.nlp import ends_in_noun
     from extract.pipeline import _agency_node, _digest, _src  # late: pipeline imports this module
     from extract.responsibility import Party
 
@@ -526,6 +527,8 @@ def add_obligations(records, joined, doc_id: str, file: str, gaz) -> int:
             continue
         else:
             name = normalize_party(o.subject)
+            if not ends_in_noun(name):
+                continue  # "受委托的", "统筹", "登记机关能够": not a party; the subject stays as printed
             target = "party:" + name
             node = records.add_node({"id": target, "label": "RegulatedParty", "name": name, "aliases": [],
                                      "party_class": o.subject_class})
