@@ -52,9 +52,14 @@ def main(argv=None) -> int:
     def pipeline():
         return merge([extract_source(s, gaz)[1] for s in sources])
 
-    pipeline()  # warm caches (gazetteer regex)
+    import subprocess
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "policykg.cli", "extract", args.corpus, "--out",
+                    str(Path(args.out).parent / "cold-export"), "-q"], check=True, cwd=ROOT)
+    t_cold = time.perf_counter() - t0  # a whole CLI run: interpreter, imports, jieba dictionary
+    pipeline()  # warm caches (gazetteer regex, jieba dictionary)
     t_pipe, rec = best_of(args.repeat, pipeline)
-    n_docs = sum(1 for n in rec.nodes.values() if n["label"] == "Document")
+    n_docs = sum(1 for n in rec.nodes.values() if n["label"] == "Document" and n.get("in_corpus", True))
 
     import jieba
     jieba.setLogLevel(60)
@@ -88,6 +93,7 @@ def main(argv=None) -> int:
     result = {
         "corpus": args.corpus, "files": len(files), "bytes": n_bytes, "chars": n_chars, "documents": n_docs,
         "python": platform.python_version(), "machine": platform.machine(),
+        "cli_cold_run_seconds": round(t_cold, 3),
         "pipeline_seconds": round(t_pipe, 3),
         "pipeline_MB_per_s": round(n_bytes / t_pipe / 1e6, 3),
         "pipeline_Mchars_per_s": round(n_chars / t_pipe / 1e6, 3),
@@ -102,7 +108,8 @@ def main(argv=None) -> int:
         "agency_token_seconds": round(t_token, 3),
         "targets": {"pipeline_vs_jieba_min": 0.5, "pipeline_seconds_max": 5.0},
     }
-    result["targets_met"] = result["pipeline_vs_jieba"] >= 0.5 and result["pipeline_seconds"] <= 5.0
+    result["targets_met"] = (result["pipeline_vs_jieba"] >= 0.5 and result["pipeline_seconds"] <= 5.0
+                             and result["cli_cold_run_seconds"] <= 5.0)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for k, v in result.items():

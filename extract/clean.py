@@ -48,22 +48,13 @@ class Line:
     raw: str
 
 
+_FOLD = {o: o - 0xFEE0 for o in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
+_FOLD.update({ord("﹝"): "〔", ord("﹞"): "〕", ord("○"): "〇"})
+
+
 def normalize_chars(s: str) -> str:
     """Fold full-width ASCII letters/digits to half-width; keep CJK punctuation as printed."""
-    out = []
-    for ch in s:
-        o = ord(ch)
-        if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
-            out.append(chr(o - 0xFEE0))
-        elif ch in "﹝":
-            out.append("〔")
-        elif ch in "﹞":
-            out.append("〕")
-        elif ch == "○" or ch == "〇":
-            out.append("〇")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return s.translate(_FOLD)
 
 
 def strip_spaces(s: str) -> str:

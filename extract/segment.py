@@ -199,6 +199,9 @@ def find_document_starts(lines: list[Line], width: int = 30) -> list[DocHeader]:
     i = 0
     n = len(lines)
     in_digest = False
+    # can a title end on line k? (joined with the previous line's tail: orphans like 通 / 知)
+    ends_title = [bool(TITLE_END.search((lines[k - 1].text[-12:] if k else "") + l.text)) or l.text.endswith("》")
+                  for k, l in enumerate(lines)]
     while i < n:
         t = lines[i].text
         if SEPARATOR.match(t):
@@ -213,6 +216,9 @@ def find_document_starts(lines: list[Line], width: int = 30) -> list[DocHeader]:
             in_digest = True
             i += 1
             continue
+        if not (ends_title[i] or ends_title[i + 1:i + 4].count(True)) and not _HEADER_START.match(t):
+            i += 1  # no title can end within reach: skip the costly candidate search
+            continue
         header = _match_start(lines, i, width, starts[-1].start if starts else None)
         if header is not None:
             starts.append(header)
@@ -225,6 +231,9 @@ def find_document_starts(lines: list[Line], width: int = 30) -> list[DocHeader]:
     for k, h in enumerate(starts):
         h.end = starts[k + 1].start if k + 1 < len(starts) else n
     return starts
+
+
+_HEADER_START = re.compile(r"^(?:【政策解读】|(?:中华人民共和国)?[^\s，。《（]{1,20}?令)")
 
 
 def _leading_document(lines: list[Line], end: int, width: int) -> DocHeader:
