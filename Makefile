@@ -22,6 +22,7 @@ extract: install
 STORE ?= embedded
 run: install
 	$(VENV)/bin/policykg build $(CORPUS) --store $(STORE)
+	POLICYKG_STORE=$(STORE) $(MAKE) --no-print-directory app
 
 test: install
 	$(PY) -m pytest -q
