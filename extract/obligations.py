@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.numerals import chinese_int
 from extract.outline import parse_outline
 
 # --- lexicons ----------------------------------------------------------------------------------
@@ -134,18 +135,7 @@ def _split(text: str, start: int, seps: str) -> list[tuple[str, int]]:
 
 
 def _cn_int(s: str) -> int:
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    total, cur = 0, 0
-    for ch in s:
-        if ch in digits:
-            cur = digits[ch]
-        elif ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif ch == "百":
-            total += (cur or 1) * 100
-            cur = 0
-    return total + cur
+    return chinese_int(s)
 
 
 def _article_runs(items) -> list[int]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date as _date
 from typing import Any
 
+from extract.numerals import chinese_int
+
 from . import model
 from .queries import NotFound, _brief, resolve_agency
 from .store import GraphStore
@@ -120,22 +122,6 @@ def obligations_of(store: GraphStore, party: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (r["document_id"] or "", _article_no(r["article"]), r["id"]))
 
 
-_CN = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
 def _article_no(article: str | None) -> int:
     """第二十三条 → 23, for ordering."""
-    if not article:
-        return 0
-    s = article.strip("第条")
-    total, cur = 0, 0
-    for ch in s:
-        if ch == "百":
-            total += (cur or 1) * 100
-            cur = 0
-        elif ch == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif ch in _CN:
-            cur = _CN[ch]
-    return total + cur
+    return chinese_int(article.strip("第条")) if article else 0

@@ -99,11 +99,16 @@ def summary_table(report: ExtractReport, out: str | None) -> Table:
     return table
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    console = Console(stderr=True)
-    missing = [p for p in args.paths if not Path(p).exists()]
+def _paths_exist(paths: list[str], console: Console) -> bool:
+    missing = [p for p in paths if not Path(p).exists()]
     if missing:
         console.print(f"[red]error:[/red] no such file or directory: {', '.join(missing)}")
+    return not missing
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    if not _paths_exist(args.paths, console):
         return 2
     report = run_extract(args.paths, args.out, console, progress=not args.quiet and console.is_terminal)
     if not report.files_read and not report.skipped:
@@ -130,9 +135,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from policykg import cli_graph
 
     console = Console(stderr=True)
-    missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
-        console.print(f"[red]error:[/red] no such file or directory: {', '.join(missing)}")
+    if not _paths_exist(args.paths, console):
         return 2
     out = args.out or str(graph.default_data_dir() / "export")
     report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal)
