@@ -73,4 +73,4 @@ if result is not None:
         briefs = [{"id": i, "label": n.get("label"), "name": graph.model.display_name(n),
                    "measure_no": n.get("measure_no"), "heading": n.get("heading")} for i, n in nodes.items()]
         edges = [{"source": s, "type": t, "target": o} for s, t, o in store.edges_among(ids)]
-        draw(briefs, edges, key="co_graph", height=460)
+        draw(briefs, edges, key="co_graph", centre=ids[0], height=460)

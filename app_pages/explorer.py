@@ -43,12 +43,10 @@ with st.container(border=True):
                     st.rerun()
             else:
                 st.info(tr("search_none", q=q))
-    f1, f2, f3, f4 = st.columns([3, 4, 2, 1])
-    with f1:
-        labels = st.multiselect(tr("ex_labels"), ALL_LABELS, default=ALL_LABELS, format_func=lambda l, _n={l: label_name(l) for l in ALL_LABELS}: _n[l],
-                                key="ex_labels")
-    with f2:
-        types = st.multiselect(tr("ex_rels"), ALL_TYPES, default=ALL_TYPES, key="ex_types")
+    labels = st.pills(tr("ex_labels"), ALL_LABELS, selection_mode="multi", default=ALL_LABELS,
+                      format_func=lambda l, _n={l: label_name(l) for l in ALL_LABELS}: _n[l], key="ex_labels")
+    types = st.pills(tr("ex_rels"), ALL_TYPES, selection_mode="multi", default=ALL_TYPES, key="ex_types")
+    f3, f4 = st.columns([4, 1])
     with f3:
         cap = st.slider(tr("ex_cap"), 10, 300, 80, step=10, key="ex_cap")
     with f4:
@@ -81,7 +79,12 @@ try:
             found[node["id"]] = node
             order.append(node["id"])
 except queries.NotFound:
-    st.warning(f"{esc(centre)}: not found")
+    st.warning(tr("ex_not_found", id=centre))
+    busiest = queries.agency_workload(store)
+    if busiest and busiest[0]["id"] != centre:
+        st.session_state.update(ex_centre=busiest[0]["id"], ex_expanded=[], ex_selected=busiest[0]["id"])
+        if st.button(tr("ex_reset")):
+            st.rerun()
     st.stop()
 pinned = [n for n in (centre, *expanded) if found.get(n)]
 order = [n for n in order if n not in pinned]
@@ -98,7 +101,8 @@ with graph_col:
                + (" · " + tr("ex_expanded", n=len(expanded)) if expanded else ""))
     st.html(legend([l for l in ALL_LABELS if any(n["label"] == l for n in nodes)],
                    {l: label_name(l) for l in ALL_LABELS}))
-    picked = draw(nodes, edges, key=f"ex_graph_{centre}", centre=centre, height=600)
+    # one widget per centre: a remounted widget measures its canvas before it is laid out
+    picked = draw(nodes, edges, key=f"ex_graph_{centre}", centre=centre, height=560)
     if picked and picked != st.session_state.get("ex_last_click"):
         st.session_state["ex_last_click"] = picked
         st.session_state["ex_selected"] = picked
@@ -113,7 +117,9 @@ with side:
         st.info(tr("ex_pick"))
     else:
         st.subheader(tr("ex_details"))
-        st.html(f"<div style='font-size:1.1rem'><b>{esc(model.display_name(node))}</b></div>"
+        title = model.display_name(node)
+        title = title if len(title) <= 60 else title[:59] + "…"
+        st.html(f"<div style='font-size:1.05rem'><b>{esc(title)}</b></div>"
                 f"<div style='color:#666'>{esc(label_name(node['label']))} · <code>{esc(node['id'])}</code></div>")
         doc_id = node["id"] if node["label"] == model.DOCUMENT else node.get("document")
         links = []
@@ -127,23 +133,24 @@ with side:
             expanded.append(sel)
             st.rerun()
         props = {k: v for k, v in node.items() if k not in ("text", "label", "id") and v not in (None, "", [])}
-        st.markdown(f"**{tr('ex_properties')}**")
-        st.dataframe([{"key": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
+        left = right = st
+        left.markdown(f"**{tr('ex_properties')}**")
+        left.dataframe([{"key": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
                       for k, v in sorted(props.items())], hide_index=True, width="stretch",
                      height=min(400, 38 + 35 * len(props)))
         if node.get("text"):
-            st.markdown(f"**{tr('text')}**")
-            st.html(f"<div class='pkg-evidence' style='background:#fafafa;border-left:3px solid #F5A623;"
+            right.markdown(f"**{tr('text')}**")
+            right.html(f"<div class='pkg-evidence' style='background:#fafafa;border-left:3px solid #F5A623;"
                     f"padding:6px 10px;white-space:pre-wrap'>{esc(node['text'])}</div>")
         if node.get("source_file"):
-            st.markdown(f"**{tr('ex_evidence')}** — " + tr("rd_lines", a=node.get("line_start"),
+            right.markdown(f"**{tr('ex_evidence')}** — " + tr("rd_lines", a=node.get("line_start"),
                                                            b=node.get("line_end"), file=node["source_file"]))
             lines = state.source_lines(node["source_file"], node.get("line_start"),
                                        min(node.get("line_end") or 0, (node.get("line_start") or 0) + 40))
             if lines is None:
-                st.warning(tr("ex_no_file", file=node["source_file"], dir=str(state.corpus_dir())))
+                right.warning(tr("ex_no_file", file=node["source_file"], dir=str(state.corpus_dir())))
             else:
                 body = "".join(f"<div><span style='color:#aaa;display:inline-block;width:4em'>{n}</span>"
                                f"{esc(text)}</div>" for n, text in lines)
-                st.html(f"<div class='pkg-evidence' style='max-height:320px;overflow:auto;font-size:0.9rem;"
+                right.html(f"<div class='pkg-evidence' style='max-height:320px;overflow:auto;font-size:0.9rem;"
                         f"background:#fafafa;padding:6px'>{body}</div>")

@@ -26,8 +26,11 @@ if q.strip():
                 for h in groups[label][:50]:
                     extra = " · ".join(esc(h[k]) for k in ("doc_number", "date", "measure_no", "short_name")
                                        if h.get(k) and h.get(k) != h["name"])
-                    target = (link(tr("open_reader"), "reader", doc=h["id"], lang=lang())
-                              + " · " if label == model.DOCUMENT and True else "")
+                    target = ""
+                    if label == model.DOCUMENT:
+                        target = link(tr("open_reader"), "reader", doc=h["id"], lang=lang()) + " · "
+                    elif label == model.AGENCY:
+                        target = link(tr("page_impact"), "impact", agency=h["id"], lang=lang()) + " · "
                     rows.append(f"<li><b>{esc(h['name'])}</b>{' · ' + extra if extra else ''} — {target}"
                                 f"{link(tr('open_explorer'), 'explorer', node=h['id'], lang=lang())}</li>")
                 st.html("<ul class='pkg-results'>" + "".join(rows) + "</ul>")

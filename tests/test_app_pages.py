@@ -84,7 +84,7 @@ def test_overview(env):
 def test_language_switch(env):
     at = run(lang="zh")
     assert at.title[0].value == "概览"
-    at.get("button_group")[0].set_value("en").run()
+    next(b for b in at.get("button_group") if b.key == "lang_switch").set_value("en").run()
     assert at.title[0].value == "Overview"
 
 
@@ -124,7 +124,7 @@ def test_explorer_expands_and_filters(env):
     html = text_of(at)
     assert "稳定外贸外资基本盘" in html and "<script>" not in html and "&lt;script&gt;" in html
     # filter: only agencies and measures, tiny cap → hidden count
-    at.multiselect(key="ex_labels").set_value(["Agency"]).run()
+    next(b for b in at.get("button_group") if b.key == "ex_labels").set_value(["Agency"]).run()
     at.slider(key="ex_cap").set_value(10).run()
     assert "hidden" in text_of(at)
 

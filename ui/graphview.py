@@ -10,7 +10,7 @@ COLOURS = {"Document": "#4C8BF5", "Measure": "#F5A623", "Agency": "#D0021B", "Ob
 SIZES = {"Document": 26, "Agency": 24, "Measure": 16, "Obligation": 16, "Sector": 18, "RegulatedParty": 16}
 
 
-def caption(node: dict[str, Any], width: int = 14) -> str:
+def caption(node: dict[str, Any], width: int = 10) -> str:
     name = str(node.get("name") or node.get("id"))
     if node.get("label") == "Measure" and node.get("measure_no"):
         name = f"{node['measure_no']}{node.get('heading') or ''}" if node.get("heading") else name
@@ -30,15 +30,22 @@ def draw(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]], key: 
             continue
         ids.add(n["id"])
         label = n.get("label") or ""
-        vnodes.append(Node(id=n["id"], caption=caption(n), color=COLOURS.get(label, "#999999"),
+        pin = {"x": 0, "y": 0, "pinned": True} if n["id"] == centre else {}
+        vnodes.append(Node(id=n["id"], caption=caption(n), caption_size=2, color=COLOURS.get(label, "#999999"), **pin,
                            size=SIZES.get(label, 16) + (8 if n["id"] == centre else 0),
                            properties={"label": label, "name": str(n.get("name") or "")}))
     rels = [Relationship(id=f"{e['source']}|{e['type']}|{e['target']}", source=e["source"], target=e["target"],
                          caption=e["type"])
             for e in edges if e["source"] in ids and e["target"] in ids]
     vg = VisualizationGraph(nodes=vnodes, relationships=rels)
+    # the view is set, not left to the widget: on new data it keeps the old pan/zoom otherwise.
+    # Centre pinned at (0, 0) and panned to; zoom by size (a hair different per graph so it applies).
+    count = len(vnodes)
+    zoom = 1.2 if count <= 15 else 0.8 if count <= 40 else 0.55 if count <= 90 else 0.4 if count <= 160 else 0.3
+    zoom += (hash(tuple(sorted(ids))) % 1000) / 1_000_000
     widget = vg.render_widget(height=f"{height}px", theme="light", on_dangling="none",
-                              show_layout_button=False)
+                              show_layout_button=False, pan_position=(0.0, 0.0) if centre else None,
+                              initial_zoom=zoom if centre else None)
     display_widget(widget, key=key)
     picked = list(widget.selected.nodeIds or [])
     return picked[-1] if picked else None

@@ -64,6 +64,7 @@ S: dict[str, tuple[str, str]] = {
     "ex_all_shown": ("显示 {shown} 个节点。", "Showing {shown} nodes."),
     "ex_click": ("点击节点即可展开其邻居并在右侧查看详情。", "Click a node to expand its neighbours and see it on the right."),
     "ex_reset": ("重置", "Reset"),
+    "ex_not_found": ("图谱中没有节点 {id}。", "There is no node {id} in the graph."),
     "ex_expanded": ("已展开：{n} 个节点", "Expanded: {n} nodes"),
     "ex_details": ("节点详情", "Node details"),
     "ex_evidence": ("原文证据", "Evidence (original text)"),
