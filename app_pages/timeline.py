@@ -8,6 +8,7 @@ from graph import queries
 from ui import state
 from ui.common import lang, require_store, tr
 from ui.html import esc, link
+from ui.i18n import S
 
 st.title(tr("page_timeline"))
 store = require_store()
@@ -42,17 +43,15 @@ with_amends = st.toggle(tr("tl_with_amends"), key="tl_amends")
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _relations(key, amends: bool):
-    rows = []
-    for d in docs:
-        if not d["in_corpus"]:
-            continue
-        for older in queries.supersedes_transitive(store, d["id"], include_amends=amends, max_depth=1):
-            rows.append((d["id"], older["id"]))
-    return rows
+    return queries.supersession_edges(store, include_amends=amends)
 
 
-pairs = _relations(state.store_key(), with_amends)
-chain_docs = sorted({x for p in pairs for x in p}, key=lambda i: (by_id.get(i, {}).get("date") or "", i), reverse=True)
+edges = _relations(state.store_key(), with_amends)
+for e in edges:  # documents known only as cited ones are in the chain too
+    by_id.setdefault(e["newer"]["id"], {**e["newer"], "title": e["newer"]["name"], "in_corpus": False})
+    by_id.setdefault(e["older"]["id"], {**e["older"], "title": e["older"]["name"], "in_corpus": False})
+chain_docs = sorted({x for e in edges for x in (e["newer"]["id"], e["older"]["id"])},
+                    key=lambda i: (by_id.get(i, {}).get("date") or "", i), reverse=True)
 if not chain_docs:
     st.caption(tr("tl_no_chain"))
     st.stop()
@@ -64,14 +63,7 @@ def _fmt(i):
 
 
 pick = st.selectbox(tr("tl_pick"), chain_docs, format_func=_fmt, key="tl_doc")
-chain_fn = getattr(queries, "supersession_chain", None)
-if chain_fn is not None:
-    try:
-        chain = chain_fn(store, pick)
-    except TypeError:
-        chain = None
-else:
-    chain = None
+# (graph.queries.supersession_chain, planned by the graph layer, would replace the two walks below)
 older = queries.supersedes_transitive(store, pick, include_amends=with_amends)
 newer = queries.superseded_by_chain(store, pick, include_amends=with_amends)
 
@@ -92,7 +84,8 @@ with c2:
     st.html("<ul>" + "".join(_item(d) for d in older) + "</ul>" if older else f"<i>{esc(tr('none'))}</i>")
 
 st.subheader(tr("tl_events"))
-st.dataframe(pd.DataFrame([{tr("date"): by_id.get(a, {}).get("date"), tr("document"): by_id.get(a, {}).get("title"),
-                            tr("supersedes"): by_id.get(b, {}).get("title"), "→ " + tr("date"): by_id.get(b, {}).get("date")}
-                           for a, b in sorted(pairs, key=lambda p: by_id.get(p[0], {}).get("date") or "", reverse=True)]),
+st.dataframe(pd.DataFrame([{tr("date"): e["newer"].get("date"), tr("document"): e["newer"]["name"],
+                            tr("ov_type"): tr("kind_" + (e["kind"] or e["type"])) if ("kind_" + (e["kind"] or e["type"])) in S
+                            else (e["kind"] or e["type"]), tr("supersedes"): e["older"]["name"],
+                            "→ " + tr("date"): e["older"].get("date")} for e in edges]),
              hide_index=True, width="stretch")

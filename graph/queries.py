@@ -280,3 +280,18 @@ def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
     result["measures"] = [i for i in items if i.get("label") == model.MEASURE]
     result["obligations"] = [i for i in items if i.get("label") == model.OBLIGATION]
     return result
+
+
+def supersession_edges(store: GraphStore, include_amends: bool = False) -> list[dict[str, Any]]:
+    """Every SUPERSEDES (and, if asked, AMENDS) relation as rows: newer, older (brief documents),
+    type and kind; newest first. One projection, not one walk per document."""
+    types = [model.SUPERSEDES] + ([model.AMENDS] if include_amends else [])
+    proj = store.projection(labels=[model.DOCUMENT], rel_types=types,
+                            properties=["title", "doc_number", "date", "in_corpus"])
+    rows = []
+    for s, o, key, attrs in proj.edges(keys=True, data=True):
+        newer = {"id": s, "label": model.DOCUMENT, **proj.nodes[s]}
+        older = {"id": o, "label": model.DOCUMENT, **proj.nodes[o]}
+        rows.append({"newer": _brief(newer), "older": _brief(older), "type": key, "kind": attrs.get("kind")})
+    rows.sort(key=lambda r: (r["newer"].get("date") or "", r["newer"]["id"], r["older"]["id"]), reverse=True)
+    return rows

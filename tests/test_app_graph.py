@@ -120,3 +120,12 @@ def test_console_neo4j_server_refuses_writes_itself(loaded):
         console._neo4j_read(loaded, "CREATE (n:Sneaky) RETURN n", 5, 5)
     with pytest.raises(console.StoreError, match="longer than"):
         console._neo4j_read(loaded, "UNWIND range(1, 1000000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x)", 5, 0.5)
+
+
+def test_supersession_edges(loaded):
+    rows = queries.supersession_edges(loaded)
+    assert [(r["newer"]["id"], r["older"]["id"], r["kind"]) for r in rows] == [
+        ("doc:notice-2023", "doc:notice-2019", "repeals"), ("doc:notice-2019", "doc:notice-2015", "replaces")]
+    with_amends = queries.supersession_edges(loaded, include_amends=True)
+    assert ("doc:names", "doc:names-1991", "AMENDS") in [(r["newer"]["id"], r["older"]["id"], r["type"])
+                                                          for r in with_amends]

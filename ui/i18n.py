@@ -142,6 +142,8 @@ S: dict[str, tuple[str, str]] = {
     "tl_with_amends": ("包括修改关系", "Include amendments"),
     "tl_n_in_force": ("{d} 有效的文件：{n} 份", "In force on {d}: {n} documents"),
     "depth": ("层级", "Depth"),
+    "kind_repeals": ("废止", "repeals"), "kind_partially_repeals": ("部分废止", "partly repeals"),
+    "kind_replaces": ("替代", "replaces"), "kind_AMENDS": ("修改", "amends"),
 }
 
 
