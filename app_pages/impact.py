@@ -22,7 +22,7 @@ if not agencies:
     st.info(tr("im_none_measures"))
     st.stop()
 names = {a["id"]: f"{a['name']}" + (f"（{a['short_name']}）" if a.get("short_name") and a["short_name"] != a["name"] else "")
-         + f" · {a['leads']}/{a['supports']}" for a in agencies}
+         + f" · {tr('leads')} {a['leads']} · {tr('supports')} {a['supports']}" for a in agencies}
 param = st.query_params.get("agency")
 if param in names and param != st.session_state.get("im_param"):
     st.session_state["im_param"] = param
@@ -66,6 +66,9 @@ with tabs[1]:
     if not df.empty:
         st.bar_chart(df.set_index(tr("sector")), horizontal=True, stack=True, color=["#D0021B", "#F5A623"],
                      height=max(240, 28 * len(df)))
+        sector = st.selectbox(tr("sector"), [s["sector"] for s in report["by_sector"]], key="im_sector")
+        st.dataframe(measure_table([r for r in report["measures"] if sector in (r["sectors"] or ["—"])]),
+                     hide_index=True, width="stretch")
 with tabs[2]:
     st.dataframe(measure_table(report["measures"]), hide_index=True, width="stretch", height=520)
 with tabs[3]:

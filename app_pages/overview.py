@@ -57,8 +57,11 @@ st.caption(tr("ov_in_corpus", n=len(in_corpus), m=len(docs) - len(in_corpus)))
 c3, c4 = st.columns(2)
 with c3:
     st.subheader(tr("ov_doc_types"))
-    types = pd.Series([d["doc_type"] or "—" for d in in_corpus]).value_counts()
-    st.bar_chart(types.rename(tr("ov_count")), horizontal=True, height=360)
+    import altair as alt
+    types = pd.Series([d["doc_type"] or "—" for d in in_corpus]).value_counts().rename_axis("t").reset_index(name="n")
+    st.altair_chart(alt.Chart(types).mark_bar().encode(
+        x=alt.X("n:Q", title=tr("ov_count")), y=alt.Y("t:N", sort="-x", title=None),
+        tooltip=["t", "n"]).properties(height=360), width="stretch")
 with c4:
     st.subheader(tr("ov_doc_months"))
     months = pd.Series([d["month"] for d in in_corpus if d["month"]]).value_counts().sort_index()
@@ -73,7 +76,9 @@ found = next((p for p in candidates if p.is_file()), None)
 if found:
     scores = json.loads(found.read_text(encoding="utf-8"))
     st.dataframe(pd.DataFrame([{"metric": k, "score": v} for k, v in scores.items()
-                               if isinstance(v, (int, float))]), hide_index=True, width="stretch")
-    st.caption(str(found))
+                               if isinstance(v, (int, float))]), hide_index=True, width="stretch",
+                 column_config={"score": st.column_config.NumberColumn(format="%.3f")}, height=300)
+    import datetime as _dt
+    st.caption(f"{found} · {_dt.datetime.fromtimestamp(found.stat().st_mtime):%Y-%m-%d %H:%M}")
 else:
     st.info(tr("ov_quality_none", cmd="make score-json"))

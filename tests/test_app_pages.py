@@ -12,11 +12,18 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 import graph  # noqa: E402
 import graph.console  # noqa: E402
 
-from conftest_graph import F1, F2, write_export  # noqa: E402
+from conftest_graph import EDGES, F1, F2, NODES, write_export  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 EVIL = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+# names from a hostile document: they must show as text wherever the app writes HTML
+EVIL_NODES = [{"id": "agency:evil", "label": "Agency", "name": "<script>alert(2)</script>商务总署",
+               "short_name": "<b>商务</b>", "aliases": ["<b>商务</b>"]},
+              {"id": "doc:evil", "label": "Document", "title": "<img src=x onerror=alert(3)>通知", "in_corpus": False}]
+EVIL_EDGES = [{"source": "agency:evil", "target": "m:opinion:1", "type": "SUPPORTS"},
+              {"source": "doc:opinion", "target": "doc:evil", "type": "CITES"}]
+N_NODES = len(NODES) + len(EVIL_NODES)
 
 
 def _corpus(directory: Path) -> Path:
@@ -37,7 +44,7 @@ def _corpus(directory: Path) -> Path:
 @pytest.fixture(scope="module")
 def app_env(tmp_path_factory):
     base = tmp_path_factory.mktemp("app")
-    export = write_export(base / "export")
+    export = write_export(base / "export", nodes=NODES + EVIL_NODES, edges=EDGES + EVIL_EDGES)
     with graph.open_store("embedded", path=base / "data" / "graph.json") as s:
         graph.load_export(s, export)
     return {"POLICYKG_DATA": str(base / "data"), "POLICYKG_CORPUS": str(_corpus(base / "corpus")),
@@ -78,7 +85,7 @@ def test_overview(env):
     assert "Nodes by label" in text_of(at)
     assert len(at.dataframe) >= 2
     df = at.dataframe[0].value
-    assert df["Count"].sum() == 27
+    assert df["Count"].sum() == N_NODES
 
 
 def test_language_switch(env):
@@ -166,7 +173,7 @@ def test_console_refuses_writes(env, query):
     at.button(key="co_run").click().run()
     assert at.error and "Refused" in at.error[0].value
     with graph.open_store("embedded", path=Path(env["POLICYKG_DATA"]) / "graph.json") as s:
-        assert sum(s.counts()["nodes"].values()) == 27
+        assert sum(s.counts()["nodes"].values()) == N_NODES
 
 
 def test_console_runs_examples_and_explains_the_subset(env):
@@ -192,3 +199,24 @@ def test_timeline(env):
     at.selectbox(key="tl_doc").set_value("doc:notice-2019").run()
     html = "".join(h.proto.body for h in at.get("html"))
     assert "关于促进外贸稳规模优结构的通知" in html and "关于加快培育外贸竞争新优势的通知" in html
+
+
+def _no_raw_markup(html: str) -> None:
+    for raw in ("<script>alert", "<img src=x", "<b>商务</b>"):
+        assert raw not in html, raw
+
+
+def test_hostile_names_are_escaped_everywhere(env):
+    at = run("search")
+    at.text_input(key="search_q").input("商务").run()
+    html = text_of(at)
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;商务总署" in html
+    _no_raw_markup(html)
+    at = run("reader", doc="doc:opinion")
+    html = text_of(at)
+    assert "&lt;img src=x onerror=alert(3)&gt;通知" in html  # cited document in the relations
+    _no_raw_markup(html)
+    at = run("explorer", node="agency:evil")
+    _no_raw_markup(text_of(at))
+    at = run("timeline")
+    _no_raw_markup(text_of(at))
