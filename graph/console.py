@@ -174,9 +174,19 @@ EXAMPLES: list[tuple[str, str, str]] = [
     ("Obligations that bind an agency", "约束行政机关的义务条款",
      "MATCH (o:Obligation)-[:BINDS]->(a:Agency) RETURN a.name AS agency, o.article AS article, "
      "o.modality AS modality, o.action AS action LIMIT 50"),
-    ("Measures with a deadline", "有时限要求的任务",
-     "MATCH (m:Measure) WHERE m.deadline_text <> '' RETURN m.measure_no AS no, m.heading AS heading, "
-     "m.deadline AS deadline, m.deadline_text AS deadline_text LIMIT 50"),
+    ("Measures with a deadline, soonest first, with their lead", "有时限的任务（按时限先后）及牵头部门",
+     "MATCH (a:Agency)-[:LEADS]->(m:Measure) WHERE m.deadline > '2021' RETURN m.deadline AS deadline, "
+     "m.deadline_text AS deadline_text, a.name AS lead, m.measure_no AS no, m.heading AS heading "
+     "ORDER BY deadline LIMIT 50"),
+    ("Partners of 商务部: agencies sharing its measures", "商务部的合作部门（共同承担的任务数）",
+     "MATCH (a:Agency)-[:LEADS|SUPPORTS]->(m:Measure)<-[:LEADS|SUPPORTS]-(b:Agency) WHERE a.name = '商务部' "
+     "RETURN b.name AS partner, count(m) AS shared ORDER BY shared DESC LIMIT 20"),
+    ("Supersession chains (up to three steps)", "替代链（最多三步）",
+     "MATCH (new:Document)-[:SUPERSEDES*1..3]->(old:Document) RETURN new.date AS date, new.title AS newer, "
+     "old.title AS older LIMIT 50"),
+    ("Prohibitions in regulations", "法规中的禁止性条款",
+     "MATCH (o:Obligation)-[:PART_OF]->(d:Document) WHERE o.modality = 'prohibition' RETURN d.title AS document, "
+     "o.article AS article, o.subject AS subject, o.text AS text LIMIT 50"),
     ("Documents per sector", "各领域的文件数",
      "MATCH (d:Document)-[:CONCERNS]->(s:Sector) RETURN s.name AS sector, count(d) AS documents "
      "ORDER BY documents DESC LIMIT 20"),
