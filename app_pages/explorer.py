@@ -38,7 +38,7 @@ with st.container(border=True):
             if options:
                 pick = st.selectbox(" ", list(options), format_func=options.get, key="ex_pick",
                                     label_visibility="hidden")
-                if pick and pick != st.session_state["ex_centre"] and st.button(tr("open")):
+                if pick and pick != st.session_state["ex_centre"] and st.button(tr("open"), key="ex_open"):
                     st.session_state.update(ex_centre=pick, ex_expanded=[], ex_selected=pick)
                     st.rerun()
             else:

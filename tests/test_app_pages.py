@@ -220,3 +220,45 @@ def test_hostile_names_are_escaped_everywhere(env):
     _no_raw_markup(text_of(at))
     at = run("timeline")
     _no_raw_markup(text_of(at))
+
+
+def test_explorer_search_then_open(env):
+    at = run("explorer", node="agency:mofcom")
+    at.text_input(key="ex_q").input("财政部").run()
+    at.selectbox(key="ex_pick").set_value("agency:mof").run()
+    at.button(key="ex_open").click().run()
+    assert at.session_state["ex_centre"] == "agency:mof"
+    assert "财政部" in text_of(at)
+
+
+@pytest.mark.neo4j
+def test_every_page_on_neo4j(app_env, monkeypatch, tmp_path):
+    """The same pages on the Neo4j store (NEO4J_URI set): they render and answer alike."""
+    from conftest_graph import neo4j_uri, open_neo4j, wipe_neo4j
+    s = open_neo4j()
+    wipe_neo4j(s)
+    graph.load_export(s, write_export(tmp_path / "export", nodes=NODES + EVIL_NODES, edges=EDGES + EVIL_EDGES))
+    s.close()
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri())
+    monkeypatch.setenv("POLICYKG_STORE", "neo4j")
+    monkeypatch.setenv("POLICYKG_CORPUS", app_env["POLICYKG_CORPUS"])
+    at = run()
+    assert at.dataframe[0].value["Count"].sum() == N_NODES
+    at = run("search")
+    at.text_input(key="search_q").input("商务部").run()
+    assert "explorer?node=agency%3Amofcom" in text_of(at)
+    at = run("explorer", node="agency:mofcom")
+    assert "Showing" in text_of(at)
+    at = run("reader", doc="doc:opinion")
+    assert "explorer?node=m%3Aopinion%3A1" in text_of(at)
+    at = run("impact", agency="agency:mofcom")
+    assert [m.value for m in at.metric][:2] == ["3", "1"]
+    at = run("console")
+    assert "READ access mode" in text_of(at)
+    at.button(key="co_run").click().run()
+    assert not at.error and len(at.dataframe[0].value) >= 1
+    at.text_area(key="co_query").input("MATCH (n) DETACH DELETE n")
+    at.button(key="co_run").click().run()
+    assert at.error and "Refused" in at.error[0].value
+    at = run("timeline")
+    assert "Supersession chain" in text_of(at)
