@@ -29,8 +29,24 @@ if param in names and param != st.session_state.get("im_param"):
     st.session_state["im_agency"] = param
 agency = st.selectbox(tr("im_pick"), list(names), format_func=names.get, key="im_agency")
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _report(key, agency_id):
+    return impact.agency_report(store, agency_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _what_if(key, agency_id, target):
+    return impact.what_if(store, agency_id, merge_into=target)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _exports(key, agency_id):
+    sub = impact.duty_subgraph(store, agency_id)
+    return sub.number_of_nodes(), sub.number_of_edges(), impact.to_csv(sub), impact.to_graphml(sub)
+
+
 with st.spinner("…"):
-    report = impact.agency_report(store, agency)
+    report = _report(state.store_key(), agency)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(tr("im_metrics_leads"), report["leads"])
@@ -53,13 +69,19 @@ def measure_table(rows):
 tabs = st.tabs([tr("im_by_doc"), tr("im_by_sector"), tr("im_all"), tr("im_partners"), tr("im_obligations"),
                 tr("im_whatif"), tr("im_download")])
 with tabs[0]:
-    for g in report["by_document"]:
-        d = g["document"] or {"name": "—", "id": None}
-        title = f"{d.get('date') or ''} {d['name']} — {tr('leads')} {g['leads']} · {tr('supports')} {g['supports']}"
-        with st.expander(title, expanded=False):
-            if d.get("id"):
-                st.html(link(tr("open_reader"), "reader", doc=d["id"], lang=lang()))
-            st.dataframe(measure_table(g["measures"]), hide_index=True, width="stretch")
+    groups = report["by_document"]
+    st.dataframe(pd.DataFrame([{tr("date"): (g["document"] or {}).get("date") or "",
+                                tr("document"): (g["document"] or {}).get("name", "—"),
+                                tr("leads"): g["leads"], tr("supports"): g["supports"]} for g in groups]),
+                 hide_index=True, width="stretch", height=min(420, 38 + 35 * len(groups)))
+    labels = {i: f"{(g['document'] or {}).get('date') or ''} {(g['document'] or {}).get('name', '—')}"
+              for i, g in enumerate(groups)}
+    i = st.selectbox(tr("rd_pick"), list(labels), format_func=labels.get, key="im_doc")
+    if i is not None:
+        g = groups[i]
+        if g["document"]:
+            st.html(link(tr("open_reader"), "reader", doc=g["document"]["id"], lang=lang()))
+        st.dataframe(measure_table(g["measures"]), hide_index=True, width="stretch")
 with tabs[1]:
     df = pd.DataFrame([{tr("sector"): s["sector"], tr("leads"): s["leads"], tr("supports"): s["supports"]}
                        for s in report["by_sector"]])
@@ -93,7 +115,7 @@ with tabs[5]:
     if scenario == "merged":
         others = [a for a in names if a != agency]
         target = st.selectbox(tr("im_target"), others, format_func=names.get, key="im_target")
-    what = impact.what_if(store, agency, merge_into=target)
+    what = _what_if(state.store_key(), agency, target)
     st.markdown("**" + tr("im_lose_lead", n=len(what["lose_only_lead"])) + "** — "
                 + tr("im_keep_support", n=len(what["lose_lead_keep_support"])))
     if what["lose_only_lead"]:
@@ -112,11 +134,11 @@ with tabs[5]:
             st.dataframe(pd.DataFrame([{tr("partners"): p["name"], tr("shared"): p["measures"]}
                                        for p in merged["partners"][:20]]), hide_index=True)
 with tabs[6]:
-    sub = impact.duty_subgraph(store, agency)
-    st.caption(f"{sub.number_of_nodes()} nodes · {sub.number_of_edges()} edges")
+    n_nodes, n_edges, csv_text, graphml = _exports(state.store_key(), agency)
+    st.caption(f"{n_nodes} nodes · {n_edges} edges")
     base = agency.replace("agency:", "").replace("/", "_")
     c1, c2 = st.columns(2)
-    c1.download_button(tr("im_csv"), ("\ufeff" + impact.to_csv(sub)).encode("utf-8"), file_name=f"{base}-duties.csv",
+    c1.download_button(tr("im_csv"), ("\ufeff" + csv_text).encode("utf-8"), file_name=f"{base}-duties.csv",
                        mime="text/csv", key="im_dl_csv")
-    c2.download_button(tr("im_graphml"), impact.to_graphml(sub), file_name=f"{base}-duties.graphml",
+    c2.download_button(tr("im_graphml"), graphml, file_name=f"{base}-duties.graphml",
                        mime="application/xml", key="im_dl_graphml")

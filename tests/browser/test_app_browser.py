@@ -173,6 +173,7 @@ def _drawn_pixels(pg, box, rgb, tol=40):
 
 
 def test_overview(page, server):
+    _open(page, server + "/?lang=en", "Most-loaded agencies", "overview-first-visit")  # store loads here
     _open(page, server + "/?lang=en", "Most-loaded agencies", "overview")
     _settle(page, 1500)
     body = page.inner_text("body")
