@@ -6,7 +6,6 @@ import streamlit as st
 
 import graph
 from graph import console
-from ui import state
 from ui.common import lang, require_store, tr
 from ui.graphview import draw
 

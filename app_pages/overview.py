@@ -1,6 +1,5 @@
 """Overview: counts, busiest agencies, documents by type and month, extraction quality."""
 import json
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st

@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from . import model
 from .store import GraphStore, StoreError, UnsupportedQuery

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-import streamlit as st
 
 COLOURS = {"Document": "#4C8BF5", "Measure": "#F5A623", "Agency": "#D0021B", "Obligation": "#7B61FF",
            "RegulatedParty": "#50A14F", "Sector": "#19A9A9"}
