@@ -43,10 +43,13 @@ with st.container(border=True):
                     st.rerun()
             else:
                 st.info(tr("search_none", q=q))
-    labels = st.pills(tr("ex_labels"), ALL_LABELS, selection_mode="multi", default=ALL_LABELS,
-                      format_func=lambda l, _n={l: label_name(l) for l in ALL_LABELS}: _n[l], key="ex_labels")
-    types = st.pills(tr("ex_rels"), ALL_TYPES, selection_mode="multi", default=ALL_TYPES, key="ex_types")
-    f3, f4 = st.columns([4, 1])
+    f2, f3, f4 = st.columns([3, 2, 1])
+    with f2, st.expander(tr("ex_filters")):
+        labels = st.pills(tr("ex_labels"), ALL_LABELS, selection_mode="multi", default=ALL_LABELS,
+                          format_func=lambda l, _n={l: label_name(l) for l in ALL_LABELS}: _n[l], key="ex_labels")
+        types = st.pills(tr("ex_rels"), ALL_TYPES, selection_mode="multi", default=ALL_TYPES, key="ex_types")
+        if set(labels) != set(ALL_LABELS) or set(types) != set(ALL_TYPES):
+            st.caption(tr("ex_filtered"))
     with f3:
         cap = st.slider(tr("ex_cap"), 10, 300, 80, step=10, key="ex_cap")
     with f4:

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Optional
 
 COLOURS = {"Document": "#4C8BF5", "Measure": "#F5A623", "Agency": "#D0021B", "Obligation": "#7B61FF",
            "RegulatedParty": "#50A14F", "Sector": "#19A9A9"}
-SIZES = {"Document": 26, "Agency": 24, "Measure": 16, "Obligation": 16, "Sector": 18, "RegulatedParty": 16}
+SIZES = {"Document": 34, "Agency": 34, "Measure": 24, "Obligation": 24, "Sector": 26, "RegulatedParty": 24}
 
 
 def caption(node: dict[str, Any], width: int = 10) -> str:

@@ -59,6 +59,8 @@ S: dict[str, tuple[str, str]] = {
     "ex_labels": ("显示的节点标签", "Node labels shown"),
     "ex_rels": ("显示的关系类型", "Relationship types shown"),
     "ex_cap": ("最多显示节点数", "Node cap"),
+    "ex_filtered": ("已筛选", "filtered"),
+    "ex_filters": ("筛选（节点标签、关系类型）", "Filters (labels, relationship types)"),
     "ex_hidden": ("显示 {shown} 个节点；另有 {hidden} 个因上限或筛选未显示。",
                   "Showing {shown} nodes; {hidden} more hidden by the cap or the filters."),
     "ex_all_shown": ("显示 {shown} 个节点。", "Showing {shown} nodes."),
