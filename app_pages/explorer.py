@@ -4,7 +4,7 @@ import streamlit as st
 from graph import model, queries
 from ui import state
 from ui.common import label_name, lang, require_store, tr
-from ui.graphview import draw, legend
+from ui.graphview import draw, last_selected, legend
 from ui.html import esc, link
 
 st.title(tr("page_explorer"))
@@ -62,6 +62,22 @@ centre = st.session_state["ex_centre"]
 if not centre:
     st.stop()
 expanded = st.session_state["ex_expanded"]
+graph_key = f"ex_graph_{centre}"
+
+
+def _clicked(picked):
+    """A click selects the node for the side panel and expands it (once)."""
+    if picked and picked != st.session_state.get("ex_last_click"):
+        st.session_state["ex_last_click"] = picked
+        st.session_state["ex_selected"] = picked
+        if picked != centre and picked not in expanded:
+            expanded.append(picked)
+            return True
+    return False
+
+
+# a click arrives as the widget's state at the start of this run: act on it before drawing
+_clicked(last_selected(graph_key))
 
 # -- collect: the centre's and every expanded node's neighbours, filtered, capped ---------------
 wanted_types = types or ALL_TYPES
@@ -97,7 +113,9 @@ hidden = len(rest) - (len(shown_ids) - len(pinned)) + hidden_by_filter
 nodes = [found[n] for n in shown_ids]
 edges = [{"source": s, "type": t, "target": o} for s, t, o in store.edges_among(shown_ids, wanted_types)]
 
-graph_col, side = st.columns([3, 2])
+# the graph spans the page and the node panel sits under it: the widget measures its frame when
+# it first draws, and inside a column it kept a wrong size on reruns (expansions drawn off-centre)
+graph_col = st.container()
 with graph_col:
     st.caption((tr("ex_hidden", shown=len(shown_ids), hidden=hidden) if hidden
                 else tr("ex_all_shown", shown=len(shown_ids))) + " " + tr("ex_click")
@@ -105,14 +123,10 @@ with graph_col:
     st.html(legend([l for l in ALL_LABELS if any(n["label"] == l for n in nodes)],
                    {l: label_name(l) for l in ALL_LABELS}))
     # one widget per centre: a remounted widget measures its canvas before it is laid out
-    picked = draw(nodes, edges, key=f"ex_graph_{centre}", centre=centre, height=560)
-    if picked and picked != st.session_state.get("ex_last_click"):
-        st.session_state["ex_last_click"] = picked
-        st.session_state["ex_selected"] = picked
-        if picked != centre and picked not in expanded:
-            expanded.append(picked)
-            st.rerun()
+    if _clicked(draw(nodes, edges, key=graph_key, centre=centre, height=560)):
+        st.rerun()  # only if the click was not seen before drawing
 
+side = st.container(border=True)
 with side:
     sel = st.session_state.get("ex_selected") or centre
     node = store.get_nodes([sel]).get(sel)
@@ -136,7 +150,7 @@ with side:
             expanded.append(sel)
             st.rerun()
         props = {k: v for k, v in node.items() if k not in ("text", "label", "id") and v not in (None, "", [])}
-        left = right = st
+        left, right = st.columns([2, 3])
         left.markdown(f"**{tr('ex_properties')}**")
         left.dataframe([{"key": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
                       for k, v in sorted(props.items())], hide_index=True, width="stretch",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+import streamlit as st
+
 
 COLOURS = {"Document": "#4C8BF5", "Measure": "#F5A623", "Agency": "#D0021B", "Obligation": "#7B61FF",
            "RegulatedParty": "#50A14F", "Sector": "#19A9A9"}
@@ -41,9 +43,10 @@ def draw(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]], key: 
     # Centre pinned at (0, 0) and panned to; zoom by size (a hair different per graph so it applies).
     count = len(vnodes)
     zoom = 1.2 if count <= 15 else 0.8 if count <= 40 else 0.55 if count <= 90 else 0.4 if count <= 160 else 0.3
-    zoom += (hash(tuple(sorted(ids))) % 1000) / 1_000_000
+    nudge = (hash(tuple(sorted(ids))) % 1000) / 1_000_000
+    zoom += nudge
     widget = vg.render_widget(height=f"{height}px", theme="light", on_dangling="none",
-                              show_layout_button=False, pan_position=(0.0, 0.0) if centre else None,
+                              show_layout_button=False, pan_position=(nudge, nudge) if centre else None,
                               initial_zoom=zoom if centre else None)
     display_widget(widget, key=key)
     picked = list(widget.selected.nodeIds or [])
@@ -55,3 +58,18 @@ def legend(labels: Iterable[str], names: dict[str, str]) -> str:
     return " ".join(f'<span style="display:inline-block;margin-right:10px"><span style="display:inline-block;'
                     f'width:10px;height:10px;border-radius:5px;background:{COLOURS.get(l, "#999")};'
                     f'margin-right:4px"></span>{esc(names.get(l, l))}</span>' for l in labels)
+
+
+def last_selected(key: str) -> Optional[str]:
+    """The node the user selected in the widget `key`, read from the session state *before* the
+    widget is drawn again (so a page can act on a click in the same run, without st.rerun)."""
+    try:
+        state = st.session_state[key]
+    except (KeyError, AttributeError):
+        return None
+    selected = state.get("selected") if isinstance(state, dict) else None
+    if isinstance(selected, dict):
+        ids = selected.get("nodeIds") or []
+    else:
+        ids = list(getattr(selected, "nodeIds", None) or [])
+    return ids[-1] if ids else None

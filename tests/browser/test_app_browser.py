@@ -152,22 +152,22 @@ def _graph_canvas(pg):
 
 
 def _drawn_pixels(pg, box, rgb, tol=40):
-    """Screenshot the canvas region; wait until the layout has settled (two equal frames) and return
-    the page coordinates of pixels of colour `rgb`."""
+    """Screenshot the canvas region until nodes of colour `rgb` are drawn and the layout has settled
+    (two equal frames); return the page coordinates of those pixels and how many colours the frame has."""
     from PIL import Image
-    last, img = None, None
-    for _ in range(40):
+    last, hits, colours = None, [], 0
+    for _ in range(60):
         raw = pg.screenshot(clip=box)
-        if raw == last:
+        img = Image.open(io.BytesIO(raw)).convert("RGB")
+        w, h = img.size
+        px = img.load()
+        hits = [(x, y) for y in range(0, h, 2) for x in range(0, w, 2)
+                if all(abs(px[x, y][k] - rgb[k]) <= tol for k in range(3))]
+        colours = len({px[x, y] for y in range(0, h, 8) for x in range(0, w, 8)})
+        if hits and raw == last:
             break
         last = raw
         pg.wait_for_timeout(400)
-    img = Image.open(io.BytesIO(last)).convert("RGB")
-    w, h = img.size
-    px = img.load()
-    hits = [(x, y) for y in range(0, h, 2) for x in range(0, w, 2)
-            if all(abs(px[x, y][k] - rgb[k]) <= tol for k in range(3))]
-    colours = len({px[x, y] for y in range(0, h, 8) for x in range(0, w, 8)})
     sx, sy = box["width"] / w, box["height"] / h
     return [(box["x"] + x * sx, box["y"] + y * sy) for x, y in hits], colours
 
@@ -219,7 +219,6 @@ def test_explorer_click_expands(page, server):
                 raise
     page.get_by_text("Expanded: 1").first.wait_for(timeout=30_000)
     _settle(page)
-    _graph_canvas(page)
     _drawn_pixels(page, _graph_canvas(page), MEASURE_RGB)
     body = page.inner_text("body")
     assert "Node details" in body and "Evidence" in body
