@@ -113,9 +113,7 @@ hidden = len(rest) - (len(shown_ids) - len(pinned)) + hidden_by_filter
 nodes = [found[n] for n in shown_ids]
 edges = [{"source": s, "type": t, "target": o} for s, t, o in store.edges_among(shown_ids, wanted_types)]
 
-# the graph spans the page and the node panel sits under it: the widget measures its frame when
-# it first draws, and inside a column it kept a wrong size on reruns (expansions drawn off-centre)
-graph_col = st.container()
+graph_col, side = st.columns([3, 2])
 with graph_col:
     st.caption((tr("ex_hidden", shown=len(shown_ids), hidden=hidden) if hidden
                 else tr("ex_all_shown", shown=len(shown_ids))) + " " + tr("ex_click")
@@ -126,7 +124,6 @@ with graph_col:
     if _clicked(draw(nodes, edges, key=graph_key, centre=centre, height=560)):
         st.rerun()  # only if the click was not seen before drawing
 
-side = st.container(border=True)
 with side:
     sel = st.session_state.get("ex_selected") or centre
     node = store.get_nodes([sel]).get(sel)
@@ -150,7 +147,7 @@ with side:
             expanded.append(sel)
             st.rerun()
         props = {k: v for k, v in node.items() if k not in ("text", "label", "id") and v not in (None, "", [])}
-        left, right = st.columns([2, 3])
+        left = right = st
         left.markdown(f"**{tr('ex_properties')}**")
         left.dataframe([{"key": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
                       for k, v in sorted(props.items())], hide_index=True, width="stretch",

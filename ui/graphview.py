@@ -31,23 +31,17 @@ def draw(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]], key: 
             continue
         ids.add(n["id"])
         label = n.get("label") or ""
-        pin = {"x": 0, "y": 0, "pinned": True} if n["id"] == centre else {}
-        vnodes.append(Node(id=n["id"], caption=caption(n), caption_size=2, color=COLOURS.get(label, "#999999"), **pin,
+        vnodes.append(Node(id=n["id"], caption=caption(n), caption_size=2, color=COLOURS.get(label, "#999999"),
                            size=SIZES.get(label, 16) + (8 if n["id"] == centre else 0),
                            properties={"label": label, "name": str(n.get("name") or "")}))
     rels = [Relationship(id=f"{e['source']}|{e['type']}|{e['target']}", source=e["source"], target=e["target"],
                          caption=e["type"])
             for e in edges if e["source"] in ids and e["target"] in ids]
     vg = VisualizationGraph(nodes=vnodes, relationships=rels)
-    # the view is set, not left to the widget: on new data it keeps the old pan/zoom otherwise.
-    # Centre pinned at (0, 0) and panned to; zoom by size (a hair different per graph so it applies).
-    count = len(vnodes)
-    zoom = 1.2 if count <= 15 else 0.8 if count <= 40 else 0.55 if count <= 90 else 0.4 if count <= 160 else 0.3
-    nudge = (hash(tuple(sorted(ids))) % 1000) / 1_000_000
-    zoom += nudge
+    # the widget fits the first drawing and then keeps its view as nodes are added, so an expansion
+    # grows around what is on screen (setting pan/zoom from Python drew off-centre after reruns)
     widget = vg.render_widget(height=f"{height}px", theme="light", on_dangling="none",
-                              show_layout_button=False, pan_position=(nudge, nudge) if centre else None,
-                              initial_zoom=zoom if centre else None)
+                              show_layout_button=False)
     display_widget(widget, key=key)
     picked = list(widget.selected.nodeIds or [])
     return picked[-1] if picked else None
