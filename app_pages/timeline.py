@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from graph import queries
+from graph import history, queries
 from ui import state
 from ui.common import lang, require_store, tr
 from ui.html import esc, link
@@ -22,19 +22,15 @@ def _docs(key):
 docs = _docs(state.store_key())
 by_id = {d["id"]: d for d in docs}
 
-# -- documents in force on a date (graph.queries.documents_in_force, when the graph layer has it) --
+# -- documents in force on a date (graph.history.documents_in_force) ------------------------------
 st.subheader(tr("tl_in_force"))
-in_force = getattr(queries, "documents_in_force", None)
 day = st.date_input(tr("tl_date"), value=dt.date(2022, 1, 1), min_value=dt.date(1949, 10, 1),
                     max_value=dt.date(2035, 12, 31), key="tl_date")
-if in_force is None:
-    st.info(tr("tl_missing"))
-else:
-    rows = in_force(store, day.isoformat())
-    st.caption(tr("tl_n_in_force", d=day.isoformat(), n=len(rows)))
-    st.dataframe(pd.DataFrame([{tr("date"): r.get("date"), tr("doc_number"): r.get("doc_number"),
-                                tr("title"): r.get("name") or r.get("title")} for r in rows]),
-                 hide_index=True, width="stretch", height=300)
+rows = history.documents_in_force(store, day.isoformat())
+st.caption(tr("tl_n_in_force", d=day.isoformat(), n=len(rows)))
+st.dataframe(pd.DataFrame([{tr("date"): r.get("date"), tr("doc_number"): r.get("doc_number"),
+                            tr("title"): r.get("name") or r.get("title")} for r in rows]),
+             hide_index=True, width="stretch", height=300)
 
 # -- a chain around one document ------------------------------------------------------------------
 st.subheader(tr("tl_chain"))

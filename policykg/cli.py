@@ -155,7 +155,29 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store "
                   f"(export kept in {out})")
+    _record_build(graph.default_data_dir(), args.paths, out, kind)
     return report.exit_code
+
+
+BUILD_RECORD = "build.json"
+
+
+def _record_build(data_dir: Path, paths: list[str], out: str, kind: str) -> None:
+    """Remember what the graph was built from, so the app's document reader finds the originals."""
+    import json
+    record = {"corpus": [str(Path(p).resolve()) for p in paths], "export": str(Path(out).resolve()),
+              "store": kind, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    (Path(data_dir) / BUILD_RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def last_build(data_dir: Path) -> dict | None:
+    """What the last `policykg build` recorded in `data_dir`, or None."""
+    import json
+    try:
+        return json.loads((Path(data_dir) / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def build_parser() -> argparse.ArgumentParser:

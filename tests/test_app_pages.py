@@ -193,7 +193,10 @@ def test_timeline(env):
     at = run("timeline")
     body = text_of(at)
     assert "Supersession chain" in body
-    assert "documents_in_force" in body or "In force on" in body
+    assert "In force on 2022-01-01:" in body
+    import datetime as dt
+    at.date_input(key="tl_date").set_value(dt.date(1990, 1, 1)).run()
+    assert "In force on 1990-01-01: 0 documents" in text_of(at)
     opts = at.selectbox(key="tl_doc").options
     assert any("关于促进外贸稳规模优结构的通知" in o for o in opts)
     at.selectbox(key="tl_doc").set_value("doc:notice-2019").run()

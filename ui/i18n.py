@@ -134,8 +134,6 @@ S: dict[str, tuple[str, str]] = {
     # timeline
     "tl_in_force": ("某日有效的文件", "Documents in force on a date"),
     "tl_date": ("日期", "Date"),
-    "tl_missing": ("“某日有效的文件”需要 graph.queries.documents_in_force，当前版本还没有。",
-                   "“Documents in force” needs graph.queries.documents_in_force, which this version does not have yet."),
     "tl_chain": ("替代链", "Supersession chain"),
     "tl_pick": ("选择文件", "Choose a document"),
     "tl_older": ("它废止/替代的文件（更早）", "Documents it repeals or replaces (older)"),

@@ -39,9 +39,17 @@ def graph_counts() -> dict:
 
 
 def corpus_dir() -> Path:
-    """$POLICYKG_CORPUS, else ../shared/corpus beside the project."""
+    """$POLICYKG_CORPUS, else the folder the last `policykg build` read, else ../shared/corpus."""
     env = os.environ.get("POLICYKG_CORPUS")
-    return Path(env) if env else (ROOT.parent / "shared" / "corpus")
+    if env:
+        return Path(env)
+    import graph
+    from policykg.cli import last_build
+    for p in (last_build(graph.default_data_dir()) or {}).get("corpus", []):
+        path = Path(p)
+        if path.is_dir() or path.is_file():
+            return path if path.is_dir() else path.parent
+    return ROOT.parent / "shared" / "corpus"
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
