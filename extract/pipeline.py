@@ -110,8 +110,7 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
         doc_id = document_id(h.doc_number if h.doc_type != "解读" else None, h.title)
         if doc_id in records.nodes:  # printed again in the same file: merge() folds it in
             doc_id = f"{doc_id}@{doc_lines[0].no}"
-        last = _last_content_line(doc_lines)
-        source_span = _src(source.file, doc_lines[0].no, last)
+        source_span = _src(source.file, doc_lines[0].no, doc_lines[-1].no)
         records.add_node({
             "id": doc_id, "label": "Document", "title": h.title,
             "doc_number": norm_key(h.doc_number) or None if h.doc_type != "解读" else None,
@@ -141,10 +140,6 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
         add_relations(records, h, joined, doc_id, source.file, gaz)
     resolve_references(records)
     return headers, records
-
-
-def _last_content_line(doc_lines) -> int:
-    return doc_lines[-1].no
 
 
 def _mark_news_twins(headers: list[DocHeader]) -> None:

@@ -109,14 +109,13 @@ def parse_assignment(raw: str, gaz: Gazetteer, start: int = 0) -> Assignment | N
     clauses = [c for c in re.split(r"[，,；;]", body) if c]
     for clause in clauses:
         clause_lead = False
-        clause_support = False
         text = clause
         if text.endswith("牵头负责"):
             text, clause_lead = text[: -len("牵头负责")], True
         elif text.endswith("牵头"):
             text, clause_lead = text[:-2], True
-        elif text.endswith("配合"):
-            text, clause_support = text[:-2], True
+        elif text.endswith("配合"):  # 配合 parties are supports, like any other unmarked party
+            text = text[:-2]
         text = _TAIL.sub("", text)
         if "会同" in text:
             before, _, after = text.partition("会同")
@@ -134,7 +133,6 @@ def parse_assignment(raw: str, gaz: Gazetteer, start: int = 0) -> Assignment | N
             lead_marked = lead_marked or bool(specific)
         else:
             result.supports.extend(specific)
-        del clause_support  # 配合 parties are supports, like any other unmarked party
     if not result.specific and not result.generic:
         return None
     if not lead_marked and len(result.supports) == 1 and not result.leads:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.clean import Line, ends_paragraph
+from extract.numerals import chinese_int
 
 GENRE = (r"(?:通知|意见|方案|规划|纲要|办法|规定|条例|细则|指南|指引|公告|通告|批复|函|措施|清单|解读|"
          r"答记者问|决定|计划|要点|规则|目录|导读|纲要（\d{4}[－\-—–]\d{4}年）|规划（\d{4}[－\-—–]\d{4}年）)")
@@ -70,18 +71,10 @@ def _iso(y: str, m: str, d: str) -> str:
 
 
 def _cn_number(s: str) -> int:
+    """二〇二一 → 2021 (a year is read digit by digit), 十二 → 12."""
     if len(s) == 4 and all(c in _CN_DIGIT for c in s):
         return int("".join(str(_CN_DIGIT[c]) for c in s))
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_DIGIT[s[1]]
-    if s.endswith("十"):
-        return _CN_DIGIT[s[0]] * 10
-    if "十" in s:
-        a, b = s.split("十")
-        return _CN_DIGIT[a] * 10 + _CN_DIGIT[b]
-    return _CN_DIGIT[s]
+    return chinese_int(s)
 
 
 def parse_date_line(text: str) -> str | None:

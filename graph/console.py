@@ -16,28 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import model
-from .store import GraphStore, StoreError, UnsupportedQuery
+from .store import CYPHER_STRING, WRITE_CLAUSES, GraphStore, StoreError, UnsupportedQuery
 
 DEFAULT_ROW_CAP = 500
 DEFAULT_TIMEOUT_S = 10.0
 
-_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`")
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-_WRITES = [
-    (re.compile(r"\bCREATE\b", re.I), "CREATE"),
-    (re.compile(r"\bMERGE\b", re.I), "MERGE"),
-    (re.compile(r"\bSET\b", re.I), "SET"),
-    (re.compile(r"\b(?:DETACH\s+)?DELETE\b", re.I), "DELETE"),
-    (re.compile(r"\bREMOVE\b", re.I), "REMOVE"),
-    (re.compile(r"\bDROP\b", re.I), "DROP"),
-    (re.compile(r"\bFOREACH\b", re.I), "FOREACH"),
-    (re.compile(r"\bLOAD\s+CSV\b", re.I), "LOAD CSV"),
-    (re.compile(r"\bCALL\s+(?:dbms\b|db\.create|db\.index\.fulltext\.create|db\.clear|apoc\b|gds\b|tx\b)", re.I),
-     "CALL of an administrative or writing procedure"),
-    (re.compile(r"\bCALL\s*\{", re.I), "CALL { … } subqueries"),
-    (re.compile(r"\b(?:GRANT|DENY|REVOKE|ALTER|START|STOP|TERMINATE)\b", re.I), "administration commands"),
-    (re.compile(r"\bUSE\b", re.I), "USE (switching databases)"),
-]
 
 
 class WriteRefused(StoreError):
@@ -55,8 +39,8 @@ class ConsoleResult:
 
 def check_read_only(query: str) -> None:
     """Raise WriteRefused naming the first writing construct found outside strings and comments."""
-    outside = _STRING.sub('""', _COMMENT.sub(" ", query))
-    for pattern, name in _WRITES:
+    outside = CYPHER_STRING.sub('""', _COMMENT.sub(" ", query))
+    for pattern, name in WRITE_CLAUSES:
         if pattern.search(outside):
             raise WriteRefused(f"the console is read-only: {name} is not allowed")
 

@@ -28,8 +28,8 @@ import networkx as nx
 
 from . import model
 from .export import Export
-from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, Progress, StoreUnavailable,
-                    UnsupportedQuery)
+from .store import (CYPHER_STRING, DEFAULT_CYPHER_LIMIT, WRITE_CLAUSES, Direction, GraphStore, Progress,
+                    StoreUnavailable, UnsupportedQuery)
 
 FORMAT = "policykg-node-link"
 FORMAT_VERSION = 1
@@ -352,29 +352,21 @@ def _drop_orphan_stubs(graph: nx.MultiDiGraph) -> None:
 
 
 # --- the Cypher subset ----------------------------------------------------------------------------
-_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
 _UNSUPPORTED = [
     (re.compile(r"\bOPTIONAL\s+MATCH\b", re.I), "OPTIONAL MATCH"),
     (re.compile(r"\bWITH\b", re.I), "WITH"),
     (re.compile(r"\bUNWIND\b", re.I), "UNWIND"),
     (re.compile(r"\bUNION\b", re.I), "UNION"),
     (re.compile(r"\bCALL\b", re.I), "CALL (procedures, subqueries)"),
-    (re.compile(r"\bCREATE\b", re.I), "CREATE (writes)"),
-    (re.compile(r"\bMERGE\b", re.I), "MERGE (writes)"),
-    (re.compile(r"\bSET\b", re.I), "SET (writes)"),
-    (re.compile(r"\b(?:DETACH\s+)?DELETE\b", re.I), "DELETE (writes)"),
-    (re.compile(r"\bREMOVE\b", re.I), "REMOVE (writes)"),
-    (re.compile(r"\bFOREACH\b", re.I), "FOREACH"),
-    (re.compile(r"\bLOAD\s+CSV\b", re.I), "LOAD CSV"),
     (re.compile(r"\$\w+"), "parameters ($name)"),
-]
+] + [(pattern, f"{name} (writes)") for pattern, name in WRITE_CLAUSES]
 _AGGREGATES = re.compile(r"\b(count|sum|avg|min|max|collect)\s*\(", re.I)
 
 
 def _check_cypher(query: str) -> str:
     """Refuse what grand-cypher does not support, naming it; smooth over two spelling differences
     (single-quoted strings, lower-case aggregate names) that it does not accept but Cypher does."""
-    outside = _STRING.sub('""', query)
+    outside = CYPHER_STRING.sub('""', query)
     for pattern, name in _UNSUPPORTED:
         if pattern.search(outside):
             raise UnsupportedQuery(
@@ -388,7 +380,7 @@ def _check_cypher(query: str) -> str:
         return s
 
     pieces, last = [], 0
-    for m in _STRING.finditer(query):
+    for m in CYPHER_STRING.finditer(query):
         pieces.append(_AGGREGATES.sub(lambda a: a.group(1).upper() + "(", query[last:m.start()]))
         pieces.append(requote(m))
         last = m.end()

@@ -42,3 +42,5 @@ def test_chain_and_obligations(data_dir):
 def test_unknown_names_exit_one_with_a_message(data_dir):
     res = ask(data_dir, "duties", "不存在的部委")
     assert res.returncode == 1 and "error" in res.stderr
+    res = ask(data_dir, "in-force", "June 2021")
+    assert res.returncode == 1 and "not a date" in res.stderr and "Traceback" not in res.stderr
