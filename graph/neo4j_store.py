@@ -15,7 +15,8 @@ the unique `Node.id` and on (source, type, target) makes loads idempotent.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping, Optional, Sequence
+import threading
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 import networkx as nx
 
@@ -33,6 +34,20 @@ START_HINT = "start a local server with `policykg neo4j start` (or `make neo4j`)
 def _is_han(char: str) -> bool:
     code = ord(char)
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FA1F
+
+
+def _rel(types: Optional[list[str]]) -> str:
+    """`r` or `r:`A`|`B`` — a typed pattern lets the planner expand only those types (a hub
+    agency's relationship chains are split by type), where `type(r) IN $types` filters after."""
+    if types is None:
+        return "r"
+    assert types and all(model.is_identifier(t) for t in types)
+    return "r:" + "|".join(f"`{t}`" for t in sorted(set(types)))
+
+
+def _pattern(types: Optional[list[str]], direction: Direction) -> str:
+    rel = _rel(types)
+    return {"out": f"(a)-[{rel}]->(b)", "in": f"(b)-[{rel}]->(a)", "both": f"(a)-[{rel}]-(b)"}[direction]
 
 
 def _neo4j():
@@ -70,6 +85,9 @@ class Neo4jStore(GraphStore):
             reason = " ".join(str(exc).split())  # the driver's message spans lines
             raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {reason}; {START_HINT}") from None
         self._schema_ready = False
+        # the read transaction of the `in_one_read` unit running on this thread, if any (Streamlit
+        # shares one cached store between the threads of its sessions)
+        self._local = threading.local()
 
     def _close_quietly(self) -> None:
         driver = getattr(self, "_driver", None)
@@ -90,10 +108,27 @@ class Neo4jStore(GraphStore):
         return self._driver.session(database=self.database, default_access_mode=mode)
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:  # inside in_one_read: one more statement of its transaction
+            return [r.data() for r in tx.run(query, params)]
+
         def work(tx):
             return [r.data() for r in tx.run(query, params)]
         with self._session(write=False) as session:
             return session.execute_read(work)
+
+    def in_one_read(self, work: Callable[[], Any]) -> Any:
+        if getattr(self._local, "tx", None) is not None:
+            return work()
+
+        def unit(tx):  # a managed transaction: the driver retries the whole unit on transient errors
+            self._local.tx = tx
+            try:
+                return work()
+            finally:
+                self._local.tx = None
+        with self._session(write=False) as session:
+            return session.execute_read(unit)
 
     def _write(self, query: str, **params: Any) -> list[dict[str, Any]]:
         def work(tx):
@@ -238,10 +273,11 @@ class Neo4jStore(GraphStore):
     def edges_among(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None
                     ) -> list[tuple[str, str, str]]:
         types = list(rel_types) if rel_types is not None else None
-        type_filter = "" if types is None else "AND type(r) IN $types"
+        if types == []:
+            return []
         rows = self._read(
-            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH (a)-[r]->(b) WHERE b.id IN $ids {type_filter} "
-            "RETURN collect(DISTINCT [a.id, type(r), b.id]) AS edges", ids=list(ids), types=types)
+            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH (a)-[{_rel(types)}]->(b) WHERE b.id IN $ids "
+            "RETURN collect(DISTINCT [a.id, type(r), b.id]) AS edges", ids=list(ids))
         return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
 
     def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
@@ -249,15 +285,14 @@ class Neo4jStore(GraphStore):
                           ) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
         ids = list(ids)
         types = list(rel_types) if rel_types is not None else None
-        type_filter = "" if types is None else "AND type(r) IN $types"
-        pattern = {"out": "(a)-[r]->(b)", "in": "(b)-[r]->(a)", "both": "(a)-[r]-(b)"}[direction]
+        if types == []:
+            return [], {}
         # collect(DISTINCT b) dedupes by identity, so each far node is turned into a map once
         rows = self._read(
-            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {pattern} WHERE true {type_filter} "
+            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {_pattern(types, direction)} "
             "WITH collect(DISTINCT [startNode(r).id, type(r), endNode(r).id]) AS edges, "
             "collect(DISTINCT b) AS far "
-            f"RETURN edges, [n IN far WHERE NOT n.id IN $ids | {self._NODE}] AS nodes",
-            ids=ids, types=types)
+            f"RETURN edges, [n IN far WHERE NOT n.id IN $ids | {self._NODE}] AS nodes", ids=ids)
         edges = sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
         nodes = {n["id"]: n for n in rows[0]["nodes"]} if rows else {}
         return edges, nodes
@@ -280,12 +315,12 @@ class Neo4jStore(GraphStore):
     def expand(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                direction: Direction = "out") -> list[tuple[str, str, str]]:
         types = list(rel_types) if rel_types is not None else None
-        type_filter = "" if types is None else "AND type(r) IN $types"
-        pattern = {"out": "(a)-[r]->(b)", "in": "(b)-[r]->(a)", "both": "(a)-[r]-(b)"}[direction]
+        if types == []:
+            return []
         rows = self._read(
-            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {pattern} WHERE true {type_filter} "
+            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {_pattern(types, direction)} "
             "RETURN collect(DISTINCT [startNode(r).id, type(r), endNode(r).id]) AS edges",
-            ids=list(ids), types=types)  # one record: the driver's cost is per record
+            ids=list(ids))  # one record: the driver's cost is per record
         return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
 
     #: how many full-text hits (best Lucene score first) are filtered and ranked
@@ -312,11 +347,14 @@ class Neo4jStore(GraphStore):
             if parts:
                 branches.append(f"WHEN '{label.name}' THEN {' + '.join(parts)}")
         fields = ", ".join(f".`{f}`" for f in _MATCH_FIELDS if f not in ("id", "label"))
+
+        def fold(v: str) -> str:  # a needle without letters needs no lower-cased copy of every value
+            return f"toLower({v})" if needle.upper() != needle else v
         rows = self._read(
             f"{source} WITH n, head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}']) AS label "
             f"WITH n, label, CASE label {' '.join(branches)} ELSE [] END AS values "
-            "WITH n, label, [v IN values WHERE v IS NOT NULL AND toLower(v) CONTAINS $t "
-            "| CASE WHEN toLower(v) = $t THEN 0 ELSE 1 END * 1000000000 + size(v)] AS keys "
+            f"WITH n, label, [v IN values WHERE v IS NOT NULL AND {fold('v')} CONTAINS $t "
+            f"| CASE WHEN {fold('v')} = $t THEN 0 ELSE 1 END * 1000000000 + size(v)] AS keys "
             "WHERE size(keys) > 0 "
             "WITH n, label, reduce(m = 9000000000, k IN keys | CASE WHEN k < m THEN k ELSE m END) AS best "
             "WITH n, label, best, coalesce($order[label], size(keys($order))) AS rank "

@@ -10,14 +10,27 @@ name, short name or any alias; an unknown name raises NotFound.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, TypeVar
 
 from . import model
 from .store import Direction, GraphStore, StoreError
 
 MAX_DEPTH = 3
 WALK_LIMIT = 20
+
+
+Question = TypeVar("Question", bound=Callable[..., Any])
+
+
+def one_read(question: Question) -> Question:
+    """Answer a question (a function of the store and its arguments) from one snapshot of the
+    store: on Neo4j its primitive calls share one read transaction (`GraphStore.in_one_read`)."""
+    @functools.wraps(question)
+    def answer(store: GraphStore, *args: Any, **kwargs: Any) -> Any:
+        return store.in_one_read(lambda: question(store, *args, **kwargs))
+    return answer  # type: ignore[return-value]
 
 
 class NotFound(StoreError, KeyError):
@@ -50,6 +63,7 @@ def search(store: GraphStore, text: str, limit: int = 20) -> list[dict[str, Any]
 
 
 # -- neighbourhood --------------------------------------------------------------------------------
+@one_read
 def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
                   rel_types: Optional[Iterable[str]] = None, limit: int = 100) -> dict[str, Any]:
     """Nodes within `depth` hops (either direction, only along `rel_types` if given), nearest
@@ -61,18 +75,17 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
         raise NotFound(f"no node with id {node_id!r}")
     types = list(rel_types) if rel_types is not None else None
     distance = {node_id: 0}
-    nodes: dict[str, dict] = {}
     frontier = [node_id]
-    for level in range(1, depth + 1):
-        _, far = store.expand_with_nodes(frontier, types, "both")
-        found = sorted(n for n in far if n not in distance)
+    for level in range(1, depth + 1):  # ids only: a hub's far side can be thousands of nodes
+        found = sorted({n for s, _, o in store.expand(frontier, types, "both") for n in (s, o)
+                        if n not in distance})
         for n in found:
             distance[n] = level
-            nodes[n] = far[n]
         frontier = found
         if not frontier or len(distance) > limit + 1:
             break
     chosen = sorted((n for n in distance if n != node_id), key=lambda n: (distance[n], n))[:limit]
+    nodes = store.get_nodes(chosen)
     edges = store.edges_among([node_id, *chosen], types)
     return {
         "centre": _brief(centre),
@@ -93,6 +106,7 @@ def resolve_agency(store: GraphStore, agency: str) -> dict[str, Any]:
     raise NotFound(f"no agency named {agency!r} (tried id, name, short_name, aliases)")
 
 
+@one_read
 def duties_of(store: GraphStore, agency: str) -> dict[str, Any]:
     """Every measure the agency leads or supports, grouped by document."""
     node = resolve_agency(store, agency)
@@ -121,6 +135,7 @@ def duties_of(store: GraphStore, agency: str) -> dict[str, Any]:
             "documents": out}
 
 
+@one_read
 def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     """Agencies sharing at least one measure with this one (any role), with how many they share."""
     node = resolve_agency(store, agency)
@@ -135,6 +150,7 @@ def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
             for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if a in partners]
 
 
+@one_read
 def sole_lead_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     """Measures whose only lead is this agency."""
     node = resolve_agency(store, agency)
@@ -149,6 +165,7 @@ def sole_lead_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
 
 
 # -- documents ------------------------------------------------------------------------------------
+@one_read
 def _walk(store: GraphStore, doc_id: str, types: list[str], direction: Direction,
           max_depth: int) -> list[dict[str, Any]]:
     if not store.get_nodes([doc_id]):
@@ -230,6 +247,7 @@ def documents_overview(store: GraphStore) -> list[dict[str, Any]]:
     return dated + undated
 
 
+@one_read
 def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
     """A document with everything the reader shows: its properties, issuers, sectors, relations in
     both directions (supersedes, superseded_by, amends, amended_by, cites, cited_by), and the

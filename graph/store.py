@@ -151,6 +151,13 @@ class GraphStore(ABC):
     def documents_from_source(self, source_file: str) -> list[str]:
         """Ids of Document nodes whose source_file is this file."""
 
+    def in_one_read(self, work: Callable[[], Any]) -> Any:
+        """Run `work` (a function of primitive calls that only read) so that all its reads see one
+        snapshot. Neo4j runs them in one read transaction (one BEGIN/COMMIT for the whole question
+        instead of one per primitive, and a consistent answer); nested calls join the outer one.
+        The embedded store reads one in-memory graph, so this is just `work()`."""
+        return work()
+
     def close(self) -> None:
         pass
 

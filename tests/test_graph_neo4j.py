@@ -60,6 +60,36 @@ def test_read_only_cypher_cannot_write(neo):
     assert neo.counts()["nodes"] == {}
 
 
+TX_ID = ("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+         "WHERE currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN transactionId")
+
+
+@pytest.mark.neo4j
+def test_a_question_is_one_read_transaction(neo, export_dir):
+    neo.load_export(export_dir)
+    apart = [neo._read(TX_ID)[0]["transactionId"] for _ in range(2)]
+    assert apart[0] != apart[1]
+    together = neo.in_one_read(lambda: [neo._read(TX_ID)[0]["transactionId"],
+                                        neo.in_one_read(lambda: neo._read(TX_ID)[0]["transactionId"])])
+    assert together[0] == together[1]  # nested units join the outer transaction
+    # a question's own primitives run inside it: the unit is left when the question returns or fails
+    assert queries.duties_of(neo, "商务部")["leads"] == 3
+    with pytest.raises(queries.NotFound):
+        queries.duties_of(neo, "没有这个部")
+    assert neo._local.tx is None
+
+
+@pytest.mark.neo4j
+def test_threads_sharing_a_store_get_their_own_transactions(neo, export_dir):
+    """Streamlit shares one cached store between its sessions' threads."""
+    from concurrent.futures import ThreadPoolExecutor
+    neo.load_export(export_dir)
+    expected = queries.duties_of(neo, "商务部")
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: queries.duties_of(neo, "商务部"), range(16)))
+    assert all(a == expected for a in answers)
+
+
 @pytest.mark.neo4j
 def test_a_failing_batch_raises_and_names_the_batch(neo, export_dir, monkeypatch):
     monkeypatch.setattr(Neo4jStore, "node_merge_query",
