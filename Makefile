@@ -56,14 +56,20 @@ neo4j-stop: install
 bench-load: install
 	$(PY) bench/load.py
 
+# page-open times of the app in chromium (needs `make browser-deps`)
+.PHONY: bench-app
+bench-app: install
+	$(PY) bench/app.py
+
 # --- the app (app.py) and its real-browser test -----------------------------------------------------
 # `make test` installs Debian's chromium + a CJK font first when CI is set or chromium is missing.
 .PHONY: app browser-deps score-json
 BROWSER_DEPS := $(if $(or $(CI),$(if $(wildcard /usr/bin/chromium),,missing)),browser-deps,)
 test: $(BROWSER_DEPS)
 
+APP_PORT ?= 8501
 app: install
-	POLICYKG_CORPUS="$(abspath $(CORPUS))" $(VENV)/bin/streamlit run app.py --browser.gatherUsageStats false
+	POLICYKG_CORPUS="$(abspath $(CORPUS))" $(VENV)/bin/policykg app --port $(APP_PORT)
 
 browser-deps:
 	@if dpkg -s chromium fonts-wqy-microhei >/dev/null 2>&1; then \

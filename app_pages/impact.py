@@ -66,9 +66,8 @@ def measure_table(rows):
     } for r in rows])
 
 
-tabs = st.tabs([tr("im_by_doc"), tr("im_by_sector"), tr("im_all"), tr("im_partners"), tr("im_obligations"),
-                tr("im_whatif"), tr("im_download")])
-with tabs[0]:
+TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_obligations", "im_whatif", "im_download"]
+def by_document():
     groups = report["by_document"]
     st.dataframe(pd.DataFrame([{tr("date"): (g["document"] or {}).get("date") or "",
                                 tr("document"): (g["document"] or {}).get("name", "—"),
@@ -82,7 +81,9 @@ with tabs[0]:
         if g["document"]:
             st.html(link(tr("open_reader"), "reader", doc=g["document"]["id"], lang=lang()))
         st.dataframe(measure_table(g["measures"]), hide_index=True, width="stretch")
-with tabs[1]:
+
+
+def by_sector():
     df = pd.DataFrame([{tr("sector"): s["sector"], tr("leads"): s["leads"], tr("supports"): s["supports"]}
                        for s in report["by_sector"]])
     if not df.empty:
@@ -91,24 +92,32 @@ with tabs[1]:
         sector = st.selectbox(tr("sector"), [s["sector"] for s in report["by_sector"]], key="im_sector")
         st.dataframe(measure_table([r for r in report["measures"] if sector in (r["sectors"] or ["—"])]),
                      hide_index=True, width="stretch")
-with tabs[2]:
+
+
+def all_measures():
     st.dataframe(measure_table(report["measures"]), hide_index=True, width="stretch", height=520)
-with tabs[3]:
-    partners = report["partners"][:30]
-    if partners:
+
+
+def partners():
+    rows = report["partners"][:30]
+    if rows:
         pdf = pd.DataFrame([{tr("agency"): p.get("short_name") or p["name"], tr("shared"): p["measures"]}
-                            for p in partners])
+                            for p in rows])
         st.bar_chart(pdf.set_index(tr("agency")), horizontal=True, height=max(240, 24 * len(pdf)))
     else:
         st.caption(tr("none"))
-with tabs[4]:
+
+
+def obligations():
     if report["obligations"]:
         st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
                                     tr("modality"): o["modality"], tr("text"): o["text"] or o["action"]}
                                    for o in report["obligations"]]), hide_index=True, width="stretch")
     else:
         st.caption(tr("none"))
-with tabs[5]:
+
+
+def what_if():
     scenario = st.radio(tr("im_scenario"), ["abolished", "merged"], horizontal=True, key="im_scenario",
                         format_func=lambda s, _l=lang(): t("im_" + s, _l))
     target = None
@@ -133,7 +142,9 @@ with tabs[5]:
         if merged["partners"]:
             st.dataframe(pd.DataFrame([{tr("partners"): p["name"], tr("shared"): p["measures"]}
                                        for p in merged["partners"][:20]]), hide_index=True)
-with tabs[6]:
+
+
+def downloads():
     n_nodes, n_edges, csv_text, graphml = _exports(state.store_key(), agency)
     st.caption(f"{n_nodes} nodes · {n_edges} edges")
     base = agency.replace("agency:", "").replace("/", "_")
@@ -142,3 +153,11 @@ with tabs[6]:
                        mime="text/csv", key="im_dl_csv")
     c2.download_button(tr("im_graphml"), graphml, file_name=f"{base}-duties.graphml",
                        mime="application/xml", key="im_dl_graphml")
+
+
+# only the open tab runs (the others would render seven tables and two charts for nothing)
+tabs = st.tabs([tr(k) for k in TAB_LABELS], key="im_tab", on_change="rerun")
+for tab, show in zip(tabs, [by_document, by_sector, all_measures, partners, obligations, what_if, downloads]):
+    if tab.open is not False:
+        with tab:
+            show()

@@ -217,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     from policykg import cli_query
 
     cli_query.register(sub)
+    from policykg import cli_app
+
+    cli_app.register(sub)
     return parser
 
 

@@ -156,11 +156,19 @@ def test_reader_missing_corpus_file(env, monkeypatch, tmp_path):
 def test_impact_page(env):
     at = run("impact", agency="agency:mofcom")
     assert [m.value for m in at.metric][:2] == ["3", "1"]
+    # only the open tab runs: the first (by document) has its picker, the what-if tab has not run
+    assert [s.key for s in at.selectbox if s.key in ("im_doc", "im_scenario")] == ["im_doc"]
+    assert not [r for r in at.radio if r.key == "im_scenario"]
+    at.session_state["im_tab"] = "What if"
+    at.run()
+    assert not [s for s in at.selectbox if s.key == "im_doc"]
     at.radio(key="im_scenario").set_value("merged").run()
     at.selectbox(key="im_target").set_value("agency:mof").run()
     body = text_of(at)
     assert "Measures losing their only lead: 2" in body
     assert "After the merger 财政部 would carry: 3 led (was 1), 1 supported (was 1)" in body
+    at.session_state["im_tab"] = "Download the duty subgraph"
+    at.run()
     downloads = at.get("download_button")
     assert len(downloads) == 2
 
@@ -265,3 +273,17 @@ def test_every_page_on_neo4j(app_env, monkeypatch, tmp_path):
     assert at.error and "Refused" in at.error[0].value
     at = run("timeline")
     assert "Supersession chain" in text_of(at)
+
+
+def test_policykg_app_loads_the_store_the_pages_then_use(env, monkeypatch, tmp_path):
+    """`policykg app` warms up in the serving process: the pages get that very store object."""
+    from ui import state
+
+    state._open.clear()
+    assert state.warm_up() == f"embedded store: {N_NODES} nodes, {len(EDGES) + len(EVIL_EDGES)} relationships"
+    warmed = state.get_store()
+    assert warmed._graph is not None and warmed._graph.number_of_nodes() == N_NODES  # read already
+    at = run("overview")
+    assert state.get_store() is warmed and "Most-loaded agencies" in text_of(at)
+    monkeypatch.setenv("POLICYKG_DATA", str(tmp_path))
+    assert "no graph built yet" in state.warm_up()

@@ -75,3 +75,25 @@ def source_lines(file: Optional[str], start: Optional[int], end: Optional[int]) 
         return None
     end = end or start
     return [(n, lines[n - 1]) for n in range(start, min(end, len(lines)) + 1)]
+
+
+#: what the pages import besides Streamlit (loaded by `warm_up` before the first visitor)
+PAGE_LIBRARIES = ("pandas", "altair", "networkx", "neo4j_viz", "grandcypher", "graph.queries",
+                  "graph.impact", "graph.history", "graph.analysis", "graph.console", "extract.read")
+
+
+def warm_up() -> str:
+    """Import the pages' libraries and open and read the store, in the serving process, so the
+    first page view does not pay for them (`policykg app` calls this before starting Streamlit).
+    Returns a one-line summary; raises graph.StoreError when the store cannot be opened."""
+    import importlib
+
+    for name in PAGE_LIBRARIES:
+        importlib.import_module(name)
+    store = get_store()  # cache_resource is process-wide: the pages get this very store
+    counts = store.counts()  # reads the embedded file (or opens the Neo4j pool)
+    if not sum(counts["nodes"].values()):
+        return f"{store.kind} store: no graph built yet (`make run`, or `policykg build PATH`)"
+    return (f"{store.kind} store: {sum(counts['nodes'].values()):,} nodes, "
+            f"{sum(counts['edges'].values()):,} relationships")
+
