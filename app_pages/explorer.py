@@ -76,6 +76,16 @@ def _clicked(picked):
     return False
 
 
+def _relation_row(r: dict) -> dict:
+    """One relationship of the selected node as a table row: what the extractor saw, and where."""
+    where = r.get("provenance") or {}
+    lines = (f"{where.get('file')}:{where.get('line_start')}–{where.get('line_end')}" if where.get("file") else "")
+    arrow = f"→ {r['type']}" if r["direction"] == "out" else f"← {r['type']}"
+    extra = r.get("surface") or r.get("kind") or "、".join(r.get("keywords") or [])
+    return {tr("ex_rel_type"): arrow, tr("ex_rel_other"): r["other"]["name"],
+            tr("ex_rel_evidence"): r.get("evidence") or extra or "", tr("ex_rel_where"): lines}
+
+
 # a click arrives as the widget's state at the start of this run: act on it before drawing
 _clicked(last_selected(graph_key))
 
@@ -156,6 +166,11 @@ with side:
             right.markdown(f"**{tr('text')}**")
             right.html(f"<div class='pkg-evidence' style='background:#fafafa;border-left:3px solid #F5A623;"
                     f"padding:6px 10px;white-space:pre-wrap'>{esc(node['text'])}</div>")
+        relations = queries.relationships_of(store, sel)
+        if relations:
+            with st.expander(tr("ex_relations", n=len(relations)), expanded=node["label"] == model.MEASURE):
+                st.dataframe([_relation_row(r) for r in relations], hide_index=True, width="stretch",
+                             height=min(320, 38 + 35 * len(relations)))
         if node.get("source_file"):
             right.markdown(f"**{tr('ex_evidence')}** — " + tr("rd_lines", a=node.get("line_start"),
                                                            b=node.get("line_end"), file=node["source_file"]))

@@ -226,6 +226,12 @@ class EmbeddedStore(GraphStore):
                            if types is None or k in types)
         return sorted(out)
 
+    def relationships(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
+                      direction: Direction = "both") -> list[dict[str, Any]]:
+        g = self.graph
+        return [{**_public(g.edges[s, o, t]), "source": s, "type": t, "target": o}
+                for s, t, o in self.expand(ids, rel_types, direction)]
+
     def edges_among(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None
                     ) -> list[tuple[str, str, str]]:
         keep = set(ids)

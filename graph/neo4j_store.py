@@ -323,6 +323,18 @@ class Neo4jStore(GraphStore):
             ids=list(ids))  # one record: the driver's cost is per record
         return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
 
+    def relationships(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
+                      direction: Direction = "both") -> list[dict[str, Any]]:
+        types = list(rel_types) if rel_types is not None else None
+        if types == []:
+            return []
+        rows = self._read(
+            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {_pattern(types, direction)} "
+            "WITH DISTINCT r RETURN collect([startNode(r).id, type(r), endNode(r).id, properties(r)]) AS edges",
+            ids=list(ids))
+        edges = sorted(rows[0]["edges"] if rows else [], key=lambda e: (e[0], e[1], e[2]))
+        return [{**props, "source": s, "type": t, "target": o} for s, t, o, props in edges]
+
     #: how many full-text hits (best Lucene score first) are filtered and ranked
     FULLTEXT_CANDIDATES = 5000
 

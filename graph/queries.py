@@ -94,6 +94,29 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
     }
 
 
+@one_read
+def relationships_of(store: GraphStore, node_id: str, rel_types: Optional[Iterable[str]] = None
+                     ) -> list[dict[str, Any]]:
+    """Every relationship of a node with its evidence: direction ("out"/"in"), type, the node at the
+    other end (brief), and the edge's properties in export form (`evidence`, `provenance` {file,
+    line_start, line_end}, `surface`, `kind`, …); outgoing first, then by type and other end."""
+    if not store.get_nodes([node_id]):
+        raise NotFound(f"no node with id {node_id!r}")
+    edges = store.relationships([node_id], rel_types, "both")
+    others = store.get_nodes(sorted({e["target"] if e["source"] == node_id else e["source"] for e in edges}))
+    rows = []
+    for edge in edges:
+        out = edge["source"] == node_id
+        other = edge["target"] if out else edge["source"]
+        if other not in others:
+            continue
+        props = model.from_stored({k: v for k, v in edge.items() if k not in ("source", "type", "target")})
+        rows.append({"direction": "out" if out else "in", "type": edge["type"], "other": _brief(others[other]),
+                     **props})
+    rows.sort(key=lambda r: (r["direction"] != "out", r["type"], r["other"]["id"]))
+    return rows
+
+
 # -- agencies -------------------------------------------------------------------------------------
 def resolve_agency(store: GraphStore, agency: str) -> dict[str, Any]:
     """The Agency node for an id, canonical name, short name or alias."""

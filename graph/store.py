@@ -137,6 +137,12 @@ class GraphStore(ABC):
         """`expand`, plus the node dicts of the far ends, in one round trip."""
 
     @abstractmethod
+    def relationships(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
+                      direction: Direction = "both") -> list[dict[str, Any]]:
+        """Like `expand`, with each edge's stored properties: dicts of source, type, target and
+        the properties (evidence, provenance_json, …), sorted by (source, type, target)."""
+
+    @abstractmethod
     def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
         """For each id, the Document it is (transitively) PART_OF, nearest first; None if none."""
 

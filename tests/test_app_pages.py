@@ -130,6 +130,11 @@ def test_explorer_expands_and_filters(env):
     # evidence: the original lines, escaped
     html = text_of(at)
     assert "稳定外贸外资基本盘" in html and "<script>" not in html and "&lt;script&gt;" in html
+    # the selected measure's relationships with the extractor's evidence and where it was read
+    relations = next(d.value for d in at.dataframe if "Evidence" in d.value.columns)
+    lead = relations[relations["Relationship"] == "← LEADS"].iloc[0]
+    assert (lead["Other end"], lead["Evidence"], lead["Where in the original"]) == (
+        "商务部", "商务部牵头", "000_test_policies.txt:10–11")
     # filter: only agencies and measures, tiny cap → hidden count
     next(b for b in at.get("button_group") if b.key == "ex_labels").set_value(["Agency"]).run()
     at.slider(key="ex_cap").set_value(10).run()

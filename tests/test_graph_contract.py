@@ -12,7 +12,7 @@ import pytest
 import graph
 from graph import analysis, queries
 
-from conftest_graph import EXPECTED_COUNTS, export_dir, loaded, open_neo4j, store, wipe_neo4j  # noqa: F401
+from conftest_graph import EXPECTED_COUNTS, F1, export_dir, loaded, open_neo4j, store, wipe_neo4j  # noqa: F401
 
 
 def test_counts(loaded):
@@ -57,6 +57,19 @@ def test_neighbourhood(loaded):
     assert len(limited["nodes"]) == 4 and limited["nodes"][0]["distance"] == 1
     with pytest.raises(queries.NotFound):
         queries.neighbourhood(loaded, "nope")
+
+
+def test_relationships_of_carry_their_evidence(loaded):
+    rels = queries.relationships_of(loaded, "m:opinion:1")
+    assert [(r["direction"], r["type"], r["other"]["id"]) for r in rels] == [
+        ("out", "CONCERNS", "sector:trade"), ("out", "PART_OF", "doc:opinion"), ("in", "LEADS", "agency:mofcom"), ("in", "PART_OF", "m:opinion:1.1"),
+        ("in", "SUPPORTS", "agency:customs"), ("in", "SUPPORTS", "agency:mof")]
+    lead = rels[2]
+    assert lead["evidence"] == "商务部牵头" and lead["other"]["name"] == "商务部"
+    assert lead["provenance"] == {"file": F1, "line_start": 10, "line_end": 11}
+    assert [r["type"] for r in queries.relationships_of(loaded, "m:opinion:1", ["LEADS"])] == ["LEADS"]
+    with pytest.raises(queries.NotFound):
+        queries.relationships_of(loaded, "nope")
 
 
 def test_duties_of_groups_by_document(loaded):
@@ -129,6 +142,7 @@ QUESTIONS = [
     ("neighbourhood", lambda s: queries.neighbourhood(s, "doc:opinion", depth=2)),
     ("duties_of", lambda s: queries.duties_of(s, "市场监管总局")),
     ("co_responsible", lambda s: queries.co_responsible(s, "财政部")),
+    ("relationships_of", lambda s: queries.relationships_of(s, "m:opinion:1")),
     ("centrality", lambda s: analysis.agency_centrality(s)),
 ]
 
@@ -159,6 +173,7 @@ def _seed_questions(store, export):
             "duties": queries.duties_of(store, a["id"]),
             "co": queries.co_responsible(store, a["id"]),
             "sole": queries.sole_lead_measures(store, a["id"]),
+            "relationships": queries.relationships_of(store, a["id"]),
         }
     docs = sorted(i for i, (label, _) in export.nodes.items() if label == "Document")
     for d in docs[:25]:
