@@ -166,7 +166,9 @@ class Neo4jStore(GraphStore):
 
     # -- writing ----------------------------------------------------------------------------------
     def _batches(self, rows: list, stage: str, query: str, progress: Optional[Progress],
-                 check_count: bool = False) -> None:
+                 check_count: bool = False, tx=None) -> None:
+        """Run `query` over `rows` in batches: each batch its own managed transaction, or, given
+        `tx`, all of them statements of that transaction (re-ingest: all or nothing)."""
         neo4j = _neo4j()
         total = len(rows)
         for start in range(0, total, self.batch_size):
@@ -175,8 +177,11 @@ class Neo4jStore(GraphStore):
             def work(tx, batch=batch):
                 return tx.run(query, rows=batch).single(strict=True)["n"]
             try:
-                with self._session(write=True) as session:
-                    written = session.execute_write(work)
+                if tx is not None:
+                    written = work(tx)
+                else:
+                    with self._session(write=True) as session:
+                        written = session.execute_write(work)
             except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
                 raise LoadError(f"loading {stage} rows {start + 1}-{start + len(batch)} of {total} "
                                 f"into Neo4j failed: {exc}") from exc
@@ -186,27 +191,29 @@ class Neo4jStore(GraphStore):
             if progress:
                 progress(stage, start + len(batch), total)
 
-    def load(self, export: Export, progress: Optional[Progress] = None) -> dict[str, int]:
+    def load(self, export: Export, progress: Optional[Progress] = None, tx=None) -> dict[str, int]:
         self.ensure_schema()
         by_label: dict[str, list[dict]] = {}
         for node_id, (label, props) in export.nodes.items():
             by_label.setdefault(label, []).append({"id": node_id, "props": props})
         for label, rows in sorted(by_label.items()):
-            self._batches(rows, f"nodes:{label}", self.node_merge_query(label), progress)
+            self._batches(rows, f"nodes:{label}", self.node_merge_query(label), progress, tx=tx)
         by_type: dict[str, list[dict]] = {}
         for (s, t, o), props in export.edges.items():
             by_type.setdefault(t, []).append({"source": s, "target": o, "props": props})
         for rel_type, rows in sorted(by_type.items()):
             self._batches(rows, f"edges:{rel_type}", self.edge_merge_query(rel_type), progress,
-                          check_count=True)
+                          check_count=True, tx=tx)
         return {"nodes": len(export.nodes), "edges": len(export.edges)}
 
     @staticmethod
     def node_merge_query(label: str) -> str:
         assert model.is_identifier(label)
-        # SET n = props replaces the properties, so a property dropped from the export goes too
+        # SET n = props replaces the properties, so a property dropped from the export goes too;
+        # the other catalogue labels go as well, so a node re-extracted under a new label has one
+        others = "".join(f":`{other}`" for other in sorted(model.NODE_LABELS) if other != label)
         return (f"UNWIND $rows AS row MERGE (n:{model.BASE_LABEL} {{id: row.id}}) "
-                f"SET n = row.props SET n:`{label}` RETURN count(n) AS n")
+                f"SET n = row.props REMOVE n{others} SET n:`{label}` RETURN count(n) AS n")
 
     @staticmethod
     def edge_merge_query(rel_type: str) -> str:
@@ -219,31 +226,39 @@ class Neo4jStore(GraphStore):
                           progress: Optional[Progress] = None) -> dict[str, int]:
         self.ensure_schema()
         doc_ids = sorted(set(doc_ids))
-        # One transaction for the delete, so the old subgraph goes all at once (documents are small);
-        # the upsert then batches like a normal load.
-        rows = self._write(
-            f"""
-            UNWIND $ids AS doc_id
-            MATCH (d:{model.BASE_LABEL} {{id: doc_id}})
-            OPTIONAL MATCH (d)-[out]->()
-            DELETE out
-            WITH DISTINCT d
-            OPTIONAL MATCH (part)-[:{model.PART_OF}*1..]->(d)
-            WHERE NOT part.id IN $ids
-            WITH collect(DISTINCT part) AS parts
-            FOREACH (p IN parts | DETACH DELETE p)
-            RETURN size(parts) AS n
-            """, ids=doc_ids)
-        deleted = sum(r["n"] for r in rows)
         gone = [d for d in doc_ids if d not in export.nodes]
-        if gone:  # no longer in its file: keep it only as a cited stub
-            self._write(f"UNWIND $ids AS doc_id MATCH (d:{model.BASE_LABEL} {{id: doc_id}}) "
-                        "SET d.in_corpus = false REMOVE d.source_file, d.line_start, d.line_end, d.sources_json",
-                        ids=gone)
-        stats = self.load(export, progress=progress)
-        self._write(f"MATCH (d:{model.DOCUMENT}) WHERE d.in_corpus = false AND NOT (d)--() DELETE d")
-        stats["deleted_nodes"] = deleted
-        return stats
+        neo4j = _neo4j()
+
+        # One write transaction for the whole re-ingest (documents are small): a failure or a crash
+        # leaves the old subgraph in place, never half of the new one.
+        def unit(tx) -> int:
+            deleted = sum(r["n"] for r in tx.run(
+                f"""
+                UNWIND $ids AS doc_id
+                MATCH (d:{model.BASE_LABEL} {{id: doc_id}})
+                OPTIONAL MATCH (d)-[out]->()
+                DELETE out
+                WITH DISTINCT d
+                OPTIONAL MATCH (part)-[:{model.PART_OF}*1..]->(d)
+                WHERE NOT part.id IN $ids
+                WITH collect(DISTINCT part) AS parts
+                FOREACH (p IN parts | DETACH DELETE p)
+                RETURN size(parts) AS n
+                """, ids=doc_ids))
+            if gone:  # no longer in its file: keep it only as a cited stub
+                tx.run(f"UNWIND $ids AS doc_id MATCH (d:{model.BASE_LABEL} {{id: doc_id}}) "
+                       "SET d.in_corpus = false REMOVE d.source_file, d.line_start, d.line_end, d.sources_json",
+                       ids=gone).consume()
+            self.load(export, progress=progress, tx=tx)
+            tx.run(f"MATCH (d:{model.DOCUMENT}) WHERE d.in_corpus = false AND NOT (d)--() DELETE d").consume()
+            return deleted
+        try:
+            with self._session(write=True) as session:
+                deleted = session.execute_write(unit)
+        except (LoadError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise LoadError(f"re-ingesting {len(doc_ids)} document(s) into Neo4j failed, nothing was "
+                            f"changed: {exc}") from exc
+        return {"nodes": len(export.nodes), "edges": len(export.edges), "deleted_nodes": deleted}
 
     # -- reading ----------------------------------------------------------------------------------
     def counts(self) -> dict[str, dict[str, int]]:

@@ -100,6 +100,34 @@ def test_a_failing_batch_raises_and_names_the_batch(neo, export_dir, monkeypatch
 
 
 @pytest.mark.neo4j
+def test_a_failed_reingest_changes_nothing(neo, export_dir, monkeypatch):
+    """Delete and reload of a document are one transaction: a failure leaves the old subgraph."""
+    neo.load_export(export_dir)
+    before = neo.counts()
+    new = graph.from_records([{"id": "doc:opinion", "label": "Document", "title": "新版"},
+                              {"id": "m:opinion:9", "label": "Measure", "text": "新任务"}],
+                             [{"source": "m:opinion:9", "target": "doc:opinion", "type": "PART_OF"}])
+    monkeypatch.setattr(Neo4jStore, "edge_merge_query",
+                        staticmethod(lambda t: "UNWIND $rows AS row RETURN count(row.nosuch.x) AS n"))
+    with pytest.raises(graph.LoadError, match="nothing was changed"):
+        neo.replace_documents(["doc:opinion"], new)
+    assert neo.counts() == before
+    assert "m:opinion:1" in neo.get_nodes(["m:opinion:1"]) and "m:opinion:9" not in neo.get_nodes(["m:opinion:9"])
+    monkeypatch.undo()
+    neo.replace_documents(["doc:opinion"], new)
+    assert neo.get_nodes(["doc:opinion"])["doc:opinion"]["title"] == "新版"
+    assert "m:opinion:1" not in neo.get_nodes(["m:opinion:1"])
+
+
+@pytest.mark.neo4j
+def test_a_node_loaded_under_a_new_label_has_only_that_label(neo):
+    neo.load(graph.from_records([{"id": "x:1", "label": "RegulatedParty", "name": "海关"}], []))
+    neo.load(graph.from_records([{"id": "x:1", "label": "Agency", "name": "海关总署"}], []))
+    assert sorted(neo.run_cypher("MATCH (n {id: 'x:1'}) RETURN labels(n) AS l")[0]["l"]) == ["Agency", "Node"]
+    assert neo.get_nodes(["x:1"])["x:1"]["label"] == "Agency"
+
+
+@pytest.mark.neo4j
 def test_edges_whose_endpoints_are_missing_fail_the_load(neo):
     partial = graph.from_records([{"id": "agency:a", "label": "Agency", "name": "甲"}],
                                  [{"source": "agency:a", "target": "m:gone", "type": "LEADS"}],
