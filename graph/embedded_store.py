@@ -153,7 +153,7 @@ class EmbeddedStore(GraphStore):
             return self._upsert(graph, export, progress)
 
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
-                          progress: Optional[Progress] = None) -> dict[str, int]:
+                          progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
         doc_ids = set(doc_ids)
         with self._writing() as graph:
             owned: set[str] = set()
@@ -175,7 +175,11 @@ class EmbeddedStore(GraphStore):
                     attrs["in_corpus"] = False
             stats = self._upsert(graph, export, progress)
             _drop_orphan_stubs(graph)
-            stats["deleted_nodes"] = len(owned)
+            keep = export.isolated_nodes()
+            orphans = [n for n, a in graph.nodes(data=True) if a.get("label") != model.DOCUMENT
+                       and graph.degree(n) == 0 and n not in keep] if prune_orphans else []
+            graph.remove_nodes_from(orphans)
+            stats.update(deleted_nodes=len(owned), deleted_orphans=len(orphans))
             return stats
 
     # -- reading ----------------------------------------------------------------------------------

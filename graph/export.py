@@ -32,6 +32,11 @@ class Export:
     def types(self) -> set[str]:
         return {t for _, t, _ in self.edges}
 
+    def isolated_nodes(self) -> set[str]:
+        """Ids of nodes no edge of this export touches (a re-ingest keeps them although alone)."""
+        touched = {n for (s, _, o) in self.edges for n in (s, o)}
+        return {n for n in self.nodes if n not in touched}
+
     def document_subgraph(self, doc_ids: Iterable[str]) -> "Export":
         """The part of this export that belongs to the given documents: the documents, everything
         reached from them through incoming PART_OF, every edge touching those nodes, and the

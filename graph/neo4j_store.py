@@ -223,7 +223,7 @@ class Neo4jStore(GraphStore):
                 f"MERGE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
 
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
-                          progress: Optional[Progress] = None) -> dict[str, int]:
+                          progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
         self.ensure_schema()
         doc_ids = sorted(set(doc_ids))
         gone = [d for d in doc_ids if d not in export.nodes]
@@ -231,7 +231,7 @@ class Neo4jStore(GraphStore):
 
         # One write transaction for the whole re-ingest (documents are small): a failure or a crash
         # leaves the old subgraph in place, never half of the new one.
-        def unit(tx) -> int:
+        def unit(tx) -> tuple[int, int]:
             deleted = sum(r["n"] for r in tx.run(
                 f"""
                 UNWIND $ids AS doc_id
@@ -251,14 +251,20 @@ class Neo4jStore(GraphStore):
                        ids=gone).consume()
             self.load(export, progress=progress, tx=tx)
             tx.run(f"MATCH (d:{model.DOCUMENT}) WHERE d.in_corpus = false AND NOT (d)--() DELETE d").consume()
-            return deleted
+            if not prune_orphans:
+                return deleted, 0
+            orphans = tx.run(f"MATCH (n:{model.BASE_LABEL}) WHERE NOT n:{model.DOCUMENT} AND NOT (n)--() "
+                             "AND NOT n.id IN $keep DELETE n RETURN count(*) AS n",
+                             keep=sorted(export.isolated_nodes())).single()["n"]
+            return deleted, orphans
         try:
             with self._session(write=True) as session:
-                deleted = session.execute_write(unit)
+                deleted, orphans = session.execute_write(unit)
         except (LoadError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
             raise LoadError(f"re-ingesting {len(doc_ids)} document(s) into Neo4j failed, nothing was "
                             f"changed: {exc}") from exc
-        return {"nodes": len(export.nodes), "edges": len(export.edges), "deleted_nodes": deleted}
+        return {"nodes": len(export.nodes), "edges": len(export.edges), "deleted_nodes": deleted,
+                "deleted_orphans": orphans}
 
     # -- reading ----------------------------------------------------------------------------------
     def counts(self) -> dict[str, dict[str, int]]:

@@ -75,11 +75,13 @@ class GraphStore(ABC):
 
     @abstractmethod
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
-                          progress: Optional[Progress] = None) -> dict[str, int]:
+                          progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
         """Re-ingest documents: delete what they own (nodes reached through incoming PART_OF, their
         edges, the documents' own outgoing edges), then upsert `export` (their new subgraph).
-        Shared nodes (agencies, sectors, parties, other documents) stay. A listed document missing
-        from `export` stays only as a stub (in_corpus false, no source) while something points at it."""
+        Shared nodes (agencies, sectors, parties, other documents) stay — with `prune_orphans`,
+        except those (documents apart) that nothing points at afterwards, unless the export lists
+        them alone. A listed document missing from `export` stays only as a stub (in_corpus false,
+        no source) while something points at it. Stats: deleted_nodes (owned), deleted_orphans."""
 
     def replace_source(self, source_file: str, nodes: Iterable[Mapping[str, Any]],
                        edges: Iterable[Mapping[str, Any]], progress: Optional[Progress] = None
@@ -90,6 +92,20 @@ class GraphStore(ABC):
         new_docs = {i for i, (label, p) in new.nodes.items()
                     if label == "Document" and p.get("source_file") == source_file}
         return self.replace_documents(set(old_docs) | new_docs, new, progress=progress)
+
+    def replace_sources(self, export: Export, progress: Optional[Progress] = None) -> dict[str, int]:
+        """Re-ingest every input file the export covers: documents the store holds from those files
+        are replaced by what the export says now (a document or measure the extractor no longer
+        finds goes), in one step (one transaction on Neo4j, one atomic write embedded). Documents
+        from files the export does not cover stay; shared nodes stay while something still points at
+        them (an agency or party no document mentions any more goes)."""
+        sources = sorted({p["source_file"] for label, p in export.nodes.values()
+                          if label == "Document" and p.get("source_file")})
+        old_docs = {d for f in sources for d in self.documents_from_source(f)}
+        new_docs = {i for i, (label, p) in export.nodes.items() if label == "Document" and p.get("source_file")}
+        stats = self.replace_documents(old_docs | new_docs, export, progress=progress, prune_orphans=True)
+        stats["replaced_files"] = len(sources)
+        return stats
 
     # -- reading ----------------------------------------------------------------------------------
     @abstractmethod
@@ -196,7 +212,11 @@ def open_store(kind: Optional[str] = None, **options: Any) -> GraphStore:
     raise StoreError(f"unknown store {kind!r}: use 'embedded' or 'neo4j'")
 
 
-def load_export(store: GraphStore, export_dir: str | Path,
-                progress: Optional[Progress] = None) -> dict[str, int]:
-    """`policykg build` in one line: `graph.load_export(open_store(kind), out_dir, progress=cb)`."""
+def load_export(store: GraphStore, export_dir: str | Path, progress: Optional[Progress] = None,
+                replace: bool = False) -> dict[str, int]:
+    """`policykg build` in one line: `graph.load_export(open_store(kind), out_dir, progress=cb)`.
+    `replace=True` re-ingests the export's input files (`GraphStore.replace_sources`) instead of
+    upserting, so what the extractor no longer finds leaves the store."""
+    if replace:
+        return store.replace_sources(read_export(export_dir), progress=progress)
     return store.load_export(export_dir, progress=progress)

@@ -148,15 +148,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         console.print(summary_table(report, out))
     try:
         with graph.open_store(args.store) as store:
-            stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet))
+            stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet),
+                                      replace=not args.upsert)
             kind = store.kind
     except (graph.StoreError, graph.ExportError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 1
     console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store "
-                  f"(export kept in {out})")
+                  f"(export kept in {out})" + replaced_note(stats))
     _record_build(graph.default_data_dir(), args.paths, out, kind)
     return report.exit_code
+
+
+def replaced_note(stats: dict) -> str:
+    """What a re-ingest removed, for the one-line report of `build` / `load --replace`."""
+    if "replaced_files" not in stats:
+        return ""
+    return (f"; {stats['replaced_files']} file(s) re-ingested: {stats['deleted_nodes']} old measures/obligations "
+            f"and {stats['deleted_orphans']} nodes nothing points at any more removed first")
 
 
 BUILD_RECORD = "build.json"
@@ -205,10 +214,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run `extract` over PATH... and load the export into the graph store (embedded by "
                     "default, a file under $POLICYKG_DATA or ./data; Neo4j with --store neo4j and the NEO4J_* "
                     "variables). Loading is an idempotent upsert. Exit codes as for extract; 1 also when the "
-                    "store cannot be reached.")
+                    "store cannot be reached. The files read replace what the store held from them (a "
+                    "document or measure no longer extracted goes); --upsert only adds and updates.")
     b.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
     b.add_argument("--out", "-o", metavar="DIR", help="where to keep the export (default: DATA_DIR/export)")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary table")
+    b.add_argument("--upsert", action="store_true",
+                   help="only add and update (keep what the store holds from these files but the extractor "
+                        "no longer finds)")
     b.set_defaults(func=cmd_build)
     from policykg import cli_graph
 

@@ -23,6 +23,10 @@ def register(subparsers) -> None:
                     "1 when the store is unreachable or a batch failed, 2 on bad usage.")
     p.add_argument("export_dir", metavar="EXPORT_DIR", help="directory holding nodes.jsonl and edges.jsonl")
     add_store_option(p)
+    p.add_argument("--replace", action="store_true",
+                   help="re-ingest the export's input files: documents, measures and obligations the store "
+                        "holds from those files are replaced (what is no longer extracted goes); without "
+                        "it, an upsert that only adds and updates")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_load)
 
@@ -65,10 +69,12 @@ def _progress_printer(quiet: bool):
 
 def cmd_load(args) -> int:
     import graph
+    from policykg.cli import replaced_note
     started = time.monotonic()
     try:
         with graph.open_store(args.store) as store:
-            stats = graph.load_export(store, args.export_dir, progress=_progress_printer(args.quiet))
+            stats = graph.load_export(store, args.export_dir, progress=_progress_printer(args.quiet),
+                                      replace=args.replace)
             counts = store.counts()
     except (graph.StoreError, graph.ExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -76,7 +82,7 @@ def cmd_load(args) -> int:
     seconds = time.monotonic() - started
     print(f"loaded {stats['nodes']} nodes and {stats['edges']} edges into the {store.kind} store "
           f"in {seconds:.1f}s; the store now holds {sum(counts['nodes'].values())} nodes and "
-          f"{sum(counts['edges'].values())} edges")
+          f"{sum(counts['edges'].values())} edges" + replaced_note(stats))
     return 0
 
 

@@ -94,3 +94,24 @@ def test_build_extracts_and_loads_into_the_embedded_store(tmp_path):
     assert counts["nodes"]["Document"] == 1 and counts["edges"]["SUPPORTS"] == 2
     from policykg.cli import last_build
     assert last_build(tmp_path / "data")["corpus"] == [str((tmp_path / "in").resolve())]
+
+
+def test_build_again_replaces_what_the_files_no_longer_yield(tmp_path):
+    (tmp_path / "in").mkdir()
+    notice = tmp_path / "in" / "n.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
+    env = dict(os.environ, POLICYKG_DATA=str(tmp_path / "data"), POLICYKG_STORE="embedded")
+
+    def build(*extra):
+        res = subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(tmp_path / "in"), "-q", *extra],
+                             capture_output=True, text=True, env=env)
+        assert res.returncode == 0, res.stderr
+        import graph
+        with graph.open_store("embedded", path=str(tmp_path / "data" / "graph.json")) as store:
+            return store.counts()
+
+    assert build()["edges"]["SUPPORTS"] == 2
+    lines = NOTICE.splitlines()
+    notice.write_text("\n".join(l for l in lines if "按职责分工负责" not in l) + "\n", encoding="utf-8")
+    assert build("--upsert")["edges"].get("SUPPORTS") == 2  # an upsert keeps what is gone from the file
+    assert build()["edges"].get("SUPPORTS") is None  # a build replaces it

@@ -101,6 +101,27 @@ def test_reingesting_a_document_replaces_only_its_subgraph(loaded):
     assert loaded.counts() == before
 
 
+def test_replacing_the_sources_of_an_export_drops_what_is_no_longer_extracted(loaded, tmp_path):
+    """`policykg build` again after the extractor changed: file 1 now yields neither measure (二) nor
+    (三), so 税务总局, which only (三) mentioned, is no longer in the export either."""
+    gone = {"m:opinion:2", "m:opinion:3", "agency:sta"}
+    nodes = [n for n in NODES if n["id"] not in gone and (n.get("source") or {}).get("file", F1) == F1]
+    keep = {n["id"] for n in nodes}
+    edges = [e for e in EDGES if e["source"] in keep and e["target"] in keep]
+    export = graph.read_export(write_export(tmp_path / "v2", nodes=nodes, edges=edges))
+    stats = loaded.replace_sources(export)
+    assert stats["replaced_files"] == 1
+    counts = loaded.counts()
+    assert counts["nodes"]["Measure"] == EXPECTED_COUNTS["nodes"]["Measure"] - 2
+    assert not loaded.get_nodes(list(gone)) and len(loaded.get_nodes(["m:opinion:1", "m:plan:2"])) == 2
+    # the agency nothing mentions any more went with its measure; the others stay
+    assert counts["nodes"]["Agency"] == EXPECTED_COUNTS["nodes"]["Agency"] - 1
+    assert counts["nodes"]["Obligation"] == EXPECTED_COUNTS["nodes"]["Obligation"]  # file 2 untouched
+    assert loaded.documents_from_source(F2) == ["doc:names", "doc:notice-2023"]
+    loaded.replace_sources(export)
+    assert loaded.counts() == counts  # idempotent
+
+
 def test_reingesting_a_source_file(loaded):
     """File 2 re-extracted: the regulation keeps one obligation, the 2023 notice is no longer in it."""
     assert loaded.documents_from_source(F2) == ["doc:names", "doc:notice-2023"]
