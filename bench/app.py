@@ -16,7 +16,6 @@ Target (issue 5): a page opens in under 3 s on the seed graph.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -29,7 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import graph  # noqa: E402
 from browser.driver import VIEWPORT, free_port, launch, missing_browser, navigate, open_page  # noqa: E402
-from load import find_export  # noqa: E402  (bench/load.py: the seed export, or the corpus extracted now)
+from load import find_export, write_results  # noqa: E402  (bench/load.py)
 from policykg import cli_app  # noqa: E402
 
 TARGET_S = 3.0
@@ -129,11 +128,7 @@ def main(argv=None) -> int:
     results = {"export": described, "nodes": counts["nodes"], "edges": counts["edges"],
                "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
                "target_s": TARGET_S, "first_visit_s": first, "pages": pages}
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print()
-    print(markdown_table(results))
-    print(f"\nwritten to {args.out}")
+    write_results(results, args.out, markdown_table(results))
     return 0
 
 

@@ -204,12 +204,17 @@ def main(argv=None) -> int:
             from policykg import neo4j_server
             neo4j_server.stop(data_dir=tmp)
 
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print()
-    print(markdown_table(results))
-    print(f"\nwritten to {args.out}")
+    write_results(results, args.out, markdown_table(results))
     return 0
+
+
+def write_results(results: dict, out: str, table: str) -> None:
+    """The benchmark's JSON to `out`, and its Markdown table (for the README) to stdout."""
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(table)
+    print(f"\nwritten to {out}")
 
 
 def markdown_table(results: dict) -> str:

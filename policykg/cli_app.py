@@ -81,7 +81,7 @@ def start_in_background(port: int, env: Optional[Mapping[str, str]] = None, log:
     answers its health check (for the browser tests and bench/app.py). `warm=False` starts it
     the plain way, `streamlit run app.py`, for comparison. Raises RuntimeError if it does not come up."""
     if warm:
-        cmd = [sys.executable, "-m", "policykg.cli_app", "app", "--port", str(port), "--",
+        cmd = [sys.executable, "-m", "policykg.cli", "app", "--port", str(port), "--",
                "--server.headless", "true"]
     else:
         cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
@@ -110,14 +110,3 @@ def stop_background(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policykg.cli_app")
-    register(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
-    args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
