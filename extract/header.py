@@ -36,6 +36,11 @@ _GENRE_TYPE = [
 _EFFECTIVE = re.compile(r"自" + DATE.pattern + r"起(?:施行|实施|执行|生效)")
 _EFFECTIVE_ON_ISSUE = re.compile(r"自(?:发布|印发|公布|发文)之日起(?:施行|实施|执行|生效)")
 _ISSUER_PREFIX = re.compile(r"^(?P<iss>.+?)(?:关于|印发|转发|联合印发)")
+#: the sentence of a cover letter that hands an enclosure over (现将《…》印发给你们 / 现印发你们 / 现予印发)
+_COVER_SENTENCE = re.compile(r"(?:现将.{0,80}?|现)印发(?:给)?你(?:们|单位)|现予印发")
+#: at most this many lines after that sentence (closing request, signature, date) when only the
+#: cover letter is printed
+_COVER_TAIL = 8
 
 
 def doc_type_of(title: str) -> str:
@@ -92,6 +97,8 @@ def describe(lines: list[Line], h: DocHeader, width: int) -> DocHeader:
                 h.doc_number = no
                 break
         h.doc_type = h.doc_type or doc_type_of(h.title)
+        if h.doc_type != "通知" and _only_cover_letter(after, width):
+            h.doc_type = "通知"
     elif h.kind == "wrapper":
         h.doc_type = doc_type_of(h.title)
     elif h.kind == "interpretation":
@@ -107,6 +114,19 @@ def describe(lines: list[Line], h: DocHeader, width: int) -> DocHeader:
         h.issuers_text = h.issuers_text or _issuer_text(h.title)
     h.effective_date = _effective_date(doc, h.date)
     return h
+
+
+def _only_cover_letter(body: list[Line], width: int) -> bool:
+    """A heading that names the enclosure (社会资本投资农业农村指引) over a printed text that is only
+    the cover letter handing it over, the enclosure itself not printed: the document is that
+    letter, a 通知 (shared/eval convention). True when a cover sentence is followed by no more
+    than a closing request, the signature and the date."""
+    texts = [l.text.strip() for l in body if l.text.strip()]
+    for k in range(len(texts)):
+        # the sentence may break across two lines (印发给你 / 们)
+        if _COVER_SENTENCE.search(texts[k] + (texts[k + 1] if k + 1 < len(texts) else "")):
+            return len(texts) - (k + 1) <= _COVER_TAIL
+    return False
 
 
 def _describe_decree(lines: list[Line], h: DocHeader, width: int) -> None:

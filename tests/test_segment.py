@@ -144,3 +144,18 @@ def test_reprinted_regulation_titled_in_book_marks():
             "第一条 为规范审计机关的审计处罚程序，制定本规定。\n第二条 审计听证应当遵循公正原则。\n")
     _, headers = segment(text)
     assert headers[-1].title == "审计机关审计听证规定"
+
+
+def test_a_heading_over_only_its_cover_letter_is_a_notice():
+    """When only the cover letter of an enclosure is printed under the enclosure's name, the text is
+    that letter (通知); when the enclosure follows, it keeps the enclosure's genre."""
+    letter = ("社会资本投资农业农村指引\n农办计财〔2021〕15 号\n各省、自治区、直辖市农业农村厅（局、委）：\n"
+              "我们对 2020 年 4 月制定的《社会资本投资农业农村指引》进行了修订，形成《社会资本投资农业农村指引\n"
+              "（2021 年）》，现印发你们。请结合本地实际，充分发挥财政政策引导撬动作用，\n"
+              "切实发挥社会资本投资农业农村的作用。\n农业农村部办公厅 国家乡村振兴局综合司\n2021 年 4 月 22 日\n")
+    _, (h,) = segment(letter)
+    assert (h.title, h.doc_type) == ("社会资本投资农业农村指引", "通知")
+    enclosure = "\n".join(f"（{n}）第{n}项任务。各地要加快推进有关工作，确保取得实效。" for n in
+                          "一二三四五六七八九十")
+    _, (h,) = segment(letter.replace("农业农村部办公厅", enclosure + "\n农业农村部办公厅"))
+    assert h.doc_type == "指引"
