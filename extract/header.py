@@ -2,8 +2,9 @@
 
 Conventions (shared/eval/README.md): `date` is the signing date (成文日期), falling back to a
 dated issuance line and then to a web 发布日期; `doc_type` maps genre words (公告→通告,
-指南→指引, 纲要→规划) and types 国务院令 texts as 行政法规, other 令 as 部门规章, and
-interpretations/news items as 解读. Only the 文号 printed right under the title (or in the
+指南→指引, 纲要→规划) and types 国务院令 texts as 行政法规, other 令 as 部门规章,
+interpretations/news items as 解读, and a heading that names an enclosure over only the cover
+letter handing it over as 通知. Only the 文号 printed right under the title (or in the
 令/公告 header) is the document's own; numbers cited in the body are citations.
 """
 from __future__ import annotations
