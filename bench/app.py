@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import graph  # noqa: E402
-from browser.driver import VIEWPORT, free_port, launch, missing_browser, navigate, open_page  # noqa: E402
+from browser.driver import VIEWPORT, launch, missing_browser, navigate, open_page  # noqa: E402
 from load import find_export, write_results  # noqa: E402  (bench/load.py)
 from policykg import cli_app  # noqa: E402
 
@@ -51,8 +51,7 @@ def summary(samples: list[float]) -> dict[str, float]:
 def serve(data: Path, corpus: Path, warm: bool):
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(POLICYKG_DATA=str(data), POLICYKG_STORE="embedded", POLICYKG_CORPUS=str(corpus))
-    port = free_port()
-    return cli_app.start_in_background(port, env=env, warm=warm), f"http://127.0.0.1:{port}"
+    return cli_app.start_in_background(env=env, warm=warm)
 
 
 def first_visit(playwright, data: Path, corpus: Path, warm: bool) -> float:

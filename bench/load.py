@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import socket
 import statistics
 import sys
 import tempfile
@@ -32,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 import graph  # noqa: E402
 from graph import analysis, model, queries  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
+from policykg.localhost import free_port  # noqa: E402
 
 
 def find_export(arg: str | None, tmp: Path) -> tuple[Path, str]:
@@ -48,12 +48,6 @@ def find_export(arg: str | None, tmp: Path) -> tuple[Path, str]:
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest_graph import write_export
     return write_export(tmp / "export"), "test fixture (no corpus found)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wipe(store: Neo4jStore) -> None:

@@ -191,7 +191,11 @@ class Neo4jStore(GraphStore):
             if progress:
                 progress(stage, start + len(batch), total)
 
-    def load(self, export: Export, progress: Optional[Progress] = None, tx=None) -> dict[str, int]:
+    def load(self, export: Export, progress: Optional[Progress] = None) -> dict[str, int]:
+        return self._upsert(export, progress)
+
+    def _upsert(self, export: Export, progress: Optional[Progress], tx=None) -> dict[str, int]:
+        """MERGE the export's nodes, then its edges, in batches (in `tx` when given)."""
         self.ensure_schema()
         by_label: dict[str, list[dict]] = {}
         for node_id, (label, props) in export.nodes.items():
@@ -249,7 +253,7 @@ class Neo4jStore(GraphStore):
                 tx.run(f"UNWIND $ids AS doc_id MATCH (d:{model.BASE_LABEL} {{id: doc_id}}) "
                        "SET d.in_corpus = false REMOVE d.source_file, d.line_start, d.line_end, d.sources_json",
                        ids=gone).consume()
-            self.load(export, progress=progress, tx=tx)
+            self._upsert(export, progress, tx=tx)
             tx.run(f"MATCH (d:{model.DOCUMENT}) WHERE d.in_corpus = false AND NOT (d)--() DELETE d").consume()
             if not prune_orphans:
                 return deleted, 0

@@ -88,10 +88,7 @@ class GraphStore(ABC):
                        ) -> dict[str, int]:
         """Re-ingest everything that came from one input file, given its new export records."""
         new = from_records(nodes, edges, where=source_file, check_edges=False)
-        old_docs = self.documents_from_source(source_file)
-        new_docs = {i for i, (label, p) in new.nodes.items()
-                    if label == "Document" and p.get("source_file") == source_file}
-        return self.replace_documents(set(old_docs) | new_docs, new, progress=progress)
+        return self._replace_files([source_file], new, progress, prune_orphans=False)
 
     def replace_sources(self, export: Export, progress: Optional[Progress] = None) -> dict[str, int]:
         """Re-ingest every input file the export covers: documents the store holds from those files
@@ -101,11 +98,18 @@ class GraphStore(ABC):
         them (an agency or party no document mentions any more goes)."""
         sources = sorted({p["source_file"] for label, p in export.nodes.values()
                           if label == "Document" and p.get("source_file")})
-        old_docs = {d for f in sources for d in self.documents_from_source(f)}
-        new_docs = {i for i, (label, p) in export.nodes.items() if label == "Document" and p.get("source_file")}
-        stats = self.replace_documents(old_docs | new_docs, export, progress=progress, prune_orphans=True)
+        stats = self._replace_files(sources, export, progress, prune_orphans=True)
         stats["replaced_files"] = len(sources)
         return stats
+
+    def _replace_files(self, files: Sequence[str], export: Export, progress: Optional[Progress],
+                       prune_orphans: bool) -> dict[str, int]:
+        """Replace the documents the store holds from `files`, and those `export` has from them."""
+        wanted = set(files)
+        old_docs = {d for f in files for d in self.documents_from_source(f)}
+        new_docs = {i for i, (label, p) in export.nodes.items()
+                    if label == "Document" and p.get("source_file") in wanted}
+        return self.replace_documents(old_docs | new_docs, export, progress=progress, prune_orphans=prune_orphans)
 
     # -- reading ----------------------------------------------------------------------------------
     @abstractmethod

@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 from typing import IO, Mapping, Optional
 
+from policykg.localhost import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 
@@ -66,8 +68,8 @@ def serve(port: int, address: str, extra: list[str]) -> int:
     from streamlit.web import cli as streamlit_cli
 
     os.chdir(ROOT)  # .streamlit/config.toml and app_pages/ are found relative to the project
-    sys.argv = ["streamlit", "run", str(APP), "--server.port", str(port), "--server.address", address,
-                "--browser.gatherUsageStats", "false", *extra]
+    # .streamlit/config.toml (read from ROOT) already turns usage stats off and hides the toolbar
+    sys.argv = ["streamlit", "run", str(APP), "--server.port", str(port), "--server.address", address, *extra]
     try:
         streamlit_cli.main(prog_name="streamlit")
     except SystemExit as done:
@@ -75,18 +77,19 @@ def serve(port: int, address: str, extra: list[str]) -> int:
     return 0
 
 
-def start_in_background(port: int, env: Optional[Mapping[str, str]] = None, log: Optional[IO] = None,
-                        timeout: float = 120.0, warm: bool = True) -> subprocess.Popen:
-    """Start the app headless on 127.0.0.1:`port` in a child process and return it once Streamlit
-    answers its health check (for the browser tests and bench/app.py). `warm=False` starts it
-    the plain way, `streamlit run app.py`, for comparison. Raises RuntimeError if it does not come up."""
+def start_in_background(env: Optional[Mapping[str, str]] = None, log: Optional[IO] = None,
+                        timeout: float = 120.0, warm: bool = True) -> tuple[subprocess.Popen, str]:
+    """Start the app headless on a free port of 127.0.0.1 in a child process; return it and its URL
+    once Streamlit answers its health check (for the browser tests and bench/app.py). `warm=False`
+    starts it the plain way, `streamlit run app.py`, for comparison. Raises RuntimeError if it does
+    not come up."""
+    port = free_port()
     if warm:
         cmd = [sys.executable, "-m", "policykg.cli", "app", "--port", str(port), "--",
                "--server.headless", "true"]
     else:
         cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(env if env is not None else os.environ),
                             stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + timeout
@@ -94,7 +97,7 @@ def start_in_background(port: int, env: Optional[Mapping[str, str]] = None, log:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return proc
+                    return proc, f"http://127.0.0.1:{port}"
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:

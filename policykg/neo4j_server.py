@@ -16,12 +16,13 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional
+
+from policykg.localhost import port_open
 
 PROJECT = Path(__file__).resolve().parent.parent
 POM = PROJECT / "neo4j" / "pom.xml"
@@ -116,12 +117,6 @@ def _is_our_server(pid: int) -> bool:
     return "Launcher.java" in cmdline
 
 
-def _port_open(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex((host, port)) == 0
-
-
 def _state(home: Path) -> dict:
     try:
         return json.loads((home / "server.json").read_text())
@@ -189,7 +184,7 @@ def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, passw
         if current.running:
             raise ServerError(f"the local Neo4j (pid {current.pid}) runs but does not answer at "
                               f"{current.uri}; see {home / 'server.log'} or run `policykg neo4j stop`")
-    if _port_open(port):
+    if port_open(port):
         raise ServerError(f"port {port} on 127.0.0.1 is already in use; choose another with --port")
     if progress:
         progress(f"fetching Neo4j jars into {lib_dir()} (cached in ~/.m2) …")

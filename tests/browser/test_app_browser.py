@@ -18,7 +18,7 @@ import pytest
 
 from policykg import cli_app
 
-from .driver import VIEWPORT, free_port, launch, missing_browser, open_page, settle
+from .driver import VIEWPORT, launch, missing_browser, open_page, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -40,17 +40,16 @@ def server(corpus_dir, corpus_export, tmp_path_factory):
     data = tmp_path_factory.mktemp("browser-data")
     with graph.open_store("embedded", path=data / "graph.json") as s:
         graph.load_export(s, corpus_export[0])
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(POLICYKG_DATA=str(data), POLICYKG_CORPUS=str(corpus_dir), POLICYKG_STORE="embedded")
     log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
     try:  # started the way `make app` does it: `policykg app`, store loaded before the first visit
-        proc = cli_app.start_in_background(port, env=env, log=log)
+        proc, url = cli_app.start_in_background(env=env, log=log)
     except RuntimeError as exc:
         log.close()
         pytest.fail(f"{exc} (see {log.name})")
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
         cli_app.stop_background(proc)
         log.close()
