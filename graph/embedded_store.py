@@ -27,6 +27,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 import networkx as nx
 
 from . import model
+from .datadir import default_data_dir
 from .export import Export
 from .store import (CYPHER_STRING, DEFAULT_CYPHER_LIMIT, WRITE_CLAUSES, Direction, GraphStore, Progress,
                     StoreUnavailable, UnsupportedQuery)
@@ -41,7 +42,6 @@ class EmbeddedStore(GraphStore):
 
     def __init__(self, path: str | Path | None = None):
         if path is None:
-            from .store import default_data_dir
             path = default_data_dir() / "graph.json"
         self.path = Path(path)
         self._graph: Optional[nx.MultiDiGraph] = None

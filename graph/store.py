@@ -5,7 +5,6 @@ and ask `graph.queries` / `graph.analysis` their questions.
 """
 from __future__ import annotations
 
-import os
 import re
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -192,35 +191,3 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def default_data_dir() -> Path:
-    """$POLICYKG_DATA, else `data/` in the project (the checkout this package is installed from)."""
-    env = os.environ.get("POLICYKG_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "data"
-
-
-def open_store(kind: Optional[str] = None, **options: Any) -> GraphStore:
-    """Open a store. `kind` is "embedded" (default; a file under the data dir, options: `path`) or
-    "neo4j" (options: uri, username, password, database, batch_size; defaults from NEO4J_* env).
-    $POLICYKG_STORE picks the kind when none is given."""
-    kind = kind or os.environ.get("POLICYKG_STORE") or "embedded"
-    if kind == "embedded":
-        from .embedded_store import EmbeddedStore
-        return EmbeddedStore(**options)
-    if kind == "neo4j":
-        from .neo4j_store import Neo4jStore
-        return Neo4jStore(**options)
-    raise StoreError(f"unknown store {kind!r}: use 'embedded' or 'neo4j'")
-
-
-def load_export(store: GraphStore, export_dir: str | Path, progress: Optional[Progress] = None,
-                replace: bool = False) -> dict[str, int]:
-    """`policykg build` in one line: `graph.load_export(open_store(kind), out_dir, progress=cb)`.
-    `replace=True` re-ingests the export's input files (`GraphStore.replace_sources`) instead of
-    upserting, so what the extractor no longer finds leaves the store."""
-    if replace:
-        return store.replace_sources(read_export(export_dir), progress=progress)
-    return store.load_export(export_dir, progress=progress)

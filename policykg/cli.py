@@ -155,38 +155,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         console.print(f"[red]error:[/red] {exc}")
         return 1
     console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store "
-                  f"(export kept in {out})" + replaced_note(stats))
-    _record_build(graph.default_data_dir(), args.paths, out, kind)
+                  f"(export kept in {out})" + cli_graph.replaced_note(stats))
+    graph.record_build(graph.default_data_dir(), args.paths, out, kind)
     return report.exit_code
-
-
-def replaced_note(stats: dict) -> str:
-    """What a re-ingest removed, for the one-line report of `build` / `load --replace`."""
-    if "replaced_files" not in stats:
-        return ""
-    return (f"; {stats['replaced_files']} file(s) re-ingested: {stats['deleted_nodes']} old measures/obligations "
-            f"and {stats['deleted_orphans']} nodes nothing points at any more removed first")
-
-
-BUILD_RECORD = "build.json"
-
-
-def _record_build(data_dir: Path, paths: list[str], out: str, kind: str) -> None:
-    """Remember what the graph was built from, so the app's document reader finds the originals."""
-    import json
-    record = {"corpus": [str(Path(p).resolve()) for p in paths], "export": str(Path(out).resolve()),
-              "store": kind, "built_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    (Path(data_dir) / BUILD_RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def last_build(data_dir: Path) -> dict | None:
-    """What the last `policykg build` recorded in `data_dir`, or None."""
-    import json
-    try:
-        return json.loads((Path(data_dir) / BUILD_RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def build_parser() -> argparse.ArgumentParser:

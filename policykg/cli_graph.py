@@ -67,9 +67,16 @@ def _progress_printer(quiet: bool):
     return progress
 
 
+def replaced_note(stats: dict) -> str:
+    """What a re-ingest removed, for the one-line report of `build` / `load --replace`."""
+    if "replaced_files" not in stats:
+        return ""
+    return (f"; {stats['replaced_files']} file(s) re-ingested: {stats['deleted_nodes']} old measures/obligations "
+            f"and {stats['deleted_orphans']} nodes nothing points at any more removed first")
+
+
 def cmd_load(args) -> int:
     import graph
-    from policykg.cli import replaced_note
     started = time.monotonic()
     try:
         with graph.open_store(args.store) as store:

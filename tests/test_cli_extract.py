@@ -92,8 +92,7 @@ def test_build_extracts_and_loads_into_the_embedded_store(tmp_path):
     with graph.open_store("embedded", path=str(tmp_path / "data" / "graph.json")) as store:
         counts = store.counts()
     assert counts["nodes"]["Document"] == 1 and counts["edges"]["SUPPORTS"] == 2
-    from policykg.cli import last_build
-    assert last_build(tmp_path / "data")["corpus"] == [str((tmp_path / "in").resolve())]
+    assert graph.last_build(tmp_path / "data")["corpus"] == [str((tmp_path / "in").resolve())]
 
 
 def test_build_again_replaces_what_the_files_no_longer_yield(tmp_path):

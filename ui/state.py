@@ -44,8 +44,7 @@ def corpus_dir() -> Path:
     if env:
         return Path(env)
     import graph
-    from policykg.cli import last_build
-    for p in (last_build(graph.default_data_dir()) or {}).get("corpus", []):
+    for p in (graph.last_build(graph.default_data_dir()) or {}).get("corpus", []):
         path = Path(p)
         if path.is_dir() or path.is_file():
             return path if path.is_dir() else path.parent
