@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.agencies import Gazetteer, load_gazetteer
+from extract.docnumber import norm_key
 from extract.clean import JoinedText, clean_lines, join_lines, typical_width
 from extract.deadlines import add_deadlines
 from extract.header import describe, resolve_nested
@@ -28,14 +29,6 @@ from extract.segment import DocHeader, find_document_starts
 
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
-def norm_key(s: str | None) -> str:
-    """Comparison key for titles and 文号: no spaces, quotes or book-title marks."""
-    if not s:
-        return ""
-    s = re.sub(r"[\s《》〈〉<>﹤﹥“”\"'‘’]", "", s)
-    return s.replace("[", "〔").replace("]", "〕").replace("(", "（").replace(")", "）")
 
 
 def document_id(doc_number: str | None, title: str) -> str:

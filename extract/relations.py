@@ -33,6 +33,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.docnumber import norm_docno, norm_key
+
 # --- 文号 and titles ------------------------------------------------------------------------------
 _CN_NUM = "一二三四五六七八九十百零〇"
 DOCNO = re.compile(
@@ -67,23 +69,6 @@ _PART = re.compile(rf"^((?:第[{_CN_NUM}]+[条款项章节](?:第[{_CN_NUM}]+[�
 _GENRE_END = re.compile(r"(?:法|条例|规定|办法|细则|规则|决定|通知|意见|方案|规划|纲要|指南|指引|公告|通告|批复|"
                         r"函|清单|目录|标准|计划|措施|规范|制度|章程|协定|公约|守则|准则|要点|名录|解释|令)"
                         r"(?:[（(][^（）()]{1,20}[）)])?$")
-
-
-_DOCNO_GLUE = re.compile(r"^.*(?:按照|根据|依据|依照|落实|贯彻|执行|参照|印发|转发|详见|见|的|通知|公告|通告|意见|办法|方案|规划|批复|函|决定|》|”|）|\))(?=.)")
-
-
-def norm_docno(s: str | None) -> str | None:
-    """文号 without spaces, with 〔〕 brackets, without a glued title tail (…的通知国发〔2021〕7号)."""
-    if not s:
-        return None
-    s = re.sub(r"\s+", "", s).replace("[", "〔").replace("]", "〕").replace("﹝", "〔").replace("﹞", "〕")
-    s = re.sub(r"(?:发布|公布|印发)$", "", s)
-    head = re.match(r"^(.*?)(〔|\d{4}年|令第|公告\d)", s)
-    if head and head.group(1):
-        g = _DOCNO_GLUE.match(head.group(1))
-        if g:
-            s = s[g.end():]
-    return s or None
 
 
 def clean_title(t: str) -> str:
@@ -368,7 +353,7 @@ class DocIndex:
 def external_document(title: str | None, doc_number: str | None, previous_version: bool = False) -> dict:
     """An `in_corpus: false` Document node carrying what was printed."""
     from extract.header import doc_type_of
-    from extract.pipeline import _digest, document_id, norm_key
+    from extract.pipeline import _digest, document_id
 
     no = norm_docno(doc_number)
     if previous_version and not no:
