@@ -157,7 +157,7 @@ class Gazetteer:
         # One compiled pattern over all forms, built from a character trie: at every node the
         # continuation is tried (greedily) before stopping, so the longest form at the leftmost
         # position wins, and the trie keeps the scan fast (no per-form retries).
-        self._regex = re.compile(_trie_pattern(forms))
+        self._regex = re.compile(trie_pattern(forms))
         # Fallback candidates by first character, for retrying shorter forms after a rejection.
         self._jieba_cache: dict[tuple[int | None, str], str] = {}
         self._by_first: dict[str, list[str]] = {}
@@ -305,7 +305,7 @@ def _suggest_freqs(forms: Iterable[str], fallback: int = 2000) -> dict[str, int]
         jieba.setLogLevel(level)
 
 
-def _trie_pattern(forms: Iterable[str]) -> str:
+def trie_pattern(forms: Iterable[str]) -> str:
     """Regex equivalent to a longest-first alternation of ``forms``, factored as a trie."""
     trie: dict = {}
     for form in forms:

@@ -292,13 +292,13 @@ def find_citations(text: str) -> list[Citation]:
                 continue
             if not _GENRE_END.search(ref.title) and not ref.doc_number:
                 continue
-            out.append(Citation(ref.title, ref.doc_number, doc_type_of(_strip_brackets(ref.title)), ref.start, ref.end))
+            out.append(Citation(ref.title, ref.doc_number, doc_type_of(strip_brackets(ref.title)), ref.start, ref.end))
         else:
             out.append(Citation(None, ref.doc_number, None, ref.start, ref.end))
     return out
 
 
-def _strip_brackets(title: str) -> str:
+def strip_brackets(title: str) -> str:
     return re.sub(r"[（(][^（）()]*[）)]$", "", title)
 
 
@@ -322,158 +322,22 @@ def title_keys(title: str | None) -> list[str]:
     return list(dict.fromkeys(k for k in keys if len(k) >= 4))
 
 
-class DocIndex:
-    """In-corpus Document nodes by normalised 文号 and title keys."""
-
-    def __init__(self, nodes):
-        self.by_no: dict[str, str] = {}
-        self.by_title: dict[str, str] = {}
-        for n in nodes:
-            if n.get("label") != "Document" or not n.get("in_corpus", True) or n.get("doc_type") == "解读":
-                continue
-            if n.get("doc_number"):
-                self.by_no.setdefault(norm_docno(n["doc_number"]), n["id"])
-            for k in title_keys(n.get("title")):
-                self.by_title.setdefault(k, n["id"])
-                if k.startswith("中华人民共和国"):
-                    self.by_title.setdefault(k[len("中华人民共和国"):], n["id"])
-
-    def resolve(self, title: str | None, doc_number: str | None, by_title: bool = True) -> str | None:
-        if doc_number and norm_docno(doc_number) in self.by_no:
-            return self.by_no[norm_docno(doc_number)]
-        if doc_number or not by_title:
-            return None  # a printed 文号 that is not in the corpus names another text
-        for k in title_keys(title):
-            if k in self.by_title:
-                return self.by_title[k]
-        return None
-
-
-# --- graph records ---------------------------------------------------------------------------------
-def external_document(title: str | None, doc_number: str | None, previous_version: bool = False) -> dict:
-    """An `in_corpus: false` Document node carrying what was printed."""
-    from extract.header import doc_type_of
-    from extract.pipeline import _digest, document_id
-
-    no = norm_docno(doc_number)
-    if previous_version and not no:
-        did = "doc:" + _digest(norm_key(title or ""), "previous-version")
-    else:
-        did = document_id(no, title or "")
-    return {"id": did, "label": "Document", "title": title, "doc_number": no, "date": None,
-            "doc_type": doc_type_of(_strip_brackets(title)) if title else "其他", "in_corpus": False,
-            "previous_version": previous_version, "source": None, "sources": []}
-
-
-def _ref_node(records, title, doc_number, previous_version=False) -> str:
-    node = external_document(title, doc_number, previous_version)
-    existing = records.add_node(node)
-    if existing is not node and not existing.get("in_corpus", True):
-        if not existing.get("title") and title:
-            existing["title"] = title
-    return existing["id"]
-
-
-def add_relations(records, h, joined, doc_id: str, file: str, gaz=None) -> None:
-    """SUPERSEDES / AMENDS and CITES edges of one document (newer → older, citing → cited).
-
-    Targets are first `in_corpus: false` nodes; `resolve_references` (run per file and after
-    merging files) points them at in-corpus documents where the 文号 or title matches."""
-    from extract.pipeline import _src
-
-    own_no = norm_docno(getattr(h, "doc_number", None))
-    own_keys = set(title_keys(getattr(h, "title", None)))
-    text = joined.text
-    for s in find_supersessions(text):
-        a, b = joined.line_span(s.start, s.end)
-        prov = _src(file, a, b)
-        old_is_self = norm_docno(s.old.doc_number) == own_no and own_no
-        if old_is_self:
-            continue
-        target = _ref_node(records, s.old.title, s.old.doc_number, s.previous_version)
-        source = doc_id
-        if s.new_title or s.new_doc_number:
-            source = _ref_node(records, s.new_title, s.new_doc_number)
-        typ = "AMENDS" if s.kind == "amends" else "SUPERSEDES"
-        records.add_edge(source, target, typ, evidence=s.evidence, kind=s.kind, partial=s.partial, part=s.part,
-                         provenance=prov)
-    seen = set()
+# --- one document's relations ----------------------------------------------------------------------
+def find_relations(text: str, doc_number: str | None, title: str | None) -> tuple[list[Supersession], list[Citation]]:
+    """Supersessions and citations of one document, without the ones naming the document itself
+    (its own 文号 or title) and each cited text once."""
+    own_no = norm_docno(doc_number)
+    own_keys = set(title_keys(title))
+    supersessions = [s for s in find_supersessions(text)
+                     if not (own_no and norm_docno(s.old.doc_number) == own_no)]
+    citations, seen = [], set()
     for c in find_citations(text):
         if c.doc_number and norm_docno(c.doc_number) == own_no:
             continue
         if c.title and set(title_keys(c.title)) & own_keys:
             continue
         key = (c.title, norm_docno(c.doc_number))
-        if key in seen:
-            continue
-        seen.add(key)
-        a, b = joined.line_span(c.start, c.end)
-        target = _ref_node(records, c.title, c.doc_number)
-        if target == doc_id:
-            continue
-        records.add_edge(doc_id, target, "CITES", evidence=text[c.start:c.end], provenance=_src(file, a, b))
-
-
-def resolve_references(records) -> None:
-    """Point edges at in-corpus Document nodes where an `in_corpus: false` node names one.
-
-    A 文号 decides; without one the title keys decide (never for a previous version of a revised
-    text). Resolved placeholders disappear; self-references are dropped."""
-    index = DocIndex(records.nodes.values())
-    mapping: dict[str, str] = {}
-    by_title: set[str] = set()  # placeholders resolved by title only: check dates per edge
-    # a title-only placeholder that names the same text as a numbered one: use the numbered one
-    numbered = {}
-    for n in records.nodes.values():
-        if n.get("label") == "Document" and n.get("in_corpus") is False and n.get("doc_number") and n.get("title"):
-            for k in title_keys(n["title"]):
-                numbered.setdefault(k, n["id"])
-    placeholders = {title_keys(n["title"])[0]: n["id"] for n in records.nodes.values()
-                    if n.get("label") == "Document" and n.get("in_corpus") is False and n.get("title")
-                    and not n.get("doc_number") and not n.get("previous_version") and title_keys(n["title"])}
-    for nid, n in list(records.nodes.items()):
-        if n.get("label") != "Document" or n.get("in_corpus") is not False:
-            continue
-        target = index.resolve(n.get("title"), n.get("doc_number"), by_title=not n.get("previous_version"))
-        if target is not None and not n.get("doc_number"):
-            by_title.add(nid)
-        if target is None and not n.get("doc_number") and n.get("title"):
-            full = "中华人民共和国" + title_keys(n["title"])[0] if title_keys(n["title"]) else None
-            if full and full in placeholders and placeholders[full] != nid:
-                target = placeholders[full]  # 反垄断法 ≡ 中华人民共和国反垄断法
-        if target is None and not n.get("doc_number"):
-            # 修订了《X》 (previous version) or a title-only mention ≡ a numbered out-of-corpus X
-            target = next((numbered[k] for k in title_keys(n.get("title")) if k in numbered), None)
-        if target is not None and target != nid:
-            mapping[nid] = target
-    if not mapping:
-        return
-    for nid in list(mapping):
-        seen, t = {nid}, mapping[nid]
-        while t in mapping and t not in seen:
-            seen.add(t)
-            t = mapping[t]
-        mapping[nid] = t
-    new_edges = {}
-    still_used: set[str] = set()
-    for key, e in records.edges.items():
-        s, t = mapping.get(e["source"], e["source"]), mapping.get(e["target"], e["target"])
-        if e["target"] in by_title and _later(records.nodes.get(t), records.nodes.get(s)):
-            t = e["target"]  # a title cited before the in-corpus text of that title was issued: an earlier version
-            still_used.add(t)
-        if s == t and e["type"] in ("CITES", "SUPERSEDES", "AMENDS"):
-            continue
-        if (s, t) != (e["source"], e["target"]):
-            e = dict(e, source=s, target=t)
-            key = (s, key[1], t, *key[3:])
-        new_edges.setdefault(key, e)
-    records.edges = new_edges
-    for nid in mapping:
-        if nid not in still_used:
-            records.nodes.pop(nid, None)
-
-
-def _later(target: dict | None, source: dict | None) -> bool:
-    """Whether `target` was dated after `source` (both dates known)."""
-    td, sd = (target or {}).get("date"), (source or {}).get("date")
-    return bool(td and sd and td > sd)
+        if key not in seen:
+            seen.add(key)
+            citations.append(c)
+    return supersessions, citations
