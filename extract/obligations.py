@@ -321,31 +321,43 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
                 continue
             kind = "prohibition" if m.group("pro") else "obligation" if m.group("obl") else "permission"
             hits.append((k, m, kind))
-    # one record per modal word, except a modal directly repeated in the same segment
+    clause_ctx = (para, sentence, c_start, end_off, gaz)
+    if hits:
+        return _modal_records(segs, hits, prev_subject, clause_ctx)
+    return _implicit_records(segs, clause_ctx)
+
+
+def _modal_records(segs: list[_Seg], hits: list, prev_subject: str | None, ctx: tuple) -> list[Obligation]:
+    """One record per modal word, except a modal directly repeated in the same segment."""
+    para, sentence, c_start, end_off, gaz = ctx
     records: list[Obligation] = []
     cond_text = "，".join(sg.text for sg in segs if sg.is_cond) or None
-    if hits:
-        seen_segs: set[int] = set()
-        for k, m, kind in hits:
-            sg = segs[k]
-            if k in seen_segs:
-                continue  # 应当…负责 / 必须…须 in one segment: one duty
-            seen_segs.add(k)
-            action = sg.text[m.end():] + "".join("，" + s.text for s in segs[k + 1:] if not MODAL.search(s.text))
-            if kind == "permission" and _ANALYTIC_PERMISSION.match(sg.text[m.end():]):
-                continue
-            subj, implicit = _subject_for(segs, k, sg.text[:m.start()], prev_subject, records)
-            if kind == "permission" and subj is None:
-                continue  # no holder: analytical 可以, not a permission
-            trigger = m.group(0)
-            penalty = bool(_PENALTY.search(action)) and trigger not in ("可以", "可", "有权")
-            if trigger == "负责" and subj is None:
-                x, _ = _agent_of_you(sg.text)
-                subj = x or subj
-            records.append(_make(para, subj, kind, trigger, action, cond_text, penalty, False, implicit,
-                                 sentence, c_start, end_off, gaz))
-        return records
-    # implicit modality: penalty clauses and agency acts without a modal word
+    seen_segs: set[int] = set()
+    for k, m, kind in hits:
+        sg = segs[k]
+        if k in seen_segs:
+            continue  # 应当…负责 / 必须…须 in one segment: one duty
+        seen_segs.add(k)
+        action = sg.text[m.end():] + "".join("，" + s.text for s in segs[k + 1:] if not MODAL.search(s.text))
+        if kind == "permission" and _ANALYTIC_PERMISSION.match(sg.text[m.end():]):
+            continue
+        subj, implicit = _subject_for(segs, k, sg.text[:m.start()], prev_subject, records)
+        if kind == "permission" and subj is None:
+            continue  # no holder: analytical 可以, not a permission
+        trigger = m.group(0)
+        penalty = bool(_PENALTY.search(action)) and trigger not in ("可以", "可", "有权")
+        if trigger == "负责" and subj is None:
+            x, _ = _agent_of_you(sg.text)
+            subj = x or subj
+        records.append(_make(para, subj, kind, trigger, action, cond_text, penalty, False, implicit,
+                             sentence, c_start, end_off, gaz))
+    return records
+
+
+def _implicit_records(segs: list[_Seg], ctx: tuple) -> list[Obligation]:
+    """Implicit modality: penalty clauses and agency acts without a modal word."""
+    para, sentence, c_start, end_off, gaz = ctx
+    cond_text = "，".join(sg.text for sg in segs if sg.is_cond) or None
     body = "，".join(sg.text for sg in segs if not sg.is_cond)
     pm = _PENALTY.search(body)
     im = _IMPLICIT.search(body)
@@ -358,28 +370,26 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
             yx, inherited = para.records[-1].subject, True  # …由X责令改正；拒不改正的，处…罚款
         return [_make(para, yx, "obligation", pm.group(0), body, cond_text, True, True, inherited,
                       sentence, c_start, end_off, gaz)]
-    if im or yx:
-        trig = im.group(0) if im else "由"
-        first = next((k for k, sg in enumerate(segs) if not sg.is_cond), 0)
-        if yx and not im:
-            subj, implicit = yx, False
-            modality = "permission" if re.search(r"由[^，]*自主", body) else "obligation"
-        else:
-            pre = segs[first].text
-            pre = pre[:pre.find(trig)] if trig in pre else pre
-            if trig.startswith("由") and "组成" in trig:
-                pre = segs[first].text[:segs[first].text.find("由")]
-            subj, implicit = _subject_for(segs, first, pre, None, records)
-            modality = "obligation"
-            if yx and not subj:
-                subj = yx
-        if not subj:
-            return []
-        if subject_class(subj, gaz) != "agency" and not trig.startswith("由"):
-            return []
-        return [_make(para, subj, modality, trig if not trig.startswith("由") else "由", body, cond_text,
-                      False, True, implicit, sentence, c_start, end_off, gaz)]
-    return []
+    if not (im or yx):
+        return []
+    trig = im.group(0) if im else "由"
+    first = next((k for k, sg in enumerate(segs) if not sg.is_cond), 0)
+    if yx and not im:
+        subj, implicit = yx, False
+        modality = "permission" if re.search(r"由[^，]*自主", body) else "obligation"
+    else:
+        pre = segs[first].text
+        pre = pre[:pre.find(trig)] if trig in pre else pre
+        if trig.startswith("由") and "组成" in trig:
+            pre = segs[first].text[:segs[first].text.find("由")]
+        subj, implicit = _subject_for(segs, first, pre, None, [])
+        modality = "obligation"
+        if yx and not subj:
+            subj = yx
+    if not subj or (subject_class(subj, gaz) != "agency" and not trig.startswith("由")):
+        return []
+    return [_make(para, subj, modality, trig if not trig.startswith("由") else "由", body, cond_text,
+                  False, True, implicit, sentence, c_start, end_off, gaz)]
 
 
 def _starts_clause(body: str, at: int) -> bool:

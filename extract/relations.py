@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.docnumber import norm_docno, norm_key
+from extract.docnumber import norm_docno
 
 # --- 文号 and titles ------------------------------------------------------------------------------
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -165,84 +165,92 @@ _REVISED_BY_US = re.compile(r"(?:修订了|修改了|修正了)《|对《[^》]+
 
 def find_supersessions(text: str) -> list[Supersession]:
     """Repeal / partial repeal / replacement / amendment statements of one document's text."""
-    out: list[Supersession] = []
     original_no = None
-    for sent, s_start in _sentences(text):
+    for sent, _ in _sentences(text):
         nm = _NOTE_ORIGINAL.match(sent)
-        if nm and original_no is None:
+        if nm:
             original_no = norm_docno(nm.group("no"))
+            break
+    out: list[Supersession] = []
     seen: set[tuple[str, str | None, str | None, str | None]] = set()
-
-    def add(rec: Supersession) -> None:
-        key = (rec.kind, rec.old.title, rec.old.doc_number, rec.new_title)
-        if key not in seen:
-            seen.add(key)
-            out.append(rec)
-
     for sent, s_start in _sentences(text):
-        s_end = s_start + len(sent)
-        evidence = sent.strip()
         if _TEMPORARY.search(sent) and not _REPEAL.search(sent):
             continue
-        # 令 header: 《X》已经…修订通过 — X's previous version, numbered by the 题注 if printed
-        dm = _DECREE_REVISED.match(sent)
-        if dm:
-            old = Reference(clean_title(dm.group(1)), original_no, s_start + 1, s_start + 1 + len(dm.group(1)))
-            add(Supersession("amends", old, None, evidence, s_start, s_end, previous_version=True))
-            continue
-        # 题注: （1991年…令第7号发布 根据2012年…《Y》第一次修订 …修订通过）
-        if _NOTE_ORIGINAL.match(sent):
-            title = _own_title_before(text, s_start)
-            for rm in _NOTE_REVISION.finditer(sent):
-                old = Reference(title, original_no, s_start, s_start)
-                add(Supersession("amends", old, None, evidence, s_start, s_end, new_title=clean_title(rm.group("t")),
-                                 previous_version=True))
-            if re.search(r"(?:修订|修正)通过[）)]?$", sent) and title:
-                add(Supersession("amends", Reference(title, original_no, s_start, s_start), None, evidence,
-                                 s_start, s_end, previous_version=True))
-            continue
-        # cover note: 我们修订了《X》 / 对《X》（文号）进行了修订
-        vm = _REVISED_BY_US.search(sent)
-        if vm and not _PLAN_REVISE.search(sent):
-            at = vm.start() if vm.group(0).startswith("对") else vm.end() - 1
-            for ref in _references(sent[at:], s_start + at)[:1]:
-                add(Supersession("amends", ref, None, evidence, s_start, s_end, previous_version=ref.doc_number is None))
-            continue
-        am = _DECISION_AMEND.search(sent)
-        if am and not _PLAN_REVISE.search(sent[:am.start()][-8:]):
-            for ref in _references(sent[am.start():], s_start + am.start())[:1]:
-                add(Supersession("amends", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end))
-            continue
-        pm = _PRECEDENCE.search(sent)
-        if pm:
-            head = sent[:pm.start()]
-            for ref in _references(head, s_start):
-                part = _part_after(sent, ref.end - s_start)
-                add(Supersession("partially_repeals" if part else "replaces", ref, part, evidence, s_start, s_end))
-            continue
-        rm = _REPLACE.search(sent)
-        if rm:
-            for ref in _references(sent[rm.end():], s_start + rm.end()):
-                add(Supersession("replaces", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end))
-            continue
-        for trig in _REPEAL.finditer(sent):
-            before = sent[:trig.start()]
-            # the repealed texts end right before the trigger (allowing a part and a date clause)
-            refs = [r for r in _references(before, s_start)]
-            if refs and _TASK.search(sent[refs[-1].end - s_start:trig.start()]):
-                refs = []
-            if not refs:
-                after = _references(sent[trig.end():trig.end() + 200], s_start + trig.end())
-                if after and after[0].start - (s_start + trig.end()) <= 1 and not _TASK.search(sent[:trig.start()][-12:]):
-                    refs = [r for r in after]
-            if not refs or _TASK.search(before[-6:]):
-                continue
-            # only the list of references adjacent to the trigger: stop at a sentence-internal break
-            refs = _adjacent_list(sent, s_start, refs, trig.start())
-            for ref in refs:
-                part = _part_after(sent, ref.end - s_start)
-                add(Supersession("partially_repeals" if part else "repeals", ref, part, evidence, s_start, s_end))
+        found = _amendments(text, sent, s_start, original_no)
+        for rec in found if found is not None else _repeals(sent, s_start):
+            key = (rec.kind, rec.old.title, rec.old.doc_number, rec.new_title)
+            if key not in seen:
+                seen.add(key)
+                out.append(rec)
     return out
+
+
+def _amendments(text: str, sent: str, s_start: int, original_no: str | None) -> list[Supersession] | None:
+    """Amendment statements of one sentence; None when the sentence is not one (then try repeals)."""
+    s_end, evidence = s_start + len(sent), sent.strip()
+    # 令 header: 《X》已经…修订通过 — X's previous version, numbered by the 题注 if printed
+    dm = _DECREE_REVISED.match(sent)
+    if dm:
+        old = Reference(clean_title(dm.group(1)), original_no, s_start + 1, s_start + 1 + len(dm.group(1)))
+        return [Supersession("amends", old, None, evidence, s_start, s_end, previous_version=True)]
+    # 题注: （1991年…令第7号发布 根据2012年…《Y》第一次修订 …修订通过）
+    if _NOTE_ORIGINAL.match(sent):
+        title = _own_title_before(text, s_start)
+        out = [Supersession("amends", Reference(title, original_no, s_start, s_start), None, evidence, s_start, s_end,
+                            new_title=clean_title(rm.group("t")), previous_version=True)
+               for rm in _NOTE_REVISION.finditer(sent)]
+        if re.search(r"(?:修订|修正)通过[）)]?$", sent) and title:
+            out.append(Supersession("amends", Reference(title, original_no, s_start, s_start), None, evidence,
+                                    s_start, s_end, previous_version=True))
+        return out
+    # cover note: 我们修订了《X》 / 对《X》（文号）进行了修订
+    vm = _REVISED_BY_US.search(sent)
+    if vm and not _PLAN_REVISE.search(sent):
+        at = vm.start() if vm.group(0).startswith("对") else vm.end() - 1
+        return [Supersession("amends", ref, None, evidence, s_start, s_end, previous_version=ref.doc_number is None)
+                for ref in _references(sent[at:], s_start + at)[:1]]
+    am = _DECISION_AMEND.search(sent)
+    if am and not _PLAN_REVISE.search(sent[:am.start()][-8:]):
+        return [Supersession("amends", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end)
+                for ref in _references(sent[am.start():], s_start + am.start())[:1]]
+    return None
+
+
+def _repeals(sent: str, s_start: int) -> list[Supersession]:
+    """Precedence clauses naming a text, replacements and repeal statements of one sentence."""
+    s_end, evidence = s_start + len(sent), sent.strip()
+    pm = _PRECEDENCE.search(sent)
+    if pm:
+        return [Supersession("partially_repeals" if part else "replaces", ref, part, evidence, s_start, s_end)
+                for ref in _references(sent[:pm.start()], s_start)
+                for part in [_part_after(sent, ref.end - s_start)]]
+    rm = _REPLACE.search(sent)
+    if rm:
+        return [Supersession("replaces", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end)
+                for ref in _references(sent[rm.end():], s_start + rm.end())]
+    out = []
+    for trig in _REPEAL.finditer(sent):
+        for ref in _repealed_refs(sent, s_start, trig):
+            part = _part_after(sent, ref.end - s_start)
+            out.append(Supersession("partially_repeals" if part else "repeals", ref, part, evidence, s_start, s_end))
+    return out
+
+
+def _repealed_refs(sent: str, s_start: int, trig: re.Match) -> list[Reference]:
+    """The texts a repeal trigger applies to: the list right before it, or right after it."""
+    before = sent[:trig.start()]
+    # the repealed texts end right before the trigger (allowing a part and a date clause)
+    refs = _references(before, s_start)
+    if refs and _TASK.search(sent[refs[-1].end - s_start:trig.start()]):
+        refs = []
+    if not refs:
+        after = _references(sent[trig.end():trig.end() + 200], s_start + trig.end())
+        if after and after[0].start - (s_start + trig.end()) <= 1 and not _TASK.search(sent[:trig.start()][-12:]):
+            refs = after
+    if not refs or _TASK.search(before[-6:]):
+        return []
+    # only the list of references adjacent to the trigger: stop at a sentence-internal break
+    return _adjacent_list(sent, s_start, refs, trig.start())
 
 
 def _adjacent_list(sent: str, s_start: int, refs: list[Reference], trig: int) -> list[Reference]:

@@ -15,7 +15,7 @@ from typing import Any
 from extract.numerals import chinese_int
 
 from . import model
-from .queries import NotFound, _brief, resolve_agency
+from .queries import NotFound, brief, resolve_agency
 from .store import GraphStore
 
 NOT_POLICIES = {"解读", "导读"}
@@ -56,7 +56,7 @@ def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
             continue
         if n in repealed:
             continue
-        out.append({**_brief({"id": n, **a}), "date": issued, "effective_date": a.get("effective_date")})
+        out.append({**brief({"id": n, **a}), "date": issued, "effective_date": a.get("effective_date")})
     return sorted(out, key=lambda d: (d["date"], d["id"]))
 
 
@@ -67,7 +67,7 @@ def supersession_chain(store: GraphStore, doc_id: str, max_depth: int = 20) -> l
     if doc_id not in g:
         if not store.get_nodes([doc_id]):
             raise NotFound(f"no document with id {doc_id!r}")
-        return [{**_brief(store.get_nodes([doc_id])[doc_id]), "relation": "self", "edges": []}]
+        return [{**brief(store.get_nodes([doc_id])[doc_id]), "relation": "self", "edges": []}]
     older = _reach(g, doc_id, "out", max_depth)
     newer = _reach(g, doc_id, "in", max_depth)
     members = {doc_id} | older | newer
@@ -75,7 +75,7 @@ def supersession_chain(store: GraphStore, doc_id: str, max_depth: int = 20) -> l
     for n in members:
         a = g.nodes[n]
         edges = sorted({(k, o) for _, o, k in g.out_edges(n, keys=True) if o in members})
-        rows.append({**_brief({"id": n, **a}), "date": a.get("date"),
+        rows.append({**brief({"id": n, **a}), "date": a.get("date"),
                      "relation": "self" if n == doc_id else ("older" if n in older else "newer"),
                      "edges": [{"type": k, "target": o} for k, o in edges]})
     return sorted(rows, key=lambda r: (r["date"] is None, r["date"] or "", r["id"]))

@@ -18,7 +18,7 @@ from typing import Any, Optional
 import networkx as nx
 
 from . import model
-from .queries import _brief, co_responsible, resolve_agency
+from .queries import brief, co_responsible, resolve_agency
 from .store import GraphStore
 
 ROLES = (model.LEADS, model.SUPPORTS)
@@ -61,7 +61,7 @@ def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any
         rows.append({
             "id": m, "role": mine[m], "measure_no": node.get("measure_no"), "heading": node.get("heading"),
             "text": node.get("text"), "deadline": node.get("deadline"), "deadline_text": node.get("deadline_text"),
-            "document": _brief(doc) if doc else None,
+            "document": brief(doc) if doc else None,
             "sectors": sorted(model.display_name(sectors[s]) for s in secs if s in sectors),
             "leads": sorted(names.get(a, a) for a in leads[m]),
             "supports": sorted(names.get(a, a) for a in supports[m]),
@@ -83,7 +83,7 @@ def obligations_binding(store: GraphStore, agency: str) -> list[dict[str, Any]]:
         ob = obligations[o]
         out.append({"id": o, "article": ob.get("article"), "modality": ob.get("modality"),
                     "subject": ob.get("subject"), "action": ob.get("action"), "condition": ob.get("condition"),
-                    "text": ob.get("text"), "document": _brief(docs[o]) if docs.get(o) else None})
+                    "text": ob.get("text"), "document": brief(docs[o]) if docs.get(o) else None})
     out.sort(key=lambda r: ((r["document"] or {}).get("id") or "", r["id"]))
     return out
 
@@ -110,7 +110,7 @@ def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
     sectors = [{"sector": s, "leads": sum(r["role"] == "lead" for r in ms),
                 "supports": sum(r["role"] == "support" for r in ms), "measures": len(ms)}
                for s, ms in sorted(by_sector.items(), key=lambda kv: (kv[0] == "—", -len(kv[1]), kv[0]))]
-    return {"agency": _brief(node) | {"aliases": node.get("aliases") or []},
+    return {"agency": brief(node) | {"aliases": node.get("aliases") or []},
             "leads": sum(r["role"] == "lead" for r in rows),
             "supports": sum(r["role"] == "support" for r in rows),
             "with_deadline": sum(1 for r in rows if r["deadline"] or r["deadline_text"]),
@@ -136,7 +136,7 @@ def what_if(store: GraphStore, agency: str, merge_into: Optional[str] = None) ->
     sole_lead = [r for r in rows if r["lead_ids"] == [aid]]
     only = [r for r in rows if r["lead_ids"] + r["support_ids"] == [aid]]
     keep_support = [r for r in sole_lead if r["support_ids"]]
-    out: dict[str, Any] = {"agency": _brief(node), "measures": len(rows),
+    out: dict[str, Any] = {"agency": brief(node), "measures": len(rows),
                            "lose_only_lead": sole_lead, "lose_only_responsible": only,
                            "lose_lead_keep_support": keep_support, "merged": None}
     if merge_into is None:
@@ -160,7 +160,7 @@ def what_if(store: GraphStore, agency: str, merge_into: Optional[str] = None) ->
                 partners[p] += 1
     pnodes = store.get_nodes(list(partners))
     out["merged"] = {
-        "into": _brief(target),
+        "into": brief(target),
         "before": {"leads": sum(r == "lead" for r in t_roles.values()),
                    "supports": sum(r == "support" for r in t_roles.values())},
         "after": {"leads": sum(r == "lead" for r in combined.values()),
@@ -169,7 +169,7 @@ def what_if(store: GraphStore, agency: str, merge_into: Optional[str] = None) ->
                          key=lambda r: r["id"]),
         "shared": [by_id[m] | {"role": combined[m]} for m in shared],
         "upgraded_to_lead": [by_id[m] for m in upgrades],
-        "partners": [{**_brief(pnodes[p]), "measures": n}
+        "partners": [{**brief(pnodes[p]), "measures": n}
                      for p, n in sorted(partners.items(), key=lambda kv: (-kv[1], kv[0])) if p in pnodes],
     }
     return out
