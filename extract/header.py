@@ -10,8 +10,10 @@ letter handing it over as 通知. Only the 文号 printed right under the title 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extract.clean import Line, ends_paragraph
+from extract.events import find_events, header_facts
 from extract.segment import (DATE, DocHeader, LING_HEADER, LING_NO, PAREN_DATE, WEB_DATE, docno_of,
                              parse_date_line)
 
@@ -100,6 +102,7 @@ def describe(lines: list[Line], h: DocHeader, width: int) -> DocHeader:
         h.doc_type = h.doc_type or doc_type_of(h.title)
         if h.doc_type != "通知" and _only_cover_letter(after, width):
             h.doc_type = "通知"
+        _read_events(h, after)
     elif h.kind == "wrapper":
         h.doc_type = doc_type_of(h.title)
     elif h.kind == "interpretation":
@@ -113,8 +116,25 @@ def describe(lines: list[Line], h: DocHeader, width: int) -> DocHeader:
         h.signature_text = _signature_text(doc, width)
     if h.kind in ("document", "decree"):
         h.issuers_text = h.issuers_text or _issuer_text(h.title)
-    h.effective_date = _effective_date(doc, h.date)
+    h.effective_date = h.effective_date or _effective_date(doc, h.date)
     return h
+
+
+def _read_events(h: DocHeader, after: list[Line]) -> None:
+    """The national-database layout: dated event lines right under the title (extract.events)
+    give the 文号, date, issuer and type; a header without them keeps what the title says."""
+    events = find_events([l.text for l in after[:12]])
+    if not events:
+        return
+    offset = h.title_lines[1] + 1
+    h.events = [replace(e, line=e.line + offset) for e in events]
+    facts = header_facts(events)
+    h.doc_number = h.doc_number or facts.doc_number
+    h.date, h.date_kind = (facts.date, "issued") if facts.date else (h.date, h.date_kind)
+    h.issuers_text = h.issuers_text or facts.issuer or ""
+    h.doc_type = facts.doc_type or h.doc_type
+    h.version_date = facts.version_date
+    h.effective_date = facts.effective_date
 
 
 def _only_cover_letter(body: list[Line], width: int) -> bool:

@@ -86,20 +86,26 @@ def agency_node(records: Records, surface: str, agency_id: str | None, gaz: Gaze
     return node["id"]
 
 
-def external_document(title: str | None, doc_number: str | None, previous_version: bool = False) -> dict:
-    """An `in_corpus: false` Document node carrying what was printed."""
+def external_document(title: str | None, doc_number: str | None, previous_version: bool = False,
+                      date: str | None = None) -> dict:
+    """An `in_corpus: false` Document node carrying what was printed.
+
+    A dated text without a 文号 is told apart by its date: several 决定 share the title
+    国务院关于修改部分行政法规的决定."""
     no = norm_docno(doc_number)
     if previous_version and not no:
-        did = "doc:" + digest(norm_key(title or ""), "previous-version")
+        did = "doc:" + digest(norm_key(title or ""), "previous-version", *([date] if date else []))
+    elif date and not no:
+        did = "doc:" + digest(norm_key(title or ""), date)
     else:
         did = document_id(no, title or "")
-    return {"id": did, "label": DOCUMENT, "title": title, "doc_number": no, "date": None,
+    return {"id": did, "label": DOCUMENT, "title": title, "doc_number": no, "date": date,
             "doc_type": doc_type_of(strip_brackets(title)) if title else "其他", "in_corpus": False,
             "previous_version": previous_version, "source": None, "sources": []}
 
 
-def _ref_node(records: Records, title, doc_number, previous_version=False) -> str:
-    node = external_document(title, doc_number, previous_version)
+def _ref_node(records: Records, title, doc_number, previous_version=False, date=None) -> str:
+    node = external_document(title, doc_number, previous_version, date)
     existing = records.add_node(node)
     if existing is not node and not existing.get("in_corpus", True):
         if not existing.get("title") and title:
@@ -121,6 +127,7 @@ def write_document(records: Records, doc: DocumentText, gaz: Gazetteer) -> str:
     _write_sectors(records, doc, doc_id, measure_ids)
     _write_obligations(records, doc, doc_id, gaz)
     _write_relations(records, doc, doc_id)
+    _write_revisions(records, doc, doc_id)
     return doc_id
 
 
@@ -132,6 +139,8 @@ def _write_header(records: Records, doc: DocumentText) -> str:
     h, lines = doc.header, doc.joined.lines
     doc_number = h.doc_number if h.doc_type != "解读" else None
     doc_id = document_id(doc_number, h.title)
+    if h.version_date:  # a revised text: one node per version printed (extract.events)
+        doc_id = f"{doc_id}@{h.version_date}"
     if doc_id in records.nodes:  # printed again in the same file: merge() folds it in
         doc_id = f"{doc_id}@{lines[0].no}"
     source = span(doc.file, lines[0].no, lines[-1].no)
@@ -141,6 +150,9 @@ def _write_header(records: Records, doc: DocumentText) -> str:
         "doc_type": h.doc_type or "其他", "in_corpus": True, "issuers_text": h.issuers_text,
         "source": source, "sources": [source], "text_kind": h.kind,
     })
+    if h.version_date:
+        records.nodes[doc_id]["version_date"] = h.version_date
+        records.nodes[doc_id]["revisions"] = [e.text for e in h.events if e.kind == "revised"]
     return doc_id
 
 
@@ -227,12 +239,29 @@ def _write_obligations(records: Records, doc: DocumentText, doc_id: str, gaz: Ga
 def _write_relations(records: Records, doc: DocumentText, doc_id: str) -> None:
     """SUPERSEDES / AMENDS (newer → older) and CITES edges; targets are placeholders until resolved."""
     for s in doc.supersessions:
-        target = _ref_node(records, s.old.title, s.old.doc_number, s.previous_version)
+        target = _ref_node(records, s.old.title, s.old.doc_number, s.previous_version,
+                           s.old.date if s.previous_version else None)
         source = _ref_node(records, s.new_title, s.new_doc_number) if (s.new_title or s.new_doc_number) else doc_id
         records.add_edge(source, target, AMENDS if s.kind == "amends" else SUPERSEDES, evidence=s.evidence,
                          kind=s.kind, partial=s.partial, part=s.part, provenance=_span_of(doc, s.start, s.end))
     for c in doc.citations:
+        if any(c.title == e.by_title for e in doc.header.events):
+            continue  # the 决定 of a revision event: an AMENDS edge, not a citation
         target = _ref_node(records, c.title, c.doc_number)
         if target != doc_id:
             records.add_edge(doc_id, target, CITES, evidence=doc.text[c.start:c.end],
                              provenance=_span_of(doc, c.start, c.end))
+
+
+def _write_revisions(records: Records, doc: DocumentText, doc_id: str) -> None:
+    """Each revision event of the header (extract.events): AMENDS from the amending text (a 决定,
+    or a 令 by its number) to this document, with the revision's date and ordinal."""
+    lines = doc.joined.lines
+    first = doc.header.start
+    for e in doc.header.events:
+        if e.kind != "revised" or not (e.by_title or e.decree):
+            continue
+        source = _ref_node(records, e.by_title, e.decree, date=e.date)
+        no = lines[e.line - first].no
+        records.add_edge(source, doc_id, AMENDS, evidence=e.text, kind="amends", partial=False, part=None,
+                         date=e.date, ordinal=e.ordinal, provenance=span(doc.file, no, no))

@@ -63,6 +63,8 @@ def resolve_references(records) -> None:
         if n.get("label") != DOCUMENT or n.get("in_corpus") is not False:
             continue
         target = index.resolve(n.get("title"), n.get("doc_number"), by_title=not n.get("previous_version"))
+        if target is not None and _other_date(n, records.nodes[target]):
+            target = None  # same title, another date: another text (several 决定 share one title)
         if target is not None and not n.get("doc_number"):
             by_title.add(nid)
         if target is None and not n.get("doc_number") and n.get("title"):
@@ -99,6 +101,12 @@ def resolve_references(records) -> None:
     for nid in mapping:
         if nid not in still_used:
             records.nodes.pop(nid, None)
+
+
+def _other_date(placeholder: dict, node: dict) -> bool:
+    """A dated placeholder without a 文号 names another text than an in-corpus node of another date."""
+    return bool(not placeholder.get("doc_number") and placeholder.get("date") and node.get("date")
+                and placeholder["date"] != node["date"])
 
 
 def _later(target: dict | None, source: dict | None) -> bool:
