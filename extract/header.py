@@ -239,3 +239,33 @@ def resolve_nested(lines: list[Line], headers: list[DocHeader], width: int) -> N
             sig -= 1
         b.end = sig
         a.notes.append(f"signature and date after the nested document at line {lines[b.start].no}")
+
+
+def apply_page_metadata(headers: list[DocHeader], meta: dict[str, str]) -> None:
+    """A web page's info table (extract.webpage: 标题, 发文机关, 发文字号, 成文日期, 公文种类) is the
+    metadata of the page's document — the one of that title, else the first document. The table's
+    title, 文号 and 成文日期 win over what segmentation read from the body (a body may print the
+    title over several lines or not at all); 发文机关 names every issuer (a title says 等9部门);
+    the type comes from the title, 公文种类 only when the title names no genre; 发布日期 stands in
+    for a missing 成文日期."""
+    docs = [h for h in headers if h.kind == "document"]
+    if not meta or not docs:
+        return
+    title = re.sub(r"\s+", "", meta.get("标题", ""))
+    h = next((d for d in docs if title and re.sub(r"\s+", "", d.title) == title), docs[0])
+    if title:
+        h.title = meta["标题"].strip()
+        h.doc_type = doc_type_of(h.title) if h.doc_type in (None, "其他") or h.doc_type == doc_type_of(h.title) \
+            else h.doc_type
+    number = re.sub(r"\s+", "", meta.get("发文字号", ""))
+    if docno_of(number):
+        h.doc_number = docno_of(number)
+    for label, kind in (("成文日期", "signing"), ("发布日期", "web")):
+        m = DATE.search(re.sub(r"\s+", "", meta.get(label, "")))
+        if m:
+            h.date, h.date_kind = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}", kind
+            break
+    if meta.get("发文机关"):
+        h.issuers_text = meta["发文机关"]
+    if h.doc_type in (None, "其他") and meta.get("公文种类"):
+        h.doc_type = doc_type_of(meta["公文种类"].strip())

@@ -20,7 +20,7 @@ from extract.clean import clean_lines, join_lines, typical_width
 from extract.deadlines import find_deadlines
 from extract.docnumber import norm_key
 from extract.document import DocumentText
-from extract.header import describe, resolve_nested
+from extract.header import apply_page_metadata, describe, resolve_nested
 from extract.issuers import find_issuers
 from extract.measures import find_measures
 from extract.merge import merge
@@ -97,6 +97,7 @@ def documents_of(source: SourceText) -> list[DocumentText]:
     lines = clean_lines(source.lines)
     width = typical_width(lines)
     headers = [describe(lines, h, width) for h in find_document_starts(lines, width)]
+    apply_page_metadata(headers, source.meta)
     _mark_news_twins(headers)
     resolve_nested(lines, headers, width)
     docs = []
