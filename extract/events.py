@@ -28,14 +28,14 @@ DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 
 #: one event: a date, what happened and by what (a 令 number, a 决定's title, a meeting), the verb
 _EVENT = re.compile(
-    r"(?:根据)?" + DATE.pattern +
+    r"(?:根据|自)?" + DATE.pattern +
     r"(?P<body>[^。；]{0,80}?)"
     r"(?P<verb>第(?P<ord>[一二三四五六七八九十]+)次(?:修订|修正)|(?:修订|修正)通过|修订|修正|公布|发布|通过|批准|起施行)")
 _LING = re.compile(r"(?:中华人民共和国)?(?P<issuer>[\u4e00-\u9fff]{1,20}?)令(?:[〔\[]\d{4}[〕\]])?第(?P<no>\d{1,4})号")
 _TITLE = re.compile(r"《(?P<title>[^《》]+)》")
 _LEGISLATURE = re.compile(r"全国人民代表大会|全国人大")
 #: a whole line made of events (spaces and brackets aside)
-_EVENT_LINE = re.compile(r"^[（(]?(?:(?:根据)?" + DATE.pattern + r"[^。；]{0,80}?"
+_EVENT_LINE = re.compile(r"^[（(]?(?:(?:根据|自)?" + DATE.pattern + r"[^。；]{0,80}?"
                          r"(?:第[一二三四五六七八九十]+次(?:修订|修正)|(?:修订|修正)通过|修订|修正|公布|发布|通过|批准|"
                          r"起施行))+[）)]?$")
 #: the 令 of the head of state promulgates laws

@@ -37,3 +37,9 @@ def corpus_export(corpus_dir, tmp_path_factory):
     report = run_extract([str(corpus_dir)], str(out), progress=False)
     assert report.skipped == []
     return out, report
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """Texts in the layouts users bring besides the seed (national database, government web pages)."""
+    return _need(SHARED / "samples")
