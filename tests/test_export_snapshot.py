@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.corpus
 
 SNAPSHOT = {
-    "nodes.jsonl": "20b5c73c6ec74bfbd272511c328587c611f83134b771ea250126f0457053f1e4",
+    "nodes.jsonl": "73dca4dea513ea49f57632041538edc086b876a29cb428c6298a2b142ae97d4a",
     "edges.jsonl": "27aad924d12d4143b413963501caa5473bd4b5bf9ddbe20110e40103c5698747",
     "labels": {"Agency": 96, "Document": 344, "Measure": 2515, "Obligation": 538, "RegulatedParty": 141,
                "Sector": 30},
