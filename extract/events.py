@@ -31,7 +31,7 @@ _EVENT = re.compile(
     r"(?:根据|自)?" + DATE.pattern +
     r"(?P<body>[^。；]{0,80}?)"
     r"(?P<verb>第(?P<ord>[一二三四五六七八九十]+)次(?:修订|修正)|(?:修订|修正)通过|修订|修正|公布|发布|通过|批准|起施行)")
-_LING = re.compile(r"(?:中华人民共和国)?(?P<issuer>[\u4e00-\u9fff]{1,20}?)令(?:[〔\[]\d{4}[〕\]])?第(?P<no>\d{1,4})号")
+_LING = re.compile(r"(?:中华人民共和国)?(?P<decree>(?P<issuer>[\u4e00-\u9fff]{1,20}?)令(?:[〔\[]\d{4}[〕\]]|\d{4}年)?第\d{1,4}号)")
 _TITLE = re.compile(r"《(?P<title>[^《》]+)》")
 _LEGISLATURE = re.compile(r"全国人民代表大会|全国人大")
 #: a whole line made of events (spaces and brackets aside)
@@ -78,7 +78,7 @@ def _events_of(text: str, line: int) -> list[HeaderEvent]:
         body, verb = m["body"], m["verb"]
         ling = _LING.search(body)
         title = _TITLE.search(body)
-        decree = f"{ling['issuer']}令第{ling['no']}号" if ling else None
+        decree = ling["decree"].replace("[", "〔").replace("]", "〕") if ling else None
         issuer = ling["issuer"] if ling else _issuer_of(body)
         if m["ord"] or verb.startswith(("修订", "修正")) and not verb.endswith("通过"):
             kind = "revised"

@@ -238,14 +238,17 @@ def _write_obligations(records: Records, doc: DocumentText, doc_id: str, gaz: Ga
 
 def _write_relations(records: Records, doc: DocumentText, doc_id: str) -> None:
     """SUPERSEDES / AMENDS (newer → older) and CITES edges; targets are placeholders until resolved."""
+    revised_by = {e.by_title for e in doc.header.events}
     for s in doc.supersessions:
+        if s.new_title and s.new_title in revised_by:
+            continue  # a 题注 revision also read as a header event: written by _write_revisions
         target = _ref_node(records, s.old.title, s.old.doc_number, s.previous_version,
                            s.old.date if s.previous_version else None)
         source = _ref_node(records, s.new_title, s.new_doc_number) if (s.new_title or s.new_doc_number) else doc_id
         records.add_edge(source, target, AMENDS if s.kind == "amends" else SUPERSEDES, evidence=s.evidence,
                          kind=s.kind, partial=s.partial, part=s.part, provenance=_span_of(doc, s.start, s.end))
     for c in doc.citations:
-        if any(c.title == e.by_title for e in doc.header.events):
+        if c.title in revised_by:
             continue  # the 决定 of a revision event: an AMENDS edge, not a citation
         target = _ref_node(records, c.title, c.doc_number)
         if target != doc_id:

@@ -14,8 +14,8 @@ once for mobile. `page_parts(soup)` decides, element by element, what is text of
    either; `read_info_table` reads its lines into label → value (the reader's `SourceText.meta`).
 3. **The main text** is the deepest element holding at least 60 % of the page's remaining
    non-link text (a link list or a menu is mostly link text, so it never wins). Everything
-   outside it is dropped, except a heading (h1–h4) before it whose words the main text does not
-   already print (a page whose body starts without its title).
+   outside it is dropped, except a heading (h1–h4, or an element whose class names a title)
+   whose words the main text does not already print (a page whose body starts without its title).
 
 The line numbering is not changed by any of this: the reader still makes one line per block
 element of the whole page and blanks the lines that are not text, so provenance is the
@@ -40,6 +40,7 @@ _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 _BLOCKS = frozenset({"div", "section", "article", "table", "tbody", "tr", "td", "ul", "ol", "li", "dl", "p",
                      "main", "center", "blockquote", "form"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
+_TITLE_CLASS = re.compile(r"title|biaoti", re.I)
 _COPY_MIN = 30
 _MAIN_SHARE = 0.6
 _WORD = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
@@ -180,9 +181,17 @@ def page_parts(soup) -> PageParts:
             continue
         if id(tag) in ancestors:
             stack.extend(_children(tag))
-        elif not (tag.name in _HEADINGS and _is_new_heading(tag, main_text)):
+        elif not (_is_heading(tag) and _is_new_heading(tag, main_text)):
             parts.hidden.add(id(tag))
     return parts
+
+
+def _is_heading(tag) -> bool:
+    """h1–h4, or an element its page calls a title (`article_title`, `xxgk-title`; not a share box's)."""
+    if tag.name in _HEADINGS:
+        return True
+    names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+    return bool(_TITLE_CLASS.search(names)) and "share" not in names.lower()
 
 
 def _is_new_heading(tag, main_text: str) -> bool:

@@ -214,3 +214,15 @@ def test_the_sample_reads_as_one_document_per_file(samples_dir):
     for path in sorted((samples_dir / "national-database").iterdir()):
         docs = documents_of(read_source(path))
         assert len(docs) == 1, path.name
+
+
+def test_decree_numbers_with_a_year_and_a_bracketed_history_line():
+    facts = header_facts(find_events(["2019年6月21日交通运输部令2019年第15号公布"]))
+    assert (facts.doc_number, facts.issuer, facts.doc_type) == ("交通运输部令2019年第15号", "交通运输部", "部门规章")
+    text = "\n".join(["测试实施条例",
+                      "（2002年9月29日中华人民共和国国务院令第902号公布　根据2011年1月8日《国务院关于废止和修改部分行政法规的决定》第一次修订）",
+                      "第一条 为了测试，制定本条例。"])
+    (h,) = _headers(text)
+    assert (h.doc_number, h.date, h.version_date) == ("国务院令第902号", "2002-09-29", "2011-01-08")
+    amends = [e for e in _records(text).edges.values() if e["type"] == "AMENDS"]
+    assert len(amends) == 1 and amends[0]["date"] == "2011-01-08"  # the 题注 rule does not add a second edge

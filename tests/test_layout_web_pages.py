@@ -167,3 +167,15 @@ def test_sample_assignments_of_the_desktop_copy(govcn, samples_dir):
     roles = sorted((e["type"], nodes[e["source"]]["short_name"]) for e in edges if e["target"] == measure["id"])
     assert roles == [("SUPPORTS", "商务部"), ("SUPPORTS", "海关总署"), ("SUPPORTS", "税务总局"), ("SUPPORTS", "财政部")]
     assert lines[measure["source"]["line_start"] - 1].startswith("（三）维修企业提供保税维修")
+
+
+def test_a_ministry_page_whose_body_starts_without_its_title(tmp_path):
+    body = BODY.replace("<p><strong>国务院办公厅关于促进测试产业发展的意见</strong></p><p>国办发〔2025〕12号</p>", "")
+    page = _page(tmp_path, f"<html><body>{NAV}<div class='main'><div class='article-title'>国务院办公厅关于促进测试产业发展的意见"
+                           f"</div><div class='share-title'>国务院办公厅关于促进测试产业发展的意见</div>"
+                           f"<div class='article-body'>{body}</div></div>{LINKS}</body></html>")
+    lines = [line for line in read_source(page).lines if line]
+    assert lines[0] == "国务院办公厅关于促进测试产业发展的意见" and lines.count(lines[0]) == 1
+    nodes, _ = _export([page], tmp_path / "out")
+    (doc,) = [n for n in nodes.values() if n["label"] == "Document" and n["in_corpus"]]
+    assert (doc["title"], doc["date"], doc["doc_type"]) == ("国务院办公厅关于促进测试产业发展的意见", "2025-03-01", "意见")
