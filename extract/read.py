@@ -42,6 +42,7 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "SourceText",
     "UnreadableFile",
+    "html_block_lines",
     "iter_input_files",
     "read_source",
 ]
@@ -554,14 +555,14 @@ def _read_html(data: bytes) -> tuple[list[str], str, dict[str, str]]:
     except Exception as exc:  # lxml is very tolerant; this is a safety net
         raise UnreadableFile(f"damaged HTML ({_short(exc)})") from None
     parts = page_parts(soup)
-    lines = _html_block_lines(soup, parts.hidden, parts.bare)
+    lines = html_block_lines(soup, parts.hidden, parts.bare)
     if not any(lines):
         raise UnreadableFile("no text in HTML page")
-    meta = read_info_table("\n".join(_html_block_lines(parts.tables[0]))) if parts.tables else {}
+    meta = read_info_table("\n".join(html_block_lines(parts.tables[0]))) if parts.tables else {}
     return lines, encoding, meta
 
 
-def _html_block_lines(soup, hidden: frozenset[int] | set[int] = frozenset(),
+def html_block_lines(soup, hidden: frozenset[int] | set[int] = frozenset(),
                       bare: frozenset[int] | set[int] = frozenset()) -> list[str]:
     """One line per block element (and per <br>), inline content joined,
     whitespace collapsed as a browser would; blank lines dropped.
@@ -595,18 +596,11 @@ def _html_block_lines(soup, hidden: frozenset[int] | set[int] = frozenset(),
             if isinstance(node, PreformattedString):  # comments, doctype, CDATA, PIs
                 continue
             s = _CONTROL_CHARS_RE.sub("", str(node).replace("\r\n", "\n").replace("\r", "\n"))
-            if pre:
-                parts = s.split("\n")
-                for i, part in enumerate(parts):
-                    if i:
-                        flush()
-                    buf.append(part)
-                    shown[0] = shown[0] or (not off and bool(part.strip()))
-            else:
-                buf.append(
-                    _HTML_SPACE_RE.sub(lambda m: _SEGMENT_BREAK if "\n" in m.group() else " ", s)
-                )
-                shown[0] = shown[0] or (not off and bool(s.strip()))
+            for i, part in enumerate(s.split("\n") if pre else [_collapse_spaces(s)]):
+                if i:
+                    flush()
+                buf.append(part)
+                shown[0] = shown[0] or (not off and bool(part.replace(_SEGMENT_BREAK, "").strip()))
             continue
         if not isinstance(node, Tag):
             continue
@@ -627,6 +621,11 @@ def _html_block_lines(soup, hidden: frozenset[int] | set[int] = frozenset(),
                      for child in reversed(node.contents))
     flush()
     return lines
+
+
+def _collapse_spaces(s: str) -> str:
+    """Whitespace runs as one space, marking those that held a line break (see _finish_html_line)."""
+    return _HTML_SPACE_RE.sub(lambda m: _SEGMENT_BREAK if "\n" in m.group() else " ", s)
 
 
 def _is_wide(ch: str) -> bool:

@@ -70,10 +70,10 @@ def test_navigation_links_share_buttons_and_scripts_are_never_text(tmp_path):
 
 def test_the_line_numbering_is_that_of_the_whole_page(tmp_path):
     """Blanked lines keep their place: provenance is the extracted-line numbering of the page."""
-    from extract.read import _html_block_lines  # noqa: PLC2701 - the reader's own line maker, to compare
+    from extract.read import html_block_lines
 
     html = f"<html><body>{NAV}<div class='content'>{BODY}</div>{LINKS}</body></html>"
-    every = _html_block_lines(BeautifulSoup(html, "lxml"))
+    every = html_block_lines(BeautifulSoup(html, "lxml"))
     lines = read_source(_page(tmp_path, html)).lines
     assert len(lines) == len(every)
     assert all(line in ("", whole) for line, whole in zip(lines, every))
