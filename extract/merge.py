@@ -93,7 +93,7 @@ def _find_canonical(node: dict, index: dict[str, str], merged: Records) -> str |
             continue
         if node.get("date") and first.get("date") and node["date"] != first["date"]:
             continue
-        if node.get("version_date") != first.get("version_date"):
+        if node.get("version_date") and first.get("version_date") and node["version_date"] != first["version_date"]:
             continue  # the same regulation at another revision: a version, not a reprint
         return c
     return None
