@@ -4,7 +4,6 @@ On the sample files of ../shared/samples/national-database and on short texts wr
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -24,14 +23,6 @@ def _headers(text: str, name: str = "t.txt"):
 def _records(text: str, name: str = "t.txt"):
     return extract_source(SourceText(name, Path(name), text.split("\n"), "utf-8", "txt"))[1]
 
-
-def _export(paths, out: Path):
-    from policykg.cli import run_extract
-
-    run_extract([str(p) for p in paths], str(out), progress=False)
-    nodes = {n["id"]: n for n in map(json.loads, (out / "nodes.jsonl").read_text(encoding="utf-8").splitlines())}
-    edges = [json.loads(line) for line in (out / "edges.jsonl").read_text(encoding="utf-8").splitlines()]
-    return nodes, edges
 
 
 # --- event lines, on short texts ----------------------------------------------------------------------
@@ -147,9 +138,9 @@ REPEALED = {
 
 
 @pytest.fixture(scope="module")
-def national(samples_dir, tmp_path_factory):
+def national(samples_dir, tmp_path_factory, export_of):
     folder = samples_dir / "national-database"
-    return folder, _export([folder], tmp_path_factory.mktemp("national"))
+    return folder, export_of([folder], tmp_path_factory.mktemp("national"))
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -186,10 +177,10 @@ def test_two_revisions_of_one_regulation_are_two_versions(national):
     assert "2019年3月24日" in link["evidence"] and "2022年3月29日" in link["evidence"]
 
 
-def test_the_version_in_force_on_a_date(national, tmp_path):
+def test_the_version_in_force_on_a_date(national, tmp_path, export_of):
     folder, _ = national
     out = tmp_path / "export"
-    _export([folder], out)
+    export_of([folder], out)
     store = graph.open_store("embedded", path=tmp_path / "graph.json")
     store.load_export(out)
     try:
@@ -202,10 +193,10 @@ def test_the_version_in_force_on_a_date(national, tmp_path):
         store.close()
 
 
-def test_export_is_byte_identical_on_a_rerun(samples_dir, tmp_path):
+def test_export_is_byte_identical_on_a_rerun(samples_dir, tmp_path, export_of):
     a, b = tmp_path / "a", tmp_path / "b"
-    _export([samples_dir], a)
-    _export([samples_dir], b)
+    export_of([samples_dir], a)
+    export_of([samples_dir], b)
     for name in ("nodes.jsonl", "edges.jsonl"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
 

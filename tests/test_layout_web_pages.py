@@ -5,7 +5,6 @@ On the saved pages of ../shared/samples/govcn and on short pages written here.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,6 @@ from bs4 import BeautifulSoup
 from extract.read import read_source
 from extract.webpage import page_parts, read_info_table
 
-
-def _export(paths, out: Path):
-    from policykg.cli import run_extract
-
-    run_extract([str(p) for p in paths], str(out), progress=False)
-    nodes = {n["id"]: n for n in map(json.loads, (out / "nodes.jsonl").read_text(encoding="utf-8").splitlines())}
-    edges = [json.loads(line) for line in (out / "edges.jsonl").read_text(encoding="utf-8").splitlines()]
-    return nodes, edges
 
 
 def _page(tmp_path, html: str, name: str = "page.html") -> Path:
@@ -48,9 +39,9 @@ INFO = ('<table><tr><td>标　　题：</td><td>国务院办公厅关于促进�
         '<tr><td>成文日期：</td><td>2025年03月01日</td></tr></table>')
 
 
-def test_heading_paragraphs_and_parentheticals_in_strong(tmp_path):
+def test_heading_paragraphs_and_parentheticals_in_strong(tmp_path, export_of):
     page = _page(tmp_path, f"<html><body>{NAV}<div class='content'>{BODY}</div>{LINKS}</body></html>")
-    nodes, edges = _export([page], tmp_path / "out")
+    nodes, edges = export_of([page], tmp_path / "out")
     (doc,) = [n for n in nodes.values() if n["label"] == "Document" and n["in_corpus"]]
     assert (doc["title"], doc["doc_number"], doc["date"], doc["doc_type"], doc["issuers"]) == \
         ("国务院办公厅关于促进测试产业发展的意见", "国办发〔2025〕12号", "2025-03-01", "意见", ["国务院办公厅"])
@@ -80,13 +71,13 @@ def test_the_line_numbering_is_that_of_the_whole_page(tmp_path):
     assert lines.index("国办发〔2025〕12号") == every.index("国办发〔2025〕12号")
 
 
-def test_a_body_printed_twice_is_one_document(tmp_path):
+def test_a_body_printed_twice_is_one_document(tmp_path, export_of):
     desktop = f"<div class='pages_content mhide'>{BODY}</div>"
     mobile = f"<div class='pages_content pages_contentm pchide'>{BODY}</div>"
     twice_by_class = _page(tmp_path, f"<html><body>{NAV}{INFO}{desktop}{mobile}{LINKS}</body></html>", "a.html")
     twice_unmarked = _page(tmp_path, f"<html><body>{NAV}<div>{BODY}</div><div>{BODY}</div>{LINKS}</body></html>", "b.html")
     for page in (twice_by_class, twice_unmarked):
-        nodes, edges = _export([page], tmp_path / page.stem)
+        nodes, edges = export_of([page], tmp_path / page.stem)
         docs = [n for n in nodes.values() if n["label"] == "Document" and n["in_corpus"]]
         assert len(docs) == 1, page.name
         measures = [n for n in nodes.values() if n["label"] == "Measure"]
@@ -95,13 +86,13 @@ def test_a_body_printed_twice_is_one_document(tmp_path):
         assert all(m["source"]["line_end"] <= first_copy_end for m in measures)
 
 
-def test_the_info_table_is_the_metadata(tmp_path):
+def test_the_info_table_is_the_metadata(tmp_path, export_of):
     body = BODY.replace("<p><strong>国务院办公厅关于促进测试产业发展的意见</strong></p><p>国办发〔2025〕12号</p>", "")
     page = _page(tmp_path, f"<html><body>{NAV}{INFO}<div class='content'>{body}</div>{LINKS}</body></html>")
     source = read_source(page)
     assert source.meta["发文字号"] == "国办发〔2025〕12号" and source.meta["成文日期"] == "2025年03月01日"
     assert "标　　题：" not in "\n".join(source.lines)  # the table is metadata, not text
-    nodes, _ = _export([page], tmp_path / "out")
+    nodes, _ = export_of([page], tmp_path / "out")
     (doc,) = [n for n in nodes.values() if n["label"] == "Document" and n["in_corpus"]]
     assert (doc["title"], doc["doc_number"], doc["date"], doc["doc_type"]) == \
         ("国务院办公厅关于促进测试产业发展的意见", "国办发〔2025〕12号", "2025-03-01", "意见")
@@ -141,8 +132,8 @@ SAMPLES = {
 
 
 @pytest.fixture(scope="module")
-def govcn(samples_dir, tmp_path_factory):
-    return _export([samples_dir / "govcn"], tmp_path_factory.mktemp("govcn"))
+def govcn(samples_dir, tmp_path_factory, export_of):
+    return export_of([samples_dir / "govcn"], tmp_path_factory.mktemp("govcn"))
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
@@ -169,13 +160,13 @@ def test_sample_assignments_of_the_desktop_copy(govcn, samples_dir):
     assert lines[measure["source"]["line_start"] - 1].startswith("（三）维修企业提供保税维修")
 
 
-def test_a_ministry_page_whose_body_starts_without_its_title(tmp_path):
+def test_a_ministry_page_whose_body_starts_without_its_title(tmp_path, export_of):
     body = BODY.replace("<p><strong>国务院办公厅关于促进测试产业发展的意见</strong></p><p>国办发〔2025〕12号</p>", "")
     page = _page(tmp_path, f"<html><body>{NAV}<div class='main'><div class='article-title'>国务院办公厅关于促进测试产业发展的意见"
                            f"</div><div class='share-title'>国务院办公厅关于促进测试产业发展的意见</div>"
                            f"<div class='article-body'>{body}</div></div>{LINKS}</body></html>")
     lines = [line for line in read_source(page).lines if line]
     assert lines[0] == "国务院办公厅关于促进测试产业发展的意见" and lines.count(lines[0]) == 1
-    nodes, _ = _export([page], tmp_path / "out")
+    nodes, _ = export_of([page], tmp_path / "out")
     (doc,) = [n for n in nodes.values() if n["label"] == "Document" and n["in_corpus"]]
     assert (doc["title"], doc["date"], doc["doc_type"]) == ("国务院办公厅关于促进测试产业发展的意见", "2025-03-01", "意见")
