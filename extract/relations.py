@@ -256,7 +256,7 @@ def _repealed_refs(sent: str, s_start: int, trig: re.Match) -> list[Reference]:
 
 
 #: the date-and-issuer clause before a listed text: `1982年8月9日国务院发布的`, `…国务院批准、…发布的`
-_ISSUED_CLAUSE = re.compile(r"(?:\d{4}年\d{1,2}月\d{1,2}日)[^，。；《》、]{0,30}?(?:发布|公布|印发|颁布|批准|制定|通过)(?:的)?")
+_ISSUED_CLAUSE = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)?[^，。；《》、]{0,30}?(?:发布|公布|印发|颁布|批准|制定|通过)(?:的)?")
 _DATE_BEFORE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日[^，。；《》、]{0,30}?(?:发布|公布|印发|颁布)的$")
 
 

@@ -217,3 +217,10 @@ def test_decree_numbers_with_a_year_and_a_bracketed_history_line():
     assert (h.doc_number, h.date, h.version_date) == ("国务院令第902号", "2002-09-29", "2011-01-08")
     amends = [e for e in _records(text).edges.values() if e["type"] == "AMENDS"]
     assert len(amends) == 1 and amends[0]["date"] == "2011-01-08"  # the 题注 rule does not add a second edge
+
+
+def test_listed_texts_with_undated_or_partly_dated_clauses():
+    text = ("本办法自2001年1月1日起施行。经国务院批准，1990年3月国家计委发布的《甲价格管理办法》和国务院发布的《乙收费管理规定》"
+            "同时废止。")
+    sup, _ = find_relations(text, None, "测试办法")
+    assert [s.old.title for s in sup] == ["甲价格管理办法", "乙收费管理规定"]
