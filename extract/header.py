@@ -241,6 +241,10 @@ def resolve_nested(lines: list[Line], headers: list[DocHeader], width: int) -> N
         a.notes.append(f"signature and date after the nested document at line {lines[b.start].no}")
 
 
+#: a date in an info table: 2025年01月08日, 2025-01-08, 2025/01/08
+_TABLE_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})[年\-/.](?P<m>\d{1,2})[月\-/.](?P<d>\d{1,2})")
+
+
 def apply_page_metadata(headers: list[DocHeader], meta: dict[str, str]) -> None:
     """A web page's info table (extract.webpage: 标题, 发文机关, 发文字号, 成文日期, 公文种类) is the
     metadata of the page's document — the one of that title, else the first document. The table's
@@ -261,7 +265,7 @@ def apply_page_metadata(headers: list[DocHeader], meta: dict[str, str]) -> None:
     if docno_of(number):
         h.doc_number = docno_of(number)
     for label, kind in (("成文日期", "signing"), ("发布日期", "web")):
-        m = DATE.search(re.sub(r"\s+", "", meta.get(label, "")))
+        m = _TABLE_DATE.search(re.sub(r"\s+", "", meta.get(label, "")))
         if m:
             h.date, h.date_kind = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}", kind
             break

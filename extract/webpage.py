@@ -28,10 +28,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["INFO_LABELS", "PageParts", "page_parts", "read_info_table"]
+__all__ = ["INFO_LABELS", "SAME_LABEL", "PageParts", "page_parts", "read_info_table"]
 
 #: the info table's labels, as printed (spaces inside a label are layout: 标　　题)
-INFO_LABELS = ("标题", "发文机关", "发文字号", "成文日期", "公文种类", "主题分类", "发布日期", "索引号", "来源")
+INFO_LABELS = ("标题", "发文机关", "发文字号", "成文日期", "公文种类", "主题分类", "发布日期", "索引号", "来源",
+               "发布机构", "发文单位", "发布单位", "文号")
+#: other sites' words for the policy library's labels (a ministry's table says 发布机构, 文号)
+SAME_LABEL = {"发布机构": "发文机关", "发文单位": "发文机关", "发布单位": "发文机关", "文号": "发文字号"}
 _LABEL = re.compile(r"^(?P<label>" + "|".join(INFO_LABELS) + r")[:：](?P<value>.*)$")
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
 _HIDING_CLASS = re.compile(r"^(?:pchide|pc[-_]hide|hide[-_]pc|hidden[-_](?:pc|lg|md)|visible[-_]xs|mobile[-_]only|"
@@ -83,7 +86,7 @@ def read_info_table(text: str) -> dict[str, str]:
         token = _SPACES.sub(" ", raw).strip()
         m = _LABEL.match(token.replace(" ", "")) if token else None
         if m:
-            label = m["label"]
+            label = SAME_LABEL.get(m["label"], m["label"])
             value = re.split(r"[:：]", token, maxsplit=1)[-1].strip() if m["value"] else ""
             if value:
                 meta.setdefault(label, value)

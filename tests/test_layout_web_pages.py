@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from extract.header import apply_page_metadata
 from extract.read import read_source
+from extract.segment import DocHeader
 from extract.webpage import page_parts, read_info_table
 
 
@@ -170,3 +172,13 @@ def test_a_ministry_page_whose_body_starts_without_its_title(tmp_path, export_of
     nodes, _ = export_of([page], tmp_path / "out")
     (doc,) = [n for n in nodes.values() if n["label"] == "Document" and n["in_corpus"]]
     assert (doc["title"], doc["date"], doc["doc_type"]) == ("国务院办公厅关于促进测试产业发展的意见", "2025-03-01", "意见")
+
+
+def test_a_ministry_info_table_with_its_own_words():
+    meta = read_info_table("索 引 号：\n000013-2025-0012\n发布机构：\n工业和信息化部\n文号：\n工信部联规〔2025〕3号\n"
+                           "成文日期：\n2025-01-08\n标题：\n关于测试的通知")
+    assert meta["发文机关"] == "工业和信息化部" and meta["发文字号"] == "工信部联规〔2025〕3号"
+    headers = [DocHeader(0, 5, "关于测试的通知", (0, 0), "document", doc_type="通知")]
+    apply_page_metadata(headers, meta)
+    assert (headers[0].doc_number, headers[0].date, headers[0].issuers_text) == \
+        ("工信部联规〔2025〕3号", "2025-01-08", "工业和信息化部")
