@@ -14,8 +14,8 @@ once for mobile. `page_parts(soup)` decides, element by element, what is text of
    either; `read_info_table` reads its lines into label → value (the reader's `SourceText.meta`).
 3. **The main text** is the deepest element holding at least 60 % of the page's remaining
    non-link text (a link list or a menu is mostly link text, so it never wins). Everything
-   outside it is dropped, except a heading (h1–h4, or an element whose class names a title)
-   whose words the main text does not already print (a page whose body starts without its title).
+   outside it is dropped, except the last heading before it (h1–h4, or an element whose class
+   names a title) when the main text does not print its words (a body starting without its title).
 
 The line numbering is not changed by any of this: the reader still makes one line per block
 element of the whole page and blanks the lines that are not text, so provenance is the
@@ -174,19 +174,40 @@ def page_parts(soup) -> PageParts:
     main = _main_element(body, parts.hidden)
     if main is None:
         return parts
-    main_text = _SPACES.sub("", main.get_text())
-    ancestors = {id(p) for p in main.parents} | {id(body)}
-    parts.bare = ancestors - {id(main)}
-    stack = [c for c in _children(body)]
+    kept = [main]
+    heading = _title_before(body, main, parts.hidden)
+    if heading is not None:
+        kept.append(heading)
+    ancestors = {id(p) for k in kept for p in k.parents} | {id(body)}
+    parts.bare = ancestors - {id(k) for k in kept}
+    stack = list(_children(body))
     while stack:
         tag = stack.pop()
-        if tag is main:
+        if any(tag is k for k in kept):
             continue
         if id(tag) in ancestors:
             stack.extend(_children(tag))
-        elif not (_is_heading(tag) and _is_new_heading(tag, main_text)):
+        else:
             parts.hidden.add(id(tag))
     return parts
+
+
+def _title_before(body, main, hidden: set[int]):
+    """The last heading before the main text, when the main text does not print its words."""
+    main_text = _SPACES.sub("", main.get_text())
+    found = None
+    stack = list(reversed(_children(body)))
+    while stack:
+        tag = stack.pop()
+        if tag is main:
+            break
+        if id(tag) in hidden:
+            continue
+        if _is_heading(tag) and _is_new_heading(tag, main_text):
+            found = tag
+            continue
+        stack.extend(reversed(_children(tag)))
+    return found
 
 
 def _is_heading(tag) -> bool:

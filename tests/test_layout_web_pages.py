@@ -182,3 +182,17 @@ def test_a_ministry_info_table_with_its_own_words():
     apply_page_metadata(headers, meta)
     assert (headers[0].doc_number, headers[0].date, headers[0].issuers_text) == \
         ("工信部联规〔2025〕3号", "2025-01-08", "工业和信息化部")
+
+
+def test_the_title_inside_a_page_header_block_and_not_a_sidebar_heading(tmp_path, export_of):
+    body = BODY.replace("<p><strong>国务院办公厅关于促进测试产业发展的意见</strong></p>", "")
+    side = "<div class='side'><h3>国务院办公厅关于另一件事情的通知</h3><p>相关阅读摘要，不是正文。</p></div>"
+    page = _page(tmp_path, f"<html><body>{NAV}{side}<div class='head'><h1>国务院办公厅关于促进测试产业发展的意见</h1>"
+                           f"<div class='info'>发布时间：2025-03-02</div></div><div class='text'>{body}</div>{LINKS}"
+                           "</body></html>")
+    lines = [line for line in read_source(page).lines if line]
+    assert lines[0] == "国务院办公厅关于促进测试产业发展的意见" and "国务院办公厅关于另一件事情的通知" not in lines
+    nodes, _ = export_of([page], tmp_path / "out")
+    (doc,) = [n for n in nodes.values() if n["label"] == "Document" and n["in_corpus"]]
+    assert (doc["title"], doc["doc_number"], doc["date"]) == ("国务院办公厅关于促进测试产业发展的意见", "国办发〔2025〕12号",
+                                                             "2025-03-01")
