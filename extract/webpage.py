@@ -14,7 +14,7 @@ once for mobile. `page_parts(soup)` decides, element by element, what is text of
    either; `read_info_table` reads its lines into label → value (the reader's `SourceText.meta`).
 3. **The main text** is the deepest element holding at least 60 % of the page's remaining
    non-link text (a link list or a menu is mostly link text, so it never wins). Everything
-   outside it is dropped, except the last heading before it (h1–h4, or an element whose class
+   outside it is dropped, except the last heading before it (h1, h2, or an element whose class
    names a title) when the main text does not print its words (a body starting without its title).
 
 The line numbering is not changed by any of this: the reader still makes one line per block
@@ -42,7 +42,7 @@ _HIDING_CLASS = re.compile(r"^(?:pchide|pc[-_]hide|hide[-_]pc|hidden[-_](?:pc|lg
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 _BLOCKS = frozenset({"div", "section", "article", "table", "tbody", "tr", "td", "ul", "ol", "li", "dl", "p",
                      "main", "center", "blockquote", "form"})
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4"})
+_HEADINGS = frozenset({"h1", "h2"})  # h3, h4 are more often a sidebar's or a box's
 _TITLE_CLASS = re.compile(r"title|biaoti", re.I)
 _COPY_MIN = 30
 _MAIN_SHARE = 0.6
@@ -211,7 +211,7 @@ def _title_before(body, main, hidden: set[int]):
 
 
 def _is_heading(tag) -> bool:
-    """h1–h4, or an element its page calls a title (`article_title`, `xxgk-title`; not a share box's)."""
+    """h1, h2, or an element its page calls a title (`article_title`, `xxgk-title`; not a share box's)."""
     if tag.name in _HEADINGS:
         return True
     names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
