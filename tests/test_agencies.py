@@ -373,3 +373,8 @@ def test_corpus_counts(gaz):
     assert not [m for m in ms if m.entry.name.endswith("部") and text[m.end:m.end + 1] == "门"
                 and text[m.end:m.end + 2] != "门户"]
     assert not [m for m in ms if text[max(0, m.start - 2):m.start] == "地方"]
+
+
+def test_a_class_of_bodies_is_not_an_agency():
+    assert looks_like_agency("民航各地区管理局") is False
+    assert looks_like_agency("中国民航局华东地区管理局") is True
