@@ -12,15 +12,19 @@ title, then one line per event of its history, then the articles:
 Other forms of the same lines are read too: `…发布`, `…国务院批准 …发布`, `…第…次会议通过`,
 `自…起施行`, a revision by a 令 (`2012年9月12日公安部令第124号修订`), several events on one
 line, and the same sequence printed in one bracketed 题注 line. `find_events` returns one
-`HeaderEvent` per event; `header_facts` turns them into the document's 文号 (the promulgating
+`HeaderEvent` per event (a revision by a State Council omnibus decision also gets that decision's
+令, from extract/data/state_council_decisions.json); `header_facts` turns them into the document's 文号 (the promulgating
 令, 中华人民共和国 dropped), date (the 公布/发布 date), issuer, type (国务院令 → 行政法规, another
 body's 令 → 部门规章, 主席令 or a 全国人大 vote → 法律) and the date of the version printed (its
 latest revision). Pure functions; the writer turns revisions into AMENDS edges.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from extract.numerals import chinese_int
 
@@ -38,6 +42,7 @@ _LEGISLATURE = re.compile(r"全国人民代表大会|全国人大")
 _EVENT_LINE = re.compile(r"^[（(]?(?:(?:根据|自)?" + DATE.pattern + r"[^。；]{0,80}?"
                          r"(?:第[一二三四五六七八九十]+次(?:修订|修正)|(?:修订|修正)通过|修订|修正|公布|发布|通过|批准|"
                          r"起施行))+[）)]?$")
+DECISIONS_PATH = Path(__file__).with_name("data") / "state_council_decisions.json"
 #: the 令 of the head of state promulgates laws
 _HEAD_OF_STATE = "主席"
 
@@ -79,6 +84,8 @@ def _events_of(text: str, line: int) -> list[HeaderEvent]:
         ling = _LING.search(body)
         title = _TITLE.search(body)
         decree = ling["decree"].replace("[", "〔").replace("]", "〕") if ling else None
+        if decree is None and title:
+            decree = omnibus_decision(iso, title["title"])
         issuer = ling["issuer"] if ling else _issuer_of(body)
         if m["ord"] or verb.startswith(("修订", "修正")) and not verb.endswith("通过"):
             kind = "revised"
@@ -94,6 +101,18 @@ def _events_of(text: str, line: int) -> list[HeaderEvent]:
                                by_title=title["title"] if title else None,
                                ordinal=chinese_int(m["ord"]) if m["ord"] else None))
     return out
+
+
+@lru_cache(maxsize=1)
+def _omnibus() -> dict[tuple[str, str], str]:
+    with open(DECISIONS_PATH, encoding="utf-8") as fh:
+        return {(d["date"], d["title"]): d["doc_number"] for d in json.load(fh)["decisions"]}
+
+
+def omnibus_decision(date: str, title: str) -> str | None:
+    """The 令 of a State Council omnibus revision decision (extract/data/state_council_decisions.json):
+    several share one title (国务院关于修改部分行政法规的决定), the date tells which."""
+    return _omnibus().get((date, title))
 
 
 def _issuer_of(body: str) -> str | None:

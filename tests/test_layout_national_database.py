@@ -34,6 +34,9 @@ def test_event_lines_of_a_state_council_regulation():
     assert [(e.date, e.kind, e.ordinal) for e in events] == [
         ("2001-06-15", "promulgated", None), ("2011-01-08", "revised", 1), ("2019-03-02", "revised", 2)]
     assert events[1].by_title == "国务院关于废止和修改部分行政法规的决定"
+    # omnibus decisions share titles: the curated table names each by its date (2011-01-08: 国务院令第588号)
+    assert (events[1].decree, events[2].decree) == ("国务院令第588号", "国务院令第709号")
+    assert find_events(["2099年1月1日《国务院关于修改部分行政法规的决定》第一次修订"])[0].decree is None
     facts = header_facts(events)
     assert (facts.doc_number, facts.date, facts.issuer, facts.doc_type, facts.version_date) == \
         ("国务院令第306号", "2001-06-15", "国务院", "行政法规", "2019-03-02")
