@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import graph
+from conftest_graph import open_neo4j, wipe_neo4j
 from extract.events import find_events, header_facts, is_event_line
 from extract.pipeline import documents_of, extract_source
 from extract.read import SourceText, read_source
@@ -180,11 +181,16 @@ def test_two_revisions_of_one_regulation_are_two_versions(national):
     assert "2019年3月24日" in link["evidence"] and "2022年3月29日" in link["evidence"]
 
 
-def test_the_version_in_force_on_a_date(national, tmp_path, export_of):
+@pytest.mark.parametrize("kind", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def test_the_version_in_force_on_a_date(national, tmp_path, export_of, kind):
     folder, _ = national
     out = tmp_path / "export"
     export_of([folder], out)
-    store = graph.open_store("embedded", path=tmp_path / "graph.json")
+    if kind == "embedded":
+        store = graph.open_store("embedded", path=tmp_path / "graph.json")
+    else:
+        store = open_neo4j()
+        wipe_neo4j(store)
     store.load_export(out)
     try:
         def in_force(day):
