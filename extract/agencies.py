@@ -26,9 +26,9 @@ R4  other organisation: the match is followed by 集团/公司, so it names a
     different organisation (各有关铁路局集团公司).
 
 R5  short everyday form in another word: two-character forms are kept only in the contexts
-    `_SHORT_FORM_CONTEXT` allows — 国办 not before 发/函/秘/电 (国办发〔2021〕60号 is a 文号) nor
-    after 全/中 (全国办理), 央行 not after 中 (中央行政), 人行 not inside 个人行为 / 人行道 /
-    行人行走.
+    `_SHORT_FORM_CONTEXT` allows — 国办 not before 发/函/秘/电 (国办发〔2021〕60号 is a 文号) or
+    理/事/学 (各国办理, 出国办事), nor after 全/中/各 (全国办理), 央行 not after 中 (中央行政),
+    人行 not inside 个人行为 / 人行道 / 行人行走 / 当事人行政复议.
 
 When a match is rejected, shorter forms starting at the same position are
 tried; failing that, forms lying wholly inside the rejected span are skipped
@@ -142,9 +142,9 @@ _R4_ORG_AFTER = re.compile(r"集团|公司")
 # R5: short everyday forms and the neighbours that make them part of another word
 # (form -> (character before that rejects it, text after that rejects it)).
 _SHORT_FORM_CONTEXT = {
-    "国办": (re.compile(r"[全中]$"), re.compile(r"[发函秘电]|[〔\[]")),
+    "国办": (re.compile(r"[全中各外我本该两美]$"), re.compile(r"[发函秘电理事学公法案厂班会]|[〔\[]")),
     "央行": (re.compile(r"中$"), re.compile(r"政")),
-    "人行": (re.compile(r"[个私本他众法工商成行路病老夫家军客游证]$"), re.compile(r"[道为走动使横进]")),
+    "人行": (re.compile(r"[个私本他众法工商成行路病老夫家军客游证]$"), re.compile(r"[道为走动使横进政贿驶]")),
 }
 
 

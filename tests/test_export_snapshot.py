@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.corpus
 
 SNAPSHOT = {
-    "nodes.jsonl": "73dca4dea513ea49f57632041538edc086b876a29cb428c6298a2b142ae97d4a",
+    "nodes.jsonl": "81c83e59d3597aad4b0b7df580a1bc65754202ccc249fdf2303e8f1a05e033ab",
     "edges.jsonl": "27aad924d12d4143b413963501caa5473bd4b5bf9ddbe20110e40103c5698747",
     "labels": {"Agency": 96, "Document": 344, "Measure": 2515, "Obligation": 538, "RegulatedParty": 141,
                "Sector": 30},
