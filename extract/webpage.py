@@ -117,16 +117,20 @@ def _copies_and_tables(body, parts: PageParts) -> list:
         if _is_hiding(tag):
             parts.hidden.add(id(tag))
             continue
+        children = _children(tag)
+        if len(children) == 1 and not any(isinstance(c, str) and c.strip() for c in tag.contents):
+            stack.append(children[0])  # a mere wrapper: its child holds the same text
+            continue
         text = _SPACES.sub("", tag.get_text()) if tag.name in _BLOCKS else ""
         if len(text) >= _COPY_MIN and text in seen_texts and tag.name in ("div", "section", "article", "table"):
             parts.hidden.add(id(tag))  # the second printing of a block (desktop / mobile)
             continue
-        if text and _labels_in(text) >= 3 and not any(_labels_in(c.get_text()) >= 3 for c in _children(tag)):
+        if text and _labels_in(text) >= 3 and not any(_labels_in(c.get_text()) >= 3 for c in children):
             tables.append(tag)
             continue
         if len(text) >= _COPY_MIN:
             stack.append(text)
-        stack.extend(reversed(_children(tag)))
+        stack.extend(reversed(children))
     return tables
 
 
