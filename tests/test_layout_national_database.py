@@ -233,3 +233,10 @@ def test_listed_texts_with_undated_or_partly_dated_clauses():
             "同时废止。")
     sup, _ = find_relations(text, None, "测试办法")
     assert [s.old.title for s in sup] == ["甲价格管理办法", "乙收费管理规定"]
+
+
+def test_markdown_heading_marks_and_comments_of_a_markdown_copy():
+    text = "\n".join(["# 测试管理条例", "", "2002年9月29日 中华人民共和国国务院令第903号公布", "", "<!-- INFO END -->", "",
+                      "## 第一章 总则", "", "第一条 为了测试，制定本条例。"])
+    (h,) = _headers(text)
+    assert (h.title, h.doc_number, h.date) == ("测试管理条例", "国务院令第903号", "2002-09-29")
