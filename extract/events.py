@@ -52,7 +52,7 @@ class HeaderEvent:
     """One dated event of a text's history, as printed."""
 
     date: str  # ISO
-    kind: str  # promulgated | revised | adopted | approved | effective
+    kind: str  # promulgated | repromulgated | revised | adopted | approved | effective
     line: int  # index of the line it is printed on (into the line list given to `find_events`)
     text: str  # the event as printed
     decree: str | None = None  # 国务院令第363号 (中华人民共和国 dropped)
@@ -87,7 +87,9 @@ def _events_of(text: str, line: int) -> list[HeaderEvent]:
         if decree is None and title:
             decree = omnibus_decision(iso, title["title"])
         issuer = ling["issuer"] if ling else _issuer_of(body)
-        if m["ord"] or verb.startswith(("修订", "修正")) and not verb.endswith("通过"):
+        if ling and not title and "修订" in verb and not m.group(0).startswith("根据"):
+            kind = "repromulgated"  # 2020年12月28日国务院令第734号修订: the whole text again, under a new 令
+        elif m["ord"] or verb.startswith(("修订", "修正")) and not verb.endswith("通过"):
             kind = "revised"
         elif verb in ("公布", "发布"):
             kind = "promulgated"
@@ -129,14 +131,19 @@ class HeaderFacts:
     doc_type: str | None
     version_date: str | None  # the latest revision printed, None when never revised
     effective_date: str | None
+    own: HeaderEvent | None = None  # the event that promulgated the text printed
+    previous: HeaderEvent | None = None  # the one that promulgated the text it replaced (a 修订 by 令)
 
 
 def header_facts(events: list[HeaderEvent]) -> HeaderFacts:
-    """What a text's events say about it: its own 令, date, issuer, type and version."""
-    promulgated = [e for e in events if e.kind == "promulgated"]
+    """What a text's events say about it: its own 令, date, issuer, type and version. The text is
+    the one promulgated last: a comprehensive revision promulgated by a new 令 (国务院令第734号修订)
+    makes a new text, which replaces the one first promulgated (its previous version)."""
+    promulgated = [e for e in events if e.kind in ("promulgated", "repromulgated")]
     adopted = [e for e in events if e.kind == "adopted"]
-    first = promulgated[0] if promulgated else None
-    revisions = [e for e in events if e.kind == "revised"]
+    first = promulgated[-1] if promulgated else None
+    previous = promulgated[-2] if len(promulgated) > 1 else None
+    revisions = [e for e in events if e.kind in ("revised", "repromulgated")]
     effective = [e for e in events if e.kind == "effective"]
     doc_type = None
     if first is not None and first.decree:
@@ -153,4 +160,6 @@ def header_facts(events: list[HeaderEvent]) -> HeaderFacts:
         doc_type=doc_type,
         version_date=max(e.date for e in revisions) if revisions else None,
         effective_date=effective[0].date if effective else None,
+        own=first,
+        previous=previous,
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from extract.agencies import Gazetteer
 from extract.docnumber import norm_docno, norm_key
 from extract.document import DocumentText
+from extract.events import header_facts
 from extract.header import doc_type_of
 from extract.references import resolve_references
 from extract.relations import strip_brackets
@@ -258,13 +259,23 @@ def _write_relations(records: Records, doc: DocumentText, doc_id: str) -> None:
 
 def _write_revisions(records: Records, doc: DocumentText, doc_id: str) -> None:
     """Each revision event of the header (extract.events): AMENDS from the amending text (a 决定,
-    or a 令 by its number) to this document, with the revision's date and ordinal."""
-    lines = doc.joined.lines
-    first = doc.header.start
-    for e in doc.header.events:
+    or a 令 by its number) to the text it revised, with the revision's date and ordinal. A text
+    promulgated again by a new 令 (修订) AMENDS its previous version, the text first promulgated
+    (an `in_corpus: false` node with that 令), which the revisions before it amended."""
+    h = doc.header
+    facts = header_facts(h.events)
+    previous = None
+    if facts.previous is not None:
+        previous = _ref_node(records, h.title, facts.previous.decree, previous_version=True, date=facts.previous.date)
+        _amends_edge(records, doc, doc_id, previous, facts.own)
+    for e in h.events:
         if e.kind != "revised" or not (e.by_title or e.decree):
             continue
-        source = _ref_node(records, e.by_title, e.decree, date=e.date)
-        no = lines[e.line - first].no
-        records.add_edge(source, doc_id, AMENDS, evidence=e.text, kind="amends", partial=False, part=None,
-                         date=e.date, ordinal=e.ordinal, provenance=span(doc.file, no, no))
+        target = previous if previous is not None and e.date < facts.own.date else doc_id
+        _amends_edge(records, doc, _ref_node(records, e.by_title, e.decree, date=e.date), target, e)
+
+
+def _amends_edge(records: Records, doc: DocumentText, source: str, target: str, e) -> None:
+    no = doc.joined.lines[e.line - doc.header.start].no
+    records.add_edge(source, target, AMENDS, evidence=e.text, kind="amends", partial=False, part=None,
+                     date=e.date, ordinal=e.ordinal, provenance=span(doc.file, no, no))

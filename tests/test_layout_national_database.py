@@ -44,7 +44,7 @@ def test_event_lines_of_a_state_council_regulation():
 
 
 def test_ministry_rule_revised_by_a_decree_and_a_law():
-    rule = header_facts(find_events(["2008年5月27日公安部令第102号发布", "2012年9月12日公安部令第124号修订"]))
+    rule = header_facts(find_events(["2008年5月27日公安部令第102号发布", "根据2012年9月12日公安部令第124号修正"]))
     assert (rule.doc_number, rule.issuer, rule.doc_type, rule.version_date) == \
         ("公安部令第102号", "公安部", "部门规章", "2012-09-12")
     law = header_facts(find_events(["1986年4月12日第六届全国人民代表大会第四次会议通过",
@@ -240,3 +240,19 @@ def test_markdown_heading_marks_and_comments_of_a_markdown_copy():
                       "## 第一章 总则", "", "第一条 为了测试，制定本条例。"])
     (h,) = _headers(text)
     assert (h.title, h.doc_number, h.date) == ("测试管理条例", "国务院令第903号", "2002-09-29")
+
+
+def test_a_text_promulgated_again_by_a_new_decree_is_a_new_text():
+    text = "\n".join(["测试名称登记管理规定", "1991年5月6日 国家工商行政管理局令第7号发布",
+                      "2012年11月9日 《国务院关于修改和废止部分行政法规的决定》第一次修订",
+                      "2020年12月28日 中华人民共和国国务院令第734号第二次修订", "",
+                      "第一条 为了测试，制定本规定。"])
+    (h,) = _headers(text)
+    assert (h.doc_number, h.date, h.issuers_text, h.doc_type, h.version_date) == \
+        ("国务院令第734号", "2020-12-28", "国务院", "行政法规", "2020-12-28")
+    rec = _records(text)
+    amends = sorted((rec.nodes[e["source"]]["title"], rec.nodes[e["source"]]["doc_number"],
+                     rec.nodes[e["target"]]["doc_number"], rec.nodes[e["target"]]["in_corpus"])
+                    for e in rec.edges.values() if e["type"] == "AMENDS")
+    assert amends == [("国务院关于修改和废止部分行政法规的决定", None, "国家工商行政管理局令第7号", False),
+                      ("测试名称登记管理规定", "国务院令第734号", "国家工商行政管理局令第7号", False)]
