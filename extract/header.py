@@ -259,8 +259,8 @@ def apply_page_metadata(headers: list[DocHeader], meta: dict[str, str]) -> None:
     h = next((d for d in docs if title and re.sub(r"\s+", "", d.title) == title), docs[0])
     if title:
         h.title = meta["标题"].strip()
-        h.doc_type = doc_type_of(h.title) if h.doc_type in (None, "其他") or h.doc_type == doc_type_of(h.title) \
-            else h.doc_type
+        if h.doc_type in (None, "其他"):  # a type read from the body (a cover letter's 通知) stands
+            h.doc_type = doc_type_of(h.title)
     number = re.sub(r"\s+", "", meta.get("发文字号", ""))
     if docno_of(number):
         h.doc_number = docno_of(number)
