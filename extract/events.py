@@ -10,13 +10,18 @@ title, then one line per event of its history, then the articles:
     第一章 总则
 
 Other forms of the same lines are read too: `…发布`, `…国务院批准 …发布`, `…第…次会议通过`,
-`自…起施行`, a revision by a 令 (`2012年9月12日公安部令第124号修订`), several events on one
-line, and the same sequence printed in one bracketed 题注 line. `find_events` returns one
-`HeaderEvent` per event (a revision by a State Council omnibus decision also gets that decision's
-令, from extract/data/state_council_decisions.json); `header_facts` turns them into the document's 文号 (the promulgating
-令, 中华人民共和国 dropped), date (the 公布/发布 date), issuer, type (国务院令 → 行政法规, another
-body's 令 → 部门规章, 主席令 or a 全国人大 vote → 法律) and the date of the version printed (its
-latest revision). Pure functions; the writer turns revisions into AMENDS edges.
+`自…起施行`, an amendment by a 令 (`根据2012年9月12日公安部令第124号修正`), a whole text
+promulgated again by a new 令 (`2020年12月28日国务院令第734号修订`), several events on one line,
+and the same sequence printed in one bracketed 题注 line. `find_events` returns one `HeaderEvent`
+per event (a revision by a State Council omnibus decision also gets that decision's 令, from
+extract/data/state_council_decisions.json); `header_facts` turns them into the document's 文号
+(the 令 that promulgated the text printed, 中华人民共和国 dropped), date (that 公布/发布 date),
+issuer, type (国务院令 → 行政法规, another body's 令 → 部门规章, 主席令 or a 全国人大 vote → 法律) and
+the date of the version printed (its latest revision). Pure functions; the writer turns revisions
+into AMENDS edges.
+
+Known limits: what each 决定 changed is not read; a 部令 `…令第N号修订` without 根据 or a 决定's
+title is taken for a new text rather than an amendment.
 """
 from __future__ import annotations
 
