@@ -35,8 +35,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.duty_holders import resolve_holders
 from extract.numerals import chinese_int
 from extract.outline import parse_outline
+from extract.parties import classify_party
 
 # --- lexicons ----------------------------------------------------------------------------------
 _PROHIBITION = r"不得|禁止|严禁|不准|不应当|不应"
@@ -465,22 +467,6 @@ def _make(para: _Para, subj, modality, trigger, action, cond, penalty, implicit_
         subject_implicit=subject_implicit, text=sentence, start=start, end=end)
 
 
-# --- regulated parties -------------------------------------------------------------------------
-_PARTY_MODIFIER = re.compile(r"^(?:相关|有关|其他|其它|该|本|上述|前款规定的|所属)")
-
-
-def normalize_party(subject: str) -> str:
-    """Canonical name of a non-agency subject: the head after the last 的, without 相关/其他/该.
-
-    跨省、自治区、直辖市经营的企业 → 企业; 相关企业 → 企业; 申请人拟定的企业名称中的字号 → 字号."""
-    s = re.sub(r"\s+", "", subject)
-    s = _strip_defs(s)
-    if "的" in s:
-        s = s.rsplit("的", 1)[1] or s
-    s = _PARTY_MODIFIER.sub("", s)
-    return s or subject
-
-
 def has_articles(text: str, minimum: int = 3) -> bool:
     """Whether a joined text holds a regulation: paragraphs 第一条, 第二条, 第三条 … in sequence."""
     if not re.search(r"(?:^|\n)第一条", text):
@@ -491,9 +477,10 @@ def has_articles(text: str, minimum: int = 3) -> bool:
 # --- who an obligation binds ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Binding:
-    """Obligation `obligations[obligation]` binds an agency (`agency_id`, a gazetteer id) or a class
-    of regulated party (`party`, named by `normalize_party`); `surface` is the subject as printed.
-    Offsets are the obligation's."""
+    """Obligation `obligations[obligation]` binds an agency (`agency_id`, a gazetteer id, at `level`)
+    or a class of regulated party (`party`, of `party_kind`, from extract.parties); `surface` is the
+    part of the subject as printed, `defined_as` the holder a defined term stands for. Offsets are
+    the obligation's."""
 
     obligation: int
     surface: str
@@ -502,29 +489,29 @@ class Binding:
     party_class: str
     start: int
     end: int
+    level: str | None = None
+    party_kind: str | None = None
+    defined_as: str | None = None
 
 
-def find_bindings(obligations: list[Obligation], gaz) -> list[Binding]:
-    """The parties each obligation binds.
+def find_bindings(obligations: list[Obligation], gaz, definitions=()) -> list[Binding]:
+    """The bodies and parties each obligation binds.
 
-    The subject binds an agency when the gazetteer knows it as a whole, each agency of a
-    coordinated subject the gazetteer knows part by part (财政部、科技部负责… binds both), else a
-    RegulatedParty class named by `normalize_party` (agency-like subjects the gazetteer does not
-    know, such as 企业登记机关, are parties with `party_class: "agency"`). A subject whose head is
-    not a noun (受委托的, 统筹) binds nothing; the obligation keeps it as printed."""
-    from extract.nlp import ends_in_noun  # late: loads jieba only for regulations
-
+    Each part of the subject (`A、B和C` → each) is resolved by extract.duty_holders: a functional
+    department, a named body or a term the document defined for one binds the national body
+    leading that system, with the tier as `level`. A part naming no single body binds the actor
+    class extract.parties puts it in; a thing (企业名称, 出资方式) binds nothing — the obligation
+    keeps its subject as printed."""
     out: list[Binding] = []
     for k, o in enumerate(obligations):
         if not o.subject:
             continue
-        entry = gaz.resolve(o.subject) if gaz is not None else None
-        parts = split_subjects(o.subject)
-        entries = [gaz.resolve(p) for p in parts] if gaz is not None and len(parts) > 1 else []
-        if entry is not None:
-            out.append(Binding(k, o.subject, entry.id, None, o.subject_class, o.start, o.end))
-        elif entries and all(entries):
-            out.extend(Binding(k, p, e.id, None, o.subject_class, o.start, o.end) for p, e in zip(parts, entries))
-        elif ends_in_noun(name := normalize_party(o.subject)):
-            out.append(Binding(k, o.subject, None, name, o.subject_class, o.start, o.end))
+        for h in resolve_holders(o.subject, gaz, definitions, at=o.start):
+            entry = gaz.resolve(h.body) if h.body and gaz is not None else None
+            if entry is not None:
+                out.append(Binding(k, h.surface, entry.id, None, o.subject_class, o.start, o.end,
+                                   level=h.level, defined_as=h.defined_as))
+            elif (cls := classify_party(h.surface)) is not None:
+                out.append(Binding(k, h.surface, None, cls.name, o.subject_class, o.start, o.end,
+                                   party_kind=cls.kind, defined_as=h.defined_as))
     return out

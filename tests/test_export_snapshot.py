@@ -17,12 +17,10 @@ import pytest
 pytestmark = pytest.mark.corpus
 
 SNAPSHOT = {
-    "nodes.jsonl": "a09dbfc1a89ff6e232c33037ddfcb2b33602367b284d3a2765e90c60f8075d1c",
-    "edges.jsonl": "27aad924d12d4143b413963501caa5473bd4b5bf9ddbe20110e40103c5698747",
-    "labels": {"Agency": 96, "Document": 344, "Measure": 2515, "Obligation": 538, "RegulatedParty": 141,
-               "Sector": 30},
-    "types": {"AMENDS": 5, "BINDS": 425, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196,
-              "PART_OF": 3053, "SUPERSEDES": 18, "SUPPORTS": 1144},
+    "nodes.jsonl": "fcd741fa2658d9063841656bd283936a098cfb04eb722be4da45a2fe4bdff783",
+    "edges.jsonl": "5ed08ea1f0a9e02302be25391c80e84d6d8367eec77b9629bb4b610ce6757ecc",
+    "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 538, "RegulatedParty": 26, "Sector": 30},
+    "types": {"AMENDS": 5, "BINDS": 363, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3053, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
 }
 
 
