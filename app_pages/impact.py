@@ -131,14 +131,15 @@ def statutory():
         st.caption(tr("im_statutory_none"))
         return
     st.markdown("**" + tr("im_statutory_total", n=duties["total"], i=duties["inherited"]) + "**")
-    st.dataframe(pd.DataFrame([{tr("document"): (g["document"] or {}).get("name", "—"), "#": g["count"],
-                                **{tr("level_" + k) if k != "—" else "—": v for k, v in g["by_level"].items()}}
-                               for g in duties["regulations"]]).fillna(0), hide_index=True, width="stretch")
-    st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
-                                tr("im_level"): tr("level_" + o["level"]) if o["level"] else "",
-                                tr("modality"): o["modality"], tr("im_inherited"): _inherited(o),
-                                tr("text"): o["text"] or o["action"]} for o in duties["obligations"]]),
-                 hide_index=True, width="stretch")
+    if duties["total"]:
+        st.dataframe(pd.DataFrame([{tr("document"): (g["document"] or {}).get("name", "—"), "#": g["count"],
+                                    **{tr("level_" + k) if k != "—" else "—": v for k, v in g["by_level"].items()}}
+                                   for g in duties["regulations"]]).fillna(0), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
+                                    tr("im_level"): tr("level_" + o["level"]) if o["level"] else "",
+                                    tr("modality"): o["modality"], tr("im_inherited"): _inherited(o),
+                                    tr("text"): o["text"] or o["action"]} for o in duties["obligations"]]),
+                     hide_index=True, width="stretch")
     if report["inherited_measures"]:
         st.markdown("**" + tr("im_inherited_measures", n=len(report["inherited_measures"])) + "**")
         st.dataframe(pd.DataFrame([{tr("role"): tr(r["role"]), tr("measure"): f"{r['measure_no'] or ''}{r['heading'] or ''}",
