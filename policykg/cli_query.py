@@ -23,8 +23,9 @@ def _duty_rows(store, agency):
                  "role": m.get("role"), "measure_no": m.get("measure_no"), "heading": m.get("heading")}
                 for doc in queries.duties_of(store, agency)["documents"] for m in doc["measures"]]
     statutory = queries.statutory_duties(store, agency)["obligations"]
-    return measures + [{"kind": "statutory", "document": (o["document"] or {}).get("name"), "role": o["level"],
-                        "measure_no": o["article"], "heading": o["action"], "modality": o["modality"],
+    return measures + [{"kind": "statutory", "document": (o["document"] or {}).get("name"), "role": "binds",
+                        "level": o["level"], "measure_no": o["article"], "heading": o["action"],
+                        "modality": o["modality"],
                         "inherited": (f"{o['inherited_from']['agency']['name']}, {o['inherited_from']['year']}"
                                       if o["inherited_from"] else None)} for o in statutory]
 
