@@ -141,17 +141,23 @@ def _definition_for(part: str, definitions: list[Definition], at: int | None) ->
 
 
 # --- one printed subject --------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def _protected(gaz: Gazetteer | None) -> re.Pattern:
+    """Names holding 和/及/与/、 that a coordination split must not cut (one alternation, longest first)."""
+    names = {*_NO_PROTECT, *(k for k in _systems()[0] if re.search("[和及与、]", k)),
+             *((f for f in gaz.forms() if re.search("[和及与、]", f)) if gaz is not None else ())}
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+
 def split_holders(subject: str, gaz: Gazetteer | None = None) -> list[str]:
     """`保护工作部门、公安机关` → [保护工作部门, 公安机关]; 省、自治区、直辖市 and names holding 和/及 stay whole."""
-    protected = sorted({*_NO_PROTECT, *(k for k in _systems()[0] if re.search("[和及与、]", k)),
-                        *((f for f in gaz.forms() if re.search("[和及与、]", f)) if gaz is not None else ())},
-                       key=len, reverse=True)
     keep: list[str] = []
-    s = re.sub(r"\s+", "", subject)
-    for p in protected:
-        if p in s:
-            s = s.replace(p, f"\x00{len(keep)}\x00")
-            keep.append(p)
+
+    def hide(m: re.Match) -> str:
+        keep.append(m.group(0))
+        return f"\x00{len(keep) - 1}\x00"
+
+    s = _protected(gaz).sub(hide, re.sub(r"\s+", "", subject))
     parts = [p for p in re.split(r"、|以及|或者|(?<!其)和|与|及(?!其|以上)|或", s) if p]
     restore = re.compile("\x00(\\d+)\x00")
     return [restore.sub(lambda m: keep[int(m.group(1))], p) for p in parts] or [subject]
