@@ -44,13 +44,14 @@ LEVELS = ("national", "provincial", "county_and_above", "local", "all")
 # tiers of government printed before a system name, longest first within each level
 _TIERS = (
     ("county_and_above", r"县级以上(?:地方)?(?:各级)?(?:人民政府)?"),
-    ("provincial", r"(?:省、自治区、直辖市|省级以上|省级|省)(?:人民政府)?"),
+    ("provincial", r"(?:省、自治区、直辖市|省级以上|省级|直辖市|省)(?:人民政府)?"),
     ("local", r"(?:地方各级|地方|市、县级?|市县级?|设区的市级?|市级|县级|本级及以上|本级|同级|各级)(?:人民政府)?"),
     ("national", r"(?:国务院|国家|中央)"),
 )
 _TIER_RE = [(level, re.compile("^" + p)) for level, p in _TIERS]
 _HEAD = re.compile(r"(?:部门|机关|机构)$")
 _FUNCTION = re.compile(r"^(?:承担|负责)(?P<f>.+?)(?:工作|职责)?的(?:部门|机构|机关)$")
+_UNIT_OF_ORGAN = re.compile(r"^(?P<s>[\u4e00-\u9fff]{2,8}?)机关[\u4e00-\u9fff]{2,12}(?:部门|机构)$")
 _ET_AL = re.compile(r"等(?:有关|相关|其他)?(?:主管)?(?:部门|机关|机构)$")
 _DEFINED_QUALIFIER = re.compile(r"^[\u4e00-\u9fff]{1,4}$")
 _NO_PROTECT = ("省、自治区、直辖市", "省、自治区、直辖市人民政府")
@@ -64,6 +65,7 @@ class Definition:
     holder: str
     start: int
     end: int
+    level: str | None = None  # the tier the term stands for, when not the holder's own
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,9 @@ def _stems(stem: str):
 
 # --- definitions ----------------------------------------------------------------------------------
 _ABBREV = re.compile(r"[（(]以下(?:简称|统称|称)(?:为)?[“\"]?(?P<term>[^）)”\"，,]{2,20})[”\"]?[）)]")
-_SO_CALLED = re.compile(r"本(?:条例|规定|办法|法|细则|规则)(?:中)?所称(?:的)?(?P<term>[^，,。；]{2,20})[，,]\s*是指(?P<holder>[^。；]{2,80})")
+_SO_CALLED = re.compile(r"本(?:条例|规定|办法|法|细则|规则)(?:中)?所称(?:的)?(?P<term>[^，,。；]{2,20}?)[，,]?\s*是指(?P<holder>[^。；：:]{2,80})")
+_UNIT_OF_HOLDER = re.compile(r"(?P<holder>[\u4e00-\u9fff]{2,30}?(?:部门|机关))(?P<unit>[\u4e00-\u9fff]{2,8}(?:所|站|队|中心))")
+_IS_AFTER = re.compile(r"\s*是(?!指|负责|承担)(?P<holder>[^。；，,：:]{2,60})")
 _PHRASE_START = re.compile(r"[，,。；;：:\n]")
 _ARTICLE_LEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇]+条\s*")
 
@@ -119,11 +123,32 @@ def find_definitions(text: str) -> list[Definition]:
         cut = max((k.end() for k in _PHRASE_START.finditer(head)), default=0)
         phrase = _ARTICLE_LEAD.sub("", re.sub(r"\s+", "", head[cut:]))
         phrase = phrase.rsplit("是", 1)[-1] if "是负责" in phrase or "是承担" in phrase else phrase
+        after = _IS_AFTER.match(text, m.end())
+        if after and any(h.body for h in resolve_holders(re.sub(r"\s+", "", after.group("holder")))):
+            phrase = re.sub(r"\s+", "", after.group("holder"))  # Y（以下简称Z）是国家市场监督管理总局和…
         if phrase:
             out.append(Definition(m.group("term"), phrase, m.start(), m.end()))
     for m in _SO_CALLED.finditer(text):
         out.append(Definition(m.group("term"), re.sub(r"\s+", "", m.group("holder")), m.start(), m.end()))
+    out.extend(_units_of_holders(text))
     out.sort(key=lambda d: d.start)
+    return out
+
+
+def _units_of_holders(text: str) -> list[Definition]:
+    """A unit first printed inside a holder (公安机关交通管理部门车辆管理所) stands for that holder's
+    system when it is later printed alone (车辆管理所): the first printing defines it."""
+    out, seen = [], set()
+    for m in _UNIT_OF_HOLDER.finditer(text):
+        unit, holder = m.group("unit"), m.group("holder")
+        if unit in seen:
+            continue
+        for k in range(len(holder) - 1):  # the holder starts where a known system does
+            bodies = [h for h in resolve_holders(holder[k:]) if h.body]
+            if bodies:  # the unit exists at every tier printed later: its own tier is not this one's
+                seen.add(unit)
+                out.append(Definition(unit, holder[k:], m.start("unit"), m.end(), level="all"))
+                break
     return out
 
 
@@ -170,9 +195,13 @@ def resolve_holders(subject: str, gaz: Gazetteer | None = None, definitions: lis
     for part in split_holders(subject, gaz):
         d = _definition_for(part, list(definitions), at)
         if d is not None:
-            inner = [h for h in resolve_holders(d.holder, gaz) if h.body]
-            if inner:
-                out.extend(Holder(part, h.body, h.level, d.holder) for h in inner)
+            levels: dict[str, set] = {}
+            for h in resolve_holders(d.holder, gaz):
+                if h.body:
+                    levels.setdefault(h.body, set()).add(h.level)
+            if levels:  # 国家市场监督管理总局和地方各级市场监督管理部门: one body, every tier
+                out.extend(Holder(part, body, d.level or (ls.pop() if len(ls) == 1 else "all"), d.holder)
+                           for body, ls in levels.items())
                 continue
             out.append(Holder(part, None, None, d.holder))
             continue
@@ -202,6 +231,9 @@ def _system_of(rest: str) -> str | None:
     fn = _FUNCTION.match(rest)
     if fn:
         return system_body(fn.group("f"))
+    unit = _UNIT_OF_ORGAN.match(rest)
+    if unit and (body := system_body(unit.group("s"))):
+        return body  # 公安机关交通管理部门: a department inside the public-security organs
     if _HEAD.search(rest):
         return system_body(_HEAD.sub("", rest))
     return None

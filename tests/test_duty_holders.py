@@ -113,6 +113,31 @@ def test_so_called_definitions_and_defined_terms_with_a_qualifier():
     assert resolve_holders("保护工作部门", GAZ, [d], at=len(role))[0].body is None
 
 
+def test_a_definition_whose_holder_follows_and_a_unit_named_inside_its_holder():
+    text = ("第四条 企业法人登记主管机关（以下简称登记主管机关）是国家市场监督管理总局和地方各级市场监督管理部门。"
+            "第五条 直辖市公安机关交通管理部门车辆管理所负责本行政区域内机动车登记业务。"
+            "第九条 上级登记主管机关应当加强指导。第十条 车辆管理所应当当场办理。")
+    defs = find_definitions(text)
+    assert [(d.term, d.holder) for d in defs] == [
+        ("登记主管机关", "国家市场监督管理总局和地方各级市场监督管理部门"), ("车辆管理所", "直辖市公安机关交通管理部门")]
+    # one body named at two tiers binds it once, at every tier
+    assert [(h.body, h.level) for h in resolve_holders("上级登记主管机关", GAZ, defs, at=len(text))] == [
+        ("国家市场监督管理总局", "all")]
+    assert [(h.body, h.level) for h in resolve_holders("车辆管理所", GAZ, defs, at=len(text))] == [("公安部", "all")]
+
+
+@pytest.mark.parametrize("printed, body, level", [
+    ("公安机关交通管理部门", "公安部", "all"), ("省级公安机关交通管理部门", "公安部", "provincial")])
+def test_a_department_inside_an_organ_belongs_to_its_system(printed, body, level):
+    assert [(h.body, h.level) for h in resolve_holders(printed, GAZ)] == [(body, level)]
+
+
+def test_judicial_organs_are_not_the_ministry_of_justice():
+    assert resolve_holders("司法机关", GAZ)[0].body is None
+    assert classify_party("司法机关").kind == "government"
+    assert resolve_holders("县级以上地方人民政府司法行政部门", GAZ)[0].body == "司法部"
+
+
 @pytest.mark.parametrize("printed, name, kind", [
     ("企业", "企业", "enterprise"), ("相关企业", "企业", "enterprise"), ("控股企业", "企业", "enterprise"),
     ("跨省、自治区、直辖市经营的企业", "企业", "enterprise"), ("市场主体", "市场主体", "enterprise"),

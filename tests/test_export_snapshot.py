@@ -18,7 +18,7 @@ pytestmark = pytest.mark.corpus
 
 SNAPSHOT = {
     "nodes.jsonl": "fcd741fa2658d9063841656bd283936a098cfb04eb722be4da45a2fe4bdff783",
-    "edges.jsonl": "5ed08ea1f0a9e02302be25391c80e84d6d8367eec77b9629bb4b610ce6757ecc",
+    "edges.jsonl": "b1e313806bb850be1080ce7fd424e323864cab4536de322b3c7bb7fac7d2c364",
     "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 538, "RegulatedParty": 26, "Sector": 30},
     "types": {"AMENDS": 5, "BINDS": 363, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3053, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
 }
