@@ -13,7 +13,8 @@ national           国务院X(主管)部门/机构, 国家X部门, 中央X部门
 provincial         省、自治区、直辖市人民政府X部门, 省级(人民政府)X部门
 county_and_above   县级以上(地方)(各级)人民政府X部门
 local              地方各级X部门, 地方X部门, 市县级X部门, 设区的市级X部门, 本级X部门
-all                X机关 / X部门 / 海关 with no tier printed (公安机关: every public-security organ)
+all                X机关 / X部门 / 海关 with no tier printed (公安机关: every public-security organ), or a
+                   tier relative to another (上级X部门, 原X机关)
 =================  ==========================================================================
 
 Coordinated holders (`A、B和C`) are resolved each on its own; 省、自治区、直辖市 and names holding
@@ -47,6 +48,7 @@ _TIERS = (
     ("provincial", r"(?:省、自治区、直辖市|省级以上|省级|直辖市|省)(?:人民政府)?"),
     ("local", r"(?:地方各级|地方|市、县级?|市县级?|设区的市级?|市级|县级|本级及以上|本级|同级|各级)(?:人民政府)?"),
     ("national", r"(?:国务院|国家|中央)"),
+    ("all", r"(?:上级|下级|原|所在地的?|当地)"),  # a tier relative to another: any tier
 )
 _TIER_RE = [(level, re.compile("^" + p)) for level, p in _TIERS]
 _HEAD = re.compile(r"(?:部门|机关|机构)$")
@@ -183,7 +185,7 @@ def split_holders(subject: str, gaz: Gazetteer | None = None) -> list[str]:
         return f"\x00{len(keep) - 1}\x00"
 
     s = _protected(gaz).sub(hide, re.sub(r"\s+", "", subject))
-    parts = [p for p in re.split(r"、|以及|或者|(?<!其)和|与|及(?!其|以上)|或", s) if p]
+    parts = [re.sub(r"^(?:由|经(?!营|济|纪))", "", p) for p in re.split(r"、|以及|或者|(?<!其)和|与|及(?!其|以上)|或", s) if p]
     restore = re.compile("\x00(\\d+)\x00")
     return [restore.sub(lambda m: keep[int(m.group(1))], p) for p in parts] or [subject]
 
@@ -215,6 +217,13 @@ def _resolve_part(part: str, gaz: Gazetteer | None) -> tuple[str | None, str | N
         return entry.name, "national"
     # 国家网信部门等有关主管部门 → 国家网信部门; 网信等有关主管部门 → 网信部门
     part = _ET_AL.sub("", part) if re.search(r"(?:部门|机关|机构)等", part) else _ET_AL.sub("部门", part)
+    found = _tiered_system(part)
+    if found == (None, None) and "的" in part:  # 核发校车标牌的公安机关交通管理部门: the head after 的
+        found = _tiered_system(part.rsplit("的", 1)[1])
+    return found
+
+
+def _tiered_system(part: str) -> tuple[str | None, str | None]:
     readings = [(name, part[m.end():]) for name, tier in _TIER_RE
                 if (m := tier.match(part)) and m.end() < len(part)][:1]
     for level, rest in (*readings, ("all", part)):  # 国家安全机关: no tier, the system 国家安全

@@ -52,12 +52,12 @@ _PENALTY = re.compile(r"责令|罚款|处分|追究.{0,8}责任|予以处罚|给
 _IMPLICIT = re.compile(r"不予(?!以)[\u4e00-\u9fff]{2}|予以(?!处罚)[\u4e00-\u9fff]{2}|列入|移出|由.+组成")
 
 # nouns that end an actor/thing phrase, and words that start a predicate after it
-_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|(?<!或)者|人|中心|委员会|"
+_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|(?<!或)者|人|中心|委员会|用户|(?<![场住])所|人员|(?<=[口售应])商|"
          r"平台|银行|名称|字号|办公室|局|部|署|院|会|厅|委")
 _VERB = (r"发现|认为|受理|在|对|拟|未|逾期|不按|拒绝|违反|因|依法|依照|按照|根据|将|向|自(?!治|主)|于|已|"
          r"经(?!营|济)|通过|需要|提交|办理|使用|利用|从事|开展|具有|存在|以|为|应|可|不|负责|主管|统筹|会同|组织|"
          r"指导|监督|制定|建立|做好|落实|加强|接到|收到|作出|决定|审核|认定|自主|责令|给予|处以|处|设立|"
-         r"变更|注销|开展|采购|取得|获取|发生|采集|处理|提供|查询|保存|收集|公开|发布")
+         r"变更|注销|开展|采购|取得|获取|发生|采集|处理|提供|查询|保存|收集|公开|发布|申请|申领|遗失|歇业|知悉|完成")
 _NP_END = re.compile(rf"(?:{_HEAD})$")
 _ACTOR = re.compile(rf"^(.{{0,40}}?(?:{_HEAD}))(?=(?:{_VERB}))")
 _ADVERB_TAIL = re.compile(r"(?:还|也|均|都|亦|仍|同时|一律|则|方|才|即|另行|首先|原则上|一般|应当|依法|"
@@ -421,6 +421,8 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
     if cand and re.fullmatch(r"(?:\d+|[一二三四五六七八九十]+)(?:年|个月|日|天)内|终身|此后|届时|同时|其后", cand):
         cand = None  # 5年内不得… : a time phrase, the subject is earlier
     if cand and _VERB_START.match(cand) and not leading_actor(cand):
+        if "的" in cand and _NP_END.search(cand):
+            return cand, False  # 申请企业法人登记的单位应当…: a relative clause before its head noun
         return None, False  # 使用企业名称应当…: an activity, no actor printed
     if cand and re.match(r"^(?:并|且)?(?:对|向|按照|依照|根据|通过|就)", cand):
         cand = None  # 并对提供材料的真实性负责: a prepositional phrase, not a subject
@@ -459,7 +461,7 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
 
 def _make(para: _Para, subj, modality, trigger, action, cond, penalty, implicit_modality, subject_implicit,
           sentence, start, end, gaz) -> Obligation:
-    subj = subj or None
+    subj = subj.strip() if subj else None
     return Obligation(
         article=para.article, paragraph=para.no, subject=subj,
         subject_class=subject_class(subj, gaz, penalty), modality=modality, trigger=trigger,

@@ -189,3 +189,22 @@ def test_the_duties_of_state_council_decree_746_bind_samr(corpus_export):
     assert {"国务院市场监督管理部门", "登记机关"} <= by_surface
     defined = next(e for e in samr if e["surface"] == "登记机关")
     assert defined["defined_as"] == "县级以上地方人民政府承担市场主体登记工作的部门"
+
+
+def test_subjects_printed_as_relative_clauses_topics_and_actors_of_conditions():
+    text = "\n".join([
+        "第一条 为了规范登记，制定本规定。",
+        "第二条 从事机动车查验工作的人员，应当持有公安机关交通管理部门颁发的资格证书。",
+        "第三条 申请企业法人登记的单位应当具备下列条件：", "（一）名称、组织机构和章程；", "（二）固定的经营场所。",
+        "第四条 申请人完成筹建后，应当向同级公安机关申请信息网络安全审核。",
+        "第五条 出口经营者、进口商发现两用物项出口存在违法情形的，应当立即停止出口。",
+        "第六条 核发校车标牌的公安机关交通管理部门应当及时收回校车标牌。"])
+    obligations = find_obligations(text, GAZ)
+    assert [(o.article, o.subject) for o in obligations] == [
+        ("第二条", "从事机动车查验工作的人员"), ("第三条", "申请企业法人登记的单位"), ("第四条", "申请人"),
+        ("第五条", "出口经营者、进口商"), ("第六条", "核发校车标牌的公安机关交通管理部门")]
+    bound = [(b.surface, GAZ.get(b.agency_id).name if b.agency_id else b.party)
+             for b in find_bindings(obligations, GAZ, find_definitions(text))]
+    assert bound == [("从事机动车查验工作的人员", "人员"), ("申请企业法人登记的单位", "单位"), ("申请人", "申请人"),
+                     ("出口经营者", "经营者"), ("进口商", "经营者"),
+                     ("核发校车标牌的公安机关交通管理部门", "公安部")]

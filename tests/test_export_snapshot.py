@@ -17,10 +17,10 @@ import pytest
 pytestmark = pytest.mark.corpus
 
 SNAPSHOT = {
-    "nodes.jsonl": "fcd741fa2658d9063841656bd283936a098cfb04eb722be4da45a2fe4bdff783",
-    "edges.jsonl": "b1e313806bb850be1080ce7fd424e323864cab4536de322b3c7bb7fac7d2c364",
-    "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 538, "RegulatedParty": 26, "Sector": 30},
-    "types": {"AMENDS": 5, "BINDS": 363, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3053, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
+    "nodes.jsonl": "df912159cc888e6eedc098786224b91c3a833353f12a770d0fbb7e0ddfbe3c1b",
+    "edges.jsonl": "8183a7ebfac083fcedfb8ff1e5440b1a43552fe7c3c76e8839388cdc7ff27562",
+    "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 539, "RegulatedParty": 26, "Sector": 30},
+    "types": {"AMENDS": 5, "BINDS": 380, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3054, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
 }
 
 
