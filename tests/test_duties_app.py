@@ -9,24 +9,17 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 import graph  # noqa: E402
 from conftest_graph import write_export  # noqa: E402
 from duties_fixture import EDGES, NODES  # noqa: E402
-from test_app_pages import APP, text_of  # noqa: E402
+from test_app_pages import APP, env, text_of  # noqa: E402,F401  (env sets the variables app_env names)
 
 
 @pytest.fixture(scope="module")
-def duties_env(tmp_path_factory):
+def app_env(tmp_path_factory):
+    """The duties fixture in a data directory; overrides test_app_pages.app_env for this module."""
     base = tmp_path_factory.mktemp("duties-app")
     export = write_export(base / "export", nodes=NODES, edges=EDGES)
     with graph.open_store("embedded", path=base / "data" / "graph.json") as s:
         graph.load_export(s, export)
     return {"POLICYKG_DATA": str(base / "data"), "POLICYKG_STORE": "embedded"}
-
-
-@pytest.fixture
-def env(duties_env, monkeypatch):
-    for k, v in duties_env.items():
-        monkeypatch.setenv(k, v)
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    return duties_env
 
 
 def statutory_tab(agency: str) -> AppTest:
