@@ -52,11 +52,15 @@ __all__ = [
     "KINDS",
     "DEFAULT_PATH",
     "load_gazetteer",
+    "load_successions",
+    "SUCCESSIONS_PATH",
     "looks_like_agency",
     "normalize_surface",
 ]
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "agencies.json"
+#: reorganisations: predecessor → successor, date, instrument (see the file's `about`)
+SUCCESSIONS_PATH = Path(__file__).with_name("data") / "successions.json"
 
 KINDS = frozenset(
     {
@@ -407,3 +411,13 @@ def looks_like_agency(name: str) -> bool:
     if _GENERIC_RE.search(s) or _NOT_NAME_RE.search(s):
         return False
     return any(s.endswith(suf) and len(s) > len(suf) for suf in _AGENCY_SUFFIXES)
+
+
+@lru_cache(maxsize=2)
+def load_successions(path: str | None = None) -> dict[str, tuple[dict, ...]]:
+    """Successions by predecessor name: each {predecessor, successor, date, instrument, part, text}."""
+    data = json.loads(Path(path or SUCCESSIONS_PATH).read_text(encoding="utf-8"))
+    by_old: dict[str, list[dict]] = {}
+    for s in data["successions"]:
+        by_old.setdefault(s["predecessor"], []).append(s)
+    return {k: tuple(v) for k, v in by_old.items()}

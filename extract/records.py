@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from extract.agencies import Gazetteer
+from extract.agencies import Gazetteer, load_successions
 from extract.docnumber import norm_docno, norm_key
 from extract.document import DocumentText
 from extract.events import header_facts
@@ -24,10 +24,10 @@ from extract.references import resolve_references
 from extract.relations import strip_brackets
 from extract.sectors import load_sectors
 from kgcatalogue import (AGENCY, AMENDS, BINDS, CITES, CONCERNS, DOCUMENT, ISSUED_BY, LEADS, MEASURE,
-                         OBLIGATION, PART_OF, REGULATED_PARTY, SECTOR, SUPERSEDES, SUPPORTS)
+                         OBLIGATION, PART_OF, REGULATED_PARTY, SECTOR, SUCCEEDED_BY, SUPERSEDES, SUPPORTS)
 
 __all__ = ["Records", "digest", "span", "document_id", "agency_node", "external_document", "write_document",
-           "resolve_references"]
+           "resolve_references", "write_successions"]
 
 
 def digest(*parts: str) -> str:
@@ -226,15 +226,43 @@ def _write_obligations(records: Records, doc: DocumentText, doc_id: str, gaz: Ga
         })
         records.add_edge(oid, doc_id, PART_OF)
     for b in doc.bindings:
+        where = _span_of(doc, b.start, b.end)
         if b.agency_id:
             target = agency_node(records, b.surface, b.agency_id, gaz)
+            extra = {"level": b.level}
         else:
             target = "party:" + b.party
             node = records.add_node({"id": target, "label": REGULATED_PARTY, "name": b.party, "aliases": [],
-                                     "party_class": b.party_class})
+                                     "kind": b.party_kind})
             if b.surface not in node["aliases"]:
                 node["aliases"].append(b.surface)
-        records.add_edge(ids[b.obligation], target, BINDS, surface=b.surface, provenance=_span_of(doc, b.start, b.end))
+            extra = {}
+        if b.defined_as:
+            extra["defined_as"] = b.defined_as
+        records.add_edge(ids[b.obligation], target, BINDS, surface=b.surface, provenance=where, **extra)
+
+
+def write_successions(records: Records, gaz: Gazetteer) -> None:
+    """SUCCEEDED_BY edges (predecessor → successor, with date, instrument and the part that moved)
+    for every agency in `records` and, transitively, its successors (extract/data/successions.json).
+    Two names the gazetteer folds into one node (农业部 → 农业农村部) give no edge."""
+    table = load_successions()
+    frontier = [n["name"] for n in records.nodes.values() if n["label"] == AGENCY and n.get("verified")]
+    seen: set[str] = set()
+    while frontier:
+        name = frontier.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for s in table.get(name, ()):
+            old, new = gaz.resolve(s["predecessor"]), gaz.resolve(s["successor"])
+            if old is None or new is None or old.id == new.id:
+                continue
+            src = agency_node(records, old.name, old.id, gaz)
+            dst = agency_node(records, new.name, new.id, gaz)
+            records.add_edge(src, dst, SUCCEEDED_BY, date=s["date"], instrument=s["instrument"], part=s["part"],
+                             evidence=s["text"])
+            frontier.append(new.name)
 
 
 def _write_relations(records: Records, doc: DocumentText, doc_id: str) -> None:
