@@ -79,7 +79,8 @@ def resolve_references(records) -> None:
                 target = placeholders[full]  # 反垄断法 ≡ 中华人民共和国反垄断法
         if target is None and not n.get("doc_number"):
             # 修订了《X》 (previous version) or a title-only mention ≡ a numbered out-of-corpus X
-            target = next((numbered[k] for k in title_keys(n.get("title")) if k in numbered), None)
+            target = next((numbered[k] for k in title_keys(n.get("title"))
+                           if k in numbered and not _dated_apart(n, records.nodes[numbered[k]])), None)
         if target is not None and target != nid:
             mapping[nid] = target
     if not mapping:
@@ -107,6 +108,12 @@ def resolve_references(records) -> None:
     for nid in mapping:
         if nid not in still_used:
             records.nodes.pop(nid, None)
+
+
+def _dated_apart(a: dict, b: dict) -> bool:
+    """Two texts of one title printed with different dates are different texts (several 决定 share
+    the title 国务院关于修改部分行政法规的决定)."""
+    return bool(a.get("date") and b.get("date") and a["date"] != b["date"])
 
 
 def _later(target: dict | None, source: dict | None) -> bool:

@@ -256,3 +256,13 @@ def test_a_text_promulgated_again_by_a_new_decree_is_a_new_text():
                     for e in rec.edges.values() if e["type"] == "AMENDS")
     assert amends == [("国务院关于修改和废止部分行政法规的决定", None, "国家工商行政管理局令第7号", False),
                       ("测试名称登记管理规定", "国务院令第734号", "国家工商行政管理局令第7号", False)]
+
+
+def test_two_decisions_of_one_title_stay_two_texts():
+    text = "\n".join(["测试登记管理条例", "1988年6月3日 中华人民共和国国务院令第904号发布",
+                      "2011年1月8日 《国务院关于废止和修改部分行政法规的决定》第一次修订",
+                      "2014年2月19日 《国务院关于废止和修改部分行政法规的决定》第二次修订", "", "第一条 为了测试，制定本条例。"])
+    rec = _records(text)
+    sources = sorted((rec.nodes[e["source"]]["date"], rec.nodes[e["source"]]["doc_number"])
+                     for e in rec.edges.values() if e["type"] == "AMENDS")
+    assert sources == [("2011-01-08", "国务院令第588号"), ("2014-02-19", None)]
