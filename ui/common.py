@@ -14,10 +14,11 @@ LABEL_KEYS = {"Document": "document", "Measure": "measure", "Agency": "agency", 
 
 
 def lang() -> str:
-    if "lang" not in st.session_state:
-        q = st.query_params.get("lang")
-        st.session_state["lang"] = q if q in LANGS else "zh"
-    return st.session_state["lang"]
+    """The UI language: the address's `lang` (a link, Back/Forward), else the session's, else 中文."""
+    q = st.query_params.get("lang")
+    if q in LANGS:
+        st.session_state["lang"] = q
+    return st.session_state.get("lang", "zh")
 
 
 def tr(key: str, **fmt: Any) -> str:
