@@ -167,15 +167,29 @@ def test_impact_page(env):
     at.session_state["im_tab"] = "What if"
     at.run()
     assert not [s for s in at.selectbox if s.key == "im_doc"]
+    body = text_of(at)  # abolished: every measure in one group
+    assert "Measures losing their only lead: 2" in body and "Measures other leads carry on: 1" in body
+    assert "Measures losing one supporting agency: 1" in body and "Measures left with no agency: 0" in body
     at.radio(key="im_scenario").set_value("merged").run()
     at.selectbox(key="im_target").set_value("agency:mof").run()
     body = text_of(at)
-    assert "Measures losing their only lead: 2" in body
+    assert "losing their only lead" not in body and "no agency" not in body
     assert "After the merger 财政部 would carry: 3 led (was 1), 1 supported (was 1)" in body
+    assert "Upgraded from support to lead: 1" in body and "Measures gained as lead: 1" in body
     at.session_state["im_tab"] = "Download the duty subgraph"
     at.run()
     downloads = at.get("download_button")
     assert len(downloads) == 2
+
+
+def test_impact_says_when_an_agency_is_unknown_or_has_no_measure(env):
+    at = run("impact", agency="agency:nonexistent")
+    assert "There is no agency “agency:nonexistent”" in text_of(at) and not at.metric
+    at = run("impact", agency="agency:state-council")  # issues documents, leads nothing
+    assert at.selectbox(key="im_agency").value == "agency:state-council"
+    assert [m.value for m in at.metric][:2] == ["0", "0"] and "leads or supports no measure" in text_of(at)
+    at = run("impact", agency="市场监管总局")  # a name in a hand-typed link
+    assert at.selectbox(key="im_agency").value == "agency:samr"
 
 
 @pytest.mark.parametrize("query", ["CREATE (n:X) RETURN n", "MATCH (n) DETACH DELETE n", "MERGE (a:A)",
