@@ -7,7 +7,7 @@ import streamlit as st
 
 import graph
 from . import state
-from .i18n import LANGS, t
+from .i18n import LANGS, PROPERTY_ENUMS, enum, t
 
 LABEL_KEYS = {"Document": "document", "Measure": "measure", "Agency": "agency", "Obligation": "obligation",
               "Sector": "sector", "RegulatedParty": "party"}
@@ -23,6 +23,20 @@ def lang() -> str:
 
 def tr(key: str, **fmt: Any) -> str:
     return t(key, lang(), **fmt)
+
+
+def enum_name(table: str, value: Any) -> str:
+    """An enum value (ui.i18n.ENUMS: modality, kind, rel, prop …) in the UI language."""
+    return enum(table, value, lang())
+
+
+def property_value(key: str, value: Any) -> str:
+    """A node property's value for the UI: enum codes and booleans in words, lists joined."""
+    if isinstance(value, bool):
+        return enum("bool", str(value), lang())
+    if isinstance(value, list):
+        return "、".join(property_value(key, v) for v in value)
+    return enum(PROPERTY_ENUMS[key], value, lang()) if key in PROPERTY_ENUMS else str(value)
 
 
 def label_name(label: str) -> str:

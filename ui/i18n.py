@@ -53,7 +53,12 @@ S: dict[str, tuple[str, str]] = {
     "search_box": ("搜索文件标题、文号、任务内容、部门名称或简称", "Search titles, 文号, measure text, agency names and aliases"),
     "search_none": ("没有找到“{q}”。", "Nothing found for “{q}”."),
     "search_hint": ("例如：商务部、发展改革委、国办发〔2021〕24号、跨境电商", "e.g. 商务部, 发展改革委, 国办发〔2021〕24号, 跨境电商"),
-    "search_found": ("找到 {n} 条结果", "{n} results"),
+    "search_found": ("共找到 {n} 条结果", "{n} results in all"),
+    "search_kind": ("结果类型", "Kind of result"),
+    "search_range": ("{kind}：第 {a}–{b} 条，共 {n} 条", "{kind}: {a}–{b} of {n}"),
+    "in_document": ("所属文件", "In"),
+    "search_prev": ("上一页", "Previous page"), "search_next": ("下一页", "Next page"),
+    "search_page_n": ("第 {p} / {n} 页", "Page {p} of {n}"),
     # explorer
     "ex_start": ("起始节点（搜索后选择）", "Start node (search, then pick)"),
     "ex_labels": ("显示的节点标签", "Node labels shown"),
@@ -81,8 +86,11 @@ S: dict[str, tuple[str, str]] = {
                    "The original file {file} was not found (looked in {dir}; set POLICYKG_CORPUS to the corpus folder)."),
     # reader
     "rd_pick": ("选择文件", "Choose a document"),
-    "rd_legend": ("标注：任务 · 义务条款 · 部门 · 引用文件（点击跳转到对应节点）",
-                  "Highlights: measures · obligations · agencies · cited documents (click to open the node)"),
+    "rd_choose": ("选择或输入文件标题、文号", "Pick or type a title or 文号"),
+    "rd_unknown": ("图谱中没有文件“{id}”。请在下面选择一份文件。", "There is no document “{id}” in the graph. Pick one below."),
+    "rd_empty": ("链接中的文件编号是空的。请在下面选择一份文件。", "The link names no document (an empty id). Pick one below."),
+    "rd_legend": ("标注：任务 · 义务条款 · 引用文件 · 部门在任务中的角色：",
+                  "Highlights: measures · obligations · cited documents · an agency's role in the measure:"),
     "rd_meta": ("文件信息", "Metadata"),
     "rd_relations": ("文件关系", "Relations"),
     "supersedes": ("废止/替代", "Supersedes"), "superseded_by": ("被废止/替代", "Superseded by"),
@@ -171,6 +179,65 @@ S: dict[str, tuple[str, str]] = {
     "kind_repeals": ("废止", "repeals"), "kind_partially_repeals": ("部分废止", "partly repeals"),
     "kind_replaces": ("替代", "replaces"), "kind_AMENDS": ("修改", "amends"),
 }
+
+
+#: the graph's enum values, relationship types and property keys in both languages: the data keeps
+#: its English codes, the UI shows words (a test walks every page in 中文 looking for the codes)
+ENUMS: dict[str, dict[str, tuple[str, str]]] = {
+    "modality": {"obligation": ("应当（义务）", "must (obligation)"), "prohibition": ("不得（禁止）", "must not (prohibition)"),
+                 "permission": ("可以（许可）", "may (permission)")},
+    "class": {"agency": ("行政机关", "agency"), "regulated_party": ("规范对象", "regulated party"), "other": ("其他", "other")},
+    "kind": {"commission": ("委员会", "commission"), "court": ("法院", "court"),
+             "directly_affiliated_agency": ("国务院直属机构", "directly affiliated agency"),
+             "financial_institution": ("金融机构", "financial institution"), "ministry": ("部委", "ministry"),
+             "national_bureau": ("国家局", "national bureau"), "office": ("办事机构", "office"), "other": ("其他", "other"),
+             "party_organ": ("党的机关", "Party organ"), "people_organisation": ("人民团体", "people's organisation"),
+             "procuratorate": ("检察院", "procuratorate"), "public_institution": ("事业单位", "public institution"),
+             "special_body": ("特设机构", "special body"), "state_council": ("国务院", "State Council"),
+             "state_enterprise": ("国有企业", "state enterprise"), "sub_unit": ("内设或下属单位", "sub-unit"),
+             "domain": ("政策领域", "policy area"), "industry": ("行业", "industry"),
+             "repeals": ("废止", "repeals"), "partially_repeals": ("部分废止", "partly repeals"),
+             "replaces": ("替代", "replaces"), "amends": ("修改", "amends")},
+    "date_kind": {"issued": ("发布日期", "date issued"), "signing": ("成文日期", "date signed"), "web": ("网页日期", "web date")},
+    "text_kind": {"decree": ("令", "decree"), "digest": ("摘要", "digest"), "document": ("正文", "document"),
+                  "interpretation": ("解读", "interpretation"), "wrapper": ("印发通知", "cover letter")},
+    "bool": {"True": ("是", "yes"), "False": ("否", "no")},
+    "rel": {"LEADS": ("牵头", "leads"), "SUPPORTS": ("配合", "supports"), "PART_OF": ("属于", "part of"),
+            "ISSUED_BY": ("发文机关", "issued by"), "SUPERSEDES": ("废止/替代", "supersedes"), "AMENDS": ("修改", "amends"),
+            "CITES": ("引用", "cites"), "CONCERNS": ("涉及领域", "concerns"), "BINDS": ("约束", "binds")},
+    "rel_in": {"LEADS": ("牵头部门", "led by"), "SUPPORTS": ("配合部门", "supported by"), "PART_OF": ("包含", "contains"),
+               "ISSUED_BY": ("发布的文件", "issued"), "SUPERSEDES": ("被废止/替代", "superseded by"),
+               "AMENDS": ("被修改", "amended by"), "CITES": ("被引用", "cited by"), "CONCERNS": ("涉及它的", "concerned by"),
+               "BINDS": ("约束它的义务", "bound by")},
+    "prop": {"id": ("编号", "id"), "name": ("名称", "name"), "short_name": ("简称", "short name"), "aliases": ("别名", "aliases"),
+             "kind": ("类别", "kind"), "verified": ("已核对", "verified"), "parent": ("上级机关", "parent"),
+             "title": ("标题", "title"), "doc_number": ("文号", "doc number"), "doc_type": ("文种", "document type"),
+             "date": ("日期", "date"), "date_kind": ("日期类型", "date kind"), "effective_date": ("施行日期", "effective"),
+             "issuers": ("发文机关", "issuers"), "issuers_text": ("发文机关（原文）", "issuers as printed"),
+             "in_corpus": ("语料中有原文", "in the corpus"), "previous_version": ("旧版本", "previous version"),
+             "text_kind": ("文本类型", "text kind"), "source_file": ("原文文件", "source file"),
+             "line_start": ("起始行", "first line"), "line_end": ("结束行", "last line"), "sources": ("出处", "sources"),
+             "heading": ("标题", "heading"), "text": ("内容", "text"), "measure_no": ("序号", "number"),
+             "document": ("所属文件", "document"), "generic_parties": ("泛指主体", "generic parties"),
+             "deadline": ("时限", "deadline"), "deadline_text": ("时限（原文）", "deadline as printed"),
+             "outline_path": ("层级位置", "outline path"), "part": ("部分", "part"), "scope": ("适用范围", "scope"),
+             "subject": ("主体", "subject"), "subject_class": ("主体类别", "subject class"), "modality": ("情态", "modality"),
+             "trigger": ("情态词", "trigger word"), "action": ("行为", "action"), "condition": ("条件", "condition"),
+             "article": ("条", "article"), "paragraph": ("款", "paragraph"), "penalty": ("罚则", "penalty"),
+             "implicit_modality": ("隐含情态", "implicit modality"), "subject_implicit": ("隐含主体", "implicit subject"),
+             "party_class": ("对象类别", "party class"), "label": ("类型", "label")},
+}
+#: which enum table a property's values come from
+PROPERTY_ENUMS = {"modality": "modality", "subject_class": "class", "party_class": "class", "kind": "kind",
+                  "date_kind": "date_kind", "text_kind": "text_kind"}
+
+
+def enum(table: str, value: Any, lang: str = "zh") -> str:
+    """An enum value (modality, kind, relationship type …) in the UI language; unknown values as they are."""
+    if value is None:
+        return ""
+    pair = ENUMS.get(table, {}).get(str(value))
+    return str(value) if pair is None else pair[0 if lang == "zh" else 1]
 
 
 def t(key: str, lang: str = "zh", **fmt: Any) -> str:
