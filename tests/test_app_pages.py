@@ -105,14 +105,19 @@ def test_no_graph_says_how_to_build(tmp_path, monkeypatch):
     assert "policykg build" in body
 
 
-def test_search_groups_results(env):
+def test_search_counts_by_kind_and_names_a_measure_s_document(env):
     at = run("search")
     at.text_input(key="search_q").input("商务部").run()
-    assert not at.exception
-    labels = [e.label for e in at.expander]
-    assert labels[0].startswith("Agency · 1") and any(l.startswith("Measure") for l in labels)
-    html = text_of(at)
-    assert "explorer?node=agency%3Amofcom" in html
+    assert at.query_params["q"] == "商务部"
+    body = text_of(at)
+    assert "5 results in all" in body and "Agency: 1–1 of 1" in body
+    assert "explorer?node=agency%3Amofcom" in body
+    at = run("search", q="商务部", kind="Measure")
+    body = text_of(at)
+    assert "Measure: 1–4 of 4" in body
+    assert body.count("reader?doc=doc%3Aopinion") == 3 and body.count("reader?doc=doc%3Aplan") == 1
+    at = run("search", q="国办发[2022]30号")  # square brackets find the 文号 printed with 〔〕
+    assert "reader?doc=doc%3Aopinion" in text_of(at) and "Document: 1–1 of 1" in text_of(at)
     at.text_input(key="search_q").input("不存在的词").run()
     assert "Nothing found" in text_of(at)
 
@@ -120,25 +125,48 @@ def test_search_groups_results(env):
 def test_explorer_expands_and_filters(env):
     at = run("explorer", node="agency:mofcom")
     body = text_of(at)
-    assert "商务部" in body and "Showing" in body
-    # the side panel follows the selection; expanding adds the node's neighbours
-    at.session_state["ex_selected"] = "m:opinion:1"
-    at.run()
+    assert "商务部" in body and "Showing 6 nodes" in body  # 商务部, its 4 measures and the notice it issued
+    # the side panel follows the selection in the address; expanding adds the node's neighbours
+    at = run("explorer", node="agency:mofcom", sel="m:opinion:1")
     at.button(key="ex_expand_btn").click().run()
-    assert at.session_state["ex_expanded"] == ["m:opinion:1"]
+    assert (at.query_params["expand"], at.query_params["sel"]) == ("m:opinion:1", "m:opinion:1")
     assert "Expanded: 1" in text_of(at)
     # evidence: the original lines, escaped
     html = text_of(at)
     assert "稳定外贸外资基本盘" in html and "<script>" not in html and "&lt;script&gt;" in html
     # the selected measure's relationships with the extractor's evidence and where it was read
     relations = next(d.value for d in at.dataframe if "Evidence" in d.value.columns)
-    lead = relations[relations["Relationship"] == "← LEADS"].iloc[0]
+    lead = relations[relations["Relationship"] == "← leads"].iloc[0]
     assert (lead["Other end"], lead["Evidence"], lead["Where in the original"]) == (
         "商务部", "商务部牵头", "000_test_policies.txt:10–11")
-    # filter: only agencies and measures, tiny cap → hidden count
-    next(b for b in at.get("button_group") if b.key == "ex_labels").set_value(["Agency"]).run()
-    at.slider(key="ex_cap").set_value(10).run()
-    assert "hidden" in text_of(at)
+    # a tiny cap keeps the led measures (the most relevant) and offers the rest per relationship type
+    at = run("explorer", node="agency:mofcom", sel="agency:mofcom")
+    at.slider(key="ex_cap").set_value(2).run()
+    body = text_of(at)
+    assert "Showing 3 nodes; 3 more hidden" in body
+    buttons = [b.label for b in at.button if b.key and b.key.startswith("ex_more_")]
+    assert buttons == ["Show 1 more: leads (1 not shown)", "Show 1 more: supports (1 not shown)",
+                       "Show 1 more: issued (1 not shown)"]
+
+
+def test_explorer_cap_keeps_led_measures_and_shows_more_per_type(env):
+    at = run("explorer", node="agency:mofcom", more="agency:mofcom|ISSUED_BY|in|1")
+    assert "Showing 6 nodes" in text_of(at)
+    at = run("explorer", node="m:opinion:1", expand="agency:mofcom|LEADS")
+    assert "Expanded: 1" in text_of(at)
+
+
+def test_explorer_reports_an_unknown_node(env):
+    at = run("explorer", node="agency:nowhere")
+    assert "There is no node agency:nowhere in the graph" in text_of(at)
+    assert not at.get("neo4j_viz_graph")
+
+
+def test_explorer_paths_between_agencies(env):
+    at = run("explorer", node="agency:mofcom", to="agency:mof")
+    body = text_of(at)
+    assert "Shortest connections of 商务部 and 财政部 (through measures and documents): 2" in body
+    assert "explorer?node=m%3Aopinion%3A2" in body
 
 
 def test_reader_highlights_and_escapes(env):
@@ -257,7 +285,7 @@ def test_explorer_search_then_open(env):
     at.text_input(key="ex_q").input("财政部").run()
     at.selectbox(key="ex_pick").set_value("agency:mof").run()
     at.button(key="ex_open").click().run()
-    assert at.session_state["ex_centre"] == "agency:mof"
+    assert at.query_params["node"] == "agency:mof"
     assert "财政部" in text_of(at)
 
 
