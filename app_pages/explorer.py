@@ -11,7 +11,7 @@ import streamlit as st
 from graph import model, queries
 from ui import selection, state
 from ui.common import enum_name, label_name, lang, property_value, require_store, tr
-from ui.graphview import draw, last_selected, legend
+from ui.graphview import SELECTED_COLOUR, draw, last_selected, legend
 from ui.html import esc, link
 
 st.title(tr("page_explorer"))
@@ -139,9 +139,10 @@ graph_col, side = st.columns([3, 2])
 with graph_col:
     st.caption((tr("ex_hidden", shown=len(ids), hidden=n_hidden) if n_hidden else tr("ex_all_shown", shown=len(ids)))
                + " " + tr("ex_click") + (" · " + tr("ex_expanded", n=len(expanded)) if expanded else ""))
-    st.html(legend([l for l in ALL_LABELS if any(x["label"] == l for x in shown.values())], names))
+    st.html(legend([l for l in ALL_LABELS if any(x["label"] == l for x in shown.values())], names)
+            + legend(["selected"], {"selected": tr("ex_selected")}, {"selected": SELECTED_COLOUR}))
     # one widget per drawing: a new widget fits every node, so the clicked one stays in the canvas
-    if _clicked(draw(shown.values(), edges, key=graph_key, centre=centre, height=560, names=names,
+    if _clicked(draw(shown.values(), edges, key=graph_key, centre=centre, height=560, names=names, selected=selected,
                      panel_keys=(tr("ex_panel_kind"), tr("ex_panel_text")))):
         st.rerun()  # only if the click was not seen before drawing
     if paths is not None:

@@ -259,6 +259,20 @@ def test_timeline(env):
     assert "关于促进外贸稳规模优结构的通知" in html and "关于加快培育外贸竞争新优势的通知" in html
 
 
+def test_timeline_lists_undated_and_cited_only_documents_with_what_is_known(env):
+    at = run("timeline")
+    unplaced = next(d.value for d in at.dataframe if "What is known" in d.value.columns)
+    rows = {r["Title"]: r for r in unplaced.to_dict("records")}
+    # cited-only, repealed: said so, with the date the repeal took effect
+    assert rows["关于推动外贸稳中提质的通知"]["Why"] == "only cited"
+    assert rows["关于推动外贸稳中提质的通知"]["What is known"] == "repealed by 关于促进外贸稳规模优结构的通知 (from 2023-04-25)"
+    assert rows["中华人民共和国公司法"]["What is known"] == ""
+    in_force = at.dataframe[0].value
+    assert list(in_force.columns) == ["Date", "Effective", "Doc number", "Title"]
+    for frame in at.dataframe:
+        assert not frame.value.isin(["None", None]).any().any()
+
+
 def _no_raw_markup(html: str) -> None:
     for raw in ("<script>alert", "<img src=x", "<b>商务</b>"):
         assert raw not in html, raw

@@ -9,7 +9,9 @@ import streamlit as st
 
 COLOURS = {"Document": "#4C8BF5", "Measure": "#F5A623", "Agency": "#D0021B", "Obligation": "#7B61FF",
            "RegulatedParty": "#50A14F", "Sector": "#19A9A9"}
-SIZES = {"Document": 34, "Agency": 34, "Measure": 24, "Obligation": 24, "Sector": 26, "RegulatedParty": 24}
+SIZES = {"Document": 38, "Agency": 40, "Measure": 30, "Obligation": 30, "Sector": 30, "RegulatedParty": 30}
+#: the node the reader clicked last: drawn dark, so it is found at a glance after the graph grows
+SELECTED_COLOUR = "#2D2D2D"
 
 
 #: a caption's width in characters: readable at the zoom that fits a few dozen nodes
@@ -48,9 +50,10 @@ def full_text(node: dict[str, Any]) -> str:
 
 def draw(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]], key: str,
          centre: Optional[str] = None, height: int = 560, names: Optional[dict[str, str]] = None,
+         selected: Optional[str] = None,
          panel_keys: tuple[str, str] = ("label", "name")) -> Optional[str]:
     """Draw nodes (dicts with id, label, name, …) and edges (source, type, target); return the id of
-    the node the user selected (clicked) last, or None. `names` maps labels and relationship types
+    the node the user selected (clicked) last, or None; `selected` is drawn in SELECTED_COLOUR. `names` maps labels and relationship types
     to the words shown (the UI language); `panel_keys` name the two properties the widget's panel
     lists for a node (its kind and its full text)."""
     from neo4j_viz import Node, Relationship, VisualizationGraph
@@ -64,7 +67,8 @@ def draw(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]], key: 
             continue
         ids.add(n["id"])
         label = n.get("label") or ""
-        vnodes.append(Node(id=n["id"], caption=caption(n), caption_size=2, color=COLOURS.get(label, "#999999"),
+        colour = SELECTED_COLOUR if n["id"] == selected else COLOURS.get(label, "#999999")
+        vnodes.append(Node(id=n["id"], caption=caption(n), caption_size=2, color=colour,
                            size=SIZES.get(label, 16) + (8 if n["id"] == centre else 0),
                            properties={kind_key: names.get(label, label), text_key: full_text(n)}))
     rels = [Relationship(id=f"{e['source']}|{e['type']}|{e['target']}", source=e["source"], target=e["target"],
@@ -80,10 +84,11 @@ def draw(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]], key: 
     return picked[-1] if picked else None
 
 
-def legend(labels: Iterable[str], names: dict[str, str]) -> str:
+def legend(labels: Iterable[str], names: dict[str, str], colours: Optional[dict[str, str]] = None) -> str:
     from .html import esc
+    colours = colours or COLOURS
     return " ".join(f'<span style="display:inline-block;margin-right:10px"><span style="display:inline-block;'
-                    f'width:10px;height:10px;border-radius:5px;background:{COLOURS.get(l, "#999")};'
+                    f'width:10px;height:10px;border-radius:5px;background:{colours.get(l, "#999")};'
                     f'margin-right:4px"></span>{esc(names.get(l, l))}</span>' for l in labels)
 
 

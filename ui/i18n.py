@@ -77,6 +77,7 @@ S: dict[str, tuple[str, str]] = {
     "ex_expand_along_ph": ("选择关系类型", "Choose a relationship type"),
     "ex_path_to": ("与另一部门之间的路径", "Paths to another agency"),
     "ex_path_ph": ("选择部门", "Choose an agency"),
+    "ex_selected": ("选中的节点", "selected node"),
     "ex_prop_key": ("属性", "Property"), "ex_prop_value": ("值", "Value"),
     "ex_filtered": ("已筛选", "filtered"),
     "ex_filters": ("筛选（节点标签、关系类型）", "Filters (labels, relationship types)"),
@@ -189,9 +190,21 @@ S: dict[str, tuple[str, str]] = {
     "tl_no_chain": ("这份文件没有废止或替代关系。", "This document has no repeal or replacement relations."),
     "tl_with_amends": ("包括修改关系", "Include amendments"),
     "tl_n_in_force": ("{d} 有效的文件：{n} 份", "In force on {d}: {n} documents"),
+    "tl_in_force_rule": ("有效：已印发（印有施行日期的，已施行），且未被全部废止或替代。未注明日期的文件和仅被引用的文件列在本页最后。",
+                         "In force: issued (and, when an effective date is printed, in effect), and not wholly repealed "
+                         "or replaced. Undated and cited-only documents are listed at the end of this page."),
+    "tl_older_doc": ("被废止/替代/修改的文件", "Repealed, replaced or amended"),
+    "tl_older_date": ("其日期", "Its date"),
+    "tl_unplaced": ("无法放上时间线的文件", "Documents that cannot be placed on the timeline"),
+    "tl_unplaced_why": ("这些文件没有印出的日期，或语料中没有原文、只被其他文件引用，所以不在上面的“某日有效”中；"
+                        "下表列出已知的废止、替代与修改。",
+                        "These have no printed date, or their text is not in the corpus (other documents cite them), so "
+                        "they are not in “in force on a date” above; what is known of their repeal, replacement or "
+                        "amendment is listed."),
+    "tl_reason": ("原因", "Why"), "tl_only_cited": ("仅被引用", "only cited"), "tl_undated": ("未注明日期", "undated"),
+    "tl_what_known": ("已知情况", "What is known"),
+    "tl_known": ("被《{by}》{kind}（自 {since} 起）", "{kind} by {by} (from {since})"),
     "depth": ("层级", "Depth"),
-    "kind_repeals": ("废止", "repeals"), "kind_partially_repeals": ("部分废止", "partly repeals"),
-    "kind_replaces": ("替代", "replaces"), "kind_AMENDS": ("修改", "amends"),
 }
 
 
@@ -212,6 +225,8 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
              "domain": ("政策领域", "policy area"), "industry": ("行业", "industry"),
              "repeals": ("废止", "repeals"), "partially_repeals": ("部分废止", "partly repeals"),
              "replaces": ("替代", "replaces"), "amends": ("修改", "amends")},
+    "kind_passive": {"repeals": ("废止", "repealed"), "partially_repeals": ("部分废止", "partly repealed"),
+                     "replaces": ("替代", "replaced"), "amends": ("修改", "amended")},
     "date_kind": {"issued": ("发布日期", "date issued"), "signing": ("成文日期", "date signed"), "web": ("网页日期", "web date")},
     "text_kind": {"decree": ("令", "decree"), "digest": ("摘要", "digest"), "document": ("正文", "document"),
                   "interpretation": ("解读", "interpretation"), "wrapper": ("印发通知", "cover letter")},
