@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from graph import history, queries
-from ui import state
+from ui import selection, state
 from ui.common import enum_name, lang, require_store, tr
 from ui.html import esc, link
 
@@ -68,7 +68,9 @@ def _fmt(i):
     return " · ".join(x for x in (d.get("date") or tr("ov_undated"), d.get("doc_number"), d.get("title")) if x)
 
 
-pick = st.selectbox(tr("tl_pick"), chain_docs, format_func=_fmt, key="tl_doc")
+selection.bind("tl_doc", "doc", valid=lambda v: v in chain_docs)
+pick = st.selectbox(tr("tl_pick"), chain_docs, format_func=_fmt, key="tl_doc",
+                    on_change=lambda: selection.follow("tl_doc", "doc"))
 # (graph.queries.supersession_chain, planned by the graph layer, would replace the two walks below)
 older = queries.supersedes_transitive(store, pick, include_amends=with_amends)
 newer = queries.superseded_by_chain(store, pick, include_amends=with_amends)

@@ -303,6 +303,16 @@ def agency_workload(store: GraphStore) -> list[dict[str, Any]]:
     return rows
 
 
+def party_workload(store: GraphStore) -> list[dict[str, Any]]:
+    """Every regulated party (企业, 申请人 …) with how many obligations bind it, most bound first."""
+    proj = store.projection(labels=[model.REGULATED_PARTY, model.OBLIGATION], rel_types=[model.BINDS],
+                            properties=["name"])
+    rows = [{"id": n, "name": a.get("name"), "obligations": proj.in_degree(n)}
+            for n, a in proj.nodes(data=True) if a.get("label") == model.REGULATED_PARTY]
+    rows.sort(key=lambda r: (-r["obligations"], r["id"]))
+    return rows
+
+
 def documents_overview(store: GraphStore) -> list[dict[str, Any]]:
     """Every Document as a brief row (id, title, doc_number, date, doc_type, in_corpus, month),
     newest first, undated last."""

@@ -244,6 +244,16 @@ def test_console_runs_examples_and_explains_the_subset(env):
     assert at.warning and "needs Neo4j" in at.warning[0].value
 
 
+def test_console_says_syntax_error_and_speaks_chinese(env):
+    at = run("console", lang="zh")
+    at.text_area(key="co_query").input("MATCH (a:Agency RETURN a")
+    at.button(key="co_run").click().run()
+    assert at.error and at.error[0].value.startswith("查询有语法错误") and "Neo4j" not in at.error[0].value
+    at.text_area(key="co_query").input("MATCH (n) DETACH DELETE n")
+    at.button(key="co_run").click().run()
+    assert at.error[0].value == "已拒绝：控制台是只读的，不允许 DELETE"
+
+
 def test_timeline(env):
     at = run("timeline")
     body = text_of(at)

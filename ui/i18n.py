@@ -29,8 +29,24 @@ S: dict[str, tuple[str, str]] = {
     "ov_doc_types": ("文件类型", "Documents by type"),
     "ov_doc_months": ("文件（按成文月份）", "Documents by month of signing"),
     "ov_quality": ("抽取质量（最近一次 score.py）", "Extraction quality (last score.py run)"),
-    "ov_quality_none": ("没有找到评分结果。运行 `{cmd}` 后会显示在这里。",
-                        "No score file found. Run `{cmd}` and it shows here."),
+    "ov_metric": ("指标", "Metric"), "ov_score": ("得分", "Score"),
+    "ov_holds": ("本图谱读取了语料中的 **{docs}** 份政策文件（另有 **{cited}** 份只被引用的文件），"
+                 "从中抽取出 **{measures}** 项任务、分派给 **{agencies}** 个部门牵头或配合；"
+                 "**{obligations}** 条义务条款约束 **{parties}** 类对象；文件之间有 **{supersedes}** 条废止、替代或修改关系。",
+                 "This graph read **{docs}** policy documents of the corpus (and knows **{cited}** more only because they "
+                 "are cited). It holds **{measures}** measures assigned to **{agencies}** agencies to lead or support, "
+                 "**{obligations}** obligations binding **{parties}** kinds of party, and **{supersedes}** repeals, "
+                 "replacements and amendments between documents."),
+    "ov_q_duties": ("一个部门承担什么任务、与谁合作？", "What does a ministry have to do, and with whom?"),
+    "ov_q_duties_what": ("牵头与配合的任务、所在文件与时限、合作部门；撤销或合并的影响。",
+                         "Measures it leads and supports, their documents and deadlines, its partners; what if it were "
+                         "abolished or merged."),
+    "ov_q_replaced": ("哪份文件废止或替代了哪份？", "What replaced what?"),
+    "ov_q_replaced_what": ("废止、替代与修改的链条，以及某日有效的文件。最近的：",
+                           "Chains of repeals, replacements and amendments, and what was in force on a date. Latest:"),
+    "ov_q_must": ("企业等对象必须做什么？", "What must an enterprise (or another party) do?"),
+    "ov_q_must_what": ("约束各类对象的义务条款（应当、不得、可以），括号内为条款数：",
+                       "The obligations binding each kind of party (must, must not, may), with how many:"),
     "ov_undated": ("无日期", "undated"),
     "ov_label": ("标签", "Label"),
     "ov_type": ("类型", "Type"),
@@ -174,8 +190,14 @@ S: dict[str, tuple[str, str]] = {
                              "Read-only: the embedded store runs grand-cypher's Cypher subset (MATCH, WHERE, count, ORDER BY, LIMIT, "
                              "DISTINCT, variable-length paths). OPTIONAL MATCH, WITH, UNWIND, CALL … need Neo4j (set NEO4J_URI and restart)."),
     "co_refused": ("已拒绝：{error}", "Refused: {error}"),
-    "co_needs_neo4j": ("这个查询需要 Neo4j：{error}", "This query needs Neo4j: {error}"),
+    "co_needs_neo4j": ("内置存储不支持 {error}，这个查询需要 Neo4j（设置 NEO4J_URI 后重启）。",
+                       "The embedded store does not support {error}; this query needs Neo4j (set NEO4J_URI and restart)."),
     "co_error": ("查询失败：{error}", "The query failed: {error}"),
+    "co_readonly_what": ("控制台是只读的，不允许 {what}", "the console is read-only: {what} is not allowed"),
+    "co_syntax": ("查询有语法错误（或使用了内置存储不支持的写法）：{error}",
+                  "The query has a syntax error (or a form the embedded store does not read): {error}"),
+    "co_too_long": ("查询超过 {s} 秒，已停止。请缩小范围（LIMIT、标签）后重试。",
+                    "The query ran longer than {s} s and was stopped; narrow it (LIMIT, labels) and try again."),
     "co_rows": ("{n} 行，用时 {s:.2f} 秒", "{n} rows in {s:.2f} s"),
     "co_truncated": ("结果超过上限，只显示前 {n} 行。", "More rows than the cap; showing the first {n}."),
     "co_graph": ("结果中的节点与它们之间的关系", "Nodes in the result and the relationships among them"),
