@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import selection, state
-from ui.common import lang, tr
+from ui.common import enum_name, lang, tr
 from ui.i18n import LANGS
 
 # a local icon: a ":material/…" page icon makes the browser fetch the favicon from fonts.gstatic.com,
@@ -45,7 +45,7 @@ page = st.navigation([*PAGES, OVERVIEW_BY_ADDRESS])
 with st.sidebar:
     try:
         c = state.graph_counts()
-        st.caption(tr("store_line", kind=state.store_key()[0], nodes=sum(c["nodes"].values()),
+        st.caption(tr("store_line", kind=enum_name("store", state.store_key()[0]), nodes=sum(c["nodes"].values()),
                       edges=sum(c["edges"].values())))
     except Exception as exc:  # the page itself explains; the sidebar just says it
         st.caption(tr("store_unavailable", error=exc))

@@ -253,6 +253,7 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     "text_kind": {"decree": ("令", "decree"), "digest": ("摘要", "digest"), "document": ("正文", "document"),
                   "interpretation": ("解读", "interpretation"), "wrapper": ("印发通知", "cover letter")},
     "bool": {"True": ("是", "yes"), "False": ("否", "no")},
+    "store": {"embedded": ("内置存储", "embedded"), "neo4j": ("Neo4j", "Neo4j")},
     "rel": {"LEADS": ("牵头", "leads"), "SUPPORTS": ("配合", "supports"), "PART_OF": ("属于", "part of"),
             "ISSUED_BY": ("发文机关", "issued by"), "SUPERSEDES": ("废止/替代", "supersedes"), "AMENDS": ("修改", "amends"),
             "CITES": ("引用", "cites"), "CONCERNS": ("涉及领域", "concerns"), "BINDS": ("约束", "binds")},
