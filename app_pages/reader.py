@@ -96,7 +96,9 @@ CSS = """<style>
 .pkg-doc a.ag, .pkg-legend .ag{color:#B0001A;background:#FFE5E8;text-decoration:none;border-radius:2px}
 .pkg-doc a.ag.lead, .pkg-legend .lead{color:#fff;background:#D0021B;font-weight:600;padding:0 2px}
 .pkg-doc a.ag.sup, .pkg-legend .sup{color:#B0001A;background:#FFE5E8;border-bottom:2px dashed #D0021B}
-.pkg-doc a.ci{color:#1A56C4;background:#E6EEFF;text-decoration:none;border-radius:2px}
+.pkg-doc a.ci, .pkg-legend .ci{color:#1A56C4;background:#E6EEFF;text-decoration:none;border-radius:2px}
+.pkg-legend .m{background:#FFF4E0;border-left:3px solid #F5A623;padding:0 4px}
+.pkg-legend .o{background:#F0ECFF;border-left:3px solid #7B61FF;padding:0 4px}
 </style>"""
 
 if doc.get("in_corpus") is False or not doc.get("source_file"):
@@ -108,6 +110,8 @@ if lines is None:
     st.stop()
 st.caption(tr("rd_lines", a=doc.get("line_start"), b=doc.get("line_end"), file=doc["source_file"]))
 st.html(CSS + "<div class='pkg-legend' style='font-size:0.85rem'>" + esc(tr("rd_legend")) + " "
+        + f"<span class='m'>{esc(tr('measure'))}</span> <span class='o'>{esc(tr('obligation'))}</span> "
+        + f"<span class='ci'>{esc(tr('rd_cited'))}</span> · {esc(tr('rd_roles'))} "
         + f"<span class='lead'>{esc(tr('lead'))}</span> <span class='sup'>{esc(tr('support'))}</span></div>")
 
 # which item owns each line: the innermost (shortest span) measure/obligation covering it

@@ -37,16 +37,18 @@ def get_list(key: str) -> list[str]:
 
 
 def put(**values: Optional[str | Iterable[str]]) -> None:
-    """Write values into the address (None or an empty list removes the key). Streamlit pushes a
-    history entry for the change, so Back returns to the previous selection."""
+    """Write values into the address (None or an empty list removes the key), all in one change:
+    Streamlit pushes one history entry for it, so one Back returns to the previous selection."""
+    query = {k: st.query_params.get(k) for k in st.query_params}
     for key, value in values.items():
         if value is not None and not isinstance(value, str):
             value = LIST_SEPARATOR.join(value)
         if value in (None, ""):
-            if key in st.query_params:
-                del st.query_params[key]
-        elif st.query_params.get(key) != value:
-            st.query_params[key] = value
+            query.pop(key, None)
+        else:
+            query[key] = value
+    if query != {k: st.query_params.get(k) for k in st.query_params}:
+        st.query_params.from_dict(query)
 
 
 def bind(widget_key: str, param: str, valid: Optional[Callable[[str], bool]] = None) -> Optional[str]:

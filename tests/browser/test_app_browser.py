@@ -216,7 +216,7 @@ def test_unknown_ids_are_reported_not_replaced(page, base, address, message):
 
 
 def test_explorer_keeps_the_clicked_node_in_the_canvas(page, base):
-    _open(page, f"{base}/explorer?node={quote('agency:工业和信息化部')}&lang=zh", "显示")
+    _open(page, f"{base}/explorer?node={quote('agency:工业和信息化部')}&lang=zh", "点击节点即可展开")
     _shot(page, "03-explorer-before")
     clicked = []
     for step in (1, 2):
@@ -270,7 +270,7 @@ def test_back_returns_to_the_previous_document(page, base):
 
 
 def test_reader_marks_lead_and_support_in_the_text(page, base):
-    _open(page, f"{base}/reader?doc={quote('doc:国办发〔2021〕24号')}&lang=zh", "文件信息")
+    _open(page, f"{base}/reader?doc={quote('doc:国办发〔2021〕24号')}&lang=zh", "原文第")
     assert page.locator(".pkg-doc a.ag.lead").count() > 0 and page.locator(".pkg-doc a.ag.sup").count() > 0
     assert "牵头：商务部" in page.locator(".pkg-doc .roles").all_inner_texts()[0] or \
         any(t.startswith("牵头：") for t in page.locator(".pkg-doc .roles").all_inner_texts())
@@ -327,7 +327,7 @@ def test_overview_by_address_and_usable_at_800_px(browser, base):
         for question in ("一个部门承担什么任务、与谁合作？", "哪份文件废止或替代了哪份？", "企业等对象必须做什么？"):
             assert question in body
         _shot(pg, "01-overview-zh-800")
-        _open(pg, f"{base}/reader?doc={quote('doc:国办发〔2021〕24号')}&lang=zh", "文件信息")
+        _open(pg, f"{base}/reader?doc={quote('doc:国办发〔2021〕24号')}&lang=zh", "原文第")
         cell = pg.locator(".pkg-meta td").first.bounding_box()
         assert cell["width"] >= 300, "the reader's metadata is crushed at 800 px"
         _shot(pg, "04-reader-zh-800")
