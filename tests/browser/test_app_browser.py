@@ -271,9 +271,12 @@ def test_back_returns_to_the_previous_document(page, base):
 
 def test_reader_marks_lead_and_support_in_the_text(page, base):
     _open(page, f"{base}/reader?doc={quote('doc:国办发〔2021〕24号')}&lang=zh", "原文第")
-    assert page.locator(".pkg-doc a.ag.lead").count() > 0 and page.locator(".pkg-doc a.ag.sup").count() > 0
-    assert "牵头：商务部" in page.locator(".pkg-doc .roles").all_inner_texts()[0] or \
-        any(t.startswith("牵头：") for t in page.locator(".pkg-doc .roles").all_inner_texts())
+    page.locator(".pkg-doc a.ag.lead").first.wait_for()
+    assert page.locator(".pkg-doc a.ag.sup").count() > 0
+    roles = page.locator(".pkg-doc .roles").all_inner_texts()
+    assert "牵头：商务部" in roles  # （商务部牵头…）: the lead named in words above the measure
+    lead = page.locator(".pkg-doc a.ag.lead").first
+    assert lead.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(208, 2, 27)"  # solid: not only a tooltip
 
 
 def test_timeline_lists_a_repealed_cited_only_law(page, base):
