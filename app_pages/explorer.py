@@ -11,7 +11,7 @@ import streamlit as st
 from graph import model, queries
 from ui import selection, state
 from ui.common import enum_name, label_name, lang, property_value, require_store, tr
-from ui.graphview import SELECTED_COLOUR, draw, last_selected, legend
+from ui.graphview import COLOURS, SELECTED_COLOUR, caption, draw, full_text, last_selected, legend
 from ui.html import esc, link
 
 st.title(tr("page_explorer"))
@@ -34,6 +34,11 @@ if centre is None:  # no address yet: the busiest agency (not written to the add
 expanded = [(n, t) for n, t in _parse(selection.get_list("expand"), 2)]
 more = {(n, t, d): int(k) for n, t, d, k in _parse(selection.get_list("more"), 4) if (k or "").isdigit()}
 selected = selection.get("sel") or centre
+
+
+def _address() -> dict:
+    """The explorer's address besides the centre and the selection (for links that keep the graph)."""
+    return {k: selection.get(k) for k in ("expand", "more", "to") if selection.get(k)}
 
 
 def _expand(node_id, rel_type=None):
@@ -135,7 +140,11 @@ edges = [{"source": s, "type": t, "target": o} for s, t, o in store.edges_among(
 names = {**{l: label_name(l) for l in ALL_LABELS}, **{t: enum_name("rel", t) for t in ALL_TYPES}}
 n_hidden = sum(k for groups in hidden_groups.values() for _, k in groups)
 
-graph_col, side = st.columns([3, 2])
+# side by side when there is room, the details under the graph when not (800 px): columns that wrap
+st.html("<style>.st-key-ex_layout [data-testid='stHorizontalBlock']{flex-wrap:wrap}"
+        ".st-key-ex_layout [data-testid='stColumn']{flex:1 1 460px;min-width:min(100%,460px)}</style>")
+layout = st.container(key="ex_layout")
+graph_col, side = layout.columns([3, 2])
 with graph_col:
     st.caption((tr("ex_hidden", shown=len(ids), hidden=n_hidden) if n_hidden else tr("ex_all_shown", shown=len(ids)))
                + " " + tr("ex_click") + (" · " + tr("ex_expanded", n=len(expanded)) if expanded else ""))
@@ -145,6 +154,12 @@ with graph_col:
     if _clicked(draw(shown.values(), edges, key=graph_key, centre=centre, height=560, names=names, selected=selected,
                      panel_keys=(tr("ex_panel_kind"), tr("ex_panel_text")))):
         st.rerun()  # only if the click was not seen before drawing
+    with st.expander(tr("ex_listed", n=len(ids))):  # the full names (the canvas has no hover text)
+        st.html("<div style='columns:2 220px;font-size:0.85rem'>" + "".join(
+            f"<div title='{esc(full_text(x))}' style='break-inside:avoid'>"
+            f"<span style='color:{COLOURS.get(x['label'], '#999')}'>●</span> "
+            + link(caption(x, 40), "explorer", node=centre, **_address(), sel=x["id"], lang=lang()) + "</div>"
+            for x in shown.values()) + "</div>")
     if paths is not None:
         st.markdown(f"**{tr('ex_paths', a=paths['from']['name'], b=paths['to']['name'], n=len(paths['paths']))}**")
         for p in paths["paths"]:
