@@ -358,3 +358,23 @@ def test_policykg_app_loads_the_store_the_pages_then_use(env, monkeypatch, tmp_p
     assert state.get_store() is warmed and "Most-loaded agencies" in text_of(at)
     monkeypatch.setenv("POLICYKG_DATA", str(tmp_path))
     assert "no graph built yet" in state.warm_up()
+
+
+def test_names_broken_across_lines_are_marked_on_both_lines():
+    from ui.html import mark_lines
+    lines = ["（十三）加强生态环境监管。（生态环境", "部牵头，商务部配合）", "", "其他"]
+    marked = mark_lines(lines, [("生态环境部", "A:mee"), ("商务部", "A:mofcom")])
+    assert marked[0][-1] == ("生态环境", "A:mee") and marked[1][0] == ("部", "A:mee")
+    assert ("商务部", "A:mofcom") in marked[1] and marked[2] == [] and marked[3] == [("其他", None)]
+    assert ["".join(p for p, _ in pieces) for pieces in marked] == lines
+
+
+def test_chinese_ui_names_properties_and_relationships_in_chinese(env):
+    at = run("explorer", lang="zh", node="agency:mofcom", sel="m:opinion:1")
+    props = next(d.value for d in at.dataframe if "属性" in d.value.columns)
+    assert {"序号", "标题", "原文文件"} <= set(props["属性"]) and "measure_no" not in set(props["属性"])
+    relations = next(d.value for d in at.dataframe if "关系" in d.value.columns)
+    assert "← 牵头" in set(relations["关系"]) and not any("LEADS" in r for r in relations["关系"])
+    at = run("reader", lang="zh", doc="doc:names")  # obligations: modality in words
+    html = text_of(at)
+    assert "不得（禁止）" in html and "prohibition" not in html
