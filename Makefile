@@ -24,8 +24,13 @@ run: install
 	$(VENV)/bin/policykg build $(CORPUS) --store $(STORE)
 	POLICYKG_STORE=$(STORE) $(MAKE) --no-print-directory app
 
-test: install
+test: install lint
 	$(PY) -m pytest -q
+
+# ruff (pyproject.toml [tool.ruff]: pyflakes, pycodestyle, a complexity limit); part of `make test`
+.PHONY: lint
+lint: install
+	$(VENV)/bin/ruff check .
 
 score: extract
 	$(PY) $(GOLD)/../score.py $(OUT) $(GOLD) \

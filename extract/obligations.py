@@ -321,31 +321,43 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
                 continue
             kind = "prohibition" if m.group("pro") else "obligation" if m.group("obl") else "permission"
             hits.append((k, m, kind))
-    # one record per modal word, except a modal directly repeated in the same segment
+    clause_ctx = (para, sentence, c_start, end_off, gaz)
+    if hits:
+        return _modal_records(segs, hits, prev_subject, clause_ctx)
+    return _implicit_records(segs, clause_ctx)
+
+
+def _modal_records(segs: list[_Seg], hits: list, prev_subject: str | None, ctx: tuple) -> list[Obligation]:
+    """One record per modal word, except a modal directly repeated in the same segment."""
+    para, sentence, c_start, end_off, gaz = ctx
     records: list[Obligation] = []
     cond_text = "，".join(sg.text for sg in segs if sg.is_cond) or None
-    if hits:
-        seen_segs: set[int] = set()
-        for k, m, kind in hits:
-            sg = segs[k]
-            if k in seen_segs:
-                continue  # 应当…负责 / 必须…须 in one segment: one duty
-            seen_segs.add(k)
-            action = sg.text[m.end():] + "".join("，" + s.text for s in segs[k + 1:] if not MODAL.search(s.text))
-            if kind == "permission" and _ANALYTIC_PERMISSION.match(sg.text[m.end():]):
-                continue
-            subj, implicit = _subject_for(segs, k, sg.text[:m.start()], prev_subject, records)
-            if kind == "permission" and subj is None:
-                continue  # no holder: analytical 可以, not a permission
-            trigger = m.group(0)
-            penalty = bool(_PENALTY.search(action)) and trigger not in ("可以", "可", "有权")
-            if trigger == "负责" and subj is None:
-                x, _ = _agent_of_you(sg.text)
-                subj = x or subj
-            records.append(_make(para, subj, kind, trigger, action, cond_text, penalty, False, implicit,
-                                 sentence, c_start, end_off, gaz))
-        return records
-    # implicit modality: penalty clauses and agency acts without a modal word
+    seen_segs: set[int] = set()
+    for k, m, kind in hits:
+        sg = segs[k]
+        if k in seen_segs:
+            continue  # 应当…负责 / 必须…须 in one segment: one duty
+        seen_segs.add(k)
+        action = sg.text[m.end():] + "".join("，" + s.text for s in segs[k + 1:] if not MODAL.search(s.text))
+        if kind == "permission" and _ANALYTIC_PERMISSION.match(sg.text[m.end():]):
+            continue
+        subj, implicit = _subject_for(segs, k, sg.text[:m.start()], prev_subject, records)
+        if kind == "permission" and subj is None:
+            continue  # no holder: analytical 可以, not a permission
+        trigger = m.group(0)
+        penalty = bool(_PENALTY.search(action)) and trigger not in ("可以", "可", "有权")
+        if trigger == "负责" and subj is None:
+            x, _ = _agent_of_you(sg.text)
+            subj = x or subj
+        records.append(_make(para, subj, kind, trigger, action, cond_text, penalty, False, implicit,
+                             sentence, c_start, end_off, gaz))
+    return records
+
+
+def _implicit_records(segs: list[_Seg], ctx: tuple) -> list[Obligation]:
+    """Implicit modality: penalty clauses and agency acts without a modal word."""
+    para, sentence, c_start, end_off, gaz = ctx
+    cond_text = "，".join(sg.text for sg in segs if sg.is_cond) or None
     body = "，".join(sg.text for sg in segs if not sg.is_cond)
     pm = _PENALTY.search(body)
     im = _IMPLICIT.search(body)
@@ -358,28 +370,26 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
             yx, inherited = para.records[-1].subject, True  # …由X责令改正；拒不改正的，处…罚款
         return [_make(para, yx, "obligation", pm.group(0), body, cond_text, True, True, inherited,
                       sentence, c_start, end_off, gaz)]
-    if im or yx:
-        trig = im.group(0) if im else "由"
-        first = next((k for k, sg in enumerate(segs) if not sg.is_cond), 0)
-        if yx and not im:
-            subj, implicit = yx, False
-            modality = "permission" if re.search(r"由[^，]*自主", body) else "obligation"
-        else:
-            pre = segs[first].text
-            pre = pre[:pre.find(trig)] if trig in pre else pre
-            if trig.startswith("由") and "组成" in trig:
-                pre = segs[first].text[:segs[first].text.find("由")]
-            subj, implicit = _subject_for(segs, first, pre, None, records)
-            modality = "obligation"
-            if yx and not subj:
-                subj = yx
-        if not subj:
-            return []
-        if subject_class(subj, gaz) != "agency" and not trig.startswith("由"):
-            return []
-        return [_make(para, subj, modality, trig if not trig.startswith("由") else "由", body, cond_text,
-                      False, True, implicit, sentence, c_start, end_off, gaz)]
-    return []
+    if not (im or yx):
+        return []
+    trig = im.group(0) if im else "由"
+    first = next((k for k, sg in enumerate(segs) if not sg.is_cond), 0)
+    if yx and not im:
+        subj, implicit = yx, False
+        modality = "permission" if re.search(r"由[^，]*自主", body) else "obligation"
+    else:
+        pre = segs[first].text
+        pre = pre[:pre.find(trig)] if trig in pre else pre
+        if trig.startswith("由") and "组成" in trig:
+            pre = segs[first].text[:segs[first].text.find("由")]
+        subj, implicit = _subject_for(segs, first, pre, None, [])
+        modality = "obligation"
+        if yx and not subj:
+            subj = yx
+    if not subj or (subject_class(subj, gaz) != "agency" and not trig.startswith("由")):
+        return []
+    return [_make(para, subj, modality, trig if not trig.startswith("由") else "由", body, cond_text,
+                  False, True, implicit, sentence, c_start, end_off, gaz)]
 
 
 def _starts_clause(body: str, at: int) -> bool:
@@ -478,51 +488,43 @@ def has_articles(text: str, minimum: int = 3) -> bool:
     return len(_article_runs(parse_outline(text))) >= minimum
 
 
-# --- graph records ---------------------------------------------------------------------------------
-def add_obligations(records, joined, doc_id: str, file: str, gaz) -> int:
-    """Obligation nodes of one regulation-type document, PART_OF it, BINDS their subject.
+# --- who an obligation binds ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Binding:
+    """Obligation `obligations[obligation]` binds an agency (`agency_id`, a gazetteer id) or a class
+    of regulated party (`party`, named by `normalize_party`); `surface` is the subject as printed.
+    Offsets are the obligation's."""
 
-    `records` is an `extract.pipeline.Records`; `joined` the document's `JoinedText`. The subject
-    binds an Agency node when the gazetteer knows it as a whole, else a RegulatedParty node named by
-    `normalize_party` (agency-like subjects the gazetteer does not know, such as 企业登记机关, are
-    RegulatedParty nodes with `party_class: "agency"`). Returns the number of obligations."""
-    from extract.nlp import ends_in_noun
-    from extract.pipeline import _agency_node, _digest, _src  # late: pipeline imports this module
-    from extract.responsibility import Party
+    obligation: int
+    surface: str
+    agency_id: str | None
+    party: str | None
+    party_class: str
+    start: int
+    end: int
 
-    n = 0
-    for o in find_obligations(joined.text, gaz):
-        a, b = joined.line_span(o.start, o.end)
-        oid = "obligation:" + _digest(doc_id, o.article, str(o.paragraph), str(o.start), o.trigger, o.modality)
-        records.add_node({
-            "id": oid, "label": "Obligation", "subject": o.subject, "subject_class": o.subject_class,
-            "modality": o.modality, "trigger": o.trigger, "action": o.action, "condition": o.condition,
-            "article": o.article, "paragraph": o.paragraph, "penalty": o.penalty,
-            "implicit_modality": o.implicit_modality, "subject_implicit": o.subject_implicit,
-            "text": o.text, "document": doc_id, "source": _src(file, a, b),
-        })
-        records.add_edge(oid, doc_id, "PART_OF")
-        n += 1
+
+def find_bindings(obligations: list[Obligation], gaz) -> list[Binding]:
+    """The parties each obligation binds.
+
+    The subject binds an agency when the gazetteer knows it as a whole, each agency of a
+    coordinated subject the gazetteer knows part by part (财政部、科技部负责… binds both), else a
+    RegulatedParty class named by `normalize_party` (agency-like subjects the gazetteer does not
+    know, such as 企业登记机关, are parties with `party_class: "agency"`). A subject whose head is
+    not a noun (受委托的, 统筹) binds nothing; the obligation keeps it as printed."""
+    from extract.nlp import ends_in_noun  # late: loads jieba only for regulations
+
+    out: list[Binding] = []
+    for k, o in enumerate(obligations):
         if not o.subject:
             continue
         entry = gaz.resolve(o.subject) if gaz is not None else None
         parts = split_subjects(o.subject)
         entries = [gaz.resolve(p) for p in parts] if gaz is not None and len(parts) > 1 else []
         if entry is not None:
-            target = _agency_node(records, Party(o.subject, entry.id), gaz)
-        elif entries and all(entries):  # 财政部、科技部负责… binds both
-            for p, e in zip(parts, entries):
-                records.add_edge(oid, _agency_node(records, Party(p, e.id), gaz), "BINDS", surface=p,
-                                 provenance=_src(file, a, b))
-            continue
-        else:
-            name = normalize_party(o.subject)
-            if not ends_in_noun(name):
-                continue  # "受委托的", "统筹", "登记机关能够": not a party; the subject stays as printed
-            target = "party:" + name
-            node = records.add_node({"id": target, "label": "RegulatedParty", "name": name, "aliases": [],
-                                     "party_class": o.subject_class})
-            if o.subject not in node["aliases"]:
-                node["aliases"].append(o.subject)
-        records.add_edge(oid, target, "BINDS", surface=o.subject, provenance=_src(file, a, b))
-    return n
+            out.append(Binding(k, o.subject, entry.id, None, o.subject_class, o.start, o.end))
+        elif entries and all(entries):
+            out.extend(Binding(k, p, e.id, None, o.subject_class, o.start, o.end) for p, e in zip(parts, entries))
+        elif ends_in_noun(name := normalize_party(o.subject)):
+            out.append(Binding(k, o.subject, None, name, o.subject_class, o.start, o.end))
+    return out

@@ -19,7 +19,7 @@ from typing import Any, Optional
 import networkx as nx
 
 from . import model
-from .queries import _brief, co_responsible, resolve_agency
+from .queries import brief, co_responsible, resolve_agency
 from .store import GraphStore
 
 ROLES = (model.LEADS, model.SUPPORTS)
@@ -62,7 +62,7 @@ def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any
         rows.append({
             "id": m, "role": mine[m], "measure_no": node.get("measure_no"), "heading": node.get("heading"),
             "text": node.get("text"), "deadline": node.get("deadline"), "deadline_text": node.get("deadline_text"),
-            "document": _brief(doc) if doc else None,
+            "document": brief(doc) if doc else None,
             "sectors": sorted(model.display_name(sectors[s]) for s in secs if s in sectors),
             "leads": sorted(names.get(a, a) for a in leads[m]),
             "supports": sorted(names.get(a, a) for a in supports[m]),
@@ -84,7 +84,7 @@ def obligations_binding(store: GraphStore, agency: str) -> list[dict[str, Any]]:
         ob = obligations[o]
         out.append({"id": o, "article": ob.get("article"), "modality": ob.get("modality"),
                     "subject": ob.get("subject"), "action": ob.get("action"), "condition": ob.get("condition"),
-                    "text": ob.get("text"), "document": _brief(docs[o]) if docs.get(o) else None})
+                    "text": ob.get("text"), "document": brief(docs[o]) if docs.get(o) else None})
     out.sort(key=lambda r: ((r["document"] or {}).get("id") or "", r["id"]))
     return out
 
@@ -111,7 +111,7 @@ def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
     sectors = [{"sector": s, "leads": sum(r["role"] == "lead" for r in ms),
                 "supports": sum(r["role"] == "support" for r in ms), "measures": len(ms)}
                for s, ms in sorted(by_sector.items(), key=lambda kv: (kv[0] == "—", -len(kv[1]), kv[0]))]
-    return {"agency": _brief(node) | {"aliases": node.get("aliases") or []},
+    return {"agency": brief(node) | {"aliases": node.get("aliases") or []},
             "leads": sum(r["role"] == "lead" for r in rows),
             "supports": sum(r["role"] == "support" for r in rows),
             "with_deadline": sum(1 for r in rows if r["deadline"] or r["deadline_text"]),
@@ -149,7 +149,7 @@ def abolish(store: GraphStore, agency: str) -> dict[str, Any]:
             groups["other_leads_remain" if others_lead else "no_lead_left"].append(r)
         else:
             groups["support_dropped"].append(r)
-    return {"agency": _brief(node), "measures": len(rows), "groups": groups}
+    return {"agency": brief(node), "measures": len(rows), "groups": groups}
 
 
 def merge(store: GraphStore, agency: str, into: str) -> dict[str, Any]:
@@ -190,9 +190,9 @@ def merge(store: GraphStore, agency: str, into: str) -> dict[str, Any]:
                 partners[p] += 1
     pnodes = store.get_nodes(list(partners))
     return {
-        "agency": _brief(node), "into": _brief(target), "groups": groups,
+        "agency": brief(node), "into": brief(target), "groups": groups,
         "before": _role_counts(t_roles), "absorbed": _role_counts(a_roles), "after": _role_counts(combined),
-        "partners": [{**_brief(pnodes[p]), "measures": n}
+        "partners": [{**brief(pnodes[p]), "measures": n}
                      for p, n in sorted(partners.items(), key=lambda kv: (-kv[1], kv[0])) if p in pnodes],
     }
 

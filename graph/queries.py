@@ -41,7 +41,7 @@ class NotFound(StoreError, KeyError):
         return str(self.args[0]) if self.args else "not found"
 
 
-def _brief(node: dict[str, Any]) -> dict[str, Any]:
+def brief(node: dict[str, Any]) -> dict[str, Any]:
     out = {"id": node["id"], "label": node.get("label"), "name": model.display_name(node)}
     for key in model.BRIEF_PROPERTIES:
         if node.get(key) is not None:
@@ -89,7 +89,7 @@ def search(store: GraphStore, text: str, limit: int = 20) -> list[dict[str, Any]
     text = text.strip()
     if not text:
         return []
-    return [{**_brief(h), "exact": h["exact"]} for h in _matches(store, text, limit)]
+    return [{**brief(h), "exact": h["exact"]} for h in _matches(store, text, limit)]
 
 
 @one_read
@@ -107,9 +107,9 @@ def search_page(store: GraphStore, text: str, limit: int = 50, offset: int = 0,
     docs = store.containing_documents(owned) if owned else {}
     hits = []
     for h in page:
-        hit = {**_brief(h), "exact": h["exact"]}
+        hit = {**brief(h), "exact": h["exact"]}
         if h["id"] in docs:
-            hit["document"] = _brief(docs[h["id"]]) if docs[h["id"]] else None
+            hit["document"] = brief(docs[h["id"]]) if docs[h["id"]] else None
         hits.append(hit)
     return {"total": len(chosen), "counts": {l: counts[l] for l in SEARCH_ORDER if counts[l]},
             "offset": offset, "hits": hits}
@@ -141,8 +141,8 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
     nodes = store.get_nodes(chosen)
     edges = store.edges_among([node_id, *chosen], types)
     return {
-        "centre": _brief(centre),
-        "nodes": [{**_brief(nodes[n]), "distance": distance[n]} for n in chosen if n in nodes],
+        "centre": brief(centre),
+        "nodes": [{**brief(nodes[n]), "distance": distance[n]} for n in chosen if n in nodes],
         "edges": [{"source": s, "type": t, "target": o} for s, t, o in edges],
     }
 
@@ -164,7 +164,7 @@ def relationships_of(store: GraphStore, node_id: str, rel_types: Optional[Iterab
         if other not in others:
             continue
         props = model.from_stored({k: v for k, v in edge.items() if k not in ("source", "type", "target")})
-        rows.append({"direction": "out" if out else "in", "type": edge["type"], "other": _brief(others[other]),
+        rows.append({"direction": "out" if out else "in", "type": edge["type"], "other": brief(others[other]),
                      **props})
     rows.sort(key=lambda r: (r["direction"] != "out", r["type"], r["other"]["id"]))
     return rows
@@ -203,9 +203,9 @@ def duties_of(store: GraphStore, agency: str) -> dict[str, Any]:
                  "heading": mnode.get("heading"), "text": mnode.get("text")})
     out = []
     for doc in sorted(groups, key=lambda d: (d is None, d or "")):
-        out.append({"document": _brief(docs[doc]) if doc in docs else None,
+        out.append({"document": brief(docs[doc]) if doc in docs else None,
                     "measures": sorted(groups[doc], key=lambda r: r["id"])})
-    return {"agency": _brief(node),
+    return {"agency": brief(node),
             "leads": sum(r == "lead" for r in roles.values()),
             "supports": sum(r == "support" for r in roles.values()),
             "documents": out}
@@ -222,7 +222,7 @@ def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     for a, _, m in set((s, "", o) for s, _, o in edges):
         if a != node["id"]:
             shared[a] += 1
-    return [{**_brief(partners[a]), "measures": n}
+    return [{**brief(partners[a]), "measures": n}
             for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if a in partners]
 
 
@@ -260,7 +260,7 @@ def _walk(store: GraphStore, doc_id: str, types: list[str], direction: Direction
         frontier = sorted(nxt)
     found = sorted((n for n in depth if n != doc_id), key=lambda n: (depth[n], n))
     nodes = store.get_nodes(found)
-    return [{**_brief(nodes[n]), "depth": depth[n]} for n in found if n in nodes]
+    return [{**brief(nodes[n]), "depth": depth[n]} for n in found if n in nodes]
 
 
 def supersedes_transitive(store: GraphStore, doc_id: str, include_amends: bool = False,
@@ -350,11 +350,11 @@ def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
              model.CITES: "cites", model.CONCERNS: "sectors"}
     for _, t, o in out_edges:
         if o in out_nodes:
-            rel[names[t]].append(_brief(out_nodes[o]))
+            rel[names[t]].append(brief(out_nodes[o]))
     back = {model.SUPERSEDES: "superseded_by", model.AMENDS: "amended_by", model.CITES: "cited_by"}
     for s, t, _ in in_edges:
         if s in in_nodes:
-            rel[back[t]].append(_brief(in_nodes[s]))
+            rel[back[t]].append(brief(in_nodes[s]))
     # contained items, level by level along incoming PART_OF
     parts: dict[str, dict] = {}
     frontier = [doc_id]
@@ -368,11 +368,11 @@ def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
         edges, agents = store.expand_with_nodes(sorted(parts), [model.LEADS, model.SUPPORTS], "in")
         for a, t, m in edges:
             if a in agents:
-                roles[m]["leads" if t == model.LEADS else "supports"].append(_brief(agents[a]))
+                roles[m]["leads" if t == model.LEADS else "supports"].append(brief(agents[a]))
         edges, bound = store.expand_with_nodes(sorted(parts), [model.BINDS], "out")
         for o, _, p in edges:
             if p in bound:
-                roles[o]["binds"].append(_brief(bound[p]))
+                roles[o]["binds"].append(brief(bound[p]))
     items = []
     for n, node in parts.items():
         items.append({**node, **roles[n], "name": model.display_name(node)})
@@ -396,7 +396,7 @@ def supersession_edges(store: GraphStore, include_amends: bool = False) -> list[
     for s, o, key, attrs in proj.edges(keys=True, data=True):
         newer = {"id": s, "label": model.DOCUMENT, **proj.nodes[s]}
         older = {"id": o, "label": model.DOCUMENT, **proj.nodes[o]}
-        rows.append({"newer": _brief(newer), "older": _brief(older), "type": key, "kind": attrs.get("kind")})
+        rows.append({"newer": brief(newer), "older": brief(older), "type": key, "kind": attrs.get("kind")})
     rows.sort(key=lambda r: (r["newer"].get("date") or "", r["newer"]["id"], r["older"]["id"]), reverse=True)
     return rows
 
@@ -433,10 +433,10 @@ def neighbour_groups(store: GraphStore, node_id: str, rel_types: Optional[Iterab
     rank = {key: i for i, key in enumerate(NEIGHBOUR_RELEVANCE)}
     groups = []
     for (t, d) in sorted(members, key=lambda k: (rank.get(k, len(rank)), k)):
-        briefs = [_brief(nodes[n]) for n in members[(t, d)] if n in nodes]
+        briefs = [brief(nodes[n]) for n in members[(t, d)] if n in nodes]
         briefs.sort(key=lambda b: (b.get("date") or "", b.get("measure_no") or "", b["name"], b["id"]))
         groups.append({"type": t, "direction": d, "count": len(briefs), "nodes": briefs})
-    return {"centre": _brief(centre), "groups": groups}
+    return {"centre": brief(centre), "groups": groups}
 
 
 #: what a path between two agencies may pass through: their measures and the documents they sit in
@@ -475,9 +475,9 @@ def agency_paths(store: GraphStore, a: str, b: str, limit: int = 10,
             break
     paths = _paths_back(parents, start, goal, limit) if found else []
     briefs = store.get_nodes(sorted({n for p in paths for n in p[0]}))
-    return {"from": _brief(briefs.get(start) or {"id": start}), "to": _brief(briefs.get(goal) or {"id": goal}),
+    return {"from": brief(briefs.get(start) or {"id": start}), "to": brief(briefs.get(goal) or {"id": goal}),
             "hops": len(paths[0][1]) if paths else None,
-            "paths": [{"nodes": [_brief(briefs[n]) for n in ns],
+            "paths": [{"nodes": [brief(briefs[n]) for n in ns],
                        "rels": [{"source": s, "type": t, "target": o} for s, t, o in rs]} for ns, rs in paths]}
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from extract.obligations import find_obligations, has_articles, normalize_party
 

@@ -6,10 +6,13 @@ from typing import Any, Iterable, Optional
 
 import streamlit as st
 
+from graph import model
 
-COLOURS = {"Document": "#4C8BF5", "Measure": "#F5A623", "Agency": "#D0021B", "Obligation": "#7B61FF",
-           "RegulatedParty": "#50A14F", "Sector": "#19A9A9"}
-SIZES = {"Document": 38, "Agency": 40, "Measure": 30, "Obligation": 30, "Sector": 30, "RegulatedParty": 30}
+
+COLOURS = {model.DOCUMENT: "#4C8BF5", model.MEASURE: "#F5A623", model.AGENCY: "#D0021B",
+           model.OBLIGATION: "#7B61FF", model.REGULATED_PARTY: "#50A14F", model.SECTOR: "#19A9A9"}
+SIZES = {model.DOCUMENT: 38, model.AGENCY: 40, model.MEASURE: 30, model.OBLIGATION: 30, model.SECTOR: 30,
+         model.REGULATED_PARTY: 30}
 #: the node the reader clicked last: drawn dark, so it is found at a glance after the graph grows
 SELECTED_COLOUR = "#2D2D2D"
 
@@ -30,11 +33,11 @@ def caption(node: dict[str, Any], width: int = CAPTION_WIDTH) -> str:
     """A short caption: a measure's number and first words, a document's 文号 (else its short
     title), an agency's short name; the full text goes to the hover panel (`full_text`)."""
     label = node.get("label")
-    if label == "Measure":
+    if label == model.MEASURE:
         name = f"{node.get('measure_no') or ''}{node.get('heading') or node.get('name') or ''}"
-    elif label == "Document":
+    elif label == model.DOCUMENT:
         name = node.get("doc_number") or short_title(str(node.get("name") or node.get("title") or node.get("id")))
-    elif label == "Agency":
+    elif label == model.AGENCY:
         name = node.get("short_name") or node.get("name") or node.get("id")
     else:
         name = str(node.get("name") or node.get("id"))

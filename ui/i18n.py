@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kgcatalogue import AMENDS, BINDS, CITES, CONCERNS, ISSUED_BY, LEADS, PART_OF, SUPERSEDES, SUPPORTS
+
 LANGS = ("zh", "en")
 
 S: dict[str, tuple[str, str]] = {
@@ -256,13 +258,13 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
                   "interpretation": ("解读", "interpretation"), "wrapper": ("印发通知", "cover letter")},
     "bool": {"True": ("是", "yes"), "False": ("否", "no")},
     "store": {"embedded": ("内置存储", "embedded"), "neo4j": ("Neo4j", "Neo4j")},
-    "rel": {"LEADS": ("牵头", "leads"), "SUPPORTS": ("配合", "supports"), "PART_OF": ("属于", "part of"),
-            "ISSUED_BY": ("发文机关", "issued by"), "SUPERSEDES": ("废止/替代", "supersedes"), "AMENDS": ("修改", "amends"),
-            "CITES": ("引用", "cites"), "CONCERNS": ("涉及领域", "concerns"), "BINDS": ("约束", "binds")},
-    "rel_in": {"LEADS": ("牵头部门", "led by"), "SUPPORTS": ("配合部门", "supported by"), "PART_OF": ("包含", "contains"),
-               "ISSUED_BY": ("发布的文件", "issued"), "SUPERSEDES": ("被废止/替代", "superseded by"),
-               "AMENDS": ("被修改", "amended by"), "CITES": ("被引用", "cited by"), "CONCERNS": ("涉及它的", "concerned by"),
-               "BINDS": ("约束它的义务", "bound by")},
+    "rel": {LEADS: ("牵头", "leads"), SUPPORTS: ("配合", "supports"), PART_OF: ("属于", "part of"),
+            ISSUED_BY: ("发文机关", "issued by"), SUPERSEDES: ("废止/替代", "supersedes"), AMENDS: ("修改", "amends"),
+            CITES: ("引用", "cites"), CONCERNS: ("涉及领域", "concerns"), BINDS: ("约束", "binds")},
+    "rel_in": {LEADS: ("牵头部门", "led by"), SUPPORTS: ("配合部门", "supported by"), PART_OF: ("包含", "contains"),
+               ISSUED_BY: ("发布的文件", "issued"), SUPERSEDES: ("被废止/替代", "superseded by"),
+               AMENDS: ("被修改", "amended by"), CITES: ("被引用", "cited by"), CONCERNS: ("涉及它的", "concerned by"),
+               BINDS: ("约束它的义务", "bound by")},
     "prop": {"id": ("编号", "id"), "name": ("名称", "name"), "short_name": ("简称", "short name"), "aliases": ("别名", "aliases"),
              "kind": ("类别", "kind"), "verified": ("已核对", "verified"), "parent": ("上级机关", "parent"),
              "title": ("标题", "title"), "doc_number": ("文号", "doc number"), "doc_type": ("文种", "document type"),
