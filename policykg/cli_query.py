@@ -39,6 +39,16 @@ def _holder_rows(store, duty_id):
             for h in queries.holders_today(store, duty_id)]
 
 
+def _path_rows(store, pair):
+    """agency_paths of "A/B" as one row per path: its length and the names along it."""
+    from graph import queries
+    a, sep, b = pair.partition("/")
+    if not sep or not a.strip() or not b.strip():
+        raise queries.NotFound(f"give two agencies as A/B (e.g. 商务部/海关总署), not {pair!r}")
+    found = queries.agency_paths(store, a.strip(), b.strip())
+    return [{"hops": found["hops"], "path": " → ".join(n["name"] for n in p["nodes"])} for p in found["paths"]]
+
+
 #: question -> (argument name, help, "module:function" or a callable, keyword arguments)
 QUESTIONS: dict[str, tuple[str, str, Any, dict[str, Any]]] = {
     "search": ("TEXT", "documents, agencies, measures … whose name or text contains TEXT",
@@ -60,6 +70,8 @@ QUESTIONS: dict[str, tuple[str, str, Any, dict[str, Any]]] = {
                  "graph.history:documents_in_force", {}),
     "chain": ("DOC_ID", "the supersession chain of DOC_ID: older versions and newer ones, in date order",
               "graph.history:supersession_chain", {}),
+    "paths": ("AGENCY/AGENCY", "the shortest connections of two agencies through measures and documents",
+              _path_rows, {}),
     "obligations": ("AGENCY_OR_PARTY", "obligations binding an agency or a regulated party (企业, 申请人 …)",
                     "graph.history:obligations_of", {}),
 }

@@ -53,6 +53,14 @@ def test_chain_and_obligations(data_dir):
     assert obligations and {o["modality"] for o in obligations} <= {"obligation", "prohibition", "permission"}
 
 
+def test_paths_between_two_agencies(data_dir):
+    paths = json.loads(ask(data_dir, "paths", "商务部/海关总署").stdout)
+    assert paths and {p["hops"] for p in paths} == {2}  # they share measures: agency → measure → agency
+    assert all(p["path"].startswith("商务部 → ") and p["path"].endswith(" → 海关总署") for p in paths)
+    res = ask(data_dir, "paths", "商务部")
+    assert res.returncode == 1 and "A/B" in res.stderr
+
+
 def test_unknown_names_exit_one_with_a_message(data_dir):
     res = ask(data_dir, "duties", "不存在的部委")
     assert res.returncode == 1 and "error" in res.stderr
