@@ -17,10 +17,10 @@ import pytest
 pytestmark = pytest.mark.corpus
 
 SNAPSHOT = {
-    "nodes.jsonl": "df912159cc888e6eedc098786224b91c3a833353f12a770d0fbb7e0ddfbe3c1b",
-    "edges.jsonl": "8183a7ebfac083fcedfb8ff1e5440b1a43552fe7c3c76e8839388cdc7ff27562",
-    "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 539, "RegulatedParty": 26, "Sector": 30},
-    "types": {"AMENDS": 5, "BINDS": 380, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3054, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
+    "nodes.jsonl": "27979c754e827346c0de1851bd8a0592d7cdbccf7d9a7c01a4cb411db2cdff4c",
+    "edges.jsonl": "9ae79f8ef80f58912a027124d1d91e7e2bb1eb9a9b6af9c885edc7d5db305432",
+    "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 542, "RegulatedParty": 26, "Sector": 30},
+    "types": {"AMENDS": 5, "BINDS": 383, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3057, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
 }
 
 
