@@ -90,6 +90,8 @@ def test_a_penalty_clause_binds_the_enforcing_body():
     ("工业和信息化部门", "工业和信息化部", "all"),
     ("县级以上地方人民政府承担市场主体登记工作的部门", "国家市场监督管理总局", "county_and_above"),
     ("市场监管总局", "国家市场监督管理总局", "national"),
+    ("中国人民银行及其省会（首府）城市中心支行以上分支机构", "中国人民银行", "all"),
+    ("国家金融监督管理总局派出机构", "国家金融监督管理总局", "local"),
 ])
 def test_printed_holders_resolve_to_the_national_body_and_level(printed, body, level):
     assert [(h.body, h.level) for h in resolve_holders(printed, GAZ)] == [(body, level)]

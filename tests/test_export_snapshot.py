@@ -17,8 +17,8 @@ import pytest
 pytestmark = pytest.mark.corpus
 
 SNAPSHOT = {
-    "nodes.jsonl": "27979c754e827346c0de1851bd8a0592d7cdbccf7d9a7c01a4cb411db2cdff4c",
-    "edges.jsonl": "9ae79f8ef80f58912a027124d1d91e7e2bb1eb9a9b6af9c885edc7d5db305432",
+    "nodes.jsonl": "af2bd4c7ca426da1499de4a7ca81a346f2fe100544be4872ba8baff5698723bc",
+    "edges.jsonl": "0d51777d90688df8abb4f00ba6ff6554560d1e4384ef0f272be2d7a33701efbe",
     "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 542, "RegulatedParty": 26, "Sector": 30},
     "types": {"AMENDS": 5, "BINDS": 383, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3057, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
 }
