@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Optional, TypeVar
 
 from extract.docnumber import norm_docno
+from extract.numerals import chinese_int
 
 from . import model
 from .store import Direction, GraphStore, StoreError
@@ -402,6 +403,11 @@ def supersession_edges(store: GraphStore, include_amends: bool = False) -> list[
 
 
 # -- statutory duties and reorganisations -----------------------------------------------------------
+def article_number(article: str | None) -> int:
+    """第二十三条 → 23, for ordering (0 when there is none)."""
+    return chinese_int(article.strip("第条")) if article else 0
+
+
 def succession_chain(store: GraphStore, agency_id: str, direction: Direction = "out") -> list[dict[str, Any]]:
     """Whole successions (SUCCEEDED_BY without a `part`) from an agency forward (`out`: to the bodies
     that took its duties over) or backward (`in`: the bodies whose duties it took over), transitively;
@@ -490,7 +496,7 @@ def statutory_duties(store: GraphStore, agency: str, inherited: bool = True) -> 
                      "inherited_from": None if via is None else {
                          "agency": brief(preds[e["target"]]), "date": via.get("date"),
                          "year": (via.get("date") or "")[:4] or None}})
-    rows.sort(key=lambda r: ((r["document"] or {}).get("id") or "", r["article"] or "", r["id"]))
+    rows.sort(key=lambda r: ((r["document"] or {}).get("id") or "", article_number(r["article"]), r["id"]))
     return {"agency": brief(node), "total": len(rows),
             "inherited": sum(r["inherited_from"] is not None for r in rows),
             "by_level": dict(sorted(Counter(r["level"] or "—" for r in rows).items())),

@@ -16,12 +16,17 @@ from rich.console import Console
 from rich.table import Table
 
 def _duty_rows(store, agency):
-    """duties_of flattened to one row per (document, measure), then the statutory duties: one row per
-    obligation of a regulation binding the agency (level, modality; `inherited` from a predecessor)."""
+    """duties_of flattened to one row per (document, measure), then measures printed under a predecessor
+    (`inherited`), then the statutory duties: one row per obligation of a regulation binding the agency
+    (level, modality; `inherited` from a predecessor)."""
     from graph import queries
     measures = [{"kind": "measure", "document": doc["document"].get("name") if doc["document"] else None,
                  "role": m.get("role"), "measure_no": m.get("measure_no"), "heading": m.get("heading")}
                 for doc in queries.duties_of(store, agency)["documents"] for m in doc["measures"]]
+    measures += [{"kind": "inherited measure", "document": (m["document"] or {}).get("name"), "role": m["role"],
+                  "measure_no": m["measure_no"], "heading": m["heading"],
+                  "inherited": f"{m['inherited_from']['agency']['name']}, {m['inherited_from']['year']}"}
+                 for m in queries.inherited_measures(store, agency)]
     statutory = queries.statutory_duties(store, agency)["obligations"]
     return measures + [{"kind": "statutory", "document": (o["document"] or {}).get("name"), "role": "binds",
                         "level": o["level"], "measure_no": o["article"], "heading": o["action"],
@@ -53,8 +58,9 @@ def _path_rows(store, pair):
 QUESTIONS: dict[str, tuple[str, str, Any, dict[str, Any]]] = {
     "search": ("TEXT", "documents, agencies, measures … whose name or text contains TEXT",
                "graph.queries:search", {"limit": 1000}),
-    "duties": ("AGENCY", "measures an agency leads or supports, grouped by document; then its statutory duties "
-                         "(clauses of regulations binding it, with level and modality, inherited ones marked)",
+    "duties": ("AGENCY", "measures an agency leads or supports, grouped by document; those it inherited from a "
+                         "predecessor; then its statutory duties (clauses of regulations binding it, with level "
+                         "and modality, inherited ones marked)",
                _duty_rows, {}),
     "holder-today": ("DUTY_ID", "who holds a measure or obligation today: its agencies followed through "
                                 "reorganisations (银保监会 → 国家金融监督管理总局, 2023)", _holder_rows, {}),

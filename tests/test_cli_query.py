@@ -44,6 +44,9 @@ def test_duties_list_statutory_duties_and_who_holds_a_duty_today(data_dir):
     today = json.loads(ask(data_dir, "holder-today", led[0]).stdout)
     cbirc = next(r for r in today if r["printed"] == "中国银行保险监督管理委员会")
     assert cbirc["today"] == "国家金融监督管理总局" and "2023-05-18" in cbirc["via"]
+    inherited = json.loads(ask(data_dir, "duties", "金融监管总局", "--limit", "500").stdout)
+    assert inherited and {r["kind"] for r in inherited} == {"inherited measure"}
+    assert {r["inherited"] for r in inherited} == {"中国银行保险监督管理委员会, 2023"}
 
 
 def test_chain_and_obligations(data_dir):
