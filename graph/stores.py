@@ -15,7 +15,7 @@ from .store import GraphStore, Progress, StoreError
 
 #: store kind → (module, class); the first is the default
 STORE_KINDS: dict[str, tuple[str, str]] = {
-    "embedded": ("graph.embedded_store", "EmbeddedStore"),
+    "embedded": ("graph.ladybug_store", "LadybugStore"),
     "neo4j": ("graph.neo4j_store", "Neo4jStore"),
 }
 
