@@ -158,7 +158,7 @@ def main(argv=None) -> int:
                                  "neo4j_driver": driver_version()}}
 
     # embedded
-    emb = graph.open_store("embedded", path=tmp / "graph.json")
+    emb = graph.open_store("embedded", path=tmp / "graph.lbdb")
     t = timed(lambda: emb.load(export))
     results["embedded_load"] = {"seconds": round(t, 3), "rows_per_s": round(rows / t)}
     print(f"embedded load: {t:.2f}s, {rows / t:,.0f} rows/s")

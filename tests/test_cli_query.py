@@ -12,7 +12,7 @@ import graph
 @pytest.fixture(scope="module")
 def data_dir(corpus_export, tmp_path_factory):
     d = tmp_path_factory.mktemp("querydata")
-    with graph.open_store("embedded", path=d / "graph.json") as store:
+    with graph.open_store("embedded", path=d / "graph.lbdb") as store:
         store.load_export(corpus_export[0])
     return d
 
