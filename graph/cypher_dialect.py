@@ -135,7 +135,7 @@ def translate(query: str, read_only: bool = True) -> str:
     i = 0
     while i < len(toks):
         i = _translate_at(toks, i, out)
-    return "".join(t.text for t in out)
+    return "".join(t.text for t in _distinct_relationships(out))
 
 
 def _next(toks: list[Token], i: int) -> int:
@@ -291,6 +291,65 @@ def _shortest_paths(toks: list[Token]) -> list[Token]:
         out.append(tok)
         i += 1
     return out
+
+
+_CLAUSES = {"WHERE", "RETURN", "WITH", "MATCH", "OPTIONAL", "UNWIND", "ORDER", "SKIP", "LIMIT", "UNION", "CALL"}
+
+
+def _clause_end(toks: list[Token], start: int, stop_at: set[str]) -> int:
+    """Index where the clause starting at `start` ends: the next of `stop_at` at its bracket depth,
+    a bracket closing around it, or the end."""
+    depth = 0
+    for j in range(start + 1, len(toks)):
+        t = toks[j]
+        if t.kind == "op" and t.text in "([{":
+            depth += 1
+        elif t.kind == "op" and t.text in ")]}":
+            depth -= 1
+            if depth < 0:
+                return j
+        elif depth == 0 and t.upper in stop_at:
+            return j
+    return len(toks)
+
+
+def _distinct_relationships(toks: list[Token]) -> list[Token]:
+    """Neo4j never binds one relationship twice in a MATCH (`(a)-[]->(m)<-[]-(b)` cannot come back
+    along the edge it went out on); LadybugDB may. Each MATCH with several fixed-length
+    relationships gets `WHERE id(r1) <> id(r2) …` (anonymous ones are named for it)."""
+    toks = list(toks)
+    k, named = 0, 0
+    while k < len(toks):
+        if toks[k].upper != "MATCH":
+            k += 1
+            continue
+        end = _clause_end(toks, k, _CLAUSES)
+        names, j = [], k + 1
+        while j < end:
+            if toks[j].text == "[" and (_prev(toks[:j]) or Token("op", "")).text in ("-", "<-"):
+                close = _close(toks, j)
+                inner = [t for t in toks[j + 1:close] if t.kind != "space"]
+                if not any(t.text == "*" for t in inner):
+                    if inner and inner[0].kind == "word" and (len(inner) == 1 or inner[1].text in (":", "{")):
+                        names.append(inner[0].text)
+                    else:
+                        named += 1
+                        names.append(f"policykg_r{named}")
+                        toks.insert(j + 1, Token("word", names[-1]))
+                        end += 1
+                        close += 1
+                j = close
+            j += 1
+        if len(set(names)) >= 2:
+            cond = " AND ".join(f"id({a}) <> id({b})" for x, a in enumerate(names) for b in names[x + 1:])
+            if end < len(toks) and toks[end].upper == "WHERE":
+                where_end = _clause_end(toks, end, _CLAUSES - {"WHERE"})
+                toks[where_end:where_end] = [Token("op", ")"), Token("space", " ")]
+                toks[end + 1:end + 1] = [Token("space", " "), Token("word", f"{cond} AND ("), Token("space", " ")]
+            else:
+                toks[end:end] = [Token("space", " "), Token("word", f"WHERE {cond}"), Token("space", " ")]
+        k += 1
+    return toks
 
 
 # --- result columns -----------------------------------------------------------------------------------
