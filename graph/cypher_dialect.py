@@ -178,7 +178,7 @@ def _translate_at(toks: list[Token], i: int, out: list[Token]) -> int:
         out.extend(toks[i + 1:nxt + 1])
         first = toks[_next(toks, nxt)].text if _next(toks, nxt) < len(toks) else ""
         if first == "(":
-            out.extend([Token("space", " "), Token("word", "MATCH"), Token("space", " ")])
+            out.extend([Token("space", " "), Token("word", "MATCH")])
         return nxt + 1
     if tok.text == "*" and _in_relationship(out):
         out.append(tok)
@@ -400,31 +400,28 @@ def column_names(query: str) -> Optional[list[str]]:
 _interrupt_lock = threading.Lock()
 
 
-def run(store: Any, conn: Any, original: str, query: str, params: Mapping[str, Any], *, read_only: bool, limit: int,
-        timeout_s: Optional[float]) -> list[dict[str, Any]]:
-    """Execute a translated query on `conn` (a read-only transaction for reads), at most `limit`
-    rows, interrupted after `timeout_s`; values as plain dicts (nodes with `label`, relationships
-    with `type`/`source`/`target`, paths as their nodes and relationships)."""
-    own_tx = read_only and not getattr(store._local, "reading", False)
+def run(store: Any, conn: Any, original: str, query: str, params: Mapping[str, Any], *, read_only: bool,
+        limit: int, timeout_s: Optional[float], in_transaction: bool = False) -> list[dict[str, Any]]:
+    """Execute a translated query on `conn` (in a read-only transaction for reads, unless already
+    `in_transaction`), at most `limit` rows, interrupted after `timeout_s`; values as plain dicts
+    (nodes with `label`, relationships with `type`/`source`/`target`, paths as their nodes and
+    relationships)."""
     if timeout_s:
         conn.set_query_timeout(max(1, int(timeout_s * 1000)))
     try:
-        if own_tx:
-            conn.execute("BEGIN TRANSACTION READ ONLY")
-        try:
-            result = conn.execute(query, dict(params))
-            names = result.get_column_names()
-            raw = []
-            while len(raw) < limit and result.has_next():
-                raw.append(result.get_next())
-        finally:
-            if own_tx:
-                try:
-                    conn.execute("COMMIT")
-                except RuntimeError:
-                    pass
-    except RuntimeError as exc:
-        raise _error(exc, timeout_s, store) from None
+        for _ in range(20):
+            try:
+                names, raw = _execute(conn, query, params, limit, read_only and not in_transaction)
+                break
+            except RuntimeError as exc:
+                # Neo4j reads a property no node has as null; LadybugDB refuses a column no table has
+                missing = re.search(r"Cannot find property (\w+) for (\w+)\.", str(exc))
+                unknown = missing and re.compile(rf"\b{missing.group(2)}\s*\.\s*`?{missing.group(1)}`?(?!\w)")
+                if not unknown or not unknown.search(query):
+                    raise _error(exc, timeout_s, store) from None
+                query = unknown.sub("NULL", query)
+        else:
+            raise StoreError("the embedded store cannot run this query: too many unknown properties")
     finally:
         if timeout_s:
             conn.set_query_timeout(0)
@@ -435,6 +432,24 @@ def run(store: Any, conn: Any, original: str, query: str, params: Mapping[str, A
     for row in raw:
         _collect_ids(row, ids)
     return [dict(zip(wanted, (_plain(v, ids) for v in row))) for row in raw]
+
+
+def _execute(conn: Any, query: str, params: Mapping[str, Any], limit: int, own_read: bool
+             ) -> tuple[list[str], list[list[Any]]]:
+    if own_read:
+        conn.execute("BEGIN TRANSACTION READ ONLY")
+    try:
+        result = conn.execute(query, dict(params))
+        raw = []
+        while len(raw) < limit and result.has_next():
+            raw.append(result.get_next())
+        return result.get_column_names(), raw
+    finally:
+        if own_read:
+            try:
+                conn.execute("COMMIT")
+            except RuntimeError:
+                pass
 
 
 def _error(exc: RuntimeError, timeout_s: Optional[float], store: Any) -> StoreError:

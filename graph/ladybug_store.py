@@ -1,15 +1,16 @@
 """The embedded store: LadybugDB (the continuation of Kùzu), an on-disk graph database in process.
 
 Files: the database is one file, default `data/graph.lbdb` (or `$POLICYKG_DATA/graph.lbdb`), with a
-write-ahead log `graph.lbdb.wal` beside it while it is open. Tables and typed columns:
+write-ahead log `graph.lbdb.wal` beside it while it is open and a lock file `graph.lbdb.lock`. Tables and typed columns:
 graph/ladybug_schema.py.
 
 - Writes are ACID transactions of the database: a load or a re-ingest is one transaction (COPY of
   new rows from Parquet files, `LOAD FROM … SET` of changed ones), so a failure or a crash leaves
   the graph as it was before it, and nothing is rewritten whole.
-- One process writes at a time: the database holds a file lock. A second process opening it for
-  writing (a `policykg build` while the app runs) gets `StoreBusy` naming the file; any number of
-  processes may read it at once when all of them open it read-only (`read_only=True`, as the app does).
+- One process writes at a time, and not while others read: a writer holds `graph.lbdb.lock`
+  exclusively, readers (`read_only=True`, as the app opens it) hold it shared. A `policykg build`
+  while the app runs gets `StoreBusy` naming the file, not a traceback; any number of read-only
+  processes may read at once.
 - Within a process, one `Database` per file is shared by every store object, and each thread gets
   its own connection (Streamlit serves sessions from several threads); writes are serialised.
 - `in_one_read` runs a question in one read-only transaction: one snapshot, and no write can slip in.
@@ -22,6 +23,7 @@ graph/ladybug_schema.py.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import tempfile
@@ -62,9 +64,25 @@ class _Shared:
     registry: dict[str, "_Shared"] = {}
     registry_lock = threading.Lock()
 
-    def __init__(self, database: Any, read_only: bool):
+    def __init__(self, database: Any, read_only: bool, lock_file: Any):
         self.database, self.read_only, self.users = database, read_only, 0
+        self.lock_file = lock_file
         self.write_lock = threading.Lock()
+
+
+def _lock(path: Path, read_only: bool) -> Any:
+    """`graph.lbdb.lock`, held shared by readers and exclusively by a writer while the database is
+    open: the engine itself lets a writer open a file that read-only processes are reading."""
+    lock_file = open(str(path) + ".lock", "a+")
+    try:
+        fcntl.flock(lock_file, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock_file.close()
+        doing = ("is being written by another process (a load or build still running)" if read_only else
+                 "is in use by another process (the app, or a load or build still running)")
+        raise StoreBusy(f"the embedded store {path} {doing}: stop it or wait for it, then run this "
+                        "again") from None
+    return lock_file
 
 
 def _open_shared(path: Path, read_only: bool, buffer_pool_mb: int) -> _Shared:
@@ -75,16 +93,17 @@ def _open_shared(path: Path, read_only: bool, buffer_pool_mb: int) -> _Shared:
             raise StoreBusy(f"the embedded store {path} is open read-only in this process; close that "
                             "store before writing")
         if shared is None:
+            lock_file = _lock(path, read_only)
             try:
                 database = _ladybug().Database(str(path), read_only=read_only,
                                                buffer_pool_size=buffer_pool_mb * 1024 * 1024)
             except RuntimeError as exc:
+                lock_file.close()
                 if "lock" in str(exc).lower():
-                    raise StoreBusy(
-                        f"the embedded store {path} is in use by another process (the app, or a load "
-                        f"or build still running): stop it, then run this again") from None
+                    raise StoreBusy(f"the embedded store {path} is in use by another process: stop it, "
+                                    "then run this again") from None
                 raise StoreUnavailable(f"cannot open the embedded store {path}: {exc}") from None
-            shared = _Shared.registry[key] = _Shared(database, read_only)
+            shared = _Shared.registry[key] = _Shared(database, read_only, lock_file)
         shared.users += 1
         return shared
 
@@ -95,16 +114,18 @@ def _release_shared(path: Path, shared: _Shared) -> None:
         if shared.users == 0:
             _Shared.registry.pop(str(path.resolve()), None)
             shared.database.close()
+            shared.lock_file.close()  # closing the file releases the lock
 
 
 class LadybugStore(GraphStore):
     kind = "embedded"
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False,
-                 buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB):
+                 buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB, migrate: bool = True):
         self.path = Path(path) if path is not None else default_data_dir() / DATABASE_FILE
         self.read_only = read_only
         self.buffer_pool_mb = buffer_pool_mb
+        self.migrate = migrate  # load an old graph.json lying beside a database not built yet
         self._shared: Optional[_Shared] = None
         self._open_lock = threading.Lock()
         self._local = threading.local()
@@ -117,7 +138,7 @@ class LadybugStore(GraphStore):
         if self._shared is None:
             with self._open_lock:
                 if self._shared is None:
-                    if not self.path.exists():
+                    if not self.path.exists() and self.migrate:
                         migrate_legacy_json(self.path, self.buffer_pool_mb)
                     if not self.path.exists() and self.read_only:
                         return None
@@ -464,7 +485,8 @@ class LadybugStore(GraphStore):
         if not read_only and self.read_only:
             raise StoreError(f"the embedded store {self.path} was opened read-only")
         return cypher_dialect.run(self, conn, query, translated, dict(params or {}), read_only=read_only,
-                                  limit=limit, timeout_s=timeout_s)
+                                  limit=limit, timeout_s=timeout_s,
+                                  in_transaction=getattr(self._local, "reading", False))
 
 
 def node_dict(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -570,7 +592,7 @@ def migrate_legacy_json(path: Path, buffer_pool_mb: int = DEFAULT_BUFFER_POOL_MB
     tmp = path.with_name(path.name + ".migrating")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
-    store = LadybugStore(tmp, buffer_pool_mb=buffer_pool_mb)
+    store = LadybugStore(tmp, buffer_pool_mb=buffer_pool_mb, migrate=False)
     try:
         stats = store.load(export)
     finally:
