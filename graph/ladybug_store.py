@@ -322,18 +322,45 @@ class LadybugStore(GraphStore):
         return {"nodes": {k: v for k, v in sorted(nodes.items()) if v},
                 "edges": {k: v for k, v in sorted(edges.items()) if v}}
 
-    def _nodes(self, rows: Iterable[list[Any]]) -> list[dict[str, Any]]:
-        return [node_dict(raw) for (raw,) in rows]
+    # Lookups by id go table by table through each table's primary-key index (`UNWIND $ids AS i
+    # MATCH (n:Label {id: i})`): one pattern over every table cannot use them. Nodes come back as
+    # `n.*` (the table's own columns), which the binding converts twice as fast as whole nodes.
+    def _table_nodes(self, label: str, where: str, **params: Any) -> list[dict[str, Any]]:
+        """Nodes of one table: `MATCH (n:Label) {where} RETURN n.*` as stored dicts with `label`."""
+        conn = self._conn()
+        if conn is None or label not in self.schema().node_columns:
+            return []
+        try:
+            result = conn.execute(f"{where.format(n=f'n:{quote(label)}')} RETURN n.*", params)
+        except RuntimeError as exc:
+            raise StoreError(f"the embedded store failed reading {label} nodes: {exc}") from exc
+        names = [c[2:] for c in result.get_column_names()]  # "n.title" → "title"
+        return [{**decode(dict(zip(names, row))), "label": label} for row in result.get_all()]
+
+    def _locate(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """label → those of `ids` its table holds (primary-key lookups)."""
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, list[str]] = {}
+        if not ids or self._conn() is None:
+            return found
+        for label in self.schema().node_columns:
+            hits = [i for (i,) in self._rows(f"UNWIND $ids AS i MATCH (n:{quote(label)} {{id: i}}) RETURN n.id", ids=ids)]
+            if hits:
+                found[label] = hits
+        return found
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        rows = self._rows("UNWIND $ids AS i MATCH (n) WHERE n.id = i RETURN n", ids=list(ids))
-        return {n["id"]: n for n in self._nodes(rows)}
+        out = {}
+        for label, hits in self._locate(ids).items():
+            for node in self._table_nodes(label, "UNWIND $ids AS i MATCH ({n} {{id: i}})", ids=hits):
+                out[node["id"]] = node
+        return out
 
     def find_nodes(self, label: str, props: str | Sequence[str], values: Iterable[Any]) -> list[dict[str, Any]]:
         props = [props] if isinstance(props, str) else list(props)
         values = list(values)
-        columns = self.schema().node_columns.get(label)
-        if columns is None or self._conn() is None:
+        columns = self.schema().node_columns.get(label) if self._conn() is not None else None
+        if columns is None:
             return []
         tests = []
         for prop in props:
@@ -341,11 +368,11 @@ class LadybugStore(GraphStore):
                 tests.append(f"list_has_any(n.{quote(prop)}, $values)")
             elif prop in columns:
                 tests.append(f"n.{quote(prop)} IN $values")
-        found = {n["id"]: n for n in self._nodes(self._rows(
-            f"MATCH (n:{quote(label)}) WHERE {' OR '.join(tests)} RETURN n", values=values))} if tests else {}
+        found = {n["id"]: n for n in self._table_nodes(label, f"MATCH ({{n}}) WHERE {' OR '.join(tests)}",
+                                                        values=values)} if tests else {}
         if any(p not in columns for p in props):  # a property kept in _rest_json: look at every node
             wanted = set(v for v in values if not isinstance(v, list))
-            for n in self._nodes(self._rows(f"MATCH (n:{quote(label)}) WHERE n.{REST} IS NOT NULL RETURN n")):
+            for n in self._table_nodes(label, f"MATCH ({{n}}) WHERE n.{REST} IS NOT NULL"):
                 for prop in props:
                     value = n.get(prop)
                     if bool(wanted & set(value)) if isinstance(value, list) else value in wanted:
@@ -359,36 +386,32 @@ class LadybugStore(GraphStore):
         have = sorted(set(rel_types) & set(self.schema().rel_columns))
         return "r:" + "|".join(quote(t) for t in have) if have else None
 
-    def _edge_rows(self, ids: Iterable[str], rel_types: Optional[Iterable[str]], direction: Direction,
-                   returning: str) -> list[list[Any]]:
-        if self._conn() is None:
-            return []
-        rel = self._rel(rel_types)
+    def _oriented(self, ids: Iterable[str], rel_types: Optional[Iterable[str]], direction: Direction,
+                  extra: str = "") -> list[list[Any]]:
+        """Rows [source id, type, target id, …extra] of the edges at `ids` (`a` is the node of `ids`,
+        `b` the far end, `r` the edge), one row per edge."""
+        located = self._locate(ids)
+        rel = self._rel(rel_types) if located else None
         if rel is None:
             return []
-        pattern = {"out": f"(a)-[{rel}]->(b)", "in": f"(b)-[{rel}]->(a)", "both": f"(a)-[{rel}]-(b)"}[direction]
-        return self._rows(f"UNWIND $ids AS i MATCH {pattern} WHERE a.id = i "
-                          f"WITH DISTINCT r, a, b RETURN {returning}", ids=list(ids))
+        rows: dict[tuple, list[Any]] = {}
+        for way in (("out", "in") if direction == "both" else (direction,)):
+            pattern = f"(a)-[{rel}]->(b)" if way == "out" else f"(b)-[{rel}]->(a)"
+            ends = "a.id, label(r), b.id" if way == "out" else "b.id, label(r), a.id"
+            for label, hits in located.items():
+                for row in self._rows(f"MATCH (a:{quote(label)}) WHERE a.id IN $ids MATCH {pattern} "
+                                      f"RETURN {ends}{extra}", ids=hits):
+                    rows.setdefault(tuple(row[:3]), row)
+        return list(rows.values())
 
     def expand(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                direction: Direction = "out") -> list[tuple[str, str, str]]:
-        return sorted({tuple(e) for e in self._oriented(ids, rel_types, direction, "")})
-
-    def _oriented(self, ids, rel_types, direction: Direction, extra: str) -> list[list[Any]]:
-        """Rows [source id, type, target id, …extra] of the edges at `ids`, whichever way they point."""
-        if direction != "both":
-            first, second = ("a", "b") if direction == "out" else ("b", "a")
-            return self._edge_rows(ids, rel_types, direction, f"{first}.id, label(r), {second}.id{extra}")
-        out = self._oriented(ids, rel_types, "out", extra)
-        return out + [e for e in self._oriented(ids, rel_types, "in", extra) if tuple(e[:3]) not in
-                      {tuple(o[:3]) for o in out}]
+        return sorted(tuple(e) for e in self._oriented(ids, rel_types, direction))
 
     def relationships(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                       direction: Direction = "both") -> list[dict[str, Any]]:
-        ids = list(ids)
         rows = self._oriented(ids, rel_types, direction, ", r")
-        unique = {(s, t, o): r for s, t, o, r in rows}
-        return [{**decode(r), "source": s, "type": t, "target": o} for (s, t, o), r in sorted(unique.items())]
+        return [{**decode(r), "source": s, "type": t, "target": o} for s, t, o, r in sorted(rows, key=lambda e: e[:3])]
 
     def edges_among(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None
                     ) -> list[tuple[str, str, str]]:
@@ -399,28 +422,29 @@ class LadybugStore(GraphStore):
                           direction: Direction = "out"
                           ) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, Any]]]:
         ids = list(ids)
+        edges = self.expand(ids, rel_types, direction)
         start = set(ids)
-        rows = self._oriented(ids, rel_types, direction, ", a, b")
-        edges = sorted({(s, t, o) for s, t, o, _, _ in rows})
-        far = {}
-        for *_, a, b in rows:
-            for raw in (a, b):
-                if raw["id"] not in start:
-                    far[raw["id"]] = raw
-        return edges, {i: node_dict(far[i]) for i in sorted(far)}
+        far = {n for s, _, o in edges for n in (s, o) if n not in start}
+        return edges, dict(sorted(self.get_nodes(far).items()))
 
     def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
         ids = list(ids)
+        parents: dict[str, list[tuple[str, str]]] = {}  # PART_OF, level by level for all ids at once
+        level = set(ids)
+        while level:
+            rows = self._oriented(level, [model.PART_OF], "out", ", label(b)")
+            for child, _, parent, label in rows:
+                parents.setdefault(child, []).append((parent, label))
+            level = {p for _, _, p, _ in rows} - set(parents)
         nearest: dict[str, Optional[str]] = {}
-        for start in ids:  # level by level up PART_OF; the nearest document wins, the smallest id on a tie
-            seen, level, found = {start}, [start], None
-            while level and found is None:
-                ups = self._rows(f"UNWIND $ids AS i MATCH (c)-[:{model.PART_OF}]->(p) WHERE c.id = i "
-                                 "RETURN DISTINCT p.id, label(p)", ids=level)
-                docs = sorted(p for p, label in ups if label == model.DOCUMENT and p not in seen)
+        for start in ids:  # the nearest document wins, the smallest id on a tie
+            seen, front, found = {start}, [start], None
+            while front and found is None:
+                ups = [(p, label) for node in front for p, label in parents.get(node, ()) if p not in seen]
+                docs = sorted(p for p, label in ups if label == model.DOCUMENT)
                 found = docs[0] if docs else None
-                level = [p for p, _ in ups if p not in seen]
-                seen.update(level)
+                front = list(dict.fromkeys(p for p, _ in ups))
+                seen.update(front)
             nearest[start] = found
         docs = self.get_nodes({d for d in nearest.values() if d})
         return {i: docs.get(nearest[i]) if nearest[i] else None for i in ids}
@@ -430,14 +454,18 @@ class LadybugStore(GraphStore):
         rank = {label: i for i, label in enumerate(label_order)}
         out = []
         schema = self.schema() if self._conn() is not None else Schema()
+
+        def folded(expr: str) -> str:  # a needle without letters needs no lower-cased copy of every value
+            return f"lower({expr})" if needle.upper() != needle else expr
         for label in model.NODE_LABELS.values():
             columns = schema.node_columns.get(label.name, {})
             props = [p for p in label.text_properties if p in columns]
             if not props:
                 continue
             # a candidate filter in the database (a list is compared as its text), exact keys below
-            where = " OR ".join(f"lower(CAST(n.{quote(p)} AS STRING)) CONTAINS $t" for p in props)
-            for node in self._nodes(self._rows(f"MATCH (n:{quote(label.name)}) WHERE {where} RETURN n", t=needle)):
+            where = " OR ".join(folded(f"CAST(n.{quote(p)} AS STRING)" if columns[p].endswith("[]")
+                                       else f"n.{quote(p)}") + " CONTAINS $t" for p in props)
+            for node in self._table_nodes(label.name, f"MATCH ({{n}}) WHERE {where}", t=needle):
                 values = [v for p in props for v in (node.get(p) if isinstance(node.get(p), list) else [node.get(p)])
                           if isinstance(v, str)]
                 keys = [(v.lower() != needle, len(v)) for v in values if needle in v.lower()]
@@ -461,9 +489,8 @@ class LadybugStore(GraphStore):
         if self._conn() is None:
             return out
         have = self.schema().node_columns
-        tables = sorted(have) if labels is None else sorted(set(labels) & set(have))
-        for table in tables:
-            for node in self._nodes(self._rows(f"MATCH (n:{quote(table)}) RETURN n")):
+        for table in sorted(have) if labels is None else sorted(set(labels) & set(have)):
+            for node in self._table_nodes(table, "MATCH ({n})"):
                 out.add_node(node["id"], **(node if keep is None else {k: v for k, v in node.items() if k in keep}))
         rel = self._rel(rel_types)
         if rel is not None:
