@@ -68,6 +68,9 @@ class _Shared:
         self.database, self.read_only, self.users = database, read_only, 0
         self.lock_file = lock_file
         self.write_lock = threading.Lock()
+        # id → label of nodes looked up, for every store object on this file: valid while the
+        # database is open (no other process writes while this one holds the lock); writes clear it
+        self.labels: dict[str, str] = {}
 
 
 def _lock(path: Path, read_only: bool) -> Any:
@@ -257,7 +260,7 @@ class LadybugStore(GraphStore):
         """`clear`, upsert `export`, tidy up: one transaction. Returns stats, cleared, pruned."""
         if self.read_only:
             raise StoreError(f"the embedded store {self.path} was opened read-only")
-        self._database()
+        self._database().labels.clear()
         known = self._labels_of(sorted({n for e in export.edges for n in (e[0], e[2])} - set(export.nodes)))
         self._ensure(export, known)
         try:
@@ -267,6 +270,7 @@ class LadybugStore(GraphStore):
                 conn.execute(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.in_corpus = false "
                              "AND NOT EXISTS { MATCH (d)-[]-() } DELETE d")
                 pruned = self._prune(conn, export) if prune_orphans else 0
+            self._shared.labels.clear()  # readers on other threads may have cached during the write
         except RuntimeError as exc:
             raise LoadError(f"writing to the embedded store {self.path} failed, nothing was changed: "
                             f"{exc}") from exc
@@ -325,13 +329,17 @@ class LadybugStore(GraphStore):
     # Lookups by id go table by table through each table's primary-key index (`UNWIND $ids AS i
     # MATCH (n:Label {id: i})`): one pattern over every table cannot use them. Nodes come back as
     # `n.*` (the table's own columns), which the binding converts twice as fast as whole nodes.
-    def _table_nodes(self, label: str, where: str, **params: Any) -> list[dict[str, Any]]:
-        """Nodes of one table: `MATCH (n:Label) {where} RETURN n.*` as stored dicts with `label`."""
+    def _table_nodes(self, label: str, where: str, columns: Optional[Sequence[str]] = None,
+                     **params: Any) -> list[dict[str, Any]]:
+        """Nodes of one table: `MATCH (n:Label) {where} RETURN n.*` (or only `columns` of it) as
+        stored dicts with `label`."""
         conn = self._conn()
         if conn is None or label not in self.schema().node_columns:
             return []
+        have = self.schema().node_columns[label]
+        wanted = "n.*" if columns is None else ", ".join(f"n.{quote(c)}" for c in columns if c in have)
         try:
-            result = conn.execute(f"{where.format(n=f'n:{quote(label)}')} RETURN n.*", params)
+            result = conn.execute(f"{where.format(n=f'n:{quote(label)}')} RETURN {wanted}", params)
         except RuntimeError as exc:
             raise StoreError(f"the embedded store failed reading {label} nodes: {exc}") from exc
         names = [c[2:] for c in result.get_column_names()]  # "n.title" → "title"
@@ -343,10 +351,16 @@ class LadybugStore(GraphStore):
         found: dict[str, list[str]] = {}
         if not ids or self._conn() is None:
             return found
-        for label in self.schema().node_columns:
-            hits = [i for (i,) in self._rows(f"UNWIND $ids AS i MATCH (n:{quote(label)} {{id: i}}) RETURN n.id", ids=ids)]
-            if hits:
-                found[label] = hits
+        labels = self._shared.labels
+        unknown = [i for i in ids if i not in labels]
+        for label in self.schema().node_columns if unknown else ():
+            for (i,) in self._rows(f"UNWIND $ids AS i MATCH (n:{quote(label)} {{id: i}}) RETURN n.id", ids=unknown):
+                labels[i] = label
+        if len(labels) > 500_000:
+            labels.clear()
+        for i in ids:
+            if i in labels:
+                found.setdefault(labels[i], []).append(i)
         return found
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -465,7 +479,8 @@ class LadybugStore(GraphStore):
             # a candidate filter in the database (a list is compared as its text), exact keys below
             where = " OR ".join(folded(f"CAST(n.{quote(p)} AS STRING)" if columns[p].endswith("[]")
                                        else f"n.{quote(p)}") + " CONTAINS $t" for p in props)
-            for node in self._table_nodes(label.name, f"MATCH ({{n}}) WHERE {where}", t=needle):
+            shown = dict.fromkeys((*props, *(f for f in _MATCH_FIELDS if f != "label"), REST))
+            for node in self._table_nodes(label.name, f"MATCH ({{n}}) WHERE {where}", columns=list(shown), t=needle):
                 values = [v for p in props for v in (node.get(p) if isinstance(node.get(p), list) else [node.get(p)])
                           if isinstance(v, str)]
                 keys = [(v.lower() != needle, len(v)) for v in values if needle in v.lower()]
@@ -511,6 +526,9 @@ class LadybugStore(GraphStore):
                                    "`policykg build CORPUS` (or `make run`)")
         if not read_only and self.read_only:
             raise StoreError(f"the embedded store {self.path} was opened read-only")
+        if not read_only:
+            self._shared.labels.clear()
+            self._schema = None  # a write in Cypher may create tables or columns
         return cypher_dialect.run(self, conn, query, translated, dict(params or {}), read_only=read_only,
                                   limit=limit, timeout_s=timeout_s,
                                   in_transaction=getattr(self._local, "reading", False))
