@@ -140,6 +140,13 @@ def test_a_load_while_another_process_reads_says_the_store_is_in_use(tmp_path, e
                               capture_output=True, text=True, cwd=str(ROOT), timeout=120)
         assert done.returncode == 1
         assert "in use by another process" in done.stderr and "Traceback" not in done.stderr
+        # `policykg build` says so before extracting anything
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(ROOT.parent / "shared" / "corpus"),
+                               "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True,
+                              cwd=str(ROOT), timeout=120)
+        assert done.returncode == 1 and "in use by another process" in done.stderr
+        assert not (tmp_path / "out").exists() and time.monotonic() - started < 15
     finally:
         holder.kill()
         holder.wait()
