@@ -22,10 +22,10 @@ read-only), so the database itself refuses them.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from .ladybug_schema import decode
 from .store import StoreError, UnsupportedQuery
 
 _TOKEN = re.compile(r"""
@@ -397,8 +397,6 @@ def column_names(query: str) -> Optional[list[str]]:
 
 
 # --- running --------------------------------------------------------------------------------------
-_interrupt_lock = threading.Lock()
-
 
 def run(store: Any, conn: Any, original: str, query: str, params: Mapping[str, Any], *, read_only: bool,
         limit: int, timeout_s: Optional[float], in_transaction: bool = False) -> list[dict[str, Any]]:
@@ -489,7 +487,6 @@ def _internal(ref: Any) -> tuple:
 
 
 def _plain(value: Any, ids: dict[tuple, str]) -> Any:
-    from .ladybug_schema import decode
     if isinstance(value, dict):
         if "_NODES" in value and "_RELS" in value:
             return {"nodes": [_plain(n, ids) for n in value["_NODES"]],

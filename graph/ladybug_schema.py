@@ -20,8 +20,6 @@ from . import model
 #: the column holding, as one JSON object, the properties that have no typed column
 REST = "_rest_json"
 PRIMARY_KEY = "id"
-#: the endpoint columns of a relationship row as the loader writes it (Parquet, then COPY / LOAD FROM)
-SOURCE_COLUMN, TARGET_COLUMN = "_src", "_dst"
 
 _ARROW_SCALARS = {"STRING": "string", "BOOL": "bool_", "INT64": "int64", "DOUBLE": "float64"}
 

@@ -36,10 +36,9 @@ import networkx as nx
 from . import cypher_dialect, model
 from .datadir import default_data_dir
 from .export import Export, from_records
-from .ladybug_schema import (PRIMARY_KEY, REST, SOURCE_COLUMN, TARGET_COLUMN, Schema, arrow_type, decode,
-                             encode, quote)
+from .ladybug_schema import PRIMARY_KEY, REST, Schema, arrow_type, decode, encode, quote
 from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, StoreError,
-                    StoreUnavailable, UnsupportedQuery)
+                    StoreUnavailable)
 
 DATABASE_FILE = "graph.lbdb"
 LEGACY_FILE = "graph.json"
