@@ -243,8 +243,9 @@ class LadybugStore(GraphStore):
 
         def clear(conn) -> int:
             owned = self._owned(conn, doc_ids)
-            conn.execute("UNWIND $ids AS i MATCH (n) WHERE n.id = i DETACH DELETE n", {"ids": owned})
-            conn.execute("UNWIND $ids AS i MATCH (d)-[r]->() WHERE d.id = i DELETE r", {"ids": doc_ids})
+            tables = self.schema().node_columns
+            by_id(conn, tables, owned, "DETACH DELETE n")
+            by_id(conn, tables, doc_ids, "MATCH (n)-[r]->() DELETE r")
             columns = self.schema().node_columns[model.DOCUMENT]
             unset = "".join(f", d.{quote(p)} = NULL" for p in _PRINTING_PROPERTIES if p in columns)
             conn.execute(f"UNWIND $ids AS i MATCH (d:{quote(model.DOCUMENT)}) WHERE d.id = i "
@@ -275,32 +276,29 @@ class LadybugStore(GraphStore):
                             f"{exc}") from exc
         return stats, cleared, pruned
 
-    @staticmethod
-    def _owned(conn: Any, doc_ids: Sequence[str]) -> list[str]:
+    def _owned(self, conn: Any, doc_ids: Sequence[str]) -> list[str]:
         """Ids reached from the documents through incoming PART_OF (not the documents themselves)."""
         owned: set[str] = set()
         level = list(doc_ids)
         while level:
-            rows = conn.execute(f"UNWIND $ids AS i MATCH (c)-[:{model.PART_OF}]->(p) WHERE p.id = i "
-                                "RETURN DISTINCT c.id", {"ids": level}).get_all()
+            rows = by_id(conn, self.schema().node_columns, level, f"MATCH (c)-[:{model.PART_OF}]->(n) RETURN DISTINCT c.id")
             level = [c for (c,) in rows if c not in owned and c not in doc_ids]
             owned.update(level)
         return sorted(owned)
 
-    @staticmethod
-    def _prune(conn: Any, export: Export) -> int:
+    def _prune(self, conn: Any, export: Export) -> int:
         rows = conn.execute(f"MATCH (n) WHERE label(n) <> '{model.DOCUMENT}' AND NOT EXISTS {{ MATCH (n)-[]-() }} "
                             "RETURN n.id", {}).get_all()
         keep = export.isolated_nodes()
         orphans = [i for (i,) in rows if i not in keep]
-        conn.execute("UNWIND $ids AS i MATCH (n) WHERE n.id = i DELETE n", {"ids": orphans})
+        by_id(conn, self.schema().node_columns, orphans, "DELETE n")
         return len(orphans)
 
     def _labels_of(self, ids: Sequence[str]) -> dict[str, str]:
         """id → label of the nodes the store holds among `ids`."""
         if not ids:
             return {}
-        return dict(self._rows("UNWIND $ids AS i MATCH (n) WHERE n.id = i RETURN n.id, label(n)", ids=list(ids)))
+        return {i: label for label, hits in self._locate(ids).items() for i in hits}
 
     # -- reading ----------------------------------------------------------------------------------
     def in_one_read(self, work: Callable[[], Any]) -> Any:
@@ -538,6 +536,17 @@ def node_dict(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {**decode(raw), "label": raw.get("_LABEL")}
 
 
+def by_id(conn: Any, tables: Iterable[str], ids: Sequence[str], then: str) -> list[list[Any]]:
+    """`UNWIND $ids AS i MATCH (n:Table {id: i}) {then}` for each node table, concatenated: a
+    primary-key lookup per table (one pattern over all tables would scan them)."""
+    rows: list[list[Any]] = []
+    if ids:
+        for table in tables:
+            rows += conn.execute(f"UNWIND $ids AS i MATCH (n:{quote(table)} {{id: i}}) {then}",
+                                 {"ids": list(ids)}).get_all()
+    return rows
+
+
 class _Upsert:
     """Writing an export's rows inside the load's transaction: new rows by COPY from Parquet files,
     rows the store already holds by `LOAD FROM … SET` (every column, so a dropped property goes)."""
@@ -548,12 +557,11 @@ class _Upsert:
         self.files = 0
 
     def run(self, export: Export, known: Mapping[str, str]) -> dict[str, int]:
-        existing = dict(self.conn.execute("UNWIND $ids AS i MATCH (n) WHERE n.id = i RETURN n.id, label(n)",
-                                          {"ids": list(export.nodes)}).get_all())
+        existing = dict(by_id(self.conn, self.schema.node_columns, list(export.nodes), "RETURN n.id, label(n)"))
         moved = [i for i, (label, _) in export.nodes.items() if i in existing and existing[i] != label]
         # a node re-extracted under another label leaves its old table (with its edges: the export
         # brings the ones it still has)
-        self.conn.execute("UNWIND $ids AS i MATCH (n) WHERE n.id = i DETACH DELETE n", {"ids": moved})
+        by_id(self.conn, self.schema.node_columns, moved, "DETACH DELETE n")
         by_label: dict[str, list[tuple[str, dict]]] = {}
         for node_id, (label, props) in export.nodes.items():
             by_label.setdefault(label, []).append((node_id, props))
