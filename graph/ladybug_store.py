@@ -130,8 +130,9 @@ class LadybugStore(GraphStore):
         self.migrate = migrate  # load an old graph.json lying beside a database not built yet
         self._shared: Optional[_Shared] = None
         self._open_lock = threading.Lock()
-        self._local = threading.local()
-        self._connections: list[Any] = []
+        self._local = threading.local()  # the connection a thread is using, and its read transaction
+        self._idle: list[Any] = []  # connections not in use
+        self._pool_lock = threading.Lock()
         self._schema: Optional[Schema] = None
 
     # -- opening ----------------------------------------------------------------------------------
@@ -150,23 +151,37 @@ class LadybugStore(GraphStore):
                         self._ensure(Export())  # the catalogue's tables, on a new database
         return self._shared
 
-    def _conn(self) -> Any:
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A connection for this thread for the length of a call (nested calls share it); it goes
+        back to a pool afterwards, so short-lived threads (Streamlit runs every rerun of a page in
+        a new one) do not pile connections up. None when reading a store that was never built."""
         conn = getattr(self._local, "conn", None)
-        if conn is None:
-            shared = self._database()
-            if shared is None:
-                return None
-            conn = self._local.conn = _ladybug().Connection(shared.database)
-            self._connections.append(conn)
-        return conn
+        if conn is not None:
+            yield conn
+            return
+        shared = self._database()
+        if shared is None:
+            yield None
+            return
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else _ladybug().Connection(shared.database)
+        self._local.conn = conn
+        try:
+            yield conn
+        finally:
+            self._local.conn = None
+            with self._pool_lock:
+                if self._shared is shared:
+                    self._idle.append(conn)
 
     def close(self) -> None:
         with self._open_lock:
-            for conn in self._connections:
-                with contextlib.suppress(Exception):
-                    conn.close()
-            self._connections.clear()
-            self._local = threading.local()
+            with self._pool_lock:
+                for conn in self._idle:
+                    with contextlib.suppress(Exception):
+                        conn.close()
+                self._idle.clear()
             if self._shared is not None:
                 _release_shared(self.path, self._shared)
                 self._shared = None
@@ -174,13 +189,13 @@ class LadybugStore(GraphStore):
     # -- plumbing ---------------------------------------------------------------------------------
     def _rows(self, query: str, **params: Any) -> list[list[Any]]:
         """Run the store's own (LadybugDB-dialect) Cypher; rows as lists."""
-        conn = self._conn()
-        if conn is None:
-            return []
-        try:
-            return conn.execute(query, params).get_all()
-        except RuntimeError as exc:
-            raise StoreError(f"the embedded store failed on its own query ({exc}): {query[:200]}") from exc
+        with self._connection() as conn:
+            if conn is None:
+                return []
+            try:
+                return conn.execute(query, params).get_all()
+            except RuntimeError as exc:
+                raise StoreError(f"the embedded store failed on its own query ({exc}): {query[:200]}") from exc
 
     def schema(self) -> Schema:
         """Tables and columns as the database has them (read once, then kept up to date)."""
@@ -209,8 +224,9 @@ class LadybugStore(GraphStore):
                 edges.setdefault((t, labels[s], labels[o]), []).append(props)
         schema = self.schema()
         try:
-            for statement in schema.plan(nodes, edges):
-                self._conn().execute(statement)
+            with self._connection() as conn:
+                for statement in schema.plan(nodes, edges):
+                    conn.execute(statement)
         except RuntimeError as exc:
             self._schema = None
             raise LoadError(f"preparing the embedded store's tables failed: {exc}") from exc
@@ -221,8 +237,7 @@ class LadybugStore(GraphStore):
         if self.read_only:
             raise StoreError(f"the embedded store {self.path} was opened read-only")
         shared = self._database()
-        with shared.write_lock:
-            conn = self._conn()
+        with shared.write_lock, self._connection() as conn:
             conn.execute("BEGIN TRANSACTION")
             try:
                 yield conn
@@ -302,20 +317,20 @@ class LadybugStore(GraphStore):
 
     # -- reading ----------------------------------------------------------------------------------
     def in_one_read(self, work: Callable[[], Any]) -> Any:
-        conn = self._conn()
-        if conn is None or getattr(self._local, "reading", False):
-            return work()
-        conn.execute("BEGIN TRANSACTION READ ONLY")
-        self._local.reading = True
-        try:
-            return work()
-        finally:
-            self._local.reading = False
-            with contextlib.suppress(RuntimeError):
-                conn.execute("COMMIT")
+        with self._connection() as conn:
+            if conn is None or getattr(self._local, "reading", False):
+                return work()
+            conn.execute("BEGIN TRANSACTION READ ONLY")
+            self._local.reading = True
+            try:
+                return work()
+            finally:
+                self._local.reading = False
+                with contextlib.suppress(RuntimeError):
+                    conn.execute("COMMIT")
 
     def counts(self) -> dict[str, dict[str, int]]:
-        if self._conn() is None:
+        if self._database() is None:
             return {"nodes": {}, "edges": {}}
         schema = self.schema()
         nodes = {label: self._rows(f"MATCH (n:{quote(label)}) RETURN count(*)")[0][0] for label in schema.node_columns}
@@ -330,23 +345,24 @@ class LadybugStore(GraphStore):
                      **params: Any) -> list[dict[str, Any]]:
         """Nodes of one table: `MATCH (n:Label) {where} RETURN n.*` (or only `columns` of it) as
         stored dicts with `label`."""
-        conn = self._conn()
-        if conn is None or label not in self.schema().node_columns:
+        if self._database() is None or label not in self.schema().node_columns:
             return []
         have = self.schema().node_columns[label]
         wanted = "n.*" if columns is None else ", ".join(f"n.{quote(c)}" for c in columns if c in have)
         try:
-            result = conn.execute(f"{where.format(n=f'n:{quote(label)}')} RETURN {wanted}", params)
+            with self._connection() as conn:
+                result = conn.execute(f"{where.format(n=f'n:{quote(label)}')} RETURN {wanted}", params)
+                rows = result.get_all()
         except RuntimeError as exc:
             raise StoreError(f"the embedded store failed reading {label} nodes: {exc}") from exc
         names = [c[2:] for c in result.get_column_names()]  # "n.title" → "title"
-        return [{**decode(dict(zip(names, row))), "label": label} for row in result.get_all()]
+        return [{**decode(dict(zip(names, row))), "label": label} for row in rows]
 
     def _locate(self, ids: Iterable[str]) -> dict[str, list[str]]:
         """label → those of `ids` its table holds (primary-key lookups)."""
         ids = list(dict.fromkeys(ids))
         found: dict[str, list[str]] = {}
-        if not ids or self._conn() is None:
+        if not ids or self._database() is None:
             return found
         labels = self._shared.labels
         unknown = [i for i in ids if i not in labels]
@@ -370,7 +386,7 @@ class LadybugStore(GraphStore):
     def find_nodes(self, label: str, props: str | Sequence[str], values: Iterable[Any]) -> list[dict[str, Any]]:
         props = [props] if isinstance(props, str) else list(props)
         values = list(values)
-        columns = self.schema().node_columns.get(label) if self._conn() is not None else None
+        columns = self.schema().node_columns.get(label) if self._database() is not None else None
         if columns is None:
             return []
         tests = []
@@ -464,7 +480,7 @@ class LadybugStore(GraphStore):
         needle = text.strip().lower()
         rank = {label: i for i, label in enumerate(label_order)}
         out = []
-        schema = self.schema() if self._conn() is not None else Schema()
+        schema = self.schema() if self._database() is not None else Schema()
 
         def folded(expr: str) -> str:  # a needle without letters needs no lower-cased copy of every value
             return f"lower({expr})" if needle.upper() != needle else expr
@@ -498,7 +514,7 @@ class LadybugStore(GraphStore):
                    properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
         keep = None if properties is None else set(properties) | {"id", "label"}
         out = nx.MultiDiGraph()
-        if self._conn() is None:
+        if self._database() is None:
             return out
         have = self.schema().node_columns
         for table in sorted(have) if labels is None else sorted(set(labels) & set(have)):
@@ -517,8 +533,7 @@ class LadybugStore(GraphStore):
         """Neo4j-dialect Cypher, translated (graph/cypher_dialect.py); reads run in a read-only
         transaction, and stop after `timeout_s` seconds if given (the query is interrupted)."""
         translated = cypher_dialect.translate(query, read_only=read_only)
-        conn = self._conn()
-        if conn is None:
+        if self._database() is None:
             raise StoreUnavailable(f"no graph has been built yet ({self.path} does not exist): run "
                                    "`policykg build CORPUS` (or `make run`)")
         if not read_only and self.read_only:
@@ -526,9 +541,10 @@ class LadybugStore(GraphStore):
         if not read_only:
             self._shared.labels.clear()
             self._schema = None  # a write in Cypher may create tables or columns
-        return cypher_dialect.run(self, conn, query, translated, dict(params or {}), read_only=read_only,
-                                  limit=limit, timeout_s=timeout_s,
-                                  in_transaction=getattr(self._local, "reading", False))
+        with self._connection() as conn:
+            return cypher_dialect.run(self, conn, query, translated, dict(params or {}), read_only=read_only,
+                                      limit=limit, timeout_s=timeout_s,
+                                      in_transaction=getattr(self._local, "reading", False))
 
 
 def node_dict(raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -209,6 +209,12 @@ def test_threads_share_one_read_only_store(tmp_path, export_dir):
         w.join()
     assert errors == [] and len(answers) == 90 and all(a == expected for a in answers)
     assert expected[0] and expected[1] and expected[2]
+    # Streamlit runs each rerun in a new thread: connections go back to a pool instead of piling up
+    for _ in range(30):
+        t = threading.Thread(target=lambda: queries.duties_of(shared, "商务部"))
+        t.start()
+        t.join()
+    assert len(shared._idle) <= 6
     shared.close()
 
 
