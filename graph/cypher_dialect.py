@@ -56,6 +56,8 @@ _REFUSED = {
 _RENAMED_FUNCTIONS = {"type": "label", "relationships": "rels", "tolower": "lower", "toupper": "upper"}
 _PATH_MODES = {"SHORTEST", "ALL", "TRAIL", "ACYCLIC", "WALK"}
 BASE_LABEL = "Node"
+#: the names given to anonymous relationships so that they can be kept apart (never shown)
+NAMED_RELATIONSHIP = "policykg_r"
 
 
 @dataclass
@@ -334,7 +336,7 @@ def _distinct_relationships(toks: list[Token]) -> list[Token]:
                         names.append(inner[0].text)
                     else:
                         named += 1
-                        names.append(f"policykg_r{named}")
+                        names.append(f"{NAMED_RELATIONSHIP}{named}")
                         toks.insert(j + 1, Token("word", names[-1]))
                         end += 1
                         close += 1
@@ -426,6 +428,10 @@ def run(store: Any, conn: Any, original: str, query: str, params: Mapping[str, A
     wanted = column_names(original)
     if wanted is None or len(wanted) != len(names) or len(set(wanted)) != len(wanted):
         wanted = names
+    shown = [k for k, name in enumerate(wanted) if not name.startswith(NAMED_RELATIONSHIP)]  # RETURN *
+    if len(shown) != len(wanted):
+        wanted = [wanted[k] for k in shown]
+        raw = [[row[k] for k in shown] for row in raw]
     ids: dict[tuple, str] = {}
     for row in raw:
         _collect_ids(row, ids)

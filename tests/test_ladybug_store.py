@@ -75,6 +75,12 @@ def test_console_examples_run_as_written(loaded):
     assert set(result.node_ids) >= {"agency:mofcom", "m:opinion:1", "m:opinion:2", "m:plan:1"}
 
 
+def test_return_star_shows_only_the_query_s_own_variables(loaded):
+    rows = loaded.run_cypher("MATCH (a:Agency {short_name:'商务部'})-[:LEADS]->(m)<-[:SUPPORTS]-(b) RETURN *")
+    assert rows and all(set(r) == {"a", "m", "b"} for r in rows)
+    assert sorted(r["b"]["id"] for r in rows) == ["agency:customs", "agency:mof", "agency:samr"]
+
+
 def test_unknown_properties_labels_and_types_round_trip(tmp_path):
     odd = [{"id": "x:1", "label": "Programme", "name": "试点", "budget": 3, "tags": ["a", 1]},
            {"id": "x:2", "label": "Agency", "name": "某局", "short_name": 7, "note": {"k": [1, 2]},
