@@ -44,6 +44,9 @@ DATABASE_FILE = "graph.lbdb"
 LEGACY_FILE = "graph.json"
 #: the database's page cache; also what bounds a runaway query's memory
 DEFAULT_BUFFER_POOL_MB = 512
+#: up to this many ids an expansion filters the table by `id IN $ids`; above, it joins (measured:
+#: 2,000 ids on 60k measures take 2 s one way and 46 ms the other; 20 ids, 20 ms and 58 ms)
+_FEW_IDS = 100
 _PRINTING_PROPERTIES = ("source_file", "line_start", "line_end", "sources_json")
 _MATCH_FIELDS = ("id", "label", *sorted({label.display for label in model.NODE_LABELS.values()}
                                        | {"name", "title"}), *model.BRIEF_PROPERTIES)
@@ -426,8 +429,11 @@ class LadybugStore(GraphStore):
             pattern = f"(a)-[{rel}]->(b)" if way == "out" else f"(b)-[{rel}]->(a)"
             ends = "a.id, label(r), b.id" if way == "out" else "b.id, label(r), a.id"
             for label, hits in located.items():
-                for row in self._rows(f"MATCH (a:{quote(label)}) WHERE a.id IN $ids MATCH {pattern} "
-                                      f"RETURN {ends}{extra}", ids=hits):
+                # a few ids: a filter on the table; many: a hash join with them (LadybugDB 0.22 checks
+                # `IN $ids` element by element, and expands from a parameter list by joining)
+                start = (f"MATCH (a:{quote(label)}) WHERE a.id IN $ids" if len(hits) <= _FEW_IDS else
+                         f"UNWIND $ids AS i MATCH (a:{quote(label)}) WHERE a.id = i")
+                for row in self._rows(f"{start} MATCH {pattern} RETURN {ends}{extra}", ids=hits):
                     rows.setdefault(tuple(row[:3]), row)
         return list(rows.values())
 
