@@ -11,8 +11,7 @@ st.title(tr("page_explorer"))
 store = require_store()
 
 ALL_LABELS = list(model.NODE_LABELS)
-ALL_TYPES = list(model.REL_TYPES) if hasattr(model, "REL_TYPES") else [
-    "LEADS", "SUPPORTS", "PART_OF", "ISSUED_BY", "SUPERSEDES", "AMENDS", "CITES", "CONCERNS", "BINDS"]
+ALL_TYPES = list(model.REL_TYPES)
 
 # -- the centre: ?node=… , a pick from the search box, or the busiest agency --------------------
 param = st.query_params.get("node")

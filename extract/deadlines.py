@@ -16,6 +16,8 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from dataclasses import dataclass
+from typing import Sequence
 
 _CN_DIGIT = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
              "七": "7", "八": "8", "九": "9"}
@@ -101,9 +103,17 @@ def _safe_date(y: int, mo: int, d: int) -> str | None:
         return str(y)
 
 
-def add_deadlines(records, doc_id: str) -> None:
-    """`deadline` / `deadline_text` on the Measure nodes of document `doc_id`."""
-    from extract.sectors import document_measures
+@dataclass(frozen=True)
+class DeadlineHit:
+    """The time limit of `measures[measure]` (both None when none is printed); offsets of the measure."""
 
-    for node in document_measures(records, doc_id):
-        node["deadline"], node["deadline_text"] = find_deadline(node.get("text") or "")
+    measure: int
+    deadline: str | None
+    deadline_text: str | None
+    start: int
+    end: int
+
+
+def find_deadlines(measures: Sequence) -> list[DeadlineHit]:
+    """One hit per measure (`extract.measures.MeasureSpan`), in order."""
+    return [DeadlineHit(k, *find_deadline(m.text or ""), m.start, m.end) for k, m in enumerate(measures)]

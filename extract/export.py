@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-from extract.pipeline import Records
+from extract.records import Records
 
 
 def _line(obj: dict) -> str:

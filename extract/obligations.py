@@ -35,8 +35,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.duty_holders import resolve_holders
 from extract.numerals import chinese_int
 from extract.outline import parse_outline
+from extract.parties import classify_party
 
 # --- lexicons ----------------------------------------------------------------------------------
 _PROHIBITION = r"不得|禁止|严禁|不准|不应当|不应"
@@ -50,12 +52,12 @@ _PENALTY = re.compile(r"责令|罚款|处分|追究.{0,8}责任|予以处罚|给
 _IMPLICIT = re.compile(r"不予(?!以)[\u4e00-\u9fff]{2}|予以(?!处罚)[\u4e00-\u9fff]{2}|列入|移出|由.+组成")
 
 # nouns that end an actor/thing phrase, and words that start a predicate after it
-_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|(?<!或)者|人|中心|委员会|"
+_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|(?<!或)者|人|中心|委员会|用户|(?<![场住])所|人员|(?<=[口售应])商|"
          r"平台|银行|名称|字号|办公室|局|部|署|院|会|厅|委")
 _VERB = (r"发现|认为|受理|在|对|拟|未|逾期|不按|拒绝|违反|因|依法|依照|按照|根据|将|向|自(?!治|主)|于|已|"
          r"经(?!营|济)|通过|需要|提交|办理|使用|利用|从事|开展|具有|存在|以|为|应|可|不|负责|主管|统筹|会同|组织|"
          r"指导|监督|制定|建立|做好|落实|加强|接到|收到|作出|决定|审核|认定|自主|责令|给予|处以|处|设立|"
-         r"变更|注销|开展|采购|取得|获取|发生|采集|处理|提供|查询|保存|收集|公开|发布")
+         r"变更|注销|开展|采购|取得|获取|发生|采集|处理|提供|查询|保存|收集|公开|发布|申请|申领|遗失|歇业|知悉|完成")
 _NP_END = re.compile(rf"(?:{_HEAD})$")
 _ACTOR = re.compile(rf"^(.{{0,40}}?(?:{_HEAD}))(?=(?:{_VERB}))")
 _ADVERB_TAIL = re.compile(r"(?:还|也|均|都|亦|仍|同时|一律|则|方|才|即|另行|首先|原则上|一般|应当|依法|"
@@ -321,31 +323,43 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
                 continue
             kind = "prohibition" if m.group("pro") else "obligation" if m.group("obl") else "permission"
             hits.append((k, m, kind))
-    # one record per modal word, except a modal directly repeated in the same segment
+    clause_ctx = (para, sentence, c_start, end_off, gaz)
+    if hits:
+        return _modal_records(segs, hits, prev_subject, clause_ctx)
+    return _implicit_records(segs, clause_ctx)
+
+
+def _modal_records(segs: list[_Seg], hits: list, prev_subject: str | None, ctx: tuple) -> list[Obligation]:
+    """One record per modal word, except a modal directly repeated in the same segment."""
+    para, sentence, c_start, end_off, gaz = ctx
     records: list[Obligation] = []
     cond_text = "，".join(sg.text for sg in segs if sg.is_cond) or None
-    if hits:
-        seen_segs: set[int] = set()
-        for k, m, kind in hits:
-            sg = segs[k]
-            if k in seen_segs:
-                continue  # 应当…负责 / 必须…须 in one segment: one duty
-            seen_segs.add(k)
-            action = sg.text[m.end():] + "".join("，" + s.text for s in segs[k + 1:] if not MODAL.search(s.text))
-            if kind == "permission" and _ANALYTIC_PERMISSION.match(sg.text[m.end():]):
-                continue
-            subj, implicit = _subject_for(segs, k, sg.text[:m.start()], prev_subject, records)
-            if kind == "permission" and subj is None:
-                continue  # no holder: analytical 可以, not a permission
-            trigger = m.group(0)
-            penalty = bool(_PENALTY.search(action)) and trigger not in ("可以", "可", "有权")
-            if trigger == "负责" and subj is None:
-                x, _ = _agent_of_you(sg.text)
-                subj = x or subj
-            records.append(_make(para, subj, kind, trigger, action, cond_text, penalty, False, implicit,
-                                 sentence, c_start, end_off, gaz))
-        return records
-    # implicit modality: penalty clauses and agency acts without a modal word
+    seen_segs: set[int] = set()
+    for k, m, kind in hits:
+        sg = segs[k]
+        if k in seen_segs:
+            continue  # 应当…负责 / 必须…须 in one segment: one duty
+        seen_segs.add(k)
+        action = sg.text[m.end():] + "".join("，" + s.text for s in segs[k + 1:] if not MODAL.search(s.text))
+        if kind == "permission" and _ANALYTIC_PERMISSION.match(sg.text[m.end():]):
+            continue
+        subj, implicit = _subject_for(segs, k, sg.text[:m.start()], prev_subject, records)
+        if kind == "permission" and subj is None:
+            continue  # no holder: analytical 可以, not a permission
+        trigger = m.group(0)
+        penalty = bool(_PENALTY.search(action)) and trigger not in ("可以", "可", "有权")
+        if trigger == "负责" and subj is None:
+            x, _ = _agent_of_you(sg.text)
+            subj = x or subj
+        records.append(_make(para, subj, kind, trigger, action, cond_text, penalty, False, implicit,
+                             sentence, c_start, end_off, gaz))
+    return records
+
+
+def _implicit_records(segs: list[_Seg], ctx: tuple) -> list[Obligation]:
+    """Implicit modality: penalty clauses and agency acts without a modal word."""
+    para, sentence, c_start, end_off, gaz = ctx
+    cond_text = "，".join(sg.text for sg in segs if sg.is_cond) or None
     body = "，".join(sg.text for sg in segs if not sg.is_cond)
     pm = _PENALTY.search(body)
     im = _IMPLICIT.search(body)
@@ -358,28 +372,26 @@ def _clause_records(clause: str, c_start: int, end_off: int, para: _Para, senten
             yx, inherited = para.records[-1].subject, True  # …由X责令改正；拒不改正的，处…罚款
         return [_make(para, yx, "obligation", pm.group(0), body, cond_text, True, True, inherited,
                       sentence, c_start, end_off, gaz)]
-    if im or yx:
-        trig = im.group(0) if im else "由"
-        first = next((k for k, sg in enumerate(segs) if not sg.is_cond), 0)
-        if yx and not im:
-            subj, implicit = yx, False
-            modality = "permission" if re.search(r"由[^，]*自主", body) else "obligation"
-        else:
-            pre = segs[first].text
-            pre = pre[:pre.find(trig)] if trig in pre else pre
-            if trig.startswith("由") and "组成" in trig:
-                pre = segs[first].text[:segs[first].text.find("由")]
-            subj, implicit = _subject_for(segs, first, pre, None, records)
-            modality = "obligation"
-            if yx and not subj:
-                subj = yx
-        if not subj:
-            return []
-        if subject_class(subj, gaz) != "agency" and not trig.startswith("由"):
-            return []
-        return [_make(para, subj, modality, trig if not trig.startswith("由") else "由", body, cond_text,
-                      False, True, implicit, sentence, c_start, end_off, gaz)]
-    return []
+    if not (im or yx):
+        return []
+    trig = im.group(0) if im else "由"
+    first = next((k for k, sg in enumerate(segs) if not sg.is_cond), 0)
+    if yx and not im:
+        subj, implicit = yx, False
+        modality = "permission" if re.search(r"由[^，]*自主", body) else "obligation"
+    else:
+        pre = segs[first].text
+        pre = pre[:pre.find(trig)] if trig in pre else pre
+        if trig.startswith("由") and "组成" in trig:
+            pre = segs[first].text[:segs[first].text.find("由")]
+        subj, implicit = _subject_for(segs, first, pre, None, [])
+        modality = "obligation"
+        if yx and not subj:
+            subj = yx
+    if not subj or (subject_class(subj, gaz) != "agency" and not trig.startswith("由")):
+        return []
+    return [_make(para, subj, modality, trig if not trig.startswith("由") else "由", body, cond_text,
+                  False, True, implicit, sentence, c_start, end_off, gaz)]
 
 
 def _starts_clause(body: str, at: int) -> bool:
@@ -409,6 +421,8 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
     if cand and re.fullmatch(r"(?:\d+|[一二三四五六七八九十]+)(?:年|个月|日|天)内|终身|此后|届时|同时|其后", cand):
         cand = None  # 5年内不得… : a time phrase, the subject is earlier
     if cand and _VERB_START.match(cand) and not leading_actor(cand):
+        if "的" in cand and _NP_END.search(cand):
+            return cand, False  # 申请企业法人登记的单位应当…: a relative clause before its head noun
         return None, False  # 使用企业名称应当…: an activity, no actor printed
     if cand and re.match(r"^(?:并|且)?(?:对|向|按照|依照|根据|通过|就)", cand):
         cand = None  # 并对提供材料的真实性负责: a prepositional phrase, not a subject
@@ -447,28 +461,12 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
 
 def _make(para: _Para, subj, modality, trigger, action, cond, penalty, implicit_modality, subject_implicit,
           sentence, start, end, gaz) -> Obligation:
-    subj = subj or None
+    subj = subj.strip() if subj else None
     return Obligation(
         article=para.article, paragraph=para.no, subject=subj,
         subject_class=subject_class(subj, gaz, penalty), modality=modality, trigger=trigger,
         action=action.strip("，。；"), condition=cond, penalty=penalty, implicit_modality=implicit_modality,
         subject_implicit=subject_implicit, text=sentence, start=start, end=end)
-
-
-# --- regulated parties -------------------------------------------------------------------------
-_PARTY_MODIFIER = re.compile(r"^(?:相关|有关|其他|其它|该|本|上述|前款规定的|所属)")
-
-
-def normalize_party(subject: str) -> str:
-    """Canonical name of a non-agency subject: the head after the last 的, without 相关/其他/该.
-
-    跨省、自治区、直辖市经营的企业 → 企业; 相关企业 → 企业; 申请人拟定的企业名称中的字号 → 字号."""
-    s = re.sub(r"\s+", "", subject)
-    s = _strip_defs(s)
-    if "的" in s:
-        s = s.rsplit("的", 1)[1] or s
-    s = _PARTY_MODIFIER.sub("", s)
-    return s or subject
 
 
 def has_articles(text: str, minimum: int = 3) -> bool:
@@ -478,51 +476,44 @@ def has_articles(text: str, minimum: int = 3) -> bool:
     return len(_article_runs(parse_outline(text))) >= minimum
 
 
-# --- graph records ---------------------------------------------------------------------------------
-def add_obligations(records, joined, doc_id: str, file: str, gaz) -> int:
-    """Obligation nodes of one regulation-type document, PART_OF it, BINDS their subject.
+# --- who an obligation binds ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Binding:
+    """Obligation `obligations[obligation]` binds an agency (`agency_id`, a gazetteer id, at `level`)
+    or a class of regulated party (`party`, of `party_kind`, from extract.parties); `surface` is the
+    part of the subject as printed, `defined_as` the holder a defined term stands for. Offsets are
+    the obligation's."""
 
-    `records` is an `extract.pipeline.Records`; `joined` the document's `JoinedText`. The subject
-    binds an Agency node when the gazetteer knows it as a whole, else a RegulatedParty node named by
-    `normalize_party` (agency-like subjects the gazetteer does not know, such as 企业登记机关, are
-    RegulatedParty nodes with `party_class: "agency"`). Returns the number of obligations."""
-    from extract.nlp import ends_in_noun
-    from extract.pipeline import _agency_node, _digest, _src  # late: pipeline imports this module
-    from extract.responsibility import Party
+    obligation: int
+    surface: str
+    agency_id: str | None
+    party: str | None
+    party_class: str
+    start: int
+    end: int
+    level: str | None = None
+    party_kind: str | None = None
+    defined_as: str | None = None
 
-    n = 0
-    for o in find_obligations(joined.text, gaz):
-        a, b = joined.line_span(o.start, o.end)
-        oid = "obligation:" + _digest(doc_id, o.article, str(o.paragraph), str(o.start), o.trigger, o.modality)
-        records.add_node({
-            "id": oid, "label": "Obligation", "subject": o.subject, "subject_class": o.subject_class,
-            "modality": o.modality, "trigger": o.trigger, "action": o.action, "condition": o.condition,
-            "article": o.article, "paragraph": o.paragraph, "penalty": o.penalty,
-            "implicit_modality": o.implicit_modality, "subject_implicit": o.subject_implicit,
-            "text": o.text, "document": doc_id, "source": _src(file, a, b),
-        })
-        records.add_edge(oid, doc_id, "PART_OF")
-        n += 1
+
+def find_bindings(obligations: list[Obligation], gaz, definitions=()) -> list[Binding]:
+    """The bodies and parties each obligation binds.
+
+    Each part of the subject (`A、B和C` → each) is resolved by extract.duty_holders: a functional
+    department, a named body or a term the document defined for one binds the national body
+    leading that system, with the tier as `level`. A part naming no single body binds the actor
+    class extract.parties puts it in; a thing (企业名称, 出资方式) binds nothing — the obligation
+    keeps its subject as printed."""
+    out: list[Binding] = []
+    for k, o in enumerate(obligations):
         if not o.subject:
             continue
-        entry = gaz.resolve(o.subject) if gaz is not None else None
-        parts = split_subjects(o.subject)
-        entries = [gaz.resolve(p) for p in parts] if gaz is not None and len(parts) > 1 else []
-        if entry is not None:
-            target = _agency_node(records, Party(o.subject, entry.id), gaz)
-        elif entries and all(entries):  # 财政部、科技部负责… binds both
-            for p, e in zip(parts, entries):
-                records.add_edge(oid, _agency_node(records, Party(p, e.id), gaz), "BINDS", surface=p,
-                                 provenance=_src(file, a, b))
-            continue
-        else:
-            name = normalize_party(o.subject)
-            if not ends_in_noun(name):
-                continue  # "受委托的", "统筹", "登记机关能够": not a party; the subject stays as printed
-            target = "party:" + name
-            node = records.add_node({"id": target, "label": "RegulatedParty", "name": name, "aliases": [],
-                                     "party_class": o.subject_class})
-            if o.subject not in node["aliases"]:
-                node["aliases"].append(o.subject)
-        records.add_edge(oid, target, "BINDS", surface=o.subject, provenance=_src(file, a, b))
-    return n
+        for h in resolve_holders(o.subject, gaz, definitions, at=o.start):
+            entry = gaz.resolve(h.body) if h.body and gaz is not None else None
+            if entry is not None:
+                out.append(Binding(k, h.surface, entry.id, None, o.subject_class, o.start, o.end,
+                                   level=h.level, defined_as=h.defined_as))
+            elif (cls := classify_party(h.surface)) is not None:
+                out.append(Binding(k, h.surface, None, cls.name, o.subject_class, o.start, o.end,
+                                   party_kind=cls.kind, defined_as=h.defined_as))
+    return out

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.docnumber import norm_docno, norm_key
+from extract.docnumber import norm_docno
 
 # --- 文号 and titles ------------------------------------------------------------------------------
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -84,6 +84,7 @@ class Reference:
     doc_number: str | None
     start: int
     end: int
+    date: str | None = None  # printed right before it: `2008年5月27日发布的《X》`
 
 
 @dataclass
@@ -165,95 +166,116 @@ _REVISED_BY_US = re.compile(r"(?:修订了|修改了|修正了)《|对《[^》]+
 
 def find_supersessions(text: str) -> list[Supersession]:
     """Repeal / partial repeal / replacement / amendment statements of one document's text."""
-    out: list[Supersession] = []
     original_no = None
-    for sent, s_start in _sentences(text):
+    for sent, _ in _sentences(text):
         nm = _NOTE_ORIGINAL.match(sent)
-        if nm and original_no is None:
+        if nm:
             original_no = norm_docno(nm.group("no"))
+            break
+    out: list[Supersession] = []
     seen: set[tuple[str, str | None, str | None, str | None]] = set()
-
-    def add(rec: Supersession) -> None:
-        key = (rec.kind, rec.old.title, rec.old.doc_number, rec.new_title)
-        if key not in seen:
-            seen.add(key)
-            out.append(rec)
-
     for sent, s_start in _sentences(text):
-        s_end = s_start + len(sent)
-        evidence = sent.strip()
         if _TEMPORARY.search(sent) and not _REPEAL.search(sent):
             continue
-        # 令 header: 《X》已经…修订通过 — X's previous version, numbered by the 题注 if printed
-        dm = _DECREE_REVISED.match(sent)
-        if dm:
-            old = Reference(clean_title(dm.group(1)), original_no, s_start + 1, s_start + 1 + len(dm.group(1)))
-            add(Supersession("amends", old, None, evidence, s_start, s_end, previous_version=True))
-            continue
-        # 题注: （1991年…令第7号发布 根据2012年…《Y》第一次修订 …修订通过）
-        if _NOTE_ORIGINAL.match(sent):
-            title = _own_title_before(text, s_start)
-            for rm in _NOTE_REVISION.finditer(sent):
-                old = Reference(title, original_no, s_start, s_start)
-                add(Supersession("amends", old, None, evidence, s_start, s_end, new_title=clean_title(rm.group("t")),
-                                 previous_version=True))
-            if re.search(r"(?:修订|修正)通过[）)]?$", sent) and title:
-                add(Supersession("amends", Reference(title, original_no, s_start, s_start), None, evidence,
-                                 s_start, s_end, previous_version=True))
-            continue
-        # cover note: 我们修订了《X》 / 对《X》（文号）进行了修订
-        vm = _REVISED_BY_US.search(sent)
-        if vm and not _PLAN_REVISE.search(sent):
-            at = vm.start() if vm.group(0).startswith("对") else vm.end() - 1
-            for ref in _references(sent[at:], s_start + at)[:1]:
-                add(Supersession("amends", ref, None, evidence, s_start, s_end, previous_version=ref.doc_number is None))
-            continue
-        am = _DECISION_AMEND.search(sent)
-        if am and not _PLAN_REVISE.search(sent[:am.start()][-8:]):
-            for ref in _references(sent[am.start():], s_start + am.start())[:1]:
-                add(Supersession("amends", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end))
-            continue
-        pm = _PRECEDENCE.search(sent)
-        if pm:
-            head = sent[:pm.start()]
-            for ref in _references(head, s_start):
-                part = _part_after(sent, ref.end - s_start)
-                add(Supersession("partially_repeals" if part else "replaces", ref, part, evidence, s_start, s_end))
-            continue
-        rm = _REPLACE.search(sent)
-        if rm:
-            for ref in _references(sent[rm.end():], s_start + rm.end()):
-                add(Supersession("replaces", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end))
-            continue
-        for trig in _REPEAL.finditer(sent):
-            before = sent[:trig.start()]
-            # the repealed texts end right before the trigger (allowing a part and a date clause)
-            refs = [r for r in _references(before, s_start)]
-            if refs and _TASK.search(sent[refs[-1].end - s_start:trig.start()]):
-                refs = []
-            if not refs:
-                after = _references(sent[trig.end():trig.end() + 200], s_start + trig.end())
-                if after and after[0].start - (s_start + trig.end()) <= 1 and not _TASK.search(sent[:trig.start()][-12:]):
-                    refs = [r for r in after]
-            if not refs or _TASK.search(before[-6:]):
-                continue
-            # only the list of references adjacent to the trigger: stop at a sentence-internal break
-            refs = _adjacent_list(sent, s_start, refs, trig.start())
-            for ref in refs:
-                part = _part_after(sent, ref.end - s_start)
-                add(Supersession("partially_repeals" if part else "repeals", ref, part, evidence, s_start, s_end))
+        found = _amendments(text, sent, s_start, original_no)
+        for rec in found if found is not None else _repeals(sent, s_start):
+            key = (rec.kind, rec.old.title, rec.old.doc_number, rec.new_title)
+            if key not in seen:
+                seen.add(key)
+                out.append(rec)
     return out
 
 
+def _amendments(text: str, sent: str, s_start: int, original_no: str | None) -> list[Supersession] | None:
+    """Amendment statements of one sentence; None when the sentence is not one (then try repeals)."""
+    s_end, evidence = s_start + len(sent), sent.strip()
+    # 令 header: 《X》已经…修订通过 — X's previous version, numbered by the 题注 if printed
+    dm = _DECREE_REVISED.match(sent)
+    if dm:
+        old = Reference(clean_title(dm.group(1)), original_no, s_start + 1, s_start + 1 + len(dm.group(1)))
+        return [Supersession("amends", old, None, evidence, s_start, s_end, previous_version=True)]
+    # 题注: （1991年…令第7号发布 根据2012年…《Y》第一次修订 …修订通过）
+    if _NOTE_ORIGINAL.match(sent):
+        title = _own_title_before(text, s_start)
+        out = [Supersession("amends", Reference(title, original_no, s_start, s_start), None, evidence, s_start, s_end,
+                            new_title=clean_title(rm.group("t")), previous_version=True)
+               for rm in _NOTE_REVISION.finditer(sent)]
+        if re.search(r"(?:修订|修正)通过[）)]?$", sent) and title:
+            out.append(Supersession("amends", Reference(title, original_no, s_start, s_start), None, evidence,
+                                    s_start, s_end, previous_version=True))
+        return out
+    # cover note: 我们修订了《X》 / 对《X》（文号）进行了修订
+    vm = _REVISED_BY_US.search(sent)
+    if vm and not _PLAN_REVISE.search(sent):
+        at = vm.start() if vm.group(0).startswith("对") else vm.end() - 1
+        return [Supersession("amends", ref, None, evidence, s_start, s_end, previous_version=ref.doc_number is None)
+                for ref in _references(sent[at:], s_start + at)[:1]]
+    am = _DECISION_AMEND.search(sent)
+    if am and not _PLAN_REVISE.search(sent[:am.start()][-8:]):
+        return [Supersession("amends", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end)
+                for ref in _references(sent[am.start():], s_start + am.start())[:1]]
+    return None
+
+
+def _repeals(sent: str, s_start: int) -> list[Supersession]:
+    """Precedence clauses naming a text, replacements and repeal statements of one sentence."""
+    s_end, evidence = s_start + len(sent), sent.strip()
+    pm = _PRECEDENCE.search(sent)
+    if pm:
+        return [Supersession("partially_repeals" if part else "replaces", ref, part, evidence, s_start, s_end)
+                for ref in _references(sent[:pm.start()], s_start)
+                for part in [_part_after(sent, ref.end - s_start)]]
+    rm = _REPLACE.search(sent)
+    if rm:
+        return [Supersession("replaces", ref, _part_after(sent, ref.end - s_start), evidence, s_start, s_end)
+                for ref in _references(sent[rm.end():], s_start + rm.end())]
+    out = []
+    for trig in _REPEAL.finditer(sent):
+        for ref in _repealed_refs(sent, s_start, trig):
+            ref.date = _date_before(sent, ref.start - s_start)
+            part = _part_after(sent, ref.end - s_start)
+            out.append(Supersession("partially_repeals" if part else "repeals", ref, part, evidence, s_start, s_end))
+    return out
+
+
+def _repealed_refs(sent: str, s_start: int, trig: re.Match) -> list[Reference]:
+    """The texts a repeal trigger applies to: the list right before it, or right after it."""
+    before = sent[:trig.start()]
+    # the repealed texts end right before the trigger (allowing a part and a date clause)
+    refs = _references(before, s_start)
+    if refs and _TASK.search(sent[refs[-1].end - s_start:trig.start()]):
+        refs = []
+    if not refs:
+        after = _references(sent[trig.end():trig.end() + 200], s_start + trig.end())
+        if after and after[0].start - (s_start + trig.end()) <= 1 and not _TASK.search(sent[:trig.start()][-12:]):
+            refs = after
+    if not refs or _TASK.search(before[-6:]):
+        return []
+    # only the list of references adjacent to the trigger: stop at a sentence-internal break
+    return _adjacent_list(sent, s_start, refs, trig.start())
+
+
+#: the date-and-issuer clause before a listed text: `1982年8月9日国务院发布的`, `…国务院批准、…发布的`
+_ISSUED_CLAUSE = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)?[^，。；《》、]{0,30}?(?:发布|公布|印发|颁布|批准|制定|通过)(?:的)?")
+_DATE_BEFORE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日[^，。；《》、]{0,30}?(?:发布|公布|印发|颁布)的$")
+
+
+def _date_before(sent: str, pos: int) -> str | None:
+    """The date of a `<date>…发布的《X》` clause right before a reference."""
+    m = _DATE_BEFORE.search(sent[max(0, pos - 40):pos])
+    return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}" if m else None
+
+
 def _adjacent_list(sent: str, s_start: int, refs: list[Reference], trig: int) -> list[Reference]:
-    """References forming the list that the trigger applies to (separated by 、/和/及/，)."""
+    """References forming the list that the trigger applies to (separated by 、/和/及/， and each
+    possibly preceded by its date-and-issuer clause)."""
     before = [r for r in refs if r.end - s_start <= trig]
     if not before:
         return refs  # trigger precedes: 同时废止《X》、《Y》
     keep = [before[-1]]
     for r in reversed(before[:-1]):
         gap = sent[r.end - s_start:keep[-1].start - s_start]
-        gap = re.sub(r"[（(][^（）()]{0,40}[）)]", "", gap)
+        gap = _ISSUED_CLAUSE.sub("", re.sub(r"[（(][^（）()]{0,40}[）)]", "", gap))
         if len(gap) <= 20 and re.fullmatch(r"[、，,和及与以及]*(?:第[^、，]{1,12}?)?[、，,和及与以及]*", gap):
             keep.append(r)
         else:
@@ -292,13 +314,13 @@ def find_citations(text: str) -> list[Citation]:
                 continue
             if not _GENRE_END.search(ref.title) and not ref.doc_number:
                 continue
-            out.append(Citation(ref.title, ref.doc_number, doc_type_of(_strip_brackets(ref.title)), ref.start, ref.end))
+            out.append(Citation(ref.title, ref.doc_number, doc_type_of(strip_brackets(ref.title)), ref.start, ref.end))
         else:
             out.append(Citation(None, ref.doc_number, None, ref.start, ref.end))
     return out
 
 
-def _strip_brackets(title: str) -> str:
+def strip_brackets(title: str) -> str:
     return re.sub(r"[（(][^（）()]*[）)]$", "", title)
 
 
@@ -322,158 +344,26 @@ def title_keys(title: str | None) -> list[str]:
     return list(dict.fromkeys(k for k in keys if len(k) >= 4))
 
 
-class DocIndex:
-    """In-corpus Document nodes by normalised 文号 and title keys."""
-
-    def __init__(self, nodes):
-        self.by_no: dict[str, str] = {}
-        self.by_title: dict[str, str] = {}
-        for n in nodes:
-            if n.get("label") != "Document" or not n.get("in_corpus", True) or n.get("doc_type") == "解读":
-                continue
-            if n.get("doc_number"):
-                self.by_no.setdefault(norm_docno(n["doc_number"]), n["id"])
-            for k in title_keys(n.get("title")):
-                self.by_title.setdefault(k, n["id"])
-                if k.startswith("中华人民共和国"):
-                    self.by_title.setdefault(k[len("中华人民共和国"):], n["id"])
-
-    def resolve(self, title: str | None, doc_number: str | None, by_title: bool = True) -> str | None:
-        if doc_number and norm_docno(doc_number) in self.by_no:
-            return self.by_no[norm_docno(doc_number)]
-        if doc_number or not by_title:
-            return None  # a printed 文号 that is not in the corpus names another text
-        for k in title_keys(title):
-            if k in self.by_title:
-                return self.by_title[k]
-        return None
-
-
-# --- graph records ---------------------------------------------------------------------------------
-def external_document(title: str | None, doc_number: str | None, previous_version: bool = False) -> dict:
-    """An `in_corpus: false` Document node carrying what was printed."""
-    from extract.header import doc_type_of
-    from extract.pipeline import _digest, document_id
-
-    no = norm_docno(doc_number)
-    if previous_version and not no:
-        did = "doc:" + _digest(norm_key(title or ""), "previous-version")
-    else:
-        did = document_id(no, title or "")
-    return {"id": did, "label": "Document", "title": title, "doc_number": no, "date": None,
-            "doc_type": doc_type_of(_strip_brackets(title)) if title else "其他", "in_corpus": False,
-            "previous_version": previous_version, "source": None, "sources": []}
-
-
-def _ref_node(records, title, doc_number, previous_version=False) -> str:
-    node = external_document(title, doc_number, previous_version)
-    existing = records.add_node(node)
-    if existing is not node and not existing.get("in_corpus", True):
-        if not existing.get("title") and title:
-            existing["title"] = title
-    return existing["id"]
-
-
-def add_relations(records, h, joined, doc_id: str, file: str, gaz=None) -> None:
-    """SUPERSEDES / AMENDS and CITES edges of one document (newer → older, citing → cited).
-
-    Targets are first `in_corpus: false` nodes; `resolve_references` (run per file and after
-    merging files) points them at in-corpus documents where the 文号 or title matches."""
-    from extract.pipeline import _src
-
-    own_no = norm_docno(getattr(h, "doc_number", None))
-    own_keys = set(title_keys(getattr(h, "title", None)))
-    text = joined.text
-    for s in find_supersessions(text):
-        a, b = joined.line_span(s.start, s.end)
-        prov = _src(file, a, b)
-        old_is_self = norm_docno(s.old.doc_number) == own_no and own_no
-        if old_is_self:
-            continue
-        target = _ref_node(records, s.old.title, s.old.doc_number, s.previous_version)
-        source = doc_id
-        if s.new_title or s.new_doc_number:
-            source = _ref_node(records, s.new_title, s.new_doc_number)
-        typ = "AMENDS" if s.kind == "amends" else "SUPERSEDES"
-        records.add_edge(source, target, typ, evidence=s.evidence, kind=s.kind, partial=s.partial, part=s.part,
-                         provenance=prov)
-    seen = set()
+# --- one document's relations ----------------------------------------------------------------------
+def find_relations(text: str, doc_number: str | None, title: str | None) -> tuple[list[Supersession], list[Citation]]:
+    """Supersessions and citations of one document, without the ones naming the document itself
+    (its own 文号 or title) and each cited text once."""
+    own_no = norm_docno(doc_number)
+    own_keys = set(title_keys(title))
+    supersessions = [s for s in find_supersessions(text)
+                     if not (own_no and norm_docno(s.old.doc_number) == own_no)]
+    for s in supersessions:
+        # repealing or replacing a text of its own title: that text is an earlier version
+        if s.kind != "amends" and not s.new_title and s.old.title and set(title_keys(s.old.title)) & own_keys:
+            s.previous_version = True
+    citations, seen = [], set()
     for c in find_citations(text):
         if c.doc_number and norm_docno(c.doc_number) == own_no:
             continue
         if c.title and set(title_keys(c.title)) & own_keys:
             continue
         key = (c.title, norm_docno(c.doc_number))
-        if key in seen:
-            continue
-        seen.add(key)
-        a, b = joined.line_span(c.start, c.end)
-        target = _ref_node(records, c.title, c.doc_number)
-        if target == doc_id:
-            continue
-        records.add_edge(doc_id, target, "CITES", evidence=text[c.start:c.end], provenance=_src(file, a, b))
-
-
-def resolve_references(records) -> None:
-    """Point edges at in-corpus Document nodes where an `in_corpus: false` node names one.
-
-    A 文号 decides; without one the title keys decide (never for a previous version of a revised
-    text). Resolved placeholders disappear; self-references are dropped."""
-    index = DocIndex(records.nodes.values())
-    mapping: dict[str, str] = {}
-    by_title: set[str] = set()  # placeholders resolved by title only: check dates per edge
-    # a title-only placeholder that names the same text as a numbered one: use the numbered one
-    numbered = {}
-    for n in records.nodes.values():
-        if n.get("label") == "Document" and n.get("in_corpus") is False and n.get("doc_number") and n.get("title"):
-            for k in title_keys(n["title"]):
-                numbered.setdefault(k, n["id"])
-    placeholders = {title_keys(n["title"])[0]: n["id"] for n in records.nodes.values()
-                    if n.get("label") == "Document" and n.get("in_corpus") is False and n.get("title")
-                    and not n.get("doc_number") and not n.get("previous_version") and title_keys(n["title"])}
-    for nid, n in list(records.nodes.items()):
-        if n.get("label") != "Document" or n.get("in_corpus") is not False:
-            continue
-        target = index.resolve(n.get("title"), n.get("doc_number"), by_title=not n.get("previous_version"))
-        if target is not None and not n.get("doc_number"):
-            by_title.add(nid)
-        if target is None and not n.get("doc_number") and n.get("title"):
-            full = "中华人民共和国" + title_keys(n["title"])[0] if title_keys(n["title"]) else None
-            if full and full in placeholders and placeholders[full] != nid:
-                target = placeholders[full]  # 反垄断法 ≡ 中华人民共和国反垄断法
-        if target is None and not n.get("doc_number"):
-            # 修订了《X》 (previous version) or a title-only mention ≡ a numbered out-of-corpus X
-            target = next((numbered[k] for k in title_keys(n.get("title")) if k in numbered), None)
-        if target is not None and target != nid:
-            mapping[nid] = target
-    if not mapping:
-        return
-    for nid in list(mapping):
-        seen, t = {nid}, mapping[nid]
-        while t in mapping and t not in seen:
-            seen.add(t)
-            t = mapping[t]
-        mapping[nid] = t
-    new_edges = {}
-    still_used: set[str] = set()
-    for key, e in records.edges.items():
-        s, t = mapping.get(e["source"], e["source"]), mapping.get(e["target"], e["target"])
-        if e["target"] in by_title and _later(records.nodes.get(t), records.nodes.get(s)):
-            t = e["target"]  # a title cited before the in-corpus text of that title was issued: an earlier version
-            still_used.add(t)
-        if s == t and e["type"] in ("CITES", "SUPERSEDES", "AMENDS"):
-            continue
-        if (s, t) != (e["source"], e["target"]):
-            e = dict(e, source=s, target=t)
-            key = (s, key[1], t, *key[3:])
-        new_edges.setdefault(key, e)
-    records.edges = new_edges
-    for nid in mapping:
-        if nid not in still_used:
-            records.nodes.pop(nid, None)
-
-
-def _later(target: dict | None, source: dict | None) -> bool:
-    """Whether `target` was dated after `source` (both dates known)."""
-    td, sd = (target or {}).get("date"), (source or {}).get("date")
-    return bool(td and sd and td > sd)
+        if key not in seen:
+            seen.add(key)
+            citations.append(c)
+    return supersessions, citations

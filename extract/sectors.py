@@ -29,6 +29,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
+
+from extract.agencies import trie_pattern
 
 DATA = Path(__file__).with_name("data") / "sectors.json"
 
@@ -53,9 +56,7 @@ def _matcher() -> tuple[re.Pattern, dict[str, list[Sector]]]:
     for s in load_sectors():
         for k in s.keywords:
             by_kw.setdefault(k, []).append(s)
-    from extract.agencies import _trie_pattern  # longest-first alternation factored as a trie (fast)
-
-    pattern = re.compile(_trie_pattern(by_kw))
+    pattern = re.compile(trie_pattern(by_kw))  # longest-first alternation factored as a trie (fast)
     return pattern, by_kw
 
 
@@ -93,29 +94,24 @@ def classify_sectors(text: str, min_score: float = 0.5, min_keywords: int = 1,
     return out[:top] if top else out
 
 
-def add_sectors(records, doc_id: str, text: str, gaz=None) -> None:
-    """CONCERNS edges Measure → Sector (top 3) and Document → Sector (top 5, ≥2 distinct keywords)."""
-    used: set[str] = set()
-    for node in document_measures(records, doc_id):
-        for sid, score, kws in classify_sectors((node.get("text") or ""), min_score=1.0, top=3, gaz=gaz):
-            records.add_edge(node["id"], sid, "CONCERNS", keywords=kws, score=score)
-            used.add(sid)
-    for sid, score, kws in classify_sectors(text, min_score=3.0, min_keywords=2, top=5, gaz=gaz):
-        records.add_edge(doc_id, sid, "CONCERNS", keywords=kws[:10], score=score)
-        used.add(sid)
-    for s in load_sectors():
-        if s.id in used:
-            records.add_node({"id": s.id, "label": "Sector", "name": s.name, "kind": s.kind})
+@dataclass(frozen=True)
+class SectorHit:
+    """A sector a measure (`measure` = its index) or the whole document (`measure` None) concerns;
+    offsets of the measure or of the document text."""
+
+    sector_id: str
+    score: float
+    keywords: tuple[str, ...]
+    measure: int | None
+    start: int
+    end: int
 
 
-def document_measures(records, doc_id: str) -> list[dict]:
-    """Measure nodes of `doc_id`, found backwards from the end of `records` (they were just added)."""
-    out = []
-    for node in reversed(records.nodes.values()):
-        if node.get("id") == doc_id:
-            break
-        if node.get("label") == "Measure" and node.get("document") == doc_id:
-            out.append(node)
-    if doc_id not in records.nodes:  # not built by extract_source: scan everything
-        out = [n for n in records.nodes.values() if n.get("label") == "Measure" and n.get("document") == doc_id]
-    return out[::-1] if doc_id in records.nodes else out
+def find_sectors(text: str, measures: Sequence, gaz=None) -> list[SectorHit]:
+    """Top 3 sectors per measure (score ≥ 1), then the document's top 5 (score ≥ 3, ≥ 2 keywords)."""
+    hits = [SectorHit(sid, score, tuple(kws), k, m.start, m.end)
+            for k, m in enumerate(measures)
+            for sid, score, kws in classify_sectors(m.text or "", min_score=1.0, top=3, gaz=gaz)]
+    hits += [SectorHit(sid, score, tuple(kws[:10]), None, 0, len(text))
+             for sid, score, kws in classify_sectors(text, min_score=3.0, min_keywords=2, top=5, gaz=gaz)]
+    return hits

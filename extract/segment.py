@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.clean import Line, ends_paragraph
+from extract.events import DATE, is_event_line
 from extract.numerals import chinese_int
 
 GENRE = (r"(?:通知|意见|方案|规划|纲要|办法|规定|条例|细则|指南|指引|公告|通告|批复|函|措施|清单|解读|"
@@ -26,7 +27,6 @@ DOCNO = re.compile(
 GONGGAO_NO = re.compile(r"^(?P<no>[^\s，。；：:]{2,24}?公告(?:19|20)\d{2}年第\d{1,4}号)$")
 LING_NO = re.compile(r"^第(\d{1,4})号$")
 LING_HEADER = re.compile(r"^(?:中华人民共和国)?(?P<issuer>[^\s，。《（]{1,20}?)令(?:[（(《](?P<title>[^）)》]+)[）)》])?$")
-DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 DATE_LINE = re.compile(r"^(?P<pre>[^，。；：:《》“”]{0,60}?)" + DATE.pattern + r"$")
 PAREN_DATE = re.compile(r"^[（(]" + DATE.pattern + r"(?P<post>[^）)]*)[）)]$")
 WEB_DATE = re.compile(r"(?:发布日期[:：]|^|来源[:：][^\d\s]{0,12})(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
@@ -63,6 +63,8 @@ class DocHeader:
     issuers_text: str = ""
     signature_text: str = ""  # the signature block above the signing date
     effective_date: str | None = None
+    version_date: str | None = None  # the latest revision printed in the header (a revised text)
+    events: list = field(default_factory=list)  # extract.events.HeaderEvent: dated history lines
     notes: list[str] = field(default_factory=list)
 
 
@@ -238,9 +240,10 @@ def _leading_document(lines: list[Line], end: int, width: int) -> DocHeader:
     return DocHeader(0, end, first if title_like else "", (0, 0 if title_like else -1), "document")
 
 
-def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -> DocHeader | None:
+def _label_or_decree(lines: list[Line], i: int) -> DocHeader | None:
+    """A start announced by its first line: a 【政策解读】 label (alone or glued to the title) or a
+    令 header (国务院令 / 中国人民银行令〔2021〕第4号（…）)."""
     t = lines[i].text
-    # 【政策解读】 label, alone or glued to the title
     if LABEL.match(t):
         rest = LABEL.sub("", t)
         first = i if rest else i + 1
@@ -248,13 +251,44 @@ def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -
             return None
         last, title = _interpretation_title(lines, first, rest if rest else None)
         return DocHeader(first, len(lines), title, (first, last), "interpretation", doc_type="解读")
-    # 国务院令 / 中国人民银行令〔2021〕第4号（…）
     m = LING_HEADER.match(t)
     if m and (i + 1 < len(lines) and LING_NO.match(lines[i + 1].text)):
         return DocHeader(i, len(lines), m["title"] or "", (i, i), "decree")
     m = DOCNO.match(t)
     if m and "令" in m["no"] and m["title"]:
         return DocHeader(i, len(lines), m["title"], (i, i), "decree", doc_number=m["no"])
+    return None
+
+
+def _title_score(lines: list[Line], i: int, j: int, title: str, width: int) -> int:
+    """How surely lines i..j are a document title, by what follows them (0: not a title).
+    5: a 文号; 4: a bracketed date or a 主送 line; 3: a news dateline or 第一章/第一条; 2: a 关于
+    title after the previous document's end, or a 解读 title. A line continuing the previous
+    paragraph needs a 文号."""
+    nxt = lines[j + 1].text if j + 1 < len(lines) else ""
+    continuation = (i > 0 and not ends_paragraph(lines[i - 1].text, width)
+                    and not SEPARATOR.match(lines[i - 1].text))
+    score = 0
+    if docno_of(nxt):
+        score = 5
+    elif PAREN_DATE.match(nxt) or looks_like_main_send(nxt) or main_send_follows(lines, j) or is_event_line(nxt):
+        score = 4  # (an event line: the national-database layout, `2002年9月29日 国务院令第363号公布`)
+    elif NEWS_LINE.match(nxt) and re.search(r"答记者问|解读|负责人|印发", title):
+        score = 3
+    elif re.match(r"^第一[章条]", nxt) and not continuation:
+        score = 3  # a regulation's title right above its first chapter or article
+    elif _prev_is_end(lines, i) and (re.search(r"关于|答记者问|解读|负责人", title)):
+        score = 2
+    elif re.search(r"(?:答记者问|解读)$", title) and not continuation and len(title) <= 60:
+        score = 2
+    return 0 if continuation and score < 5 else score
+
+
+def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -> DocHeader | None:
+    t = lines[i].text
+    announced = _label_or_decree(lines, i)
+    if announced is not None or LABEL.match(t):
+        return announced
     if (DOCNO.match(t) or looks_like_main_send(t) or parse_date_line(t) or END_MARKER.search(t)
             or FILE_NAME.search(t) or t.endswith(("。", "；", "）", ")")) and not TITLE_END.search(t)):
         return None
@@ -279,24 +313,8 @@ def _match_start(lines: list[Line], i: int, width: int, cur_start: int | None) -
             continue
         if len(lines[i].text) > width * 1.3 and not lines[i].raw.startswith(" "):
             continue
-        score = 0
-        continuation = (i > 0 and not ends_paragraph(lines[i - 1].text, width)
-                        and not SEPARATOR.match(lines[i - 1].text))
-        if docno_of(nxt):
-            score = 5
-        elif PAREN_DATE.match(nxt):
-            score = 4
-        elif looks_like_main_send(nxt) or main_send_follows(lines, j):
-            score = 4
-        elif NEWS_LINE.match(nxt) and re.search(r"答记者问|解读|负责人|印发", title):
-            score = 3
-        elif re.match(r"^第一[章条]", nxt) and not continuation:
-            score = 3  # a regulation's title right above its first chapter or article
-        elif _prev_is_end(lines, i) and (re.search(r"关于|答记者问|解读|负责人", title)):
-            score = 2
-        elif re.search(r"(?:答记者问|解读)$", title) and not continuation and len(title) <= 60:
-            score = 2
-        if score == 0 or (continuation and score < 5):
+        score = _title_score(lines, i, j, title, width)
+        if score == 0:
             continue
         if score < 5 and _is_enclosure(title, lines, i, cur_start):
             return None

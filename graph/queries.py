@@ -38,7 +38,7 @@ class NotFound(StoreError, KeyError):
         return str(self.args[0]) if self.args else "not found"
 
 
-def _brief(node: dict[str, Any]) -> dict[str, Any]:
+def brief(node: dict[str, Any]) -> dict[str, Any]:
     out = {"id": node["id"], "label": node.get("label"), "name": model.display_name(node)}
     for key in model.BRIEF_PROPERTIES:
         if node.get(key) is not None:
@@ -59,7 +59,7 @@ def search(store: GraphStore, text: str, limit: int = 20) -> list[dict[str, Any]
     if not text:
         return []
     hits = store.text_matches(text, limit, SEARCH_ORDER)
-    return [{**_brief(h), "exact": h["exact"]} for h in hits]
+    return [{**brief(h), "exact": h["exact"]} for h in hits]
 
 
 # -- neighbourhood --------------------------------------------------------------------------------
@@ -88,8 +88,8 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
     nodes = store.get_nodes(chosen)
     edges = store.edges_among([node_id, *chosen], types)
     return {
-        "centre": _brief(centre),
-        "nodes": [{**_brief(nodes[n]), "distance": distance[n]} for n in chosen if n in nodes],
+        "centre": brief(centre),
+        "nodes": [{**brief(nodes[n]), "distance": distance[n]} for n in chosen if n in nodes],
         "edges": [{"source": s, "type": t, "target": o} for s, t, o in edges],
     }
 
@@ -111,7 +111,7 @@ def relationships_of(store: GraphStore, node_id: str, rel_types: Optional[Iterab
         if other not in others:
             continue
         props = model.from_stored({k: v for k, v in edge.items() if k not in ("source", "type", "target")})
-        rows.append({"direction": "out" if out else "in", "type": edge["type"], "other": _brief(others[other]),
+        rows.append({"direction": "out" if out else "in", "type": edge["type"], "other": brief(others[other]),
                      **props})
     rows.sort(key=lambda r: (r["direction"] != "out", r["type"], r["other"]["id"]))
     return rows
@@ -150,9 +150,9 @@ def duties_of(store: GraphStore, agency: str) -> dict[str, Any]:
                  "heading": mnode.get("heading"), "text": mnode.get("text")})
     out = []
     for doc in sorted(groups, key=lambda d: (d is None, d or "")):
-        out.append({"document": _brief(docs[doc]) if doc in docs else None,
+        out.append({"document": brief(docs[doc]) if doc in docs else None,
                     "measures": sorted(groups[doc], key=lambda r: r["id"])})
-    return {"agency": _brief(node),
+    return {"agency": brief(node),
             "leads": sum(r == "lead" for r in roles.values()),
             "supports": sum(r == "support" for r in roles.values()),
             "documents": out}
@@ -169,7 +169,7 @@ def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     for a, _, m in set((s, "", o) for s, _, o in edges):
         if a != node["id"]:
             shared[a] += 1
-    return [{**_brief(partners[a]), "measures": n}
+    return [{**brief(partners[a]), "measures": n}
             for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if a in partners]
 
 
@@ -207,7 +207,7 @@ def _walk(store: GraphStore, doc_id: str, types: list[str], direction: Direction
         frontier = sorted(nxt)
     found = sorted((n for n in depth if n != doc_id), key=lambda n: (depth[n], n))
     nodes = store.get_nodes(found)
-    return [{**_brief(nodes[n]), "depth": depth[n]} for n in found if n in nodes]
+    return [{**brief(nodes[n]), "depth": depth[n]} for n in found if n in nodes]
 
 
 def supersedes_transitive(store: GraphStore, doc_id: str, include_amends: bool = False,
@@ -287,11 +287,11 @@ def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
              model.CITES: "cites", model.CONCERNS: "sectors"}
     for _, t, o in out_edges:
         if o in out_nodes:
-            rel[names[t]].append(_brief(out_nodes[o]))
+            rel[names[t]].append(brief(out_nodes[o]))
     back = {model.SUPERSEDES: "superseded_by", model.AMENDS: "amended_by", model.CITES: "cited_by"}
     for s, t, _ in in_edges:
         if s in in_nodes:
-            rel[back[t]].append(_brief(in_nodes[s]))
+            rel[back[t]].append(brief(in_nodes[s]))
     # contained items, level by level along incoming PART_OF
     parts: dict[str, dict] = {}
     frontier = [doc_id]
@@ -305,11 +305,11 @@ def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
         edges, agents = store.expand_with_nodes(sorted(parts), [model.LEADS, model.SUPPORTS], "in")
         for a, t, m in edges:
             if a in agents:
-                roles[m]["leads" if t == model.LEADS else "supports"].append(_brief(agents[a]))
+                roles[m]["leads" if t == model.LEADS else "supports"].append(brief(agents[a]))
         edges, bound = store.expand_with_nodes(sorted(parts), [model.BINDS], "out")
         for o, _, p in edges:
             if p in bound:
-                roles[o]["binds"].append(_brief(bound[p]))
+                roles[o]["binds"].append(brief(bound[p]))
     items = []
     for n, node in parts.items():
         items.append({**node, **roles[n], "name": model.display_name(node)})
@@ -333,6 +333,145 @@ def supersession_edges(store: GraphStore, include_amends: bool = False) -> list[
     for s, o, key, attrs in proj.edges(keys=True, data=True):
         newer = {"id": s, "label": model.DOCUMENT, **proj.nodes[s]}
         older = {"id": o, "label": model.DOCUMENT, **proj.nodes[o]}
-        rows.append({"newer": _brief(newer), "older": _brief(older), "type": key, "kind": attrs.get("kind")})
+        rows.append({"newer": brief(newer), "older": brief(older), "type": key, "kind": attrs.get("kind")})
     rows.sort(key=lambda r: (r["newer"].get("date") or "", r["newer"]["id"], r["older"]["id"]), reverse=True)
     return rows
+
+
+# -- statutory duties and reorganisations -----------------------------------------------------------
+def succession_chain(store: GraphStore, agency_id: str, direction: Direction = "out") -> list[dict[str, Any]]:
+    """Whole successions (SUCCEEDED_BY without a `part`) from an agency forward (`out`: to the bodies
+    that took its duties over) or backward (`in`: the bodies whose duties it took over), transitively;
+    each edge with its `date` and `instrument`, nearest first."""
+    chain: list[dict[str, Any]] = []
+    seen, frontier = {agency_id}, [agency_id]
+    while frontier:
+        found = []
+        for edge in store.relationships(frontier, [model.SUCCEEDED_BY], direction):
+            far = edge["target"] if direction == "out" else edge["source"]
+            if edge.get("part") or far in seen:
+                continue  # a part of the duties moved: the rest stayed with the predecessor
+            seen.add(far)
+            found.append(far)
+            chain.append(edge)
+        frontier = sorted(found)
+    return chain
+
+
+def _today(store: GraphStore, agency_id: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The bodies holding an agency's duties today (itself if it was never succeeded) and the way there."""
+    chain = succession_chain(store, agency_id, "out")
+    sources = {e["source"] for e in chain}
+    return sorted({e["target"] for e in chain if e["target"] not in sources}) or [agency_id], chain
+
+
+@one_read
+def holders_today(store: GraphStore, duty_id: str) -> list[dict[str, Any]]:
+    """Who holds a duty today: the agencies leading/supporting a Measure, or bound by an Obligation,
+    each followed along whole reorganisations (SUCCEEDED_BY) to the body that holds its duties now.
+    One row per agency as printed: role (lead/support/binds), level, printed, today, via."""
+    node = store.get_nodes([duty_id]).get(duty_id)
+    if node is None or node.get("label") not in (model.MEASURE, model.OBLIGATION):
+        raise NotFound(f"no measure or obligation with id {duty_id!r}")
+    if node["label"] == model.MEASURE:
+        held = [(e["source"], "lead" if e["type"] == model.LEADS else "support", None)
+                for e in store.relationships([duty_id], [model.LEADS, model.SUPPORTS], "in")]
+    else:
+        held = [(e["target"], "binds", e.get("level"))
+                for e in store.relationships([duty_id], [model.BINDS], "out")]
+    agencies = store.get_nodes(sorted({a for a, _, _ in held}))
+    rows = []
+    for aid, role, level in held:
+        if agencies.get(aid, {}).get("label") != model.AGENCY:
+            continue  # a RegulatedParty is not reorganised
+        today, chain = _today(store, aid)
+        names = store.get_nodes(sorted({aid, *today, *(e["target"] for e in chain)}))
+        rows.append({"role": role, "level": level, "printed": brief(agencies[aid]),
+                     "today": [brief(names[t]) for t in today if t in names],
+                     "via": [{"from": model.display_name(names.get(e["source"], agencies[aid])),
+                              "to": model.display_name(names[e["target"]]), "date": e.get("date"),
+                              "instrument": e.get("instrument")} for e in chain if e["target"] in names]})
+    return sorted(rows, key=lambda r: (r["role"] != "lead", r["role"], r["printed"]["id"]))
+
+
+def _inherited_sources(store: GraphStore, agency_id: str) -> dict[str, Optional[dict[str, Any]]]:
+    """The agency (None: its own duties) and every predecessor whose whole duties reached it, with
+    the succession that brought them (the predecessor's own edge: from, date)."""
+    sources: dict[str, Optional[dict[str, Any]]] = {agency_id: None}
+    for edge in succession_chain(store, agency_id, "in"):
+        sources[edge["source"]] = edge
+    return sources
+
+
+@one_read
+def statutory_duties(store: GraphStore, agency: str, inherited: bool = True) -> dict[str, Any]:
+    """The agency's statutory duties: obligations of regulations that BIND it (at a level), and —
+    with `inherited` — those binding predecessors whose duties it took over (`inherited_from`:
+    the predecessor, date, year). Counted by regulation, level and modality."""
+    node = resolve_agency(store, agency)
+    sources = _inherited_sources(store, node["id"]) if inherited else {node["id"]: None}
+    binds = store.relationships(sorted(sources), [model.BINDS], "in")
+    obligations = store.get_nodes(sorted({e["source"] for e in binds}))
+    docs = store.containing_documents(sorted(obligations))
+    preds = store.get_nodes(sorted(a for a, e in sources.items() if e))
+    rows = []
+    for e in binds:
+        o = obligations.get(e["source"])
+        if o is None:
+            continue
+        via = sources[e["target"]]
+        rows.append({"id": o["id"], "document": brief(docs[o["id"]]) if docs.get(o["id"]) else None,
+                     "article": o.get("article"), "modality": o.get("modality"), "level": e.get("level"),
+                     "subject": o.get("subject"), "action": o.get("action"), "penalty": o.get("penalty"),
+                     "text": o.get("text"),
+                     "inherited_from": None if via is None else {
+                         "agency": brief(preds[e["target"]]), "date": via.get("date"),
+                         "year": (via.get("date") or "")[:4] or None}})
+    rows.sort(key=lambda r: ((r["document"] or {}).get("id") or "", r["article"] or "", r["id"]))
+    return {"agency": brief(node), "total": len(rows),
+            "inherited": sum(r["inherited_from"] is not None for r in rows),
+            "by_level": dict(sorted(Counter(r["level"] or "—" for r in rows).items())),
+            "by_modality": dict(sorted(Counter(r["modality"] or "—" for r in rows).items())),
+            "regulations": _by_regulation(rows), "obligations": rows}
+
+
+def _by_regulation(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[Optional[str], list] = defaultdict(list)
+    for r in rows:
+        groups[(r["document"] or {}).get("id")].append(r)
+    out = [{"document": rs[0]["document"], "count": len(rs),
+            "by_level": dict(sorted(Counter(r["level"] or "—" for r in rs).items())),
+            "by_modality": dict(sorted(Counter(r["modality"] or "—" for r in rs).items())),
+            "obligations": rs} for rs in groups.values()]
+    return sorted(out, key=lambda g: (-g["count"], (g["document"] or {}).get("id") or ""))
+
+
+@one_read
+def inherited_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """Measures led or supported by predecessors whose whole duties the agency took over (the
+    measure as printed names the predecessor), each with `inherited_from` (agency, date, year)."""
+    node = resolve_agency(store, agency)
+    sources = {a: e for a, e in _inherited_sources(store, node["id"]).items() if e}
+    if not sources:
+        return []
+    edges, measures = store.expand_with_nodes(sorted(sources), [model.LEADS, model.SUPPORTS], "out")
+    preds = store.get_nodes(sorted(sources))
+    docs = store.containing_documents(sorted({m for _, _, m in edges}))
+    rows = []
+    for a, t, m in edges:
+        if m not in measures:
+            continue
+        via = sources[a]
+        rows.append({"id": m, "role": "lead" if t == model.LEADS else "support",
+                     "measure_no": measures[m].get("measure_no"), "heading": measures[m].get("heading"),
+                     "document": brief(docs[m]) if docs.get(m) else None,
+                     "inherited_from": {"agency": brief(preds[a]), "date": via.get("date"),
+                                        "year": (via.get("date") or "")[:4] or None}})
+    return sorted(rows, key=lambda r: (r["inherited_from"]["agency"]["id"], r["id"]))
+
+
+def agencies_with_statutory_duties(store: GraphStore) -> set[str]:
+    """Ids of agencies an obligation binds, or that took over a predecessor's duties."""
+    proj = store.projection(labels=[model.AGENCY, model.OBLIGATION], rel_types=[model.BINDS, model.SUCCEEDED_BY],
+                            properties=["name"])
+    return {o for _, o in proj.edges() if proj.nodes[o].get("label") == model.AGENCY}

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Literal, Mapping, Optional, Sequence
 
 import networkx as nx
 
+from . import model
 from .export import Export, from_records, read_export
 
 #: progress(stage, done, total): stage is e.g. "nodes:Measure" or "edges:LEADS"; done/total in rows
@@ -96,7 +97,7 @@ class GraphStore(ABC):
         from files the export does not cover stay; shared nodes stay while something still points at
         them (an agency or party no document mentions any more goes)."""
         sources = sorted({p["source_file"] for label, p in export.nodes.values()
-                          if label == "Document" and p.get("source_file")})
+                          if label == model.DOCUMENT and p.get("source_file")})
         stats = self._replace_files(sources, export, progress, prune_orphans=True)
         stats["replaced_files"] = len(sources)
         return stats
@@ -107,7 +108,7 @@ class GraphStore(ABC):
         wanted = set(files)
         old_docs = {d for f in files for d in self.documents_from_source(f)}
         new_docs = {i for i, (label, p) in export.nodes.items()
-                    if label == "Document" and p.get("source_file") in wanted}
+                    if label == model.DOCUMENT and p.get("source_file") in wanted}
         return self.replace_documents(old_docs | new_docs, export, progress=progress, prune_orphans=prune_orphans)
 
     # -- reading ----------------------------------------------------------------------------------

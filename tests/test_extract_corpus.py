@@ -1,5 +1,4 @@
 """Integration: the seed corpus end to end, the dev gold gates, determinism."""
-import json
 import subprocess
 import sys
 

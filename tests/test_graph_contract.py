@@ -5,7 +5,6 @@ reachable, skips elsewhere naming the command that starts it).
 """
 from __future__ import annotations
 
-import os
 
 import pytest
 

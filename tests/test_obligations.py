@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-from extract.obligations import find_obligations, has_articles, normalize_party
+from extract.obligations import find_obligations, has_articles
+from extract.parties import normalize_party
 
 
 def _obs(text):

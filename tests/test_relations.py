@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from extract.relations import (DocIndex, find_citations, find_supersessions, norm_docno, resolve_references,
-                               title_keys)
+from extract.docnumber import norm_docno
+from extract.references import DocIndex, resolve_references
+from extract.relations import find_citations, find_supersessions, title_keys
 
 
 def _kinds(text):
@@ -86,8 +87,8 @@ def test_norm_docno_and_title_keys():
 
 
 def test_resolver_and_placeholders():
-    from extract.pipeline import Records
-    from extract.relations import external_document
+    from extract.records import Records
+    from extract.records import external_document
 
     rec = Records()
     rec.add_node({"id": "doc:国发〔2021〕14号", "label": "Document", "title": "国务院关于印发“十四五”就业促进规划的通知",
@@ -140,8 +141,8 @@ def test_corpus_partial_repeal_and_cites_antimonopoly_law(corpus_export):
 
 
 def test_title_cited_before_the_in_corpus_text_was_issued_is_an_earlier_version():
-    from extract.pipeline import Records
-    from extract.relations import external_document
+    from extract.records import Records
+    from extract.records import external_document
 
     rec = Records()
     rec.add_node({"id": "doc:new", "label": "Document", "title": "关于印发《专项资金管理办法》的通知",

@@ -9,8 +9,9 @@ import graph
 from . import state
 from .i18n import LANGS, t
 
-LABEL_KEYS = {"Document": "document", "Measure": "measure", "Agency": "agency", "Obligation": "obligation",
-              "Sector": "sector", "RegulatedParty": "party"}
+LABEL_KEYS = {graph.model.DOCUMENT: "document", graph.model.MEASURE: "measure", graph.model.AGENCY: "agency",
+              graph.model.OBLIGATION: "obligation", graph.model.SECTOR: "sector",
+              graph.model.REGULATED_PARTY: "party"}
 
 
 def lang() -> str:

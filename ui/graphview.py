@@ -5,15 +5,18 @@ from typing import Any, Iterable, Optional
 
 import streamlit as st
 
+from graph import model
 
-COLOURS = {"Document": "#4C8BF5", "Measure": "#F5A623", "Agency": "#D0021B", "Obligation": "#7B61FF",
-           "RegulatedParty": "#50A14F", "Sector": "#19A9A9"}
-SIZES = {"Document": 34, "Agency": 34, "Measure": 24, "Obligation": 24, "Sector": 26, "RegulatedParty": 24}
+
+COLOURS = {model.DOCUMENT: "#4C8BF5", model.MEASURE: "#F5A623", model.AGENCY: "#D0021B",
+           model.OBLIGATION: "#7B61FF", model.REGULATED_PARTY: "#50A14F", model.SECTOR: "#19A9A9"}
+SIZES = {model.DOCUMENT: 34, model.AGENCY: 34, model.MEASURE: 24, model.OBLIGATION: 24, model.SECTOR: 26,
+         model.REGULATED_PARTY: 24}
 
 
 def caption(node: dict[str, Any], width: int = 10) -> str:
     name = str(node.get("name") or node.get("id"))
-    if node.get("label") == "Measure" and node.get("measure_no"):
+    if node.get("label") == model.MEASURE and node.get("measure_no"):
         name = f"{node['measure_no']}{node.get('heading') or ''}" if node.get("heading") else name
     return name if len(name) <= width else name[: width - 1] + "…"
 

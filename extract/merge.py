@@ -1,0 +1,115 @@
+"""Reprints across files: a document printed again becomes one Document with every printing.
+
+A document printed twice (same 文号, or the same title without its issuer prefix, and no
+conflicting date or 文号) keeps the first printing's node, with every printing in `sources`; the
+later printing's measures, obligations and issuer edges are dropped (they repeat the first's).
+"""
+from __future__ import annotations
+
+import re
+
+from extract.docnumber import norm_key
+from extract.records import Records, resolve_references
+from kgcatalogue import AGENCY, AMENDS, DOCUMENT, MEASURE, OBLIGATION
+
+
+def merge(results: list[Records]) -> Records:
+    """Combine per-file records; a document printed again keeps one node with all its sources.
+
+    The later printing's measures and issuer edges are dropped: they repeat the first one's.
+    """
+    merged = Records()
+    index: dict[str, str] = {}  # 文号 / title key -> canonical document id
+    for rec in results:
+        duplicates: dict[str, str] = {}
+        for node in rec.nodes.values():
+            if node["label"] != DOCUMENT or node["doc_type"] == "解读" or node.get("in_corpus") is False:
+                continue
+            canonical = _find_canonical(node, index, merged)
+            if canonical is not None:
+                _add_source(merged.nodes[canonical], node)
+                duplicates[node["id"]] = canonical
+                continue
+            merged.nodes[node["id"]] = dict(node, sources=list(node["sources"]))
+            for key in _doc_keys(node):
+                index.setdefault(key, node["id"])
+        dropped = set(duplicates)
+        for node in rec.nodes.values():
+            if node["label"] in (MEASURE, OBLIGATION) and node["document"] in duplicates:
+                dropped.add(node["id"])
+            elif node["label"] == AGENCY:
+                existing = merged.nodes.get(node["id"])
+                if existing is None:
+                    merged.nodes[node["id"]] = dict(node, aliases=list(node["aliases"]))
+                else:
+                    existing["aliases"].extend(a for a in node["aliases"] if a not in existing["aliases"])
+            elif node["id"] not in dropped:
+                merged.nodes.setdefault(node["id"], node)
+        for key, edge in rec.edges.items():
+            if edge["source"] in dropped or edge["target"] in dropped:
+                continue
+            merged.edges.setdefault(key, edge)
+        for name, n in rec.unverified.items():
+            merged.unverified[name] = merged.unverified.get(name, 0) + n
+    link_versions(merged)
+    resolve_references(merged)
+    return merged
+
+
+def link_versions(records: Records) -> None:
+    """Versions of one revised text (same 文号, or same title without one; told apart by the
+    date of their latest revision): each newer version AMENDS the one before it, the evidence
+    being the revisions printed in the newer one after the older one's."""
+    works: dict[str, list[dict]] = {}
+    for node in records.nodes.values():
+        if node["label"] == DOCUMENT and node.get("in_corpus", True) and node.get("version_date"):
+            key = norm_key(node["doc_number"]) if node.get("doc_number") else "t:" + _title_key(node["title"])
+            works.setdefault(key, []).append(node)
+    for versions in works.values():
+        versions.sort(key=lambda n: (n["version_date"], n["id"]))
+        for older, newer in zip(versions, versions[1:]):
+            later = [r for r in newer.get("revisions", []) if r not in older.get("revisions", [])]
+            records.add_edge(newer["id"], older["id"], AMENDS, evidence="；".join(later), kind="amends",
+                             partial=False, part=None, date=newer["version_date"], new_version=True,
+                             provenance=newer["source"])
+
+
+def _doc_keys(node: dict) -> list[str]:
+    keys = ["t:" + _title_key(node["title"])] if node.get("title") else []
+    if node.get("doc_number"):
+        keys.insert(0, "n:" + norm_key(node["doc_number"]))
+    return keys
+
+
+def _find_canonical(node: dict, index: dict[str, str], merged: Records) -> str | None:
+    """The first printing of `node`, if any: same 文号 or same title, and nothing contradicting."""
+    for key in _doc_keys(node):
+        c = index.get(key)
+        if c is None:
+            continue
+        first = merged.nodes[c]
+        if node.get("doc_number") and first.get("doc_number") and \
+                norm_key(node["doc_number"]) != norm_key(first["doc_number"]):
+            continue
+        if node.get("date") and first.get("date") and node["date"] != first["date"]:
+            continue
+        if node.get("version_date") and first.get("version_date") and node["version_date"] != first["version_date"]:
+            continue  # the same regulation at another revision: a version, not a reprint
+        return c
+    return None
+
+
+def _title_key(title: str) -> str:
+    """Title without its issuer prefix: reprints often drop 国务院办公厅 before 关于…."""
+    t = norm_key(title)
+    m = re.search(r"关于", t)
+    return t[m.start():] if m else t
+
+
+def _add_source(canonical: dict, dup: dict) -> None:
+    for s in dup["sources"]:
+        if s not in canonical["sources"]:
+            canonical["sources"].append(s)
+    for k in ("doc_number", "date", "effective_date"):
+        if not canonical.get(k) and dup.get(k):
+            canonical[k] = dup[k]
