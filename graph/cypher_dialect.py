@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from . import model
 from .ladybug_schema import decode
 from .store import StoreError, UnsupportedQuery
 
@@ -55,7 +56,7 @@ _REFUSED = {
 }
 _RENAMED_FUNCTIONS = {"type": "label", "relationships": "rels", "tolower": "lower", "toupper": "upper"}
 _PATH_MODES = {"SHORTEST", "ALL", "TRAIL", "ACYCLIC", "WALK"}
-BASE_LABEL = "Node"
+BASE_LABEL = model.BASE_LABEL  # every Neo4j node carries it; the embedded store has no such label
 #: the names given to anonymous relationships so that they can be kept apart (never shown)
 NAMED_RELATIONSHIP = "policykg_r"
 
