@@ -8,7 +8,8 @@ their own, so a `//` inside a string or a keyword inside a comment is just text)
   `LOAD FROM`/`LOAD EXTENSION`, `COPY`, `INSTALL`, `ATTACH`/`DETACH`/`USE` of databases, `EXPORT`/
   `IMPORT DATABASE`, `CALL` of anything but a few catalogue functions, transaction statements and
   several statements in one; in Neo4j `(n:A:B)` means both labels, here either, so it is refused;
-- translated: `type(r)` → `label(r)`, `labels(n)` → `[label(n)]`, `relationships(p)` → `rels(p)`,
+- translated: `[x IN l WHERE t | e]` → `list_transform(list_filter(l, x -> t), x -> e)`,
+  `type(r)` → `label(r)`, `labels(n)` → `[label(n)]`, `relationships(p)` → `rels(p)`,
   `toLower`/`toUpper`, `head(l)`, `shortestPath(…[*..k]…)` → `…[* SHORTEST ..k]…` (and
   `allShortestPaths` → `ALL SHORTEST`), variable-length `[*a..b]` → `[* TRAIL a..b]` (Neo4j never
   repeats a relationship in a path; LadybugDB's default walks may), `EXISTS { (…) }` / `COUNT { (…) }`
@@ -134,11 +135,43 @@ def translate(query: str, read_only: bool = True) -> str:
         check(query)
     toks = [t if t.kind != "comment" else Token("space", " ") for t in tokens(query)]
     toks = _shortest_paths(toks)
+    return "".join(t.text for t in _distinct_relationships(_translate_all(toks)))
+
+
+def _translate_all(toks: list[Token]) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(toks):
         i = _translate_at(toks, i, out)
-    return "".join(t.text for t in _distinct_relationships(out))
+    return out
+
+
+def _comprehension(toks: list[Token], i: int, out: list[Token]) -> Optional[int]:
+    """`[x IN list WHERE test | expr]` → `list_transform(list_filter(list, x -> test), x -> expr)`
+    (LadybugDB has the lambdas, not the syntax); None when `[` at `i` opens no comprehension."""
+    sig = [k for k in range(i + 1, len(toks)) if toks[k].kind != "space"][:2]
+    if len(sig) < 2 or toks[sig[0]].kind != "word" or toks[sig[1]].upper != "IN":
+        return None
+    end = _close(toks, i)
+    var = toks[sig[0]].text
+    parts: dict[str, list[Token]] = {"list": [], "WHERE": [], "|": []}
+    part, depth = "list", 0
+    for t in toks[sig[1] + 1:end]:
+        if t.kind == "op" and t.text in "([{":
+            depth += 1
+        elif t.kind == "op" and t.text in ")]}":
+            depth -= 1
+        if depth == 0 and (t.upper == "WHERE" or t.text == "|") and part != "|":
+            part = "WHERE" if t.upper == "WHERE" else "|"
+            continue
+        parts[part].append(t)
+    text = "".join(t.text for t in _translate_all(parts["list"])).strip()
+    if parts["WHERE"]:
+        text = f"list_filter({text}, {var} -> {''.join(t.text for t in _translate_all(parts['WHERE'])).strip()})"
+    if parts["|"]:
+        text = f"list_transform({text}, {var} -> {''.join(t.text for t in _translate_all(parts['|'])).strip()})"
+    out.append(Token("word", text))
+    return end + 1
 
 
 def _next(toks: list[Token], i: int) -> int:
@@ -191,6 +224,10 @@ def _translate_at(toks: list[Token], i: int, out: list[Token]) -> int:
         return i + 1
     if tok.text == "(":
         return _node_pattern(toks, i, out)
+    if tok.text == "[" and (prev is None or prev.text not in ("-", "<-")):
+        end = _comprehension(toks, i, out)
+        if end is not None:
+            return end
     if tok.text == "|" and after == ":" and _in_relationship(out):
         out.append(tok)
         return nxt + 1  # [:A|:B] → [:A|B]

@@ -25,6 +25,10 @@ from graph.cypher_dialect import check, column_names, translate
     ("MATCH (n) WHERE n.id = 'x' AND n:Agency RETURN n.id",
      "MATCH (n) WHERE n.id = 'x' AND label(n) = 'Agency' RETURN n.id"),
     ("MATCH (d)-[r:SUPERSEDES|:AMENDS]->(o) RETURN r", "MATCH (d)-[r:SUPERSEDES|AMENDS]->(o) RETURN r"),
+    ("MATCH p=(a)-[:CITES*]->(b) RETURN [n IN nodes(p) | n.title], [x IN [1, 2, 3] WHERE x > 1 | type(x)], "
+     "[x IN a.aliases WHERE x CONTAINS 'a']",
+     "MATCH p=(a)-[:CITES* TRAIL ]->(b) RETURN list_transform(nodes(p), n -> n.title), "
+     "list_transform(list_filter([1, 2, 3], x -> x > 1), x -> label(x)), list_filter(a.aliases, x -> x CONTAINS 'a')"),
     # two relationships of one MATCH are never the same one in Neo4j
     ("MATCH (a)-[:LEADS]->(m)<-[:LEADS]-(b) WHERE a.name = '商务部' OR b.name = '商务部' RETURN b",
      "MATCH (a)-[policykg_r1:LEADS]->(m)<-[policykg_r2:LEADS]-(b) WHERE id(policykg_r1) <> id(policykg_r2) AND ( "
