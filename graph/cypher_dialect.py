@@ -10,7 +10,7 @@ their own, so a `//` inside a string or a keyword inside a comment is just text)
   several statements in one; in Neo4j `(n:A:B)` means both labels, here either, so it is refused;
 - translated: `[x IN l WHERE t | e]` → `list_transform(list_filter(l, x -> t), x -> e)`,
   `type(r)` → `label(r)`, `labels(n)` → `[label(n)]`, `relationships(p)` → `rels(p)`,
-  `toLower`/`toUpper`, `head(l)`, `shortestPath(…[*..k]…)` → `…[* SHORTEST ..k]…` (and
+  `toLower`/`toUpper`, `head(l)`, aliases quoted (`AS none` — LadybugDB reserves more words), `shortestPath(…[*..k]…)` → `…[* SHORTEST ..k]…` (and
   `allShortestPaths` → `ALL SHORTEST`), variable-length `[*a..b]` → `[* TRAIL a..b]` (Neo4j never
   repeats a relationship in a path; LadybugDB's default walks may), `EXISTS { (…) }` / `COUNT { (…) }`
   → `EXISTS { MATCH (…) }`, the label `:Node` every Neo4j node carries is dropped, `[:A|:B]` →
@@ -57,6 +57,9 @@ _REFUSED = {
 }
 _RENAMED_FUNCTIONS = {"type": "label", "relationships": "rels", "tolower": "lower", "toupper": "upper"}
 _PATH_MODES = {"SHORTEST", "ALL", "TRAIL", "ACYCLIC", "WALK"}
+#: LadybugDB's `CAST(x AS TYPE)` names a type after AS, not an alias
+_TYPE_NAMES = {"STRING", "INT64", "INT32", "INT16", "INT8", "INT", "INT128", "UINT64", "UINT32", "DOUBLE", "FLOAT",
+               "BOOL", "BOOLEAN", "DATE", "TIMESTAMP", "INTERVAL", "BLOB", "UUID", "SERIAL", "DECIMAL"}
 BASE_LABEL = model.BASE_LABEL  # every Neo4j node carries it; the embedded store has no such label
 #: the names given to anonymous relationships so that they can be kept apart (never shown)
 NAMED_RELATIONSHIP = "policykg_r"
@@ -134,8 +137,28 @@ def translate(query: str, read_only: bool = True) -> str:
     if read_only:
         check(query)
     toks = [t if t.kind != "comment" else Token("space", " ") for t in tokens(query)]
-    toks = _shortest_paths(toks)
+    toks = _quote_aliases(_shortest_paths(toks))
     return "".join(t.text for t in _distinct_relationships(_translate_all(toks)))
+
+
+def _quote_aliases(toks: list[Token]) -> list[Token]:
+    """Aliases (`AS none`, `UNWIND … AS x`) and their uses in backticks: LadybugDB reserves words
+    Neo4j allows as names."""
+    sig = [t for t in toks if t.kind != "space"]
+    aliases = {t.text for k, t in enumerate(sig[1:], 1)
+               if t.kind == "word" and sig[k - 1].upper == "AS" and t.upper not in _TYPE_NAMES}
+    out = []
+    for k, t in enumerate(toks):
+        if t.kind == "word" and t.text in aliases:
+            before = _prev(toks[:k])
+            j = _next(toks, k)
+            after = toks[j].text if j < len(toks) else ""
+            sig_before = [x for x in toks[:k] if x.kind != "space"][-3:]
+            map_value = len(sig_before) == 3 and sig_before[2].text == ":" and sig_before[0].text in ("{", ",")
+            if (before is None or before.text not in (".", ":", "$") or map_value) and after not in ("(", ":"):
+                t = Token("name", f"`{t.text}`")
+        out.append(t)
+    return out
 
 
 def _translate_all(toks: list[Token]) -> list[Token]:

@@ -18,7 +18,10 @@ from graph.cypher_dialect import check, column_names, translate
      "MATCH (a:`Agency`)-[policykg_r1:LEADS]->(m) WHERE NOT EXISTS { MATCH (o:`Agency`)-[policykg_r2:LEADS]->(m) "
      "WHERE o <> a } RETURN m"),
     ("MATCH (a:Agency) RETURN COUNT { (a)-[:LEADS]->() } AS n",
-     "MATCH (a:`Agency`) RETURN COUNT { MATCH (a)-[policykg_r1:LEADS]->() } AS n"),
+     "MATCH (a:`Agency`) RETURN COUNT { MATCH (a)-[policykg_r1:LEADS]->() } AS `n`"),
+    ("UNWIND ['a'] AS none MATCH (d {id: none}) RETURN none.x, none AS start, CAST(d.x AS STRING) ORDER BY start",
+     "UNWIND ['a'] AS `none` MATCH (d {id: `none`}) RETURN `none`.x, `none` AS `start`, CAST(d.x AS STRING) "
+     "ORDER BY `start`"),
     ("MATCH (n:Node:Agency) RETURN labels(n), toLower(n.name), head(n.aliases)",
      "MATCH (n:`Agency`) RETURN [label(n)], lower(n.name), list_extract(n.aliases, 1)"),
     ("MATCH (n) WHERE n:Agency|Sector RETURN n.id", "MATCH (n) WHERE label(n) IN ['Agency', 'Sector'] RETURN n.id"),
