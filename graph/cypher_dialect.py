@@ -57,6 +57,13 @@ _REFUSED = {
 }
 _RENAMED_FUNCTIONS = {"type": "label", "relationships": "rels", "tolower": "lower", "toupper": "upper"}
 _PATH_MODES = {"SHORTEST", "ALL", "TRAIL", "ACYCLIC", "WALK"}
+#: words LadybugDB's grammar will not take as a variable (Neo4j will): quoted where used so
+_RESERVED = {"CREATE", "ORDER", "NONE", "WHERE", "WITH", "UNWIND", "OPTIONAL", "UNION", "ALL", "AND", "OR", "NOT",
+             "XOR", "DISTINCT", "CASE", "WHEN", "THEN", "ELSE", "END", "NULL", "TRUE", "FALSE", "ASC", "ASCENDING",
+             "DESC", "DESCENDING", "SKIP", "EXISTS", "IN", "STARTS", "ENDS", "ON", "DEFAULT", "PRIMARY", "SHORTEST",
+             "TRAIL", "ACYCLIC", "WALK", "ANY", "SINGLE", "GLOB", "COLUMN", "TABLE", "GROUP", "MACRO", "FOREACH",
+             "REMOVE", "DELETE", "MERGE", "MATCH", "RETURN", "LIMIT", "CALL", "FROM", "TO", "IS", "BY", "COUNT",
+             "SET", "USE", "COPY", "LOAD", "START", "DETACH", "STAR", "INSTALL"}
 #: LadybugDB's `CAST(x AS TYPE)` names a type after AS, not an alias
 _TYPE_NAMES = {"STRING", "INT64", "INT32", "INT16", "INT8", "INT", "INT128", "UINT64", "UINT32", "DOUBLE", "FLOAT",
                "BOOL", "BOOLEAN", "DATE", "TIMESTAMP", "INTERVAL", "BLOB", "UUID", "SERIAL", "DECIMAL"}
@@ -142,11 +149,15 @@ def translate(query: str, read_only: bool = True) -> str:
 
 
 def _quote_aliases(toks: list[Token]) -> list[Token]:
-    """Aliases (`AS none`, `UNWIND … AS x`) and their uses in backticks: LadybugDB reserves words
-    Neo4j allows as names."""
+    """Aliases (`AS none`, `UNWIND … AS x`), pattern variables (`(create:Agency)`) and their uses
+    in backticks: LadybugDB reserves words Neo4j allows as names."""
     sig = [t for t in toks if t.kind != "space"]
     aliases = {t.text for k, t in enumerate(sig[1:], 1)
                if t.kind == "word" and sig[k - 1].upper == "AS" and t.upper not in _TYPE_NAMES}
+    # and pattern variables that LadybugDB reads as keywords: `(create:Agency)`, `[order]`
+    aliases |= {t.text for k, t in enumerate(sig[1:-1], 1)
+                if t.kind == "word" and t.upper in _RESERVED and sig[k - 1].text in ("(", "[")
+                and sig[k + 1].text in (":", ")", "]", "{", "*")}
     out = []
     for k, t in enumerate(toks):
         if t.kind == "word" and t.text in aliases:
@@ -155,7 +166,8 @@ def _quote_aliases(toks: list[Token]) -> list[Token]:
             after = toks[j].text if j < len(toks) else ""
             sig_before = [x for x in toks[:k] if x.kind != "space"][-3:]
             map_value = len(sig_before) == 3 and sig_before[2].text == ":" and sig_before[0].text in ("{", ",")
-            if (before is None or before.text not in (".", ":", "$") or map_value) and after not in ("(", ":"):
+            map_key = after == ":" and before is not None and before.text in ("{", ",")
+            if (before is None or before.text not in (".", ":", "$") or map_value) and after != "(" and not map_key:
                 t = Token("name", f"`{t.text}`")
         out.append(t)
     return out
@@ -254,7 +266,7 @@ def _translate_at(toks: list[Token], i: int, out: list[Token]) -> int:
     if tok.text == "|" and after == ":" and _in_relationship(out):
         out.append(tok)
         return nxt + 1  # [:A|:B] → [:A|B]
-    if tok.kind == "word" and prev is not None and prev.upper in ("WHERE", "AND", "OR", "NOT", "XOR") and after == ":":
+    if tok.kind in ("word", "name") and prev is not None and prev.upper in ("WHERE", "AND", "OR", "NOT", "XOR") and after == ":":
         return _label_test(toks, i, nxt, out)
     out.append(tok)
     return i + 1
@@ -291,7 +303,7 @@ def _node_pattern(toks: list[Token], i: int, out: list[Token]) -> int:
     """`(n:Node:Agency …)` → `(n:Agency …)`; `(n:A:B)` (both labels in Neo4j) is refused."""
     out.append(toks[i])
     j = _next(toks, i)
-    if j < len(toks) and toks[j].kind == "word" and _next(toks, j) < len(toks) and toks[_next(toks, j)].text == ":":
+    if j < len(toks) and toks[j].kind in ("word", "name") and _next(toks, j) < len(toks) and toks[_next(toks, j)].text == ":":
         out.extend(toks[i + 1:j + 1])
         j = _next(toks, j)
     elif j >= len(toks) or toks[j].text != ":":
@@ -393,7 +405,7 @@ def _distinct_relationships(toks: list[Token]) -> list[Token]:
                 close = _close(toks, j)
                 inner = [t for t in toks[j + 1:close] if t.kind != "space"]
                 if not any(t.text == "*" for t in inner):
-                    if inner and inner[0].kind == "word" and (len(inner) == 1 or inner[1].text in (":", "{")):
+                    if inner and inner[0].kind in ("word", "name") and (len(inner) == 1 or inner[1].text in (":", "{")):
                         names.append(inner[0].text)
                     else:
                         named += 1
@@ -477,7 +489,8 @@ def run(store: Any, conn: Any, original: str, query: str, params: Mapping[str, A
             except RuntimeError as exc:
                 # Neo4j reads a property no node has as null; LadybugDB refuses a column no table has
                 missing = re.search(r"Cannot find property (\w+) for (\w+)\.", str(exc))
-                unknown = missing and re.compile(rf"\b{missing.group(2)}\s*\.\s*`?{missing.group(1)}`?(?!\w)")
+                unknown = missing and re.compile(
+                    rf"(?<![\w`])`?{missing.group(2)}`?\s*\.\s*`?{missing.group(1)}`?(?!\w)")
                 if not unknown or not unknown.search(query):
                     raise _error(exc, timeout_s, store) from None
                 query = unknown.sub("NULL", query)

@@ -319,3 +319,23 @@ def test_the_seed_graph_answers_alike_on_both_stores(corpus_export, tmp_path):
     finally:
         neo.close()
         embedded.close()
+
+
+@pytest.mark.parametrize("query, column", [
+    ("MATCH (start:Document) RETURN start.title LIMIT 1", "start.title"),
+    ("MATCH (create:Agency) RETURN create.name LIMIT 1", "create.name"),
+    ("MATCH (order:Document) RETURN order.title LIMIT 1", "order.title"),
+    ("MATCH (d:Document) RETURN d.title AS use LIMIT 1", "use"),
+    ("MATCH (d:Document) RETURN d.title AS drop LIMIT 1", "drop"),
+    ("MATCH (d:Document) RETURN d.id AS none, d.title AS stop ORDER BY none LIMIT 1", "stop"),
+    ("MATCH (d:Document) WHERE d.title CONTAINS 'create' OR true RETURN count(*) AS create", "create"),
+    ("MATCH (copy:Agency {name: '商务部'}) RETURN copy.name AS `from`", "from"),
+])
+def test_names_neo4j_allows_and_ladybugdb_reserves_are_quoted(loaded, query, column):
+    rows = loaded.run_cypher(query)
+    assert rows and rows[0][column] not in (None, 0)
+
+
+def test_a_property_no_node_has_reads_as_null(loaded):
+    assert loaded.run_cypher("MATCH (d:Document {id: 'doc:plan'}) RETURN d.set, d.remove, d.title AS t") == [
+        {"d.set": None, "d.remove": None, "t": "全国深化“放管服”改革着力培育和激发市场主体活力电视电话会议重点任务分工方案"}]
