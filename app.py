@@ -1,6 +1,6 @@
 """PolicyKG — the Streamlit app: `streamlit run app.py` (or `make app`).
 
-Embedded store by default (data/graph.json or $POLICYKG_DATA); Neo4j when NEO4J_URI is set.
+Embedded store by default (data/graph.lbdb or $POLICYKG_DATA/graph.lbdb, opened read-only); Neo4j when NEO4J_URI is set.
 Original documents are read from $POLICYKG_CORPUS (default ../shared/corpus).
 """
 from __future__ import annotations

@@ -34,8 +34,6 @@ c3.write("")
 run = c3.button(tr("co_run"), type="primary", key="co_run")
 
 READ_ONLY = re.compile(r"the console is read-only: (.+) is not allowed")
-NOT_SUPPORTED = re.compile(r"the embedded store does not support (.+?) in Cypher")
-NOT_PARSED = re.compile(r"the embedded store \(grand-cypher\) cannot run this query: (.*?)\. It supports", re.S)
 TOO_LONG = re.compile(r"the query ran longer than ([\d.]+) s")
 NEO4J_SYNTAX = re.compile(r"Invalid input|SyntaxError|Unknown function|not defined|Variable `", re.I)
 
@@ -48,11 +46,10 @@ def explain(exc: Exception) -> tuple[str, str]:
         found = READ_ONLY.search(text)
         return "error", tr("co_refused", error=tr("co_readonly_what", what=found.group(1)) if found else text)
     if isinstance(exc, graph.UnsupportedQuery):
-        found = NOT_SUPPORTED.search(text)
-        if found:
-            return "warning", tr("co_needs_neo4j", error=found.group(1))
-        parsed = NOT_PARSED.search(text)
-        return "error", tr("co_syntax", error=(parsed.group(1) if parsed else text).strip())
+        if text.startswith("the console is read-only"):
+            return "error", tr("co_refused", error=text)
+        # the embedded store says what it cannot run as written, and what to write instead
+        return "warning", tr("co_needs_neo4j", error=text)
     found = TOO_LONG.search(text)
     if found:
         return "error", tr("co_too_long", s=found.group(1))

@@ -112,7 +112,7 @@ def main(argv=None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="policykg-bench-app-"))
     export_dir, described = find_export(args.export_dir, tmp)
     data = tmp / "data"
-    with graph.open_store("embedded", path=data / "graph.json") as store:
+    with graph.open_store("embedded", path=data / "graph.lbdb") as store:
         counts = store.load_export(export_dir)
     print(f"export: {described}: {counts['nodes']} nodes, {counts['edges']} edges")
     corpus = Path(args.corpus)

@@ -3,20 +3,20 @@
 On Neo4j the query runs in a READ-mode session inside a read transaction (`execute_read`) with a
 server-side transaction timeout, so the server itself refuses writes (CREATE, MERGE, SET, DELETE,
 write procedures) and stops a query that runs too long. A keyword check runs first on both stores
-to give a clear message early; it is a courtesy, not the protection. On the embedded store the
-query goes to grand-cypher (a subset, see docs/graph-stores.md), which never writes; the time limit
-is enforced by waiting at most that long for the answer.
+to give a clear message early; it is a courtesy, not the protection. On the embedded store
+(LadybugDB) the app opens the database read-only, the query runs in a read-only transaction, the
+store refuses statements that reach files, extensions or settings, and the database interrupts the
+query at the time limit (graph/ladybug_store.py, graph/cypher_dialect.py).
 """
 from __future__ import annotations
 
 import re
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import model
-from .store import CYPHER_STRING, WRITE_CLAUSES, GraphStore, StoreError, UnsupportedQuery
+from .store import CYPHER_STRING, WRITE_CLAUSES, GraphStore, StoreError
 
 DEFAULT_ROW_CAP = 500
 DEFAULT_TIMEOUT_S = 10.0
@@ -122,27 +122,12 @@ def _neo4j_read(store: GraphStore, query: str, limit: int, timeout_s: float) -> 
 
 
 def _embedded_read(store: GraphStore, query: str, limit: int, timeout_s: float) -> list[dict[str, Any]]:
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["rows"] = store.run_cypher(query, read_only=True, limit=limit)
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-    worker = threading.Thread(target=work, daemon=True, name="policykg-console")
-    worker.start()
-    worker.join(timeout_s)
-    if worker.is_alive():
-        raise StoreError(f"the query ran longer than {timeout_s:g} s; the embedded store cannot stop it "
-                         "early — narrow it (LIMIT, labels) or run it on Neo4j")
-    if "error" in box:
-        if isinstance(box["error"], (UnsupportedQuery, StoreError)):
-            raise box["error"]
-        raise StoreError(f"the query failed: {box['error']}") from box["error"]
-    return box["rows"]
+    # the store refuses file/extension/settings statements, runs the query in a read-only
+    # transaction, and the database interrupts it at the time limit (graph/ladybug_store.py)
+    return store.run_cypher(query, read_only=True, limit=limit, timeout_s=timeout_s)
 
 
-#: (title_en, title_zh, query) — each runs on both stores (the grand-cypher subset)
+#: (title_en, title_zh, query) — each runs on both stores as written
 EXAMPLES: list[tuple[str, str, str]] = [
     ("Agencies leading the most measures", "牵头任务最多的部门",
      "MATCH (a:Agency)-[:LEADS]->(m:Measure) RETURN a.name AS agency, count(m) AS measures "

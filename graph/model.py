@@ -42,6 +42,16 @@ FULLTEXT_ANALYZER = "cjk"
 FULLTEXT_FIELDS: tuple[tuple[str, str], ...] = tuple(
     (label.name, prop) for label in NODE_LABELS.values() for prop in label.text_properties)
 
+#: Stored properties whose values are not strings: the embedded store gives them typed columns
+#: (every other catalogue property is a STRING column; a property outside the catalogue gets the
+#: type of its values when it first appears, see graph/ladybug_schema.py).
+PROPERTY_TYPES: dict[str, str] = {
+    "in_corpus": "BOOL", "verified": "BOOL", "penalty": "BOOL", "partial": "BOOL",
+    "line_start": "INT64", "line_end": "INT64", "paragraph": "INT64",
+    "score": "DOUBLE",
+    "aliases": "STRING[]", "issuers": "STRING[]", "generic_parties": "STRING[]", "keywords": "STRING[]",
+}
+
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

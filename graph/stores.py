@@ -15,19 +15,23 @@ from .store import GraphStore, Progress, StoreError
 
 #: store kind → (module, class); the first is the default
 STORE_KINDS: dict[str, tuple[str, str]] = {
-    "embedded": ("graph.embedded_store", "EmbeddedStore"),
+    "embedded": ("graph.ladybug_store", "LadybugStore"),
     "neo4j": ("graph.neo4j_store", "Neo4jStore"),
 }
 
 
-def open_store(kind: Optional[str] = None, **options: Any) -> GraphStore:
-    """Open a store. `kind` is "embedded" (default; under the data dir, options: `path`) or
-    "neo4j" (options: uri, username, password, database, batch_size; defaults from NEO4J_* env).
-    $POLICYKG_STORE picks the kind when none is given."""
+def open_store(kind: Optional[str] = None, *, read_only: bool = False, **options: Any) -> GraphStore:
+    """Open a store. `kind` is "embedded" (default; options: `path`, default the data dir's
+    `graph.lbdb`, and `buffer_pool_mb`) or "neo4j" (options: uri, username, password, database,
+    batch_size; defaults from NEO4J_* env). $POLICYKG_STORE picks the kind when none is given.
+    `read_only=True` (the app) opens the embedded database read-only — several processes may then
+    read it at once, and none can write while they do; Neo4j's reads are read transactions anyway."""
     kind = kind or os.environ.get("POLICYKG_STORE") or next(iter(STORE_KINDS))
     if kind not in STORE_KINDS:
         raise StoreError(f"unknown store {kind!r}: use " + " or ".join(repr(k) for k in STORE_KINDS))
     module, cls = STORE_KINDS[kind]
+    if read_only and kind == "embedded":
+        options["read_only"] = True
     return getattr(importlib.import_module(module), cls)(**options)
 
 

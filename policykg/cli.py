@@ -138,22 +138,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not _paths_exist(args.paths, console):
         return 2
     out = args.out or str(graph.default_data_dir() / "export")
-    report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal)
-    for path, reason in report.skipped:
-        console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
-    if not report.files_read:
-        console.print("[red]error:[/red] nothing was read; the store was not touched")
-        return 2 if not report.skipped else 1
-    if not args.quiet:
-        console.print(summary_table(report, out))
     try:
-        with graph.open_store(args.store) as store:
+        store = graph.open_store(args.store)
+        store.counts()  # reachable and free now, not after the extraction (a busy embedded store says so)
+    except graph.StoreError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 1
+    with store:
+        report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal)
+        for path, reason in report.skipped:
+            console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
+        if not report.files_read:
+            console.print("[red]error:[/red] nothing was read; the store was not touched")
+            return 2 if not report.skipped else 1
+        if not args.quiet:
+            console.print(summary_table(report, out))
+        try:
             stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet),
                                       replace=not args.upsert)
             kind = store.kind
-    except (graph.StoreError, graph.ExportError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        return 1
+        except (graph.StoreError, graph.ExportError) as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            return 1
     console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store "
                   f"(export kept in {out})" + cli_graph.replaced_note(stats))
     graph.record_build(graph.default_data_dir(), args.paths, out, kind)

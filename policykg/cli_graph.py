@@ -17,10 +17,12 @@ STORES = ("embedded", "neo4j")
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "load", help="load an export (nodes.jsonl + edges.jsonl) into the graph store",
-        description="Upsert an export directory into the embedded store (default, a file under the data "
-                    "directory) or Neo4j (connection from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, "
-                    "NEO4J_DATABASE). Loading is idempotent. Exit code 0 when everything was loaded, "
-                    "1 when the store is unreachable or a batch failed, 2 on bad usage.")
+        description="Upsert an export directory into the embedded store (default: a LadybugDB database, "
+                    "graph.lbdb in the data directory, $POLICYKG_DATA or ./data) or Neo4j (connection from "
+                    "NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE). Loading is idempotent and "
+                    "one transaction on the embedded store. Exit code 0 when everything was loaded, 1 when "
+                    "the store is unreachable, in use by another process (the app) or a batch failed, 2 on "
+                    "bad usage.")
     p.add_argument("export_dir", metavar="EXPORT_DIR", help="directory holding nodes.jsonl and edges.jsonl")
     add_store_option(p)
     p.add_argument("--replace", action="store_true",

@@ -189,7 +189,7 @@ def export_dir(tmp_path) -> Path:
 def store(request, tmp_path):
     """An empty store of each kind."""
     if request.param == "embedded":
-        s = graph.open_store("embedded", path=tmp_path / "data" / "graph.json")
+        s = graph.open_store("embedded", path=tmp_path / "data" / "graph.lbdb")
     else:
         s = open_neo4j()
         wipe_neo4j(s)

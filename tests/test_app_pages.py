@@ -45,7 +45,7 @@ def _corpus(directory: Path) -> Path:
 def app_env(tmp_path_factory):
     base = tmp_path_factory.mktemp("app")
     export = write_export(base / "export", nodes=NODES + EVIL_NODES, edges=EDGES + EVIL_EDGES)
-    with graph.open_store("embedded", path=base / "data" / "graph.json") as s:
+    with graph.open_store("embedded", path=base / "data" / "graph.lbdb") as s:
         graph.load_export(s, export)
     return {"POLICYKG_DATA": str(base / "data"), "POLICYKG_CORPUS": str(_corpus(base / "corpus")),
             "POLICYKG_STORE": "embedded"}
@@ -227,21 +227,21 @@ def test_console_refuses_writes(env, query):
     at.text_area(key="co_query").input(query)
     at.button(key="co_run").click().run()
     assert at.error and "Refused" in at.error[0].value
-    with graph.open_store("embedded", path=Path(env["POLICYKG_DATA"]) / "graph.json") as s:
+    with graph.open_store("embedded", path=Path(env["POLICYKG_DATA"]) / "graph.lbdb", read_only=True) as s:
         assert sum(s.counts()["nodes"].values()) == N_NODES
 
 
 def test_console_runs_examples_and_explains_the_subset(env):
     at = run("console")
-    assert "grand-cypher" in text_of(at)
+    assert "LadybugDB" in text_of(at)
     at.selectbox(key="co_example").set_value(graph.console.EXAMPLES[1][2]).run()
     assert "LEADS" in at.text_area(key="co_query").value
     at.button(key="co_run").click().run()
     assert not at.error
     assert len(at.dataframe[0].value) == 3
-    at.text_area(key="co_query").input("MATCH (a:Agency) WITH a RETURN a.name")
+    at.text_area(key="co_query").input("MATCH (a:Agency:Document) RETURN a.name")
     at.button(key="co_run").click().run()
-    assert at.warning and "needs Neo4j" in at.warning[0].value
+    assert at.warning and "write (n:Agency|Document) for either" in at.warning[0].value
 
 
 def test_console_says_syntax_error_and_speaks_chinese(env):
@@ -353,7 +353,7 @@ def test_policykg_app_loads_the_store_the_pages_then_use(env, monkeypatch, tmp_p
     state._open.clear()
     assert state.warm_up() == f"embedded store: {N_NODES} nodes, {len(EDGES) + len(EVIL_EDGES)} relationships"
     warmed = state.get_store()
-    assert warmed._graph is not None and warmed._graph.number_of_nodes() == N_NODES  # read already
+    assert warmed.read_only and warmed._shared is not None  # the database is open already, read-only
     at = run("overview")
     assert state.get_store() is warmed and "Most-loaded agencies" in text_of(at)
     monkeypatch.setenv("POLICYKG_DATA", str(tmp_path))

@@ -88,7 +88,7 @@ def test_build_extracts_and_loads_into_the_embedded_store(tmp_path):
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "data" / "export" / "nodes.jsonl").exists()
     import graph
-    with graph.open_store("embedded", path=str(tmp_path / "data" / "graph.json")) as store:
+    with graph.open_store("embedded", path=str(tmp_path / "data" / "graph.lbdb")) as store:
         counts = store.counts()
     assert counts["nodes"]["Document"] == 1 and counts["edges"]["SUPPORTS"] == 2
     assert graph.last_build(tmp_path / "data")["corpus"] == [str((tmp_path / "in").resolve())]
@@ -105,7 +105,7 @@ def test_build_again_replaces_what_the_files_no_longer_yield(tmp_path):
                              capture_output=True, text=True, env=env)
         assert res.returncode == 0, res.stderr
         import graph
-        with graph.open_store("embedded", path=str(tmp_path / "data" / "graph.json")) as store:
+        with graph.open_store("embedded", path=str(tmp_path / "data" / "graph.lbdb")) as store:
             return store.counts()
 
     assert build()["edges"]["SUPPORTS"] == 2

@@ -12,7 +12,7 @@ import graph
 @pytest.fixture(scope="module")
 def data_dir(corpus_export, tmp_path_factory):
     d = tmp_path_factory.mktemp("querydata")
-    with graph.open_store("embedded", path=d / "graph.json") as store:
+    with graph.open_store("embedded", path=d / "graph.lbdb") as store:
         store.load_export(corpus_export[0])
     return d
 
@@ -39,7 +39,7 @@ def test_duties_list_statutory_duties_and_who_holds_a_duty_today(data_dir):
     decree = [r for r in statutory if r["document"] == "中华人民共和国市场主体登记管理条例"]
     assert len(decree) >= 40 and {r["level"] for r in decree} == {"national", "county_and_above"}
     assert {r["role"] for r in statutory} == {"binds"}
-    with graph.open_store("embedded", path=data_dir / "graph.json") as store:
+    with graph.open_store("embedded", path=data_dir / "graph.lbdb") as store:
         led = sorted(m for _, _, m in store.expand(["agency:中国银行保险监督管理委员会"], ["LEADS"], "out"))
     today = json.loads(ask(data_dir, "holder-today", led[0]).stdout)
     cbirc = next(r for r in today if r["printed"] == "中国银行保险监督管理委员会")

@@ -17,7 +17,7 @@ def app_env(tmp_path_factory):
     """The duties fixture in a data directory; overrides test_app_pages.app_env for this module."""
     base = tmp_path_factory.mktemp("duties-app")
     export = write_export(base / "export", nodes=NODES, edges=EDGES)
-    with graph.open_store("embedded", path=base / "data" / "graph.json") as s:
+    with graph.open_store("embedded", path=base / "data" / "graph.lbdb") as s:
         graph.load_export(s, export)
     return {"POLICYKG_DATA": str(base / "data"), "POLICYKG_STORE": "embedded"}
 

@@ -14,7 +14,7 @@ REGISTRATION = "doc:国务院令第746号"  # 中华人民共和国市场主体�
 def seed(request, corpus_export, tmp_path_factory):
     """The seed-corpus graph, loaded once per store kind."""
     if request.param == "embedded":
-        s = graph.open_store("embedded", path=tmp_path_factory.mktemp("history") / "graph.json")
+        s = graph.open_store("embedded", path=tmp_path_factory.mktemp("history") / "graph.lbdb")
     else:
         s = open_neo4j()
         wipe_neo4j(s)

@@ -91,7 +91,7 @@ def test_only_the_graph_layer_talks_to_a_database():
             + list(ROOT.glob("pages/*.py")):
         if path in allowed:
             continue
-        if _imports(path) & {"neo4j", "grandcypher"}:
+        if _imports(path) & {"neo4j", "ladybug"}:
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
 

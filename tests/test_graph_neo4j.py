@@ -180,7 +180,7 @@ def test_cli_load_into_the_embedded_store(export_dir, tmp_path, monkeypatch, cap
     monkeypatch.setenv("POLICYKG_DATA", str(tmp_path / "data"))
     assert cli_graph.main(["load", str(export_dir), "--quiet"]) == 0
     assert "loaded 27 nodes and 35 edges into the embedded store" in capsys.readouterr().out
-    assert (tmp_path / "data" / "graph.json").is_file()
+    assert (tmp_path / "data" / "graph.lbdb").is_file()
     assert cli_graph.main(["load", str(tmp_path / "nope")]) == 1
     assert "nodes.jsonl not found" in capsys.readouterr().err
 

@@ -187,7 +187,7 @@ def test_the_version_in_force_on_a_date(national, tmp_path, export_of, kind):
     out = tmp_path / "export"
     export_of([folder], out)
     if kind == "embedded":
-        store = graph.open_store("embedded", path=tmp_path / "graph.json")
+        store = graph.open_store("embedded", path=tmp_path / "graph.lbdb")
     else:
         store = open_neo4j()
         wipe_neo4j(store)

@@ -62,7 +62,7 @@ def require_store() -> graph.GraphStore:
 
 def _how_to_build() -> None:
     st.markdown(tr("no_graph_body"))
-    st.code("make run                      # ../shared/corpus → data/graph.json\n"
+    st.code("make run                      # ../shared/corpus → data/graph.lbdb\n"
             "# or: .venv/bin/policykg build PATH_TO_DOCUMENTS\n"
             "# or: .venv/bin/policykg extract PATH --out out/export && .venv/bin/policykg load out/export\n"
             "# Neo4j: make neo4j; eval \"$(.venv/bin/policykg neo4j status --env)\"; "

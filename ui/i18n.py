@@ -204,13 +204,15 @@ S: dict[str, tuple[str, str]] = {
     "co_cap": ("行数上限", "Row cap"), "co_timeout": ("时间上限（秒）", "Time limit (s)"),
     "co_readonly_neo4j": ("只读：查询在 Neo4j 只读事务（READ 访问模式）中运行，写操作会被服务器拒绝。",
                           "Read-only: queries run in a Neo4j read transaction (READ access mode); the server refuses writes."),
-    "co_readonly_embedded": ("只读：内置存储通过 grand-cypher 运行 Cypher 的一个子集（MATCH、WHERE、count、ORDER BY、LIMIT、DISTINCT、变长路径）。"
-                             "OPTIONAL MATCH、WITH、UNWIND、CALL 等需要 Neo4j（设置 NEO4J_URI 后重启）。",
-                             "Read-only: the embedded store runs grand-cypher's Cypher subset (MATCH, WHERE, count, ORDER BY, LIMIT, "
-                             "DISTINCT, variable-length paths). OPTIONAL MATCH, WITH, UNWIND, CALL … need Neo4j (set NEO4J_URI and restart)."),
+    "co_readonly_embedded": ("只读：内置存储（LadybugDB）以只读方式打开数据库，查询在只读事务中运行，超时即中断。"
+                             "按 Neo4j 的写法书写 Cypher：方言不同之处（type(r)、shortestPath、EXISTS {…} 等）会自动转换，"
+                             "不能转换的会说明该怎么写；读取文件、扩展和设置的语句（LOAD FROM、COPY、INSTALL、ATTACH、CALL）被拒绝。",
+                             "Read-only: the embedded store (LadybugDB) opens its database read-only, runs the query in a read-only "
+                             "transaction and interrupts it at the time limit. Write Cypher as for Neo4j: where the dialects differ "
+                             "(type(r), shortestPath, EXISTS {…} …) it is translated, or you are told what to write instead; "
+                             "statements that reach files, extensions or settings (LOAD FROM, COPY, INSTALL, ATTACH, CALL) are refused."),
     "co_refused": ("已拒绝：{error}", "Refused: {error}"),
-    "co_needs_neo4j": ("内置存储不支持 {error}，这个查询需要 Neo4j（设置 NEO4J_URI 后重启）。",
-                       "The embedded store does not support {error}; this query needs Neo4j (set NEO4J_URI and restart)."),
+    "co_needs_neo4j": ("内置存储不能这样运行这个查询：{error}", "The embedded store cannot run this query as written: {error}"),
     "co_error": ("查询失败：{error}", "The query failed: {error}"),
     "co_readonly_what": ("控制台是只读的，不允许 {what}", "the console is read-only: {what} is not allowed"),
     "co_syntax": ("查询有语法错误（或使用了内置存储不支持的写法）：{error}",

@@ -20,7 +20,9 @@ def store_key() -> tuple:
 
 @st.cache_resource(show_spinner=False)
 def _open(kind: str, where: str, database: Optional[str]) -> graph.GraphStore:
-    return graph.open_store(kind)
+    # the app only reads: the embedded database is opened read-only (a database guarantee, and
+    # `policykg build` meanwhile says the store is in use instead of writing under the readers)
+    return graph.open_store(kind, read_only=True)
 
 
 def get_store() -> graph.GraphStore:
@@ -77,7 +79,7 @@ def source_lines(file: Optional[str], start: Optional[int], end: Optional[int]) 
 
 
 #: what the pages import besides Streamlit (loaded by `warm_up` before the first visitor)
-PAGE_LIBRARIES = ("pandas", "altair", "networkx", "neo4j_viz", "grandcypher", "graph.queries",
+PAGE_LIBRARIES = ("pandas", "altair", "networkx", "neo4j_viz", "ladybug", "graph.queries",
                   "graph.impact", "graph.history", "graph.analysis", "graph.console", "extract.read")
 
 
@@ -90,7 +92,7 @@ def warm_up() -> str:
     for name in PAGE_LIBRARIES:
         importlib.import_module(name)
     store = get_store()  # cache_resource is process-wide: the pages get this very store
-    counts = store.counts()  # reads the embedded file (or opens the Neo4j pool)
+    counts = store.counts()  # opens the embedded database (or the Neo4j pool)
     if not sum(counts["nodes"].values()):
         return f"{store.kind} store: no graph built yet (`make run`, or `policykg build PATH`)"
     return (f"{store.kind} store: {sum(counts['nodes'].values()):,} nodes, "

@@ -55,7 +55,7 @@ def server(corpus_dir, corpus_export, tmp_path_factory):
     _need_browser()
     import graph
     data = tmp_path_factory.mktemp("browser-data")
-    with graph.open_store("embedded", path=data / "graph.json") as s:
+    with graph.open_store("embedded", path=data / "graph.lbdb") as s:
         graph.load_export(s, corpus_export[0])
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(POLICYKG_DATA=str(data), POLICYKG_CORPUS=str(corpus_dir), POLICYKG_STORE="embedded")
