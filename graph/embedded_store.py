@@ -29,7 +29,8 @@ import networkx as nx
 from . import model
 from .datadir import default_data_dir
 from .export import Export
-from .store import (CYPHER_STRING, DEFAULT_CYPHER_LIMIT, WRITE_CLAUSES, Direction, GraphStore, Progress,
+from .cypher_text import CypherTextError, first_refused_clause, tokens, without_comments
+from .store import (CYPHER_STRING, DEFAULT_CYPHER_LIMIT, Direction, GraphStore, Progress, ReadOnlyViolation,
                     StoreUnavailable, UnsupportedQuery)
 
 FORMAT = "policykg-node-link"
@@ -362,21 +363,33 @@ def _drop_orphan_stubs(graph: nx.MultiDiGraph) -> None:
 
 
 # --- the Cypher subset ----------------------------------------------------------------------------
+#: not after `AS`, `.` or `:` (an alias, property or label of that name) in the space-joined tokens
+_KEYWORD = r"(?<!\bAS )(?<!\. )(?<!: )\b"
 _UNSUPPORTED = [
-    (re.compile(r"\bOPTIONAL\s+MATCH\b", re.I), "OPTIONAL MATCH"),
-    (re.compile(r"\bWITH\b", re.I), "WITH"),
-    (re.compile(r"\bUNWIND\b", re.I), "UNWIND"),
-    (re.compile(r"\bUNION\b", re.I), "UNION"),
-    (re.compile(r"\bCALL\b", re.I), "CALL (procedures, subqueries)"),
+    (re.compile(_KEYWORD + r"OPTIONAL\s+MATCH\b", re.I), "OPTIONAL MATCH"),
+    (re.compile(_KEYWORD + r"(?<!\bSTARTS )(?<!\bENDS )WITH\b", re.I), "WITH"),
+    (re.compile(_KEYWORD + r"UNWIND\b", re.I), "UNWIND"),
+    (re.compile(_KEYWORD + r"UNION\b", re.I), "UNION"),
+    (re.compile(_KEYWORD + r"CALL\b", re.I), "CALL (procedures, subqueries)"),
     (re.compile(r"\$\w+"), "parameters ($name)"),
-] + [(pattern, f"{name} (writes)") for pattern, name in WRITE_CLAUSES]
+]
 _AGGREGATES = re.compile(r"\b(count|sum|avg|min|max|collect)\s*\(", re.I)
 
 
 def _check_cypher(query: str) -> str:
     """Refuse what grand-cypher does not support, naming it; smooth over two spelling differences
     (single-quoted strings, lower-case aggregate names) that it does not accept but Cypher does."""
-    outside = CYPHER_STRING.sub('""', query)
+    try:
+        query_tokens = tokens(query)
+    except CypherTextError as exc:
+        raise UnsupportedQuery(f"the query cannot be read: {exc}") from None
+    refused = first_refused_clause(query_tokens, frozenset())
+    if refused:
+        raise ReadOnlyViolation(f"the embedded store answers reads only: {refused} is not allowed")
+    # keywords are looked for outside strings, names and comments
+    outside = " ".join('""' if t.kind in ("string", "name") else ("$" if t.kind == "param" else "") + t.text
+                       for t in query_tokens)
+    query = without_comments(query)  # grand-cypher reads no comments
     for pattern, name in _UNSUPPORTED:
         if pattern.search(outside):
             raise UnsupportedQuery(
