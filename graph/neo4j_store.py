@@ -50,14 +50,19 @@ def _pattern(types: Optional[list[str]], direction: Direction) -> str:
     return {"out": f"(a)-[{rel}]->(b)", "in": f"(b)-[{rel}]->(a)", "both": f"(a)-[{rel}]-(b)"}[direction]
 
 
-def _credentials_refused(uri: str, exc: Exception) -> str:
-    """The message for a refused login; a rate-limited one (too many wrong passwords) says so."""
+def _connection_refused(uri: str, exc: Exception) -> str:
+    """The message for a server that answered but refused the connection: wrong credentials, a
+    rate-limited login (too many wrong passwords: the server refuses even the right one for a
+    while), or anything else."""
+    neo4j = _neo4j()
     reason = " ".join(str(getattr(exc, "message", None) or exc).split())
     code = getattr(exc, "code", "") or ""
-    if "AuthenticationRateLimit" in code or "incorrect authentication details too many times" in reason:
+    if "AuthenticationRateLimit" in code:
         return (f"Neo4j at {uri} is refusing logins for a while after too many wrong passwords "
-                f"(rate-limited): wait, then retry with the right NEO4J_PASSWORD ({reason})")
-    return f"Neo4j at {uri} refused the credentials (NEO4J_USERNAME/NEO4J_PASSWORD): {reason}"
+                f"(rate-limited): wait a few seconds, then retry with the right NEO4J_PASSWORD ({reason})")
+    if isinstance(exc, neo4j.exceptions.AuthError):
+        return f"Neo4j at {uri} refused the credentials (NEO4J_USERNAME/NEO4J_PASSWORD): {reason}"
+    return f"cannot reach Neo4j at {uri}: {' '.join(str(exc).split())}; {START_HINT}"
 
 
 def _neo4j():
@@ -89,10 +94,10 @@ class Neo4jStore(GraphStore):
                 max_transaction_retry_time=max_transaction_retry_time,
                 notifications_min_severity="OFF", warn_notification_severity="OFF")
             self._driver.verify_connectivity()
-        except neo4j.exceptions.AuthError as exc:
+        except neo4j.exceptions.Neo4jError as exc:  # AuthError among them
             self._close_quietly()
-            raise StoreUnavailable(_credentials_refused(self.uri, exc)) from None
-        except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError, ValueError) as exc:
+            raise StoreUnavailable(_connection_refused(self.uri, exc)) from None
+        except (neo4j.exceptions.DriverError, OSError, ValueError) as exc:
             self._close_quietly()
             reason = " ".join(str(exc).split())  # the driver's message spans lines
             raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {reason}; {START_HINT}") from None
