@@ -132,11 +132,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """extract + load in one go: the export is kept in DIR (default: the data directory's export/)."""
     import graph
-    from policykg import cli_graph
 
     console = Console(stderr=True)
     if not _paths_exist(args.paths, console):
         return 2
+    try:  # opened first: an unreachable Neo4j or a wrong password is said before any extraction
+        store = graph.open_store(args.store)
+    except graph.StoreError as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)  # one line, as `load` says it
+        return 1
+    with store:
+        return _extract_and_load(args, store, console)
+
+
+def _extract_and_load(args: argparse.Namespace, store, console: Console) -> int:
+    import graph
+    from policykg import cli_graph
+
     out = args.out or str(graph.default_data_dir() / "export")
     report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal)
     for path, reason in report.skipped:
@@ -147,16 +159,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         console.print(summary_table(report, out))
     try:
-        with graph.open_store(args.store) as store:
-            stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet),
-                                      replace=not args.upsert)
-            kind = store.kind
+        stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet),
+                                  replace=not args.upsert)
     except (graph.StoreError, graph.ExportError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 1
-    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store "
+    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {store.kind} store "
                   f"(export kept in {out})" + cli_graph.replaced_note(stats))
-    graph.record_build(graph.default_data_dir(), args.paths, out, kind)
+    graph.record_build(graph.default_data_dir(), args.paths, out, store.kind)
     return report.exit_code
 
 
