@@ -24,7 +24,7 @@ from typing import Any
 
 from . import model
 from .cypher_text import CypherTextError, first_refused_clause, tokens
-from .store import GraphStore, QueryPlan, ReadOnlyViolation, StoreError, UnsupportedQuery
+from .store import GraphStore, QueryPlan, ReadOnlyViolation, StoreError
 
 DEFAULT_ROW_CAP = 500
 DEFAULT_TIMEOUT_S = 10.0
