@@ -492,8 +492,8 @@ class Neo4jStore(GraphStore):
             if "TransactionTimedOut" in code or "Terminated" in code:
                 raise StoreError(f"the query ran longer than {timeout_s:g} s and was stopped") from exc
             if "WriteOnReadOnlyAccess" in code or "Forbidden" in code or "AccessMode" in code:
-                raise ReadOnlyViolation(f"the server refused a write in a read-only transaction: "
-                                        f"{exc.message}") from exc
+                raise ReadOnlyViolation(f"the server refused it in a read-only transaction: "
+                                        f"{' '.join(str(exc.message).split())}") from exc
             raise StoreError(f"Neo4j rejected the query: {' '.join(str(exc.message or exc).split())}") from exc
 
     def run_cypher(self, query: str, params: Optional[Mapping[str, Any]] = None, *,
