@@ -186,13 +186,24 @@ def first_refused_clause(query_tokens: list[Token], allowed_procedures: frozense
             if name is not None and name.lower() not in allowed_procedures:
                 return f"the procedure {name} (only {', '.join(sorted(allowed_procedures))} may be called)"
         elif word in ("EXPLAIN", "PROFILE"):
-            if index == 0 or query_tokens[0].upper == "CYPHER":  # only ever a prefix of the statement
+            if _in_prefix(query_tokens, index):  # only ever a prefix of the statement
                 return CLAUSES_REFUSED[word]
         elif word in CLAUSES_REFUSED and _is_clause(query_tokens, index):
             if word == "LOAD" and not _next_is(query_tokens, index, {"CSV", "FROM"}):
                 continue
             return CLAUSES_REFUSED[word]
     return None
+
+
+def _in_prefix(tokens_: list[Token], index: int) -> bool:
+    """Whether the token at `index` is in the statement's prefix: first, or after `CYPHER` options
+    (`CYPHER runtime=slotted EXPLAIN …`) and before any clause."""
+    if index == 0:
+        return True
+    options = tokens_[1:index]
+    return (tokens_[0].upper == "CYPHER"
+            and all(t.kind in ("word", "number") or t.text == "=" for t in options)
+            and not any(t.upper in _EXPRESSION_FOLLOWERS for t in options))
 
 
 def _next_is(tokens_: list[Token], index: int, words: set[str]) -> bool:
