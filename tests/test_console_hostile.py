@@ -266,3 +266,41 @@ def test_neo4j_local_server_has_no_password_in_environ_or_cmdline(tmp_path):
         raw = Path(f"/proc/{info.pid}/{part}").read_bytes()
         assert info.password.encode() not in raw, part
         assert b"NEO4J_PASSWORD" not in raw and b"NEO4J_LAUNCH_PASSWORD" not in raw, part
+
+
+#: Reads beyond the embedded subset (WITH, CALL subqueries, procedures, OPTIONAL MATCH, UNWIND,
+#: EXISTS/COUNT subqueries, shortest paths, SKIP): the plan check's operator and procedure lists
+#: must let them through on Neo4j.
+NEO4J_READS = [
+    ("CYPHER runtime=slotted MATCH (n:Agency) RETURN count(n) AS n", [{"n": 8}]),
+    ("MATCH (n:Agency) WHERE n.name = '商务部' CALL (n) { MATCH (n)-[:LEADS]->(m) RETURN count(m) AS c } "
+     "RETURN c", [{"c": 3}]),
+    ("CALL db.labels() YIELD label WHERE label = 'Agency' RETURN label", [{"label": "Agency"}]),
+    ("CALL db.relationshipTypes() YIELD relationshipType WHERE relationshipType = 'LEADS' "
+     "RETURN relationshipType AS type", [{"type": "LEADS"}]),
+    ("MATCH p = shortestPath((a:Agency {id: 'agency:mofcom'})-[*..4]-(b:Document {id: 'doc:opinion'})) "
+     "RETURN length(p) AS hops", [{"hops": 2}]),
+    ("OPTIONAL MATCH (n:Agency {id: 'nope'}) RETURN n", [{"n": None}]),
+    ("UNWIND [1, 2, 3] AS x RETURN sum(x) AS s", [{"s": 6}]),
+    ("MATCH (a:Agency) WHERE EXISTS { MATCH (a)-[:LEADS]->() } RETURN count(a) AS c", [{"c": 5}]),
+    ("MATCH (a:Agency {id: 'agency:mofcom'}) RETURN COUNT { (a)-[:LEADS]->() } AS leads", [{"leads": 3}]),
+    ("MATCH (d:Document) WITH d.doc_type AS type, count(*) AS n WHERE n > 1 RETURN type, n", [{"type": "通知", "n": 3}]),
+    ("MATCH (a:Agency)-[:LEADS]->(m) WITH a, collect(m.id) AS ms RETURN a.name AS name, size(ms) AS n "
+     "ORDER BY n DESC, name LIMIT 1", [{"name": "商务部", "n": 3}]),
+    ("MATCH (d:Document) RETURN d.id AS id ORDER BY id SKIP 1 LIMIT 1", [{"id": "doc:names"}]),
+    ("MATCH (start:Document)-[:CITES*1..3]->(stop:Document) WHERE start.id = 'doc:opinion' "
+     "RETURN count(DISTINCT stop) AS reached", [{"reached": 3}]),
+]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("query,rows", NEO4J_READS)
+def test_neo4j_reads_beyond_the_embedded_subset_are_answered(export_dir, query, rows):
+    from conftest_graph import open_neo4j, wipe_neo4j
+    server = open_neo4j()
+    try:
+        wipe_neo4j(server)
+        server.load_export(export_dir)
+        assert console.run_read_only(server, query, timeout_s=10).rows == rows
+    finally:
+        server.close()
