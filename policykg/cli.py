@@ -181,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
         "extract", help="extract graph records from documents",
         description="Read every .txt (UTF-8/GB18030), .pdf, .docx and .html file under PATH..., split "
                     "compilations into documents, find measures, responsible agencies and relations, and "
-                    "write DIR/nodes.jsonl and DIR/edges.jsonl (format: shared/eval/README.md). "
+                    "write DIR/nodes.jsonl and DIR/edges.jsonl (format: shared/eval/README.md), then "
+                    "DIR/manifest.json (both files' rows and SHA-256), which `load` requires. "
                     "Exit code 0 when every file was read, 1 when some were skipped (each is named with "
                     "the reason), 2 on bad usage.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
@@ -194,8 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="extract PATH... and load the result into the graph store",
         description="Run `extract` over PATH... and load the export into the graph store (embedded by "
                     "default, a file under $POLICYKG_DATA or ./data; Neo4j with --store neo4j and the NEO4J_* "
-                    "variables). Loading is an idempotent upsert. Exit codes as for extract; 1 also when the "
-                    "store cannot be reached. The files read replace what the store held from them (a "
+                    "variables). The store is opened first, so an unreachable Neo4j or a refused login stops "
+                    "the run before any extraction. Loading is an idempotent upsert. Exit codes as for "
+                    "extract; 1 also when the store cannot be reached. The files read replace what the store held from them (a "
                     "document or measure no longer extracted goes); --upsert only adds and updates.")
     b.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
     b.add_argument("--out", "-o", metavar="DIR", help="where to keep the export (default: DATA_DIR/export)")
