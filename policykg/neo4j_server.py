@@ -195,7 +195,7 @@ def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, passw
     pw = _password(home, password) if auth else None
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "server.log"
-    env = _server_environment(pw)
+    env = server_environment(pw)
     heap = heap or os.environ.get("POLICYKG_NEO4J_HEAP", "1g")
     cmd = ["java", f"-Xmx{heap}", "-cp", f"{lib}/*", str(LAUNCHER), str(home), str(port)]
     if progress:
@@ -230,7 +230,7 @@ def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, passw
                       reachable=True)
 
 
-def _server_environment(password: Optional[str]) -> dict[str, str]:
+def server_environment(password: Optional[str]) -> dict[str, str]:
     """This process's environment without any Neo4j credential: the server reads its password
     from stdin, so /proc/<pid>/environ of the server holds no secret (even one the user exported)."""
     secret_names = {"NEO4J_PASSWORD", "NEO4J_AUTH", "NEO4J_LAUNCH_PASSWORD"}

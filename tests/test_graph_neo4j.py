@@ -242,3 +242,15 @@ def test_server_env_lines():
     assert info.shell_exports().splitlines() == [
         "export NEO4J_URI=bolt://127.0.0.1:7687", "export NEO4J_USERNAME=neo4j", "export NEO4J_PASSWORD=s3cret-pw"]
     assert "s3cret" not in str(info.as_dict())
+
+
+def test_the_server_inherits_no_credential_from_its_parent(monkeypatch):
+    """Whatever the user exported, the environment handed to the local server holds no password
+    (it goes over stdin; /proc/<pid>/environ of a running server is checked in test_console_hostile)."""
+    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-password")
+    monkeypatch.setenv("NEO4J_AUTH", "neo4j/s3cret-password")
+    monkeypatch.setenv("SOME_TOOL_URL", "bolt://neo4j:s3cret-password@host")
+    monkeypatch.setenv("HARMLESS", "value")
+    env = neo4j_server.server_environment("s3cret-password")
+    assert not any("s3cret-password" in v for v in env.values())
+    assert "NEO4J_PASSWORD" not in env and "NEO4J_AUTH" not in env and env["HARMLESS"] == "value"
