@@ -14,7 +14,8 @@ store = require_store()
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _agencies(key):
-    return [a for a in queries.agency_workload(store) if a["measures"]]
+    with_duties = queries.agencies_with_statutory_duties(store)
+    return [a for a in queries.agency_workload(store) if a["measures"] or a["id"] in with_duties]
 
 
 agencies = _agencies(state.store_key())
@@ -66,7 +67,8 @@ def measure_table(rows):
     } for r in rows])
 
 
-TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_obligations", "im_whatif", "im_download"]
+TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_obligations", "im_statutory", "im_whatif",
+              "im_download"]
 def by_document():
     groups = report["by_document"]
     st.dataframe(pd.DataFrame([{tr("date"): (g["document"] or {}).get("date") or "",
@@ -117,6 +119,35 @@ def obligations():
         st.caption(tr("none"))
 
 
+def _inherited(row):
+    src = row.get("inherited_from")
+    return tr("im_from", name=src["agency"].get("short_name") or src["agency"]["name"], year=src["year"] or "") if src else ""
+
+
+def statutory():
+    """Statutory duties: clauses of regulations binding the agency (or a predecessor), by regulation."""
+    duties = report["statutory"]
+    if not duties["total"] and not report["inherited_measures"]:
+        st.caption(tr("im_statutory_none"))
+        return
+    st.markdown("**" + tr("im_statutory_total", n=duties["total"], i=duties["inherited"]) + "**")
+    if duties["total"]:
+        st.dataframe(pd.DataFrame([{tr("document"): (g["document"] or {}).get("name", "—"), "#": g["count"],
+                                    **{tr("level_" + k) if k != "—" else "—": v for k, v in g["by_level"].items()}}
+                                   for g in duties["regulations"]]).fillna(0), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
+                                    tr("im_level"): tr("level_" + o["level"]) if o["level"] else "",
+                                    tr("modality"): o["modality"], tr("im_inherited"): _inherited(o),
+                                    tr("text"): o["text"] or o["action"]} for o in duties["obligations"]]),
+                     hide_index=True, width="stretch")
+    if report["inherited_measures"]:
+        st.markdown("**" + tr("im_inherited_measures", n=len(report["inherited_measures"])) + "**")
+        st.dataframe(pd.DataFrame([{tr("role"): tr(r["role"]), tr("measure"): f"{r['measure_no'] or ''}{r['heading'] or ''}",
+                                    tr("document"): (r["document"] or {}).get("name", ""),
+                                    tr("im_inherited"): _inherited(r)} for r in report["inherited_measures"]]),
+                     hide_index=True, width="stretch")
+
+
 def what_if():
     scenario = st.radio(tr("im_scenario"), ["abolished", "merged"], horizontal=True, key="im_scenario",
                         format_func=lambda s, _l=lang(): t("im_" + s, _l))
@@ -132,6 +163,11 @@ def what_if():
     st.markdown("**" + tr("im_lose_all", n=len(what["lose_only_responsible"])) + "**")
     if what["lose_only_responsible"]:
         st.dataframe(measure_table(what["lose_only_responsible"]), hide_index=True, width="stretch")
+    statutory_part = what.get("statutory")
+    if statutory_part:
+        st.markdown("**" + tr("im_statutory_sole", n=len(statutory_part["sole"])) + "**")
+        if statutory_part["merged"]:
+            st.markdown(tr("im_statutory_merged", **statutory_part["merged"]))
     merged = what["merged"]
     if merged:
         st.markdown("**" + tr("im_merged_carry", name=merged["into"]["name"], l=merged["after"]["leads"],
@@ -157,7 +193,8 @@ def downloads():
 
 # only the open tab runs (the others would render seven tables and two charts for nothing)
 tabs = st.tabs([tr(k) for k in TAB_LABELS], key="im_tab", on_change="rerun")
-for tab, show in zip(tabs, [by_document, by_sector, all_measures, partners, obligations, what_if, downloads]):
+for tab, show in zip(tabs, [by_document, by_sector, all_measures, partners, obligations, statutory, what_if,
+                            downloads]):
     if tab.open is not False:
         with tab:
             show()

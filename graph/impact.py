@@ -18,7 +18,7 @@ from typing import Any, Optional
 import networkx as nx
 
 from . import model
-from .queries import brief, co_responsible, resolve_agency
+from .queries import brief, co_responsible, inherited_measures, resolve_agency, statutory_duties
 from .store import GraphStore
 
 ROLES = (model.LEADS, model.SUPPORTS)
@@ -116,7 +116,42 @@ def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
             "with_deadline": sum(1 for r in rows if r["deadline"] or r["deadline_text"]),
             "measures": rows, "by_document": documents, "by_sector": sectors,
             "partners": co_responsible(store, node["id"]),
-            "obligations": obligations_binding(store, node["id"])}
+            "obligations": obligations_binding(store, node["id"]),
+            **statutory_report(store, node["id"])}
+
+
+# -- statutory duties (obligations of regulations) and what reorganisations handed down ------------
+def statutory_report(store: GraphStore, agency_id: str) -> dict[str, Any]:
+    """The impact page's statutory part: `statutory` (graph.queries.statutory_duties, inherited
+    ones included) and `inherited_measures` (measures printed under a predecessor)."""
+    return {"statutory": statutory_duties(store, agency_id),
+            "inherited_measures": inherited_measures(store, agency_id)}
+
+
+def statutory_what_if(store: GraphStore, agency_id: str, merge_into_id: Optional[str] = None) -> dict[str, Any]:
+    """Statutory duties in the what-if: every obligation binding the agency (own and inherited);
+    `sole` — those no other agency is bound by (abolished: no body holds them; merged: they pass to
+    the merged agency); `shared_with` — other agencies bound by the rest, with counts; when merged,
+    the merged agency's statutory duties before and after."""
+    duties = statutory_duties(store, agency_id)
+    ids = [r["id"] for r in duties["obligations"]]
+    others: dict[str, set] = defaultdict(set)
+    bound, agencies = store.expand_with_nodes(ids, [model.BINDS], "out") if ids else ([], {})
+    mine = {agency_id} | {r["inherited_from"]["agency"]["id"] for r in duties["obligations"] if r["inherited_from"]}
+    for o, _, a in bound:
+        if a not in mine and agencies.get(a, {}).get("label") == model.AGENCY:
+            others[o].add(a)
+    counts = Counter(a for o in others for a in others[o])
+    out: dict[str, Any] = {
+        "total": duties["total"], "sole": [r for r in duties["obligations"] if not others[r["id"]]],
+        "shared_with": [{**brief(agencies[a]), "obligations": n} for a, n in sorted(counts.items(),
+                                                                                   key=lambda kv: (-kv[1], kv[0]))],
+        "merged": None}
+    if merge_into_id is not None:
+        target = statutory_duties(store, merge_into_id)
+        union = {r["id"] for r in target["obligations"]} | set(ids)
+        out["merged"] = {"before": target["total"], "after": len(union)}
+    return out
 
 
 def what_if(store: GraphStore, agency: str, merge_into: Optional[str] = None) -> dict[str, Any]:
@@ -139,12 +174,13 @@ def what_if(store: GraphStore, agency: str, merge_into: Optional[str] = None) ->
     out: dict[str, Any] = {"agency": brief(node), "measures": len(rows),
                            "lose_only_lead": sole_lead, "lose_only_responsible": only,
                            "lose_lead_keep_support": keep_support, "merged": None}
-    if merge_into is None:
-        return out
-    target = resolve_agency(store, merge_into)
-    tid = target["id"]
-    if tid == aid:
+    target = resolve_agency(store, merge_into) if merge_into is not None else None
+    if target is not None and target["id"] == aid:
         raise ValueError("an agency cannot be merged into itself")
+    out["statutory"] = statutory_what_if(store, aid, target["id"] if target else None)
+    if target is None:
+        return out
+    tid = target["id"]
     trows, _ = _measure_rows(store, tid)
     a_roles = {r["id"]: r["role"] for r in rows}
     t_roles = {r["id"]: r["role"] for r in trows}

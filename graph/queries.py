@@ -336,3 +336,142 @@ def supersession_edges(store: GraphStore, include_amends: bool = False) -> list[
         rows.append({"newer": brief(newer), "older": brief(older), "type": key, "kind": attrs.get("kind")})
     rows.sort(key=lambda r: (r["newer"].get("date") or "", r["newer"]["id"], r["older"]["id"]), reverse=True)
     return rows
+
+
+# -- statutory duties and reorganisations -----------------------------------------------------------
+def succession_chain(store: GraphStore, agency_id: str, direction: Direction = "out") -> list[dict[str, Any]]:
+    """Whole successions (SUCCEEDED_BY without a `part`) from an agency forward (`out`: to the bodies
+    that took its duties over) or backward (`in`: the bodies whose duties it took over), transitively;
+    each edge with its `date` and `instrument`, nearest first."""
+    chain: list[dict[str, Any]] = []
+    seen, frontier = {agency_id}, [agency_id]
+    while frontier:
+        found = []
+        for edge in store.relationships(frontier, [model.SUCCEEDED_BY], direction):
+            far = edge["target"] if direction == "out" else edge["source"]
+            if edge.get("part") or far in seen:
+                continue  # a part of the duties moved: the rest stayed with the predecessor
+            seen.add(far)
+            found.append(far)
+            chain.append(edge)
+        frontier = sorted(found)
+    return chain
+
+
+def _today(store: GraphStore, agency_id: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The bodies holding an agency's duties today (itself if it was never succeeded) and the way there."""
+    chain = succession_chain(store, agency_id, "out")
+    sources = {e["source"] for e in chain}
+    return sorted({e["target"] for e in chain if e["target"] not in sources}) or [agency_id], chain
+
+
+@one_read
+def holders_today(store: GraphStore, duty_id: str) -> list[dict[str, Any]]:
+    """Who holds a duty today: the agencies leading/supporting a Measure, or bound by an Obligation,
+    each followed along whole reorganisations (SUCCEEDED_BY) to the body that holds its duties now.
+    One row per agency as printed: role (lead/support/binds), level, printed, today, via."""
+    node = store.get_nodes([duty_id]).get(duty_id)
+    if node is None or node.get("label") not in (model.MEASURE, model.OBLIGATION):
+        raise NotFound(f"no measure or obligation with id {duty_id!r}")
+    if node["label"] == model.MEASURE:
+        held = [(e["source"], "lead" if e["type"] == model.LEADS else "support", None)
+                for e in store.relationships([duty_id], [model.LEADS, model.SUPPORTS], "in")]
+    else:
+        held = [(e["target"], "binds", e.get("level"))
+                for e in store.relationships([duty_id], [model.BINDS], "out")]
+    agencies = store.get_nodes(sorted({a for a, _, _ in held}))
+    rows = []
+    for aid, role, level in held:
+        if agencies.get(aid, {}).get("label") != model.AGENCY:
+            continue  # a RegulatedParty is not reorganised
+        today, chain = _today(store, aid)
+        names = store.get_nodes(sorted({aid, *today, *(e["target"] for e in chain)}))
+        rows.append({"role": role, "level": level, "printed": brief(agencies[aid]),
+                     "today": [brief(names[t]) for t in today if t in names],
+                     "via": [{"from": model.display_name(names.get(e["source"], agencies[aid])),
+                              "to": model.display_name(names[e["target"]]), "date": e.get("date"),
+                              "instrument": e.get("instrument")} for e in chain if e["target"] in names]})
+    return sorted(rows, key=lambda r: (r["role"] != "lead", r["role"], r["printed"]["id"]))
+
+
+def _inherited_sources(store: GraphStore, agency_id: str) -> dict[str, Optional[dict[str, Any]]]:
+    """The agency (None: its own duties) and every predecessor whose whole duties reached it, with
+    the succession that brought them (the predecessor's own edge: from, date)."""
+    sources: dict[str, Optional[dict[str, Any]]] = {agency_id: None}
+    for edge in succession_chain(store, agency_id, "in"):
+        sources[edge["source"]] = edge
+    return sources
+
+
+@one_read
+def statutory_duties(store: GraphStore, agency: str, inherited: bool = True) -> dict[str, Any]:
+    """The agency's statutory duties: obligations of regulations that BIND it (at a level), and —
+    with `inherited` — those binding predecessors whose duties it took over (`inherited_from`:
+    the predecessor, date, year). Counted by regulation, level and modality."""
+    node = resolve_agency(store, agency)
+    sources = _inherited_sources(store, node["id"]) if inherited else {node["id"]: None}
+    binds = store.relationships(sorted(sources), [model.BINDS], "in")
+    obligations = store.get_nodes(sorted({e["source"] for e in binds}))
+    docs = store.containing_documents(sorted(obligations))
+    preds = store.get_nodes(sorted(a for a, e in sources.items() if e))
+    rows = []
+    for e in binds:
+        o = obligations.get(e["source"])
+        if o is None:
+            continue
+        via = sources[e["target"]]
+        rows.append({"id": o["id"], "document": brief(docs[o["id"]]) if docs.get(o["id"]) else None,
+                     "article": o.get("article"), "modality": o.get("modality"), "level": e.get("level"),
+                     "subject": o.get("subject"), "action": o.get("action"), "penalty": o.get("penalty"),
+                     "text": o.get("text"),
+                     "inherited_from": None if via is None else {
+                         "agency": brief(preds[e["target"]]), "date": via.get("date"),
+                         "year": (via.get("date") or "")[:4] or None}})
+    rows.sort(key=lambda r: ((r["document"] or {}).get("id") or "", r["article"] or "", r["id"]))
+    return {"agency": brief(node), "total": len(rows),
+            "inherited": sum(r["inherited_from"] is not None for r in rows),
+            "by_level": dict(sorted(Counter(r["level"] or "—" for r in rows).items())),
+            "by_modality": dict(sorted(Counter(r["modality"] or "—" for r in rows).items())),
+            "regulations": _by_regulation(rows), "obligations": rows}
+
+
+def _by_regulation(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[Optional[str], list] = defaultdict(list)
+    for r in rows:
+        groups[(r["document"] or {}).get("id")].append(r)
+    out = [{"document": rs[0]["document"], "count": len(rs),
+            "by_level": dict(sorted(Counter(r["level"] or "—" for r in rs).items())),
+            "by_modality": dict(sorted(Counter(r["modality"] or "—" for r in rs).items())),
+            "obligations": rs} for rs in groups.values()]
+    return sorted(out, key=lambda g: (-g["count"], (g["document"] or {}).get("id") or ""))
+
+
+@one_read
+def inherited_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """Measures led or supported by predecessors whose whole duties the agency took over (the
+    measure as printed names the predecessor), each with `inherited_from` (agency, date, year)."""
+    node = resolve_agency(store, agency)
+    sources = {a: e for a, e in _inherited_sources(store, node["id"]).items() if e}
+    if not sources:
+        return []
+    edges, measures = store.expand_with_nodes(sorted(sources), [model.LEADS, model.SUPPORTS], "out")
+    preds = store.get_nodes(sorted(sources))
+    docs = store.containing_documents(sorted({m for _, _, m in edges}))
+    rows = []
+    for a, t, m in edges:
+        if m not in measures:
+            continue
+        via = sources[a]
+        rows.append({"id": m, "role": "lead" if t == model.LEADS else "support",
+                     "measure_no": measures[m].get("measure_no"), "heading": measures[m].get("heading"),
+                     "document": brief(docs[m]) if docs.get(m) else None,
+                     "inherited_from": {"agency": brief(preds[a]), "date": via.get("date"),
+                                        "year": (via.get("date") or "")[:4] or None}})
+    return sorted(rows, key=lambda r: (r["inherited_from"]["agency"]["id"], r["id"]))
+
+
+def agencies_with_statutory_duties(store: GraphStore) -> set[str]:
+    """Ids of agencies an obligation binds, or that took over a predecessor's duties."""
+    proj = store.projection(labels=[model.AGENCY, model.OBLIGATION], rel_types=[model.BINDS, model.SUCCEEDED_BY],
+                            properties=["name"])
+    return {o for _, o in proj.edges() if proj.nodes[o].get("label") == model.AGENCY}

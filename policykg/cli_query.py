@@ -16,18 +16,38 @@ from rich.console import Console
 from rich.table import Table
 
 def _duty_rows(store, agency):
-    """duties_of flattened to one row per (document, measure)."""
+    """duties_of flattened to one row per (document, measure), then the statutory duties: one row per
+    obligation of a regulation binding the agency (level, modality; `inherited` from a predecessor)."""
     from graph import queries
-    return [{"document": doc["document"].get("name") if doc["document"] else None, "role": m.get("role"),
-             "measure_no": m.get("measure_no"), "heading": m.get("heading")}
-            for doc in queries.duties_of(store, agency)["documents"] for m in doc["measures"]]
+    measures = [{"kind": "measure", "document": doc["document"].get("name") if doc["document"] else None,
+                 "role": m.get("role"), "measure_no": m.get("measure_no"), "heading": m.get("heading")}
+                for doc in queries.duties_of(store, agency)["documents"] for m in doc["measures"]]
+    statutory = queries.statutory_duties(store, agency)["obligations"]
+    return measures + [{"kind": "statutory", "document": (o["document"] or {}).get("name"), "role": "binds",
+                        "level": o["level"], "measure_no": o["article"], "heading": o["action"],
+                        "modality": o["modality"],
+                        "inherited": (f"{o['inherited_from']['agency']['name']}, {o['inherited_from']['year']}"
+                                      if o["inherited_from"] else None)} for o in statutory]
+
+
+def _holder_rows(store, duty_id):
+    """holders_today flattened: one row per agency as printed, with today's holder and the way there."""
+    from graph import queries
+    return [{"role": h["role"], "level": h["level"], "printed": h["printed"]["name"],
+             "today": "、".join(t["name"] for t in h["today"]),
+             "via": "; ".join(f"{v['from']} → {v['to']} ({v['date']})" for v in h["via"]) or None}
+            for h in queries.holders_today(store, duty_id)]
 
 
 #: question -> (argument name, help, "module:function" or a callable, keyword arguments)
 QUESTIONS: dict[str, tuple[str, str, Any, dict[str, Any]]] = {
     "search": ("TEXT", "documents, agencies, measures … whose name or text contains TEXT",
                "graph.queries:search", {"limit": 1000}),
-    "duties": ("AGENCY", "measures an agency leads or supports, grouped by document", _duty_rows, {}),
+    "duties": ("AGENCY", "measures an agency leads or supports, grouped by document; then its statutory duties "
+                         "(clauses of regulations binding it, with level and modality, inherited ones marked)",
+               _duty_rows, {}),
+    "holder-today": ("DUTY_ID", "who holds a measure or obligation today: its agencies followed through "
+                                "reorganisations (银保监会 → 国家金融监督管理总局, 2023)", _holder_rows, {}),
     "partners": ("AGENCY", "agencies sharing measures with AGENCY, with counts", "graph.queries:co_responsible", {}),
     "sole-lead": ("AGENCY", "measures whose only lead is AGENCY (what loses its lead if it goes)",
                   "graph.queries:sole_lead_measures", {}),

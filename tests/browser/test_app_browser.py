@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from pathlib import Path
 
@@ -183,6 +184,17 @@ def test_impact(page, server):
     settle(page)
     assert "失去唯一责任部门的任务" in page.inner_text("body")
     _shot(page, "05-impact")
+
+
+def test_impact_shows_statutory_duties_of_samr(page, server):
+    _open(page, server + "/impact?agency=agency:国家市场监督管理总局&lang=zh", "牵头任务")
+    page.get_by_role("tab", name="法定职责").click()
+    page.get_by_text("法定职责（法规条款）").first.wait_for()
+    settle(page)
+    body = page.inner_text("body")
+    total = int(re.search(r"法定职责（法规条款）：(\d+) 条", body).group(1))
+    assert total >= 50  # 国务院令第746号 alone binds it more than 40 times
+    _shot(page, "05b-impact-statutory")
 
 
 def test_console_runs_an_example(page, server):
