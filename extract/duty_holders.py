@@ -213,15 +213,31 @@ def resolve_holders(subject: str, gaz: Gazetteer | None = None, definitions: lis
     return out
 
 
+_BRANCHES = re.compile(r"(?P<with>及其)?[^，。；]{0,20}(?:分支机构|派出机构|派出机关|分局|支行)$")
+
+
 def _resolve_part(part: str, gaz: Gazetteer | None) -> tuple[str | None, str | None]:
     if gaz is not None and (entry := gaz.resolve(part)) is not None:
         return entry.name, "national"
+    if gaz is not None and (branches := _branches_of(part, gaz)) is not None:
+        return branches
     # 国家网信部门等有关主管部门 → 国家网信部门; 网信等有关主管部门 → 网信部门
     part = _ET_AL.sub("", part) if re.search(r"(?:部门|机关|机构)等", part) else _ET_AL.sub("部门", part)
     found = _tiered_system(part)
     if found == (None, None) and "的" in part:  # 核发校车标牌的公安机关交通管理部门: the head after 的
         found = _tiered_system(part.rsplit("的", 1)[1])
     return found
+
+
+def _branches_of(part: str, gaz: Gazetteer) -> tuple[str, str] | None:
+    """中国人民银行及其分支机构 → (中国人民银行, all); 中国人民银行…中心支行以上分支机构 → (…, local)."""
+    mentions = gaz.find(part)
+    if not mentions or mentions[0].start != 0:
+        return None
+    m = _BRANCHES.fullmatch(part, mentions[0].end)
+    if m is None:
+        return None
+    return mentions[0].entry.name, "all" if m.group("with") else "local"
 
 
 def _tiered_system(part: str) -> tuple[str | None, str | None]:

@@ -14,10 +14,9 @@ from __future__ import annotations
 from datetime import date as _date
 from typing import Any
 
-from extract.numerals import chinese_int
-
 from . import model
 from .queries import NotFound, brief, resolve_agency
+from .queries import article_number as _article_no  # 第二十三条 → 23, for ordering
 from .store import GraphStore
 
 NOT_POLICIES = {"解读", "导读"}
@@ -135,6 +134,3 @@ def obligations_of(store: GraphStore, party: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (r["document_id"] or "", _article_no(r["article"]), r["id"]))
 
 
-def _article_no(article: str | None) -> int:
-    """第二十三条 → 23, for ordering."""
-    return chinese_int(article.strip("第条")) if article else 0

@@ -44,6 +44,9 @@ def test_duties_list_statutory_duties_and_who_holds_a_duty_today(data_dir):
     today = json.loads(ask(data_dir, "holder-today", led[0]).stdout)
     cbirc = next(r for r in today if r["printed"] == "中国银行保险监督管理委员会")
     assert cbirc["today"] == "国家金融监督管理总局" and "2023-05-18" in cbirc["via"]
+    inherited = json.loads(ask(data_dir, "duties", "金融监管总局", "--limit", "500").stdout)
+    assert inherited and {r["kind"] for r in inherited} == {"inherited measure"}
+    assert {r["inherited"] for r in inherited} == {"中国银行保险监督管理委员会, 2023"}
 
 
 def test_chain_and_obligations(data_dir):
@@ -51,6 +54,14 @@ def test_chain_and_obligations(data_dir):
     assert sum(r["relation"] == "older" for r in chain) == 5
     obligations = json.loads(ask(data_dir, "obligations", "企业").stdout)
     assert obligations and {o["modality"] for o in obligations} <= {"obligation", "prohibition", "permission"}
+
+
+def test_paths_between_two_agencies(data_dir):
+    paths = json.loads(ask(data_dir, "paths", "商务部/海关总署").stdout)
+    assert paths and {p["hops"] for p in paths} == {2}  # they share measures: agency → measure → agency
+    assert all(p["path"].startswith("商务部 → ") and p["path"].endswith(" → 海关总署") for p in paths)
+    res = ask(data_dir, "paths", "商务部")
+    assert res.returncode == 1 and "A/B" in res.stderr
 
 
 def test_unknown_names_exit_one_with_a_message(data_dir):

@@ -60,11 +60,11 @@ def test_statutory_duties_by_regulation_level_and_modality_with_inherited_ones(d
 
 
 def test_what_if_counts_statutory_duties(duties):
-    abolished = impact.what_if(duties, "市场监管总局")["statutory"]
+    abolished = impact.abolish(duties, "市场监管总局")["statutory"]
     assert abolished["total"] == 5
     assert sorted(o["id"] for o in abolished["sole"]) == ["o:old:3", "o:reg:21", "o:reg:5", "o:reg:6"]
     assert [(a["name"], a["obligations"]) for a in abolished["shared_with"]] == [("公安部", 1)]
-    merged = impact.what_if(duties, "市场监管总局", merge_into="公安部")["statutory"]["merged"]
+    merged = impact.merge(duties, "市场监管总局", "公安部")["statutory"]["merged"]
     assert merged == {"before": 1, "after": 5}
     report = impact.agency_report(duties, "金融监管总局")
     assert report["statutory"]["total"] == 0 and [m["id"] for m in report["inherited_measures"]] == ["m:plan:1"]

@@ -90,6 +90,8 @@ def test_a_penalty_clause_binds_the_enforcing_body():
     ("工业和信息化部门", "工业和信息化部", "all"),
     ("县级以上地方人民政府承担市场主体登记工作的部门", "国家市场监督管理总局", "county_and_above"),
     ("市场监管总局", "国家市场监督管理总局", "national"),
+    ("中国人民银行及其省会（首府）城市中心支行以上分支机构", "中国人民银行", "all"),
+    ("国家金融监督管理总局派出机构", "国家金融监督管理总局", "local"),
 ])
 def test_printed_holders_resolve_to_the_national_body_and_level(printed, body, level):
     assert [(h.body, h.level) for h in resolve_holders(printed, GAZ)] == [(body, level)]
@@ -208,3 +210,22 @@ def test_subjects_printed_as_relative_clauses_topics_and_actors_of_conditions():
     assert bound == [("从事机动车查验工作的人员", "人员"), ("申请企业法人登记的单位", "单位"), ("申请人", "申请人"),
                      ("出口经营者", "经营者"), ("进口商", "经营者"),
                      ("核发校车标牌的公安机关交通管理部门", "公安部")]
+
+
+def test_duties_without_a_modal_word_and_the_enforcing_body_of_a_penalty():
+    text = "\n".join([
+        "第一条 为了规范安全生产，制定本条例。",
+        "第二条 地方各级人民政府对本行政区域的安全生产工作负总责。",
+        "第三条 县级以上地方人民政府应急管理部门对本行政区域内安全生产工作实施综合监督管理。",
+        "第四条 国务院市场监督管理部门主管全国市场主体登记管理工作。",
+        "第五条 未取得许可擅自经营的，由县级以上地方人民政府商务主管部门责令停止经营，并处1万元以上5万元以下的罚款。"])
+    obligations = find_obligations(text, GAZ)
+    assert [(o.article, o.subject, o.trigger, o.implicit_modality, o.penalty) for o in obligations] == [
+        ("第二条", "地方各级人民政府", "负总责", False, False),
+        ("第三条", "县级以上地方人民政府应急管理部门", "实施综合监督管理", True, False),
+        ("第四条", "国务院市场监督管理部门", "主管", True, False),
+        ("第五条", "县级以上地方人民政府商务主管部门", "责令", True, True)]
+    bound = [(b.obligation, GAZ.get(b.agency_id).name if b.agency_id else b.party, b.level or b.party_kind)
+             for b in find_bindings(obligations, GAZ)]
+    assert bound == [(0, "地方人民政府", "government"), (1, "应急管理部", "county_and_above"),
+                     (2, "国家市场监督管理总局", "national"), (3, "商务部", "county_and_above")]

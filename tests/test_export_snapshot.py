@@ -18,10 +18,10 @@ import pytest
 pytestmark = pytest.mark.corpus
 
 SNAPSHOT = {
-    "nodes.jsonl": "62e47d73fa3862fcd6570721d3d5bf198fc7f4c958385343f19364feb8908907",
-    "edges.jsonl": "8183a7ebfac083fcedfb8ff1e5440b1a43552fe7c3c76e8839388cdc7ff27562",
-    "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 539, "RegulatedParty": 26, "Sector": 30},
-    "types": {"AMENDS": 5, "BINDS": 380, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3054, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
+    "nodes.jsonl": "8133de474ff0b1bdfd4768d3dd559bb9376598384e3823d34a315369911dffdc",
+    "edges.jsonl": "0d51777d90688df8abb4f00ba6ff6554560d1e4384ef0f272be2d7a33701efbe",
+    "labels": {"Agency": 100, "Document": 344, "Measure": 2515, "Obligation": 542, "RegulatedParty": 26, "Sector": 30},
+    "types": {"AMENDS": 5, "BINDS": 383, "CITES": 275, "CONCERNS": 4203, "ISSUED_BY": 331, "LEADS": 196, "PART_OF": 3057, "SUCCEEDED_BY": 11, "SUPERSEDES": 18, "SUPPORTS": 1144},
 }
 
 

@@ -53,7 +53,7 @@ def test_outline_reads_articles_past_a_thousand():
         ("article", "第九百九十九条"), ("article", "第一千条"), ("article", "第一千二百六十条"), ("article", "第一万条")]
 
 
-SUBJECTS = ["经营者", "消费者", "行政机关"]
+SUBJECTS = ["经营者", "消费者", "企业"]  # regulated parties (an agency subject would bind the agency)
 
 
 def generated_code(articles: int) -> str:
