@@ -66,7 +66,13 @@ _PROCEDURE = re.compile(r"^\s*([\w.`]+)\s*\(")
 
 class WriteRefused(ReadOnlyViolation):
     """The console is read-only: the query would write, administer the database, switch database,
-    call a procedure not allowed, or reach files or the network."""
+    call a procedure not allowed, or reach files or the network. `what` is the clause as written
+    in Cypher (`DETACH DELETE`, `CALL dbms.listConfig`, `LOAD CSV / LOAD FROM`) when the lexical look
+    found it, for a message in the reader's language; None when the server's plan refused."""
+
+    def __init__(self, message: str, what: str | None = None):
+        super().__init__(message)
+        self.what = what
 
 
 @dataclass
@@ -86,7 +92,7 @@ def check_read_only(query: str) -> None:
     except CypherTextError as exc:
         raise StoreError(f"the query cannot be read: {exc}") from None
     if found:
-        raise WriteRefused(f"the console only reads the graph: {found} is not allowed")
+        raise WriteRefused(f"the console is read-only: {found} is not allowed", what=found.split(" (")[0])
 
 
 def check_plan(plan: QueryPlan) -> None:

@@ -124,7 +124,7 @@ CLAUSES_REFUSED: dict[str, str] = {
     "ALTER": "ALTER (administration)", "GRANT": "GRANT (administration)", "DENY": "DENY (administration)",
     "REVOKE": "REVOKE (administration)", "START": "START DATABASE (administration)",
     "STOP": "STOP DATABASE (administration)", "TERMINATE": "TERMINATE (administration)",
-    "SHOW": "SHOW commands (settings, users, transactions …)", "USE": "USE (switching databases)",
+    "SHOW": "SHOW (settings, users, transactions …)", "USE": "USE (switching databases)",
     "LOAD": "LOAD CSV / LOAD FROM (reading files and URLs)", "COPY": "COPY (reading and writing files)",
     "INSTALL": "INSTALL (extensions)", "ATTACH": "ATTACH (other databases)",
     "EXPORT": "EXPORT (writing files)", "IMPORT": "IMPORT (reading files)",
@@ -172,19 +172,20 @@ def procedure_name(tokens_: list[Token], index: int) -> Optional[str]:
 
 
 def first_refused_clause(query_tokens: list[Token], allowed_procedures: frozenset[str]) -> Optional[str]:
-    """The phrase naming the first clause a read-only console refuses, or None. Procedures are
-    compared case-insensitively with `allowed_procedures` (lower case)."""
+    """The phrase naming the first clause a read-only console refuses — the clause as written in
+    Cypher, then why in brackets: `DETACH DELETE (writes)` — or None. Procedures are compared
+    case-insensitively with `allowed_procedures` (lower case)."""
     for index, token in enumerate(query_tokens):
         if token.kind == "symbol" and token.text == ";":
             if any(t.kind != "symbol" or t.text != ";" for t in query_tokens[index + 1:]):
-                return "more than one statement (one query at a time)"
+                return "; (more than one statement: one query at a time)"
         if token.kind != "word":
             continue
         word = token.upper
         if word == "CALL" and _is_clause(query_tokens, index):
             name = procedure_name(query_tokens, index)
             if name is not None and name.lower() not in allowed_procedures:
-                return f"the procedure {name} (only {', '.join(sorted(allowed_procedures))} may be called)"
+                return f"CALL {name} (only {', '.join(sorted(allowed_procedures))} may be called)"
         elif word in ("EXPLAIN", "PROFILE"):
             if _in_prefix(query_tokens, index):  # only ever a prefix of the statement
                 return CLAUSES_REFUSED[word]
