@@ -50,7 +50,7 @@ clean:
 
 # --- graph stores: a local Neo4j 5.26 without Docker, and the load/query benchmark ---------------
 NEO4J_PORT ?= 7687
-.PHONY: neo4j neo4j-stop bench-load
+.PHONY: neo4j neo4j-stop bench-load bench-sectors
 
 neo4j: install
 	$(PY) -m policykg.cli_graph neo4j start --port $(NEO4J_PORT)
@@ -60,6 +60,10 @@ neo4j-stop: install
 
 bench-load: install
 	$(PY) bench/load.py
+
+# sector classification at 2 / 4 / 8 MB: linear in the text (docs/reliability.md)
+bench-sectors: install
+	$(PY) bench/sectors.py
 
 # page-open times of the app in chromium (needs `make browser-deps`)
 .PHONY: bench-app

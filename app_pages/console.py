@@ -33,7 +33,6 @@ timeout = c2.number_input(tr("co_timeout"), 1, 60, 10, key="co_timeout")
 c3.write("")
 run = c3.button(tr("co_run"), type="primary", key="co_run")
 
-READ_ONLY = re.compile(r"the console is read-only: (.+) is not allowed")
 TOO_LONG = re.compile(r"the query ran longer than ([\d.]+) s")
 NEO4J_SYNTAX = re.compile(r"Invalid input|SyntaxError|Unknown function|not defined|Variable `", re.I)
 
@@ -43,8 +42,8 @@ def explain(exc: Exception) -> tuple[str, str]:
     English sentences for the CLI; the page says the same in words of the reader's language."""
     text = str(exc)
     if isinstance(exc, console.WriteRefused):
-        found = READ_ONLY.search(text)
-        return "error", tr("co_refused", error=tr("co_readonly_what", what=found.group(1)) if found else text)
+        what = exc.what  # the clause as written in Cypher, the same in every language
+        return "error", tr("co_refused", error=tr("co_readonly_what", what=what) if what else text)
     if isinstance(exc, graph.UnsupportedQuery):
         if text.startswith("the console is read-only"):
             return "error", tr("co_refused", error=text)

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from extract.numerals import NUMERAL_CHARS
+
 # --- junk line classes -------------------------------------------------------------------
 _URL = re.compile(r"^(https?://|www\.|mailto:|javascript:)", re.I)
 _FILE_JUNK = re.compile(r"\.(docx?|xlsx?|wps|pdf|zip|rar|et|ofd)\s*$", re.I)
@@ -29,7 +31,7 @@ _SPACE = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\ufeff]+")
 _PARA_END = "。；：！？!?;:"
 # Line-initial numbering markers: a line starting with one starts a new paragraph.
 MARKER = re.compile(
-    r"^(?:第[一二三四五六七八九十百零〇]+[章节条]"
+    rf"^(?:第[{NUMERAL_CHARS}]+[章节条]"
     r"|[一二三四五六七八九十]+、"
     r"|[（(][一二三四五六七八九十]+[）)]"
     r"|\d{1,2}[.．、](?!\d)"

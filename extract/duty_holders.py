@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extract.agencies import Gazetteer
+from extract.numerals import NUMERAL_CHARS
 
 __all__ = ["Definition", "Holder", "DATA_PATH", "LEVELS", "find_definitions", "resolve_holders",
            "split_holders", "system_body"]
@@ -114,7 +115,7 @@ _SO_CALLED = re.compile(r"本(?:条例|规定|办法|法|细则|规则)(?:中)?�
 _UNIT_OF_HOLDER = re.compile(r"(?P<holder>[\u4e00-\u9fff]{2,30}?(?:部门|机关))(?P<unit>[\u4e00-\u9fff]{2,8}(?:所|站|队|中心))")
 _IS_AFTER = re.compile(r"\s*是(?!指|负责|承担)(?P<holder>[^。；，,：:]{2,60})")
 _PHRASE_START = re.compile(r"[，,。；;：:\n]")
-_ARTICLE_LEAD = re.compile(r"^\s*第[一二三四五六七八九十百零〇]+条\s*")
+_ARTICLE_LEAD = re.compile(rf"^\s*第[{NUMERAL_CHARS}]+条\s*")
 
 
 def find_definitions(text: str) -> list[Definition]:

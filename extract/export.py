@@ -1,8 +1,11 @@
-"""Write graph records as the export format (nodes.jsonl + edges.jsonl), atomically.
+"""Write graph records as the export format (nodes.jsonl + edges.jsonl + manifest.json), as one unit.
 
 Same records → byte-identical files: nodes sorted by id, edges by (source, type, target,
 evidence), keys sorted, UTF-8 without escapes. Both files are written to temporary names and
-renamed into place, so an interrupted run never leaves a half-written export.
+renamed into place, so an interrupted run never leaves a half-written file; the old manifest is
+removed before the renames and the new one (counts and SHA-256 of both files,
+kgcatalogue/manifest.py) written after them, so a run killed between the two renames leaves an
+export that `load` refuses rather than a new nodes.jsonl silently paired with an old edges.jsonl.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import os
 from pathlib import Path
 
 from extract.records import Records
+from kgcatalogue import manifest
 
 
 def _line(obj: dict) -> str:
@@ -23,16 +27,20 @@ def write_export(records: Records, out_dir: str | Path) -> tuple[Path, Path]:
     nodes = sorted(records.nodes.values(), key=lambda n: n["id"])
     edges = sorted(records.edges.values(),
                    key=lambda e: (e["source"], e["type"], e["target"], e.get("evidence", "")))
-    paths = []
+    paths, described = [], {}
     for name, rows in (("nodes.jsonl", nodes), ("edges.jsonl", edges)):
+        data = "".join(_line(r) for r in rows).encode("utf-8")
         tmp = out / f".{name}.tmp"
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(_line(r) for r in rows)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         paths.append((tmp, out / name))
+        described[name] = manifest.describe(data)
+    (out / manifest.MANIFEST).unlink(missing_ok=True)  # from here until the end: not a complete export
     for tmp, final in paths:
         os.replace(tmp, final)
+    manifest.write_manifest(out, described)
     return paths[0][1], paths[1][1]
 
 

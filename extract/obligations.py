@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.duty_holders import resolve_holders
-from extract.numerals import chinese_int
+from extract.numerals import NUMERAL_CHARS, chinese_int
 from extract.outline import parse_outline
 from extract.parties import classify_party
 
@@ -189,7 +189,7 @@ def _article_paragraphs(text: str) -> list[_Para]:
                     cur.list_start = p_start
                 cur.end = p_end
                 continue
-            if re.match(r"^(?:[一二三四五六七八九十]+、|附件|第[一二三四五六七八九十百]+[章节])", raw):
+            if re.match(rf"^(?:[一二三四五六七八九十]+、|附件|第[{NUMERAL_CHARS}]+[章节])", raw):
                 break
             if no == 0 and _HEADING.match(raw) and not MODAL.search(raw):
                 continue  # article heading (第一条 指南的目的和依据)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN = "一二三四五六七八九十百零〇"
+from extract.numerals import NUMERAL_CHARS
+
+_CN = NUMERAL_CHARS
 MARKERS: list[tuple[str, int, re.Pattern]] = [
     ("chapter", 0, re.compile(rf"^第[{_CN}]+章")),
     ("section", 1, re.compile(rf"^第[{_CN}]+节")),

@@ -34,9 +34,10 @@ import re
 from dataclasses import dataclass
 
 from extract.docnumber import norm_docno
+from extract.numerals import NUMERAL_CHARS
 
 # --- 文号 and titles ------------------------------------------------------------------------------
-_CN_NUM = "一二三四五六七八九十百零〇"
+_CN_NUM = NUMERAL_CHARS
 DOCNO = re.compile(
     r"(?:[\u4e00-\u9fffA-Za-z]{1,14}[〔\[]\s*\d{4}\s*[〕\]]\s*第?\s*\d{1,4}\s*号"  # 国发〔2021〕7号, 中国人民银行令〔2019〕第4号
     r"|\d{4}\s*年[\u4e00-\u9fff]{1,10}第\s*\d{1,4}\s*号令"  # 2000年审计署第1号令

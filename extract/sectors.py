@@ -60,6 +60,23 @@ def _matcher() -> tuple[re.Pattern, dict[str, list[Sector]]]:
     return pattern, by_kw
 
 
+def blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` with every (start, end) span replaced by □ of the same length, overlaps included.
+
+    Built in one pass from the pieces between spans: linear in the text, however many mentions
+    (rebuilding the whole text per mention was quadratic — 14.7 s at 8 MB, see bench/sectors.py)."""
+    pieces: list[str] = []
+    done = 0  # text[:done] is in `pieces`
+    for start, end in sorted(spans):
+        start = max(start, done)
+        if end <= start:
+            continue
+        pieces += [text[done:start], "□" * (end - start)]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 def classify_sectors(text: str, min_score: float = 0.5, min_keywords: int = 1,
                      top: int | None = None, gaz=None) -> list[tuple[str, float, list[str]]]:
     """(sector id, score, matched keywords) for `text`, best first.
@@ -71,8 +88,7 @@ def classify_sectors(text: str, min_score: float = 0.5, min_keywords: int = 1,
     counts: dict[str, int] = {}
     text = re.sub(r"\s+", "", text)
     if gaz is not None:
-        for mention in reversed(gaz.find(text)):
-            text = text[:mention.start] + "□" * (mention.end - mention.start) + text[mention.end:]
+        text = blank_spans(text, [(mention.start, mention.end) for mention in gaz.find(text)])
     for m in pattern.finditer(text):
         counts[m.group(0)] = counts.get(m.group(0), 0) + 1
     if not counts:

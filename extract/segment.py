@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from extract.clean import Line, ends_paragraph
 from extract.events import DATE, is_event_line
-from extract.numerals import chinese_int
+from extract.numerals import NUMERAL_CHARS, chinese_int
 
 GENRE = (r"(?:通知|意见|方案|规划|纲要|办法|规定|条例|细则|指南|指引|公告|通告|批复|函|措施|清单|解读|"
          r"答记者问|决定|计划|要点|规则|目录|导读|纲要（\d{4}[－\-—–]\d{4}年）|规划（\d{4}[－\-—–]\d{4}年）)")
@@ -37,7 +37,8 @@ WRAPPER = re.compile(
     r"(?:、|和)?(?:中共中央办公厅|国务院办公厅|中共中央|国务院)?)(?:联合)?(?:印发|发布)(?:了)?《(?P<inner>.+)》$")
 NEWS_LINE = re.compile(r"^(?:新华社|发文机关|\d{4}-\d{2}-\d{2}|近日|日前|人民网|中国政府网|来源)")
 END_MARKER = re.compile(r"^[（(](?:此件|本文有删减|联系|代章)|^特此(?:公告|通知|通告)。?$|\d日印发$")
-MARKER_LINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第.{1,4}[条章节])")
+MARKER_LINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第.{1,4}[条章节]"
+                         rf"|第[{NUMERAL_CHARS}]{{5,9}}[条章节])")
 SEPARATOR = re.compile(r"^[-—_=－]{6,}$|^原文及相关解读$")
 MAIN_SEND = re.compile(r"[：:]$")
 FILE_NAME = re.compile(r"\.(?:docx?|xlsx?|wps|pdf|et|zip)$", re.I)

@@ -7,13 +7,13 @@
 """
 from . import model
 from .export import Export, ExportError, from_records, read_export
-from .store import GraphStore, LoadError, StoreError, StoreUnavailable, UnsupportedQuery
+from .store import GraphStore, LoadError, ReadOnlyViolation, StoreError, StoreUnavailable, UnsupportedQuery
 from .datadir import default_data_dir, last_build, record_build
 from .stores import load_export, open_store
 from . import queries, analysis  # noqa: E402  (they import .store)
 
 __all__ = [
     "model", "queries", "analysis", "Export", "ExportError", "from_records", "read_export",
-    "GraphStore", "LoadError", "StoreError", "StoreUnavailable", "UnsupportedQuery",
+    "GraphStore", "LoadError", "ReadOnlyViolation", "StoreError", "StoreUnavailable", "UnsupportedQuery",
     "default_data_dir", "last_build", "record_build", "load_export", "open_store",
 ]

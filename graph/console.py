@@ -1,12 +1,20 @@
-"""Read-only Cypher for the app's console: a row cap, a time limit, writes refused.
+"""Read-only Cypher for the app's console: reads of the graph only, a row cap, a time limit.
 
-On Neo4j the query runs in a READ-mode session inside a read transaction (`execute_read`) with a
-server-side transaction timeout, so the server itself refuses writes (CREATE, MERGE, SET, DELETE,
-write procedures) and stops a query that runs too long. A keyword check runs first on both stores
-to give a clear message early; it is a courtesy, not the protection. On the embedded store
-(LadybugDB) the app opens the database read-only, the query runs in a read-only transaction, the
-store refuses statements that reach files, extensions or settings, and the database interrupts the
-query at the time limit (graph/ladybug_store.py, graph/cypher_dialect.py).
+What may run is decided by the database, not by keywords. On Neo4j the server first plans the query
+(`EXPLAIN`, which runs nothing): the plan must be a read (query type `r`), on the database the app
+uses, built only from read operators (READ_OPERATORS — no LoadCSV, no writes, no SHOW/administration
+commands), calling no procedure but the few in ALLOWED_PROCEDURES. Then the query runs in a READ
+access-mode transaction with a server-side timeout, so the server refuses any write and stops a
+query that runs too long. The server itself cannot read files or fetch URLs (policykg/neo4j_server.py
+settings), so a query missed by all of this still reaches nothing outside the graph.
+
+A lexical look at the query comes first on both stores (graph.cypher_text: a real tokeniser — strings,
+comments, backticks, unicode escapes as the server reads them): it refuses clear cases early with a
+clear message, and never a name — `start`, `use`, `set`, `drop` as variables, properties, aliases or
+string contents are read as names. On the embedded store it is the rule in front of an engine that
+answers reads only: LadybugDB opens the database read-only, runs the query in a read-only
+transaction, refuses statements that reach files, extensions or settings, and interrupts the query
+at the time limit (graph/ladybug_store.py, graph/cypher_dialect.py).
 """
 from __future__ import annotations
 
@@ -16,16 +24,56 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import model
-from .store import CYPHER_STRING, WRITE_CLAUSES, GraphStore, StoreError
+from .cypher_text import CypherTextError, first_refused_clause, tokens
+from .store import GraphStore, QueryPlan, ReadOnlyViolation, StoreError
 
 DEFAULT_ROW_CAP = 500
 DEFAULT_TIMEOUT_S = 10.0
 
-_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+#: The procedures a console query may call: the schema's names and the full-text search.
+ALLOWED_PROCEDURES = frozenset({
+    "db.labels", "db.relationshiptypes", "db.propertykeys", "db.schema.visualization",
+    "db.index.fulltext.querynodes", "db.index.fulltext.queryrelationships",
+})
+#: Operators of read plans (Neo4j 5 Cypher manual, "Execution plan operators"), without their
+#: `(All)`/`(Into)` variants and `Partitioned` prefix. Anything else — LoadCSV, Create, Merge,
+#: SetProperty, Delete, Foreach, TransactionForeach, ShowSettings, AdministrationCommand … — is refused.
+READ_OPERATORS = frozenset("""
+    ProduceResults Argument ArgumentTracker EmptyResult AllNodesScan NodeByLabelScan NodeByIdSeek
+    NodeByElementIdSeek UnionNodeByLabelsScan IntersectionNodeByLabelsScan SubtractionNodeByLabelsScan
+    NodeIndexSeek NodeUniqueIndexSeek NodeIndexSeekByRange NodeUniqueIndexSeekByRange NodeIndexScan
+    NodeIndexContainsScan NodeIndexEndsWithScan MultiNodeIndexSeek
+    DirectedRelationshipByIdSeek UndirectedRelationshipByIdSeek DirectedRelationshipByElementIdSeek
+    UndirectedRelationshipByElementIdSeek DirectedRelationshipIndexSeek UndirectedRelationshipIndexSeek
+    DirectedRelationshipUniqueIndexSeek UndirectedRelationshipUniqueIndexSeek
+    DirectedRelationshipIndexSeekByRange UndirectedRelationshipIndexSeekByRange
+    DirectedRelationshipIndexScan UndirectedRelationshipIndexScan DirectedRelationshipIndexContainsScan
+    UndirectedRelationshipIndexContainsScan DirectedRelationshipIndexEndsWithScan
+    UndirectedRelationshipIndexEndsWithScan DirectedRelationshipTypeScan UndirectedRelationshipTypeScan
+    DirectedAllRelationshipsScan UndirectedAllRelationshipsScan DirectedUnionRelationshipTypesScan
+    UndirectedUnionRelationshipTypesScan NodeCountFromCountStore RelationshipCountFromCountStore
+    Expand OptionalExpand VarLengthExpand BFSPruningVarLengthExpand ShortestPath StatefulShortestPath
+    Trail Repeat NullifyMetadata ProjectEndpoints Filter Projection Limit ExhaustiveLimit Skip Sort
+    PartialSort Top Top1WithTies PartialTop Distinct OrderedDistinct EagerAggregation OrderedAggregation
+    Apply SemiApply AntiSemiApply LetSemiApply LetAntiSemiApply SelectOrSemiApply SelectOrAntiSemiApply
+    LetSelectOrSemiApply LetSelectOrAntiSemiApply RollUpApply ConditionalApply AntiConditionalApply
+    Optional Anti CartesianProduct NodeHashJoin NodeLeftOuterHashJoin NodeRightOuterHashJoin
+    ValueHashJoin Union OrderedUnion Unwind Eager CacheProperties TriadicSelection TriadicBuild
+    TriadicFilter ProcedureCall
+""".split())
+_VARIANT = re.compile(r"\(.*\)$")
+_PROCEDURE = re.compile(r"^\s*([\w.`]+)\s*\(")
 
 
-class WriteRefused(StoreError):
-    """The console is read-only: the query would write or administer the database."""
+class WriteRefused(ReadOnlyViolation):
+    """The console is read-only: the query would write, administer the database, switch database,
+    call a procedure not allowed, or reach files or the network. `what` is the clause as written
+    in Cypher (`DETACH DELETE`, `CALL dbms.listConfig`, `LOAD CSV / LOAD FROM`) when the lexical look
+    found it, for a message in the reader's language; None when the server's plan refused."""
+
+    def __init__(self, message: str, what: str | None = None):
+        super().__init__(message)
+        self.what = what
 
 
 @dataclass
@@ -38,11 +86,38 @@ class ConsoleResult:
 
 
 def check_read_only(query: str) -> None:
-    """Raise WriteRefused naming the first writing construct found outside strings and comments."""
-    outside = CYPHER_STRING.sub('""', _COMMENT.sub(" ", query))
-    for pattern, name in WRITE_CLAUSES:
-        if pattern.search(outside):
-            raise WriteRefused(f"the console is read-only: {name} is not allowed")
+    """The fast lexical look: raise WriteRefused naming the first clause that would write, administer,
+    switch database, call a procedure not allowed or read files/URLs. Names are never refused."""
+    try:
+        found = first_refused_clause(tokens(query), ALLOWED_PROCEDURES)
+    except CypherTextError as exc:
+        raise StoreError(f"the query cannot be read: {exc}") from None
+    if found:
+        raise WriteRefused(f"the console is read-only: {found} is not allowed", what=found.split(" (")[0])
+
+
+def check_plan(plan: QueryPlan) -> None:
+    """Raise WriteRefused unless the database's plan is a read of its own graph, from read operators,
+    calling only allowed procedures."""
+    if plan.query_type != "r":
+        kind = {"w": "a write", "rw": "a read and write", "s": "a schema or administration command"}
+        raise WriteRefused("the console only reads the graph: the server plans this query as "
+                           f"{kind.get(plan.query_type, repr(plan.query_type))}")
+    if plan.database != plan.home_database:
+        raise WriteRefused(f"the console only reads the graph: the query would run on the database "
+                           f"{plan.database!r}, not {plan.home_database!r}")
+    for operator, details in plan.operators:
+        family = _VARIANT.sub("", operator)
+        family = family[len("Partitioned"):] if family.startswith("Partitioned") else family
+        if family not in READ_OPERATORS:
+            raise WriteRefused(f"the console only reads the graph: the plan uses {operator}, "
+                               "which is not a read of the graph")
+        if family == "ProcedureCall":
+            match = _PROCEDURE.match(details)
+            name = match.group(1).replace("`", "") if match else details
+            if name.lower() not in ALLOWED_PROCEDURES:
+                raise WriteRefused(f"the console only reads the graph: the procedure {name} is not "
+                                   f"allowed (only {', '.join(sorted(ALLOWED_PROCEDURES))})")
 
 
 def _plain(value: Any, ids: list[str]) -> Any:
@@ -78,13 +153,13 @@ def run_read_only(store: GraphStore, query: str, row_cap: int = DEFAULT_ROW_CAP,
     """Run `query` read-only; at most `row_cap` rows (`truncated` says whether there were more),
     at most `timeout_s` seconds. Raises WriteRefused, UnsupportedQuery (embedded subset) or
     StoreError (syntax errors, time-outs, anything the server refuses)."""
-    query = query.strip().rstrip(";")
+    query = query.strip().rstrip(";").strip()
     if not query:
         raise StoreError("empty query")
     check_read_only(query)
     started = time.monotonic()
     if store.kind == "neo4j":
-        raw = _neo4j_read(store, query, row_cap + 1, timeout_s)
+        raw = run_planned(store, query, row_cap + 1, timeout_s)
     else:
         raw = _embedded_read(store, query, row_cap + 1, timeout_s)
     ids: list[str] = []
@@ -97,34 +172,25 @@ def run_read_only(store: GraphStore, query: str, row_cap: int = DEFAULT_ROW_CAP,
                          seconds=time.monotonic() - started, node_ids=list(seen))
 
 
-def _neo4j_read(store: GraphStore, query: str, limit: int, timeout_s: float) -> list[dict[str, Any]]:
-    import neo4j
-
-    @neo4j.unit_of_work(timeout=timeout_s)
-    def work(tx):
-        result = tx.run(query)
-        out = []
-        for record in result:
-            out.append(dict(zip(record.keys(), record.values())))
-            if len(out) >= limit:
-                break
-        return out
+def run_planned(store: Any, query: str, limit: int, timeout_s: float) -> list[dict[str, Any]]:
+    """The Neo4j path on its own (no lexical look): the server plans the query, the plan is checked
+    (check_plan), then at most `limit` rows are read in a READ transaction; raw driver values."""
     try:
-        with store._session(write=False) as session:  # READ access mode: the server refuses writes
-            return session.execute_read(work)
-    except neo4j.exceptions.Neo4jError as exc:
-        code = exc.code or ""
-        if "TransactionTimedOut" in code or "Terminated" in code:
-            raise StoreError(f"the query ran longer than {timeout_s:g} s and was stopped") from exc
-        if "WriteOnReadOnlyAccess" in code or "Forbidden" in code or "AccessMode" in code:
-            raise WriteRefused(f"the server refused a write in a read-only transaction: {exc.message}") from exc
-        raise StoreError(f"Neo4j rejected the query: {exc.message or exc}") from exc
+        check_plan(store.plan(query, timeout_s))
+        return store.read_rows(query, limit, timeout_s)
+    except WriteRefused:
+        raise
+    except ReadOnlyViolation as exc:
+        raise WriteRefused(str(exc)) from exc
 
 
 def _embedded_read(store: GraphStore, query: str, limit: int, timeout_s: float) -> list[dict[str, Any]]:
     # the store refuses file/extension/settings statements, runs the query in a read-only
     # transaction, and the database interrupts it at the time limit (graph/ladybug_store.py)
-    return store.run_cypher(query, read_only=True, limit=limit, timeout_s=timeout_s)
+    try:
+        return store.run_cypher(query, read_only=True, limit=limit, timeout_s=timeout_s)
+    except ReadOnlyViolation as exc:
+        raise WriteRefused(str(exc)) from exc
 
 
 #: (title_en, title_zh, query) — each runs on both stores as written

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from . import model
+from . import cypher_text, model
 from .ladybug_schema import decode
 from .store import StoreError, UnsupportedQuery
 
@@ -86,25 +86,18 @@ def tokens(query: str) -> list[Token]:
     return [Token(m.lastgroup, m.group()) for m in _TOKEN.finditer(query)]
 
 
-def _significant(toks: list[Token]) -> list[Token]:
-    return [t for t in toks if t.kind not in ("space", "comment")]
-
-
-def _is_name(toks: list[Token], i: int) -> bool:
-    """Whether the word at `i` is used as a name (property, label, alias, variable, map key)
-    rather than as a keyword."""
-    before = toks[i - 1].text if i else ""
-    after = toks[i + 1].text if i + 1 < len(toks) else ""
-    return before in (".", ":", "|", "$") or bool(i and toks[i - 1].upper == "AS") or after in (":", ".")
-
-
 def check(query: str) -> None:
-    """Refuse what a read on the embedded store may not do, naming it and saying what to do."""
-    toks = _significant(tokens(query))
+    """Refuse what a read on the embedded store may not do, naming it and saying what to do.
+    Keywords are told from names (`RETURN d.id AS use`, a variable `load`) as the console tells them
+    (graph.cypher_text.is_clause), so the two stores read a query's words alike."""
+    try:
+        toks = [t for t in cypher_text.tokens(query) if t.kind != "comment"]
+    except cypher_text.CypherTextError as exc:
+        raise UnsupportedQuery(str(exc)) from None
     for i, tok in enumerate(toks):
-        if tok.text == ";" and any(t.text.strip() for t in toks[i + 1:]):
+        if tok.kind == "symbol" and tok.text == ";" and any(t.text != ";" for t in toks[i + 1:]):
             raise UnsupportedQuery("one statement at a time: remove the `;` and run the queries one by one")
-        if tok.kind != "word" or _is_name(toks, i):
+        if tok.kind != "word" or not cypher_text.is_clause(toks, i):
             continue
         word = tok.upper
         if word in _REFUSED:
@@ -114,12 +107,13 @@ def check(query: str) -> None:
             raise UnsupportedQuery("the embedded store's queries only read the graph: DETACH (of "
                                    "databases) is not allowed")
         if word == "CALL":
-            target = toks[i + 1] if i + 1 < len(toks) else Token("op", "")
-            after = toks[i + 2].text if i + 2 < len(toks) else ""
-            if target.kind != "word" or target.text.lower() not in ALLOWED_CALLS or after != "(":
+            target = cypher_text.procedure_name(toks, i) or ""
+            called = i + 1 + 2 * target.count(".") + 1  # the token after the procedure's name
+            if (target.lower() not in ALLOWED_CALLS or toks[i + 1].kind != "word"  # as written, unquoted
+                    or called >= len(toks) or toks[called].text != "("):
                 raise UnsupportedQuery(
                     f"the embedded store's queries may CALL only {', '.join(sorted(ALLOWED_CALLS))} "
-                    f"(e.g. CALL show_tables() RETURN *); `CALL {target.text}` is not allowed")
+                    f"(e.g. CALL show_tables() RETURN *); `CALL {target}` is not allowed")
 
 
 def _close(toks: list[Token], i: int) -> int:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from kgcatalogue import manifest
+
 from . import model
 
 
@@ -63,20 +65,21 @@ class Export:
         return sub
 
 
-def _read_jsonl(path: Path) -> Iterable[tuple[int, dict]]:
-    if not path.is_file():
-        raise ExportError(f"{path} not found (an export is a directory with nodes.jsonl and edges.jsonl)")
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                raise ExportError(f"{path}:{number}: not JSON ({exc})") from None
-            if not isinstance(record, dict):
-                raise ExportError(f"{path}:{number}: expected a JSON object")
-            yield number, record
+def _read_jsonl(path: Path, data: bytes) -> Iterable[tuple[int, dict]]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExportError(f"{path}: not UTF-8 ({exc})") from None
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise ExportError(f"{path}:{number}: not JSON ({exc})") from None
+        if not isinstance(record, dict):
+            raise ExportError(f"{path}:{number}: expected a JSON object")
+        yield number, record
 
 
 def from_records(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]],
@@ -91,14 +94,32 @@ def from_records(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str
     return export
 
 
+def _export_files(export_dir: Path) -> dict[str, bytes]:
+    """The bytes of nodes.jsonl and edges.jsonl, once they are known to be one export (manifest)."""
+    contents = {}
+    for name in manifest.FILES:
+        path = export_dir / name
+        if not path.is_file():
+            raise ExportError(f"{path} not found (an export is a directory with nodes.jsonl, edges.jsonl "
+                              "and manifest.json, written by `policykg extract`)")
+        contents[name] = path.read_bytes()
+    problem = manifest.mismatch(export_dir, contents)
+    if problem:
+        raise ExportError(f"{export_dir} is not a complete export: {problem}; nothing was loaded — "
+                          "run `policykg extract` (or `build`) again")
+    return contents
+
+
 def read_export(export_dir: str | Path) -> Export:
-    """Parse and check an export directory; raises ExportError naming the first problem."""
+    """Parse and check an export directory; raises ExportError naming the first problem (a missing
+    or mismatched manifest first: the two files must come from the same run)."""
     export_dir = Path(export_dir)
     export = Export()
+    contents = _export_files(export_dir)
     nodes_path, edges_path = export_dir / "nodes.jsonl", export_dir / "edges.jsonl"
-    for number, record in _read_jsonl(nodes_path):
+    for number, record in _read_jsonl(nodes_path, contents["nodes.jsonl"]):
         _add_node(export, record, f"{nodes_path}:{number}")
-    for number, record in _read_jsonl(edges_path):
+    for number, record in _read_jsonl(edges_path, contents["edges.jsonl"]):
         _add_edge(export, record, f"{edges_path}:{number}")
     _check_dangling(export, str(edges_path))
     return export

@@ -22,8 +22,8 @@ import networkx as nx
 
 from . import model
 from .export import Export
-from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, StoreError,
-                    StoreUnavailable)
+from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, QueryPlan,
+                    ReadOnlyViolation, StoreError, StoreUnavailable)
 
 DEFAULT_BATCH_SIZE = 2000
 _MATCH_FIELDS = ("id", "label", *sorted({label.display for label in model.NODE_LABELS.values()}
@@ -50,6 +50,21 @@ def _pattern(types: Optional[list[str]], direction: Direction) -> str:
     return {"out": f"(a)-[{rel}]->(b)", "in": f"(b)-[{rel}]->(a)", "both": f"(a)-[{rel}]-(b)"}[direction]
 
 
+def _connection_refused(uri: str, exc: Exception) -> str:
+    """The message for a server that answered but refused the connection: wrong credentials, a
+    rate-limited login (too many wrong passwords: the server refuses even the right one for a
+    while), or anything else."""
+    neo4j = _neo4j()
+    reason = " ".join(str(getattr(exc, "message", None) or exc).split())
+    code = getattr(exc, "code", "") or ""
+    if "AuthenticationRateLimit" in code:
+        return (f"Neo4j at {uri} is refusing logins for a while after too many wrong passwords "
+                f"(rate-limited): wait a few seconds, then retry with the right NEO4J_PASSWORD ({reason})")
+    if isinstance(exc, neo4j.exceptions.AuthError):
+        return f"Neo4j at {uri} refused the credentials (NEO4J_USERNAME/NEO4J_PASSWORD): {reason}"
+    return f"cannot reach Neo4j at {uri}: {' '.join(str(exc).split())}; {START_HINT}"
+
+
 def _neo4j():
     import neo4j  # imported here so the embedded store works without touching the driver
     return neo4j
@@ -72,15 +87,17 @@ class Neo4jStore(GraphStore):
         self.batch_size = batch_size
         auth = (username, password) if password else None
         try:
+            # notifications off: the server's hints (e.g. "property key does not exist" on the first
+            # load into an empty database) are about queries the graph layer wrote, not for the user
             self._driver = neo4j.GraphDatabase.driver(
                 self.uri, auth=auth, connection_timeout=connection_timeout,
-                max_transaction_retry_time=max_transaction_retry_time)
+                max_transaction_retry_time=max_transaction_retry_time,
+                notifications_min_severity="OFF", warn_notification_severity="OFF")
             self._driver.verify_connectivity()
-        except neo4j.exceptions.AuthError as exc:
+        except neo4j.exceptions.Neo4jError as exc:  # AuthError among them
             self._close_quietly()
-            raise StoreUnavailable(f"Neo4j at {self.uri} refused the credentials "
-                                   f"(NEO4J_USERNAME/NEO4J_PASSWORD): {' '.join(str(exc.message).split())}") from None
-        except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError, ValueError) as exc:
+            raise StoreUnavailable(_connection_refused(self.uri, exc)) from None
+        except (neo4j.exceptions.DriverError, OSError, ValueError) as exc:
             self._close_quietly()
             reason = " ".join(str(exc).split())  # the driver's message spans lines
             raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {reason}; {START_HINT}") from None
@@ -442,6 +459,43 @@ class Neo4jStore(GraphStore):
                              if s in graph and o in graph)
         return graph
 
+    # -- the console's path: the server plans the query, then runs it; both READ, both time-limited ---
+    def plan(self, query: str, timeout_s: float) -> QueryPlan:
+        """The server's plan of `query` (EXPLAIN: nothing runs): query type, database, operators."""
+        neo4j = _neo4j()
+
+        @neo4j.unit_of_work(timeout=timeout_s)
+        def work(tx):
+            summary = tx.run("EXPLAIN " + query).consume()
+            home = tx.run("EXPLAIN RETURN 1").consume().database  # where this session's queries go
+            return QueryPlan(query_type=summary.query_type or "", database=summary.database or "",
+                             home_database=home or "", operators=_operators(summary.plan or {}))
+        return self._console_unit(work, timeout_s)
+
+    def read_rows(self, query: str, limit: int, timeout_s: float) -> list[dict[str, Any]]:
+        """At most `limit` rows of `query`, as driver values, in a READ transaction the server stops
+        after `timeout_s` seconds."""
+        neo4j = _neo4j()
+
+        @neo4j.unit_of_work(timeout=timeout_s)
+        def work(tx):
+            return [dict(zip(record.keys(), record.values())) for record in tx.run(query).fetch(limit)]
+        return self._console_unit(work, timeout_s)
+
+    def _console_unit(self, work: Callable, timeout_s: float) -> Any:
+        neo4j = _neo4j()
+        try:
+            with self._session(write=False) as session:  # READ access mode: the server refuses writes
+                return session.execute_read(work)
+        except neo4j.exceptions.Neo4jError as exc:
+            code = exc.code or ""
+            if "TransactionTimedOut" in code or "Terminated" in code:
+                raise StoreError(f"the query ran longer than {timeout_s:g} s and was stopped") from exc
+            if "WriteOnReadOnlyAccess" in code or "Forbidden" in code or "AccessMode" in code:
+                raise ReadOnlyViolation(f"the server refused it in a read-only transaction: "
+                                        f"{' '.join(str(exc.message).split())}") from exc
+            raise StoreError(f"Neo4j rejected the query: {' '.join(str(exc.message or exc).split())}") from exc
+
     def run_cypher(self, query: str, params: Optional[Mapping[str, Any]] = None, *,
                    read_only: bool = True, limit: int = DEFAULT_CYPHER_LIMIT) -> list[dict[str, Any]]:
         neo4j = _neo4j()
@@ -454,3 +508,17 @@ class Neo4jStore(GraphStore):
                 return (session.execute_read if read_only else session.execute_write)(work)
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"Neo4j rejected the query: {exc.message or exc}") from exc
+
+
+def _operators(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(operator, details) of every step of an EXPLAIN plan, root first; `Expand(All)@neo4j` → `Expand(All)`."""
+    out: list[tuple[str, str]] = []
+    stack = [plan]
+    while stack:
+        step = stack.pop()
+        if not step:
+            continue
+        name = str(step.get("operatorType", "")).split("@")[0]
+        out.append((name, str((step.get("args") or {}).get("Details", ""))))
+        stack.extend(reversed(step.get("children") or []))
+    return out

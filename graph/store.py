@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, Mapping, Optional, Sequence
 
@@ -25,26 +26,23 @@ DEFAULT_CYPHER_LIMIT = 1000
 
 #: String literals and quoted names of a Cypher query (blanked before looking for keywords).
 CYPHER_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`")
-#: Clauses that write or administer: refused by read-only consoles and by the embedded store.
-WRITE_CLAUSES: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"\bCREATE\b", re.I), "CREATE"),
-    (re.compile(r"\bMERGE\b", re.I), "MERGE"),
-    (re.compile(r"\bSET\b", re.I), "SET"),
-    (re.compile(r"\b(?:DETACH\s+)?DELETE\b", re.I), "DELETE"),
-    (re.compile(r"\bREMOVE\b", re.I), "REMOVE"),
-    (re.compile(r"\bDROP\b", re.I), "DROP"),
-    (re.compile(r"\bFOREACH\b", re.I), "FOREACH"),
-    (re.compile(r"\bLOAD\s+CSV\b", re.I), "LOAD CSV"),
-    (re.compile(r"\bCALL\s+(?:dbms\b|db\.create|db\.index\.fulltext\.create|db\.clear|apoc\b|gds\b|tx\b)", re.I),
-     "CALL of an administrative or writing procedure"),
-    (re.compile(r"\bCALL\s*\{", re.I), "CALL { … } subqueries"),
-    (re.compile(r"\b(?:GRANT|DENY|REVOKE|ALTER|START|STOP|TERMINATE)\b", re.I), "administration commands"),
-    (re.compile(r"\bUSE\b", re.I), "USE (switching databases)"),
-]
 
 
 class StoreError(RuntimeError):
     """Base class of the graph layer's errors; the CLI prints the message and exits non-zero."""
+
+
+class ReadOnlyViolation(StoreError):
+    """A read-only query would write, administer, switch database or reach files or the network."""
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What a database says a query would do, before running it (Neo4j: EXPLAIN)."""
+    query_type: str                     # "r" read, "rw" / "w" write, "s" schema or administration
+    database: str                       # the database the query would run on
+    home_database: str                  # the database the session's queries go to
+    operators: list[tuple[str, str]]    # (operator, details), root first
 
 
 class StoreUnavailable(StoreError):

@@ -1,22 +1,34 @@
 // Local Neo4j Community 5.26 server without Docker: an embedded DBMS with the Bolt connector on.
 //
 //   mvn -B -q -f neo4j/pom.xml dependency:copy-dependencies -DoutputDirectory=.neo4j/lib
-//   NEO4J_LAUNCH_PASSWORD=secret java -cp '.neo4j/lib/*' neo4j/Launcher.java HOME PORT
+//   printf '%s\n' "$PASSWORD" | java -cp '.neo4j/lib/*' neo4j/Launcher.java HOME PORT
 //
 // HOME is the DBMS home (data/, logs/ go below it); PORT the Bolt port on 127.0.0.1 (loopback only).
-// When NEO4J_LAUNCH_PASSWORD is set, authentication is enabled and the built-in user `neo4j`
-// gets that password (no change required); otherwise auth is disabled, which is acceptable only
-// because the connector listens on loopback. The password comes from the environment, not argv,
-// so it does not show in `ps`.
+// The first line of standard input is the password: when it is not empty, authentication is enabled
+// and the built-in user `neo4j` gets that password (no change required); otherwise auth is disabled,
+// which is acceptable only because the connector listens on loopback. The password is read from
+// stdin — never argv or the environment — so neither `ps` nor /proc/<pid>/environ shows it.
+//
+// Files and the network are closed to Cypher: LOAD CSV may not use file:// URLs, its import root is
+// an empty HOME/import, and every address (0.0.0.0/0, ::/0) is on the URL blocklist, so even a
+// query that slipped past the console's checks cannot read the server's files or fetch URLs.
 //
 // Prints exactly one line starting with "NEO4J_READY " once Bolt accepts connections; the Python
 // side (policykg/neo4j_server.py) waits for it. SIGTERM / SIGINT shut the DBMS down cleanly.
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+
+import inet.ipaddr.IPAddressString;
 import java.util.concurrent.CountDownLatch;
 
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
@@ -32,8 +44,9 @@ public class Launcher {
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
-        String password = System.getenv("NEO4J_LAUNCH_PASSWORD");
+        String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         boolean auth = password != null && !password.isEmpty();
+        Path importRoot = Files.createDirectories(home.resolve("import"));
         SocketAddress bolt = new SocketAddress("127.0.0.1", port);
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
@@ -49,6 +62,10 @@ public class Launcher {
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(5))
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importRoot)
+                .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
+                           List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")))
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);

@@ -132,37 +132,42 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """extract + load in one go: the export is kept in DIR (default: the data directory's export/)."""
     import graph
-    from policykg import cli_graph
 
     console = Console(stderr=True)
     if not _paths_exist(args.paths, console):
         return 2
-    out = args.out or str(graph.default_data_dir() / "export")
-    try:
+    try:  # opened first: an unreachable Neo4j, a wrong password or a busy store is said before any extraction
         store = graph.open_store(args.store)
-        store.counts()  # reachable and free now, not after the extraction (a busy embedded store says so)
+        store.counts()
     except graph.StoreError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)  # one line, as `load` says it
         return 1
     with store:
-        report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal)
-        for path, reason in report.skipped:
-            console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
-        if not report.files_read:
-            console.print("[red]error:[/red] nothing was read; the store was not touched")
-            return 2 if not report.skipped else 1
-        if not args.quiet:
-            console.print(summary_table(report, out))
-        try:
-            stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet),
-                                      replace=not args.upsert)
-            kind = store.kind
-        except (graph.StoreError, graph.ExportError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            return 1
-    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store "
+        return _extract_and_load(args, store, console)
+
+
+def _extract_and_load(args: argparse.Namespace, store, console: Console) -> int:
+    import graph
+    from policykg import cli_graph
+
+    out = args.out or str(graph.default_data_dir() / "export")
+    report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal)
+    for path, reason in report.skipped:
+        console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
+    if not report.files_read:
+        console.print("[red]error:[/red] nothing was read; the store was not touched")
+        return 2 if not report.skipped else 1
+    if not args.quiet:
+        console.print(summary_table(report, out))
+    try:
+        stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet),
+                                  replace=not args.upsert)
+    except (graph.StoreError, graph.ExportError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 1
+    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {store.kind} store "
                   f"(export kept in {out})" + cli_graph.replaced_note(stats))
-    graph.record_build(graph.default_data_dir(), args.paths, out, kind)
+    graph.record_build(graph.default_data_dir(), args.paths, out, store.kind)
     return report.exit_code
 
 
@@ -177,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
         "extract", help="extract graph records from documents",
         description="Read every .txt (UTF-8/GB18030), .pdf, .docx and .html file under PATH..., split "
                     "compilations into documents, find measures, responsible agencies and relations, and "
-                    "write DIR/nodes.jsonl and DIR/edges.jsonl (format: shared/eval/README.md). "
+                    "write DIR/nodes.jsonl and DIR/edges.jsonl (format: shared/eval/README.md), then "
+                    "DIR/manifest.json (both files' rows and SHA-256), which `load` requires. "
                     "Exit code 0 when every file was read, 1 when some were skipped (each is named with "
                     "the reason), 2 on bad usage.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
@@ -190,8 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="extract PATH... and load the result into the graph store",
         description="Run `extract` over PATH... and load the export into the graph store (embedded by "
                     "default, a file under $POLICYKG_DATA or ./data; Neo4j with --store neo4j and the NEO4J_* "
-                    "variables). Loading is an idempotent upsert. Exit codes as for extract; 1 also when the "
-                    "store cannot be reached. The files read replace what the store held from them (a "
+                    "variables). The store is opened first, so an unreachable Neo4j or a refused login stops "
+                    "the run before any extraction. Loading is an idempotent upsert. Exit codes as for "
+                    "extract; 1 also when the store cannot be reached. The files read replace what the store held from them (a "
                     "document or measure no longer extracted goes); --upsert only adds and updates.")
     b.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
     b.add_argument("--out", "-o", metavar="DIR", help="where to keep the export (default: DATA_DIR/export)")

@@ -20,10 +20,11 @@ def register(subparsers) -> None:
         description="Upsert an export directory into the embedded store (default: a LadybugDB database, "
                     "graph.lbdb in the data directory, $POLICYKG_DATA or ./data) or Neo4j (connection from "
                     "NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE). Loading is idempotent and "
-                    "one transaction on the embedded store. Exit code 0 when everything was loaded, 1 when "
-                    "the store is unreachable, in use by another process (the app) or a batch failed, 2 on "
-                    "bad usage.")
-    p.add_argument("export_dir", metavar="EXPORT_DIR", help="directory holding nodes.jsonl and edges.jsonl")
+                    "one transaction on the embedded store. An export whose manifest.json is missing or does "
+                    "not match its two files (an interrupted `policykg extract`) is refused and nothing is "
+                    "loaded. Exit code 0 when everything was loaded, 1 when the store is unreachable, in use "
+                    "by another process (the app) or a batch failed, 2 on bad usage.")
+    p.add_argument("export_dir", metavar="EXPORT_DIR", help="directory holding nodes.jsonl, edges.jsonl and manifest.json")
     add_store_option(p)
     p.add_argument("--replace", action="store_true",
                    help="re-ingest the export's input files: documents, measures and obligations the store "

@@ -3,7 +3,10 @@
 `start()` fetches the Neo4j jars with Maven (neo4j/pom.xml → `.neo4j/lib`, cached in ~/.m2), then
 runs `java -cp '.neo4j/lib/*' neo4j/Launcher.java HOME PORT` as a detached process: an embedded
 DBMS with the Bolt connector on 127.0.0.1:PORT, its data under HOME = <data dir>/neo4j. Auth is
-on: the first start generates a password, kept in HOME/password (mode 600) and reused after.
+on: the first start generates a password, kept in HOME/password (mode 600) and reused after; the
+server gets it on its standard input, so it is on no command line and in no process environment.
+LOAD CSV cannot read files (file URLs off, an empty import root) or fetch URLs (every address
+blocklisted) — see docs/reliability.md.
 
     policykg neo4j start [--port 7687]     # prints the NEO4J_* variables to export
     policykg neo4j status
@@ -192,17 +195,16 @@ def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, passw
     pw = _password(home, password) if auth else None
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "server.log"
-    env = dict(os.environ)
-    env.pop("NEO4J_LAUNCH_PASSWORD", None)
-    if pw:
-        env["NEO4J_LAUNCH_PASSWORD"] = pw
+    env = server_environment(pw)
     heap = heap or os.environ.get("POLICYKG_NEO4J_HEAP", "1g")
     cmd = ["java", f"-Xmx{heap}", "-cp", f"{lib}/*", str(LAUNCHER), str(home), str(port)]
     if progress:
         progress(f"starting Neo4j on 127.0.0.1:{port} (data in {home}) …")
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
                                 env=env, cwd=str(PROJECT), start_new_session=True)
+    proc.stdin.write(((pw or "") + "\n").encode())  # the password goes through a pipe, never argv/env
+    proc.stdin.close()
     uri = f"bolt://127.0.0.1:{port}"
     (home / "server.json").write_text(json.dumps({"pid": proc.pid, "port": port, "uri": uri,
                                                   "auth": bool(pw)}))
@@ -226,6 +228,14 @@ def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, passw
         time.sleep(0.5)
     return ServerInfo(running=True, pid=proc.pid, port=port, uri=uri, password=pw, home=str(home),
                       reachable=True)
+
+
+def server_environment(password: Optional[str]) -> dict[str, str]:
+    """This process's environment without any Neo4j credential: the server reads its password
+    from stdin, so /proc/<pid>/environ of the server holds no secret (even one the user exported)."""
+    secret_names = {"NEO4J_PASSWORD", "NEO4J_AUTH", "NEO4J_LAUNCH_PASSWORD"}
+    return {k: v for k, v in os.environ.items()
+            if k not in secret_names and not (password and password in v)}
 
 
 def _terminate(pid: int, timeout: float) -> bool:

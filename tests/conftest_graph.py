@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import graph
+from kgcatalogue.manifest import write_manifest
 
 F1 = "000_test_policies.txt"
 F2 = "001_test_regulation.txt"
@@ -145,6 +146,7 @@ def write_export(directory: Path, nodes=NODES, edges=EDGES) -> Path:
     with (directory / "edges.jsonl").open("w", encoding="utf-8") as fh:
         for e in edges:
             fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+    write_manifest(directory)  # hand-made, so sealed here as `policykg extract` seals its exports
     return directory
 
 

@@ -128,16 +128,16 @@ def test_console_examples_run(loaded):
 
 @pytest.mark.neo4j
 def test_console_neo4j_server_refuses_writes_itself(export_dir):
-    """Past the keyword check, the READ-mode transaction is what protects the database."""
+    """Past the keyword check, the server's plan and the READ-mode transaction protect the database."""
     import graph
     from conftest_graph import open_neo4j, wipe_neo4j
     loaded = open_neo4j()
     wipe_neo4j(loaded)
     graph.load_export(loaded, export_dir)
-    with pytest.raises(console.WriteRefused, match="server refused"):
-        console._neo4j_read(loaded, "CREATE (n:Sneaky) RETURN n", 5, 5)
+    with pytest.raises(console.WriteRefused, match="plans this query as a read and write"):
+        console.run_planned(loaded, "CREATE (n:Sneaky) RETURN n", 5, 5)
     with pytest.raises(console.StoreError, match="longer than"):
-        console._neo4j_read(loaded, "UNWIND range(1, 1000000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x)", 5, 0.5)
+        console.run_planned(loaded, "UNWIND range(1, 1000000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x)", 5, 0.5)
     assert loaded.counts()["nodes"]["Agency"] == 8
     loaded.close()
 

@@ -251,7 +251,7 @@ def test_console_says_syntax_error_and_speaks_chinese(env):
     assert at.error and at.error[0].value.startswith("查询有语法错误") and "Neo4j" not in at.error[0].value
     at.text_area(key="co_query").input("MATCH (n) DETACH DELETE n")
     at.button(key="co_run").click().run()
-    assert at.error[0].value == "已拒绝：控制台是只读的，不允许 DELETE"
+    assert at.error[0].value == "已拒绝：控制台是只读的，不允许 DETACH DELETE"
 
 
 def test_timeline(env):

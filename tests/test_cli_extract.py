@@ -113,3 +113,18 @@ def test_build_again_replaces_what_the_files_no_longer_yield(tmp_path):
     notice.write_text("\n".join(l for l in lines if "按职责分工负责" not in l) + "\n", encoding="utf-8")
     assert build("--upsert")["edges"].get("SUPPORTS") == 2  # an upsert keeps what is gone from the file
     assert build()["edges"].get("SUPPORTS") is None  # a build replaces it
+
+
+def test_build_into_an_unreachable_neo4j_fails_before_extracting(tmp_path):
+    """The server is checked first: one error line, exit 1, and no export written."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "n.txt").write_text(NOTICE, encoding="utf-8")
+    env = dict(os.environ, POLICYKG_DATA=str(tmp_path / "data"), NEO4J_URI="bolt://127.0.0.1:9",
+               NEO4J_PASSWORD="whatever1")
+    res = subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(tmp_path / "in"), "-q",
+                          "--store", "neo4j", "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 1
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot reach Neo4j at bolt://127.0.0.1:9"), res.stderr
+    assert not (tmp_path / "out").exists()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import graph
+from kgcatalogue.manifest import write_manifest
 from graph import queries
 
 from conftest_graph import (EDGES, EXPECTED_COUNTS, F1, F2, NODES, export_dir, loaded, neo4j_uri,  # noqa: F401
@@ -158,9 +159,58 @@ def test_bad_exports_fail_clearly(store, tmp_path):
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "nodes.jsonl").write_text('{"id": "a", "label": "Agency"}\n{oops\n')
     (tmp_path / "broken" / "edges.jsonl").write_text("")
+    write_manifest(tmp_path / "broken")  # the pair is one export; its line 2 is what is wrong
     with pytest.raises(graph.ExportError, match="nodes.jsonl:2: not JSON"):
         store.load_export(tmp_path / "broken")
     assert sum(store.counts()["nodes"].values()) == 0
+
+
+def extract_export(text: str, out: Path) -> Path:
+    from policykg.cli import run_extract
+    corpus = out.parent / f"{out.name}-in"
+    corpus.mkdir(parents=True, exist_ok=True)
+    (corpus / "notice.txt").write_text(text, encoding="utf-8")
+    run_extract([str(corpus)], str(out), progress=False)
+    return out
+
+
+NOTICE_A = ("国务院办公厅关于做好外贸工作的通知\n国办发〔2023〕9号\n各省、自治区、直辖市人民政府：\n"
+            "一、稳定外贸。（一）优化出口退税服务。（商务部牵头，财政部、海关总署按职责分工负责）\n"
+            "国务院办公厅\n2023年4月25日\n")
+NOTICE_B = NOTICE_A.replace("（一）优化出口退税服务。（商务部牵头，财政部、海关总署按职责分工负责）",
+                            "（一）优化出口退税服务。（海关总署牵头，税务总局按职责分工负责）"
+                            "（二）便利通关。（海关总署负责）")
+
+
+def test_an_export_torn_between_its_two_renames_is_refused(store, tmp_path):
+    """A run killed after renaming its new nodes.jsonl but before its new edges.jsonl: the old
+    manifest is gone and no new one is written, so `load` refuses, names the directory, and loads
+    nothing; an old manifest put back does not match the new nodes.jsonl either."""
+    old = extract_export(NOTICE_A, tmp_path / "old")
+    new = extract_export(NOTICE_B, tmp_path / "new")
+    assert (new / "nodes.jsonl").read_bytes() != (old / "nodes.jsonl").read_bytes()
+    torn = tmp_path / "torn"
+    torn.mkdir()
+    (torn / "edges.jsonl").write_bytes((old / "edges.jsonl").read_bytes())  # the old pair's second file
+    (torn / "nodes.jsonl").write_bytes((new / "nodes.jsonl").read_bytes())  # the new run's first rename
+    with pytest.raises(graph.ExportError, match="manifest.json is missing") as missing:
+        store.load_export(torn)
+    assert str(torn) in str(missing.value) and "\n" not in str(missing.value)
+    (torn / "manifest.json").write_bytes((old / "manifest.json").read_bytes())
+    with pytest.raises(graph.ExportError, match="nodes.jsonl does not match"):
+        store.load_export(torn)
+    assert sum(store.counts()["nodes"].values()) == 0
+    assert store.load_export(new)["nodes"] > 0  # the complete export loads
+
+
+def test_the_cli_load_of_a_torn_export_is_one_clear_line(tmp_path, capsys, monkeypatch):
+    from policykg import cli_graph
+    monkeypatch.setenv("POLICYKG_DATA", str(tmp_path / "data"))
+    new = extract_export(NOTICE_B, tmp_path / "new")
+    (new / "manifest.json").unlink()
+    assert cli_graph.main(["load", str(new), "--store", "embedded", "-q"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a complete export" in err[0] and "Traceback" not in err[0]
 
 
 def test_a_failed_embedded_load_changes_nothing(tmp_path, export_dir):

@@ -166,6 +166,34 @@ def test_wrong_password_is_reported_as_such(neo):
         graph.open_store("neo4j", uri=neo4j_uri(), password="not-the-password")
 
 
+@pytest.mark.neo4j
+def test_a_rate_limited_login_is_reported_as_such(neo):
+    """After too many wrong passwords the server refuses logins for a while (5 s by default):
+    that is said, not "cannot reach Neo4j"."""
+    import time
+    if not os.environ.get("NEO4J_PASSWORD"):
+        pytest.skip("the test server runs without auth")
+    messages = []
+    for _ in range(6):
+        with pytest.raises(graph.StoreUnavailable) as caught:
+            graph.open_store("neo4j", uri=neo4j_uri(), password="not-the-password")
+        messages.append(str(caught.value))
+    assert any("rate-limited" in m and "too many wrong passwords" in m for m in messages), messages
+    assert not any("cannot reach" in m for m in messages), messages
+    time.sleep(6)  # let the lock pass for the tests after this one
+
+
+@pytest.mark.neo4j
+def test_queries_on_unknown_property_keys_print_no_warnings(neo, caplog, recwarn):
+    """A first load into an empty database reads property keys that do not exist yet; the server's
+    notifications about them are not shown (driver notifications off)."""
+    import logging
+    caplog.set_level(logging.DEBUG, logger="neo4j")
+    neo.run_cypher("MATCH (n:Node) WHERE n.a_key_never_written_xyz = 1 RETURN n.another_unknown_key_xyz AS k")
+    shown = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert shown == [] and len(recwarn) == 0, (shown, [str(w.message) for w in recwarn])
+
+
 def test_cli_load_into_an_unreachable_neo4j_exits_non_zero_with_one_line(export_dir):
     env = {**os.environ, "NEO4J_URI": DEAD, "NEO4J_PASSWORD": "whatever1"}
     proc = subprocess.run([sys.executable, "-m", "policykg.cli_graph", "load", str(export_dir), "--store", "neo4j"],
@@ -214,3 +242,15 @@ def test_server_env_lines():
     assert info.shell_exports().splitlines() == [
         "export NEO4J_URI=bolt://127.0.0.1:7687", "export NEO4J_USERNAME=neo4j", "export NEO4J_PASSWORD=s3cret-pw"]
     assert "s3cret" not in str(info.as_dict())
+
+
+def test_the_server_inherits_no_credential_from_its_parent(monkeypatch):
+    """Whatever the user exported, the environment handed to the local server holds no password
+    (it goes over stdin; /proc/<pid>/environ of a running server is checked in test_console_hostile)."""
+    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret-password")
+    monkeypatch.setenv("NEO4J_AUTH", "neo4j/s3cret-password")
+    monkeypatch.setenv("SOME_TOOL_URL", "bolt://neo4j:s3cret-password@host")
+    monkeypatch.setenv("HARMLESS", "value")
+    env = neo4j_server.server_environment("s3cret-password")
+    assert not any("s3cret-password" in v for v in env.values())
+    assert "NEO4J_PASSWORD" not in env and "NEO4J_AUTH" not in env and env["HARMLESS"] == "value"

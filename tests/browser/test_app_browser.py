@@ -171,7 +171,7 @@ def _click_outer_measure(pg) -> str:
 def test_merge_loses_no_lead_and_carries_the_union(page, base, server):
     import graph
     from graph import impact
-    with graph.open_store("embedded", path=server[1] / "graph.json") as s:
+    with graph.open_store("embedded", path=server[1] / "graph.lbdb", read_only=True) as s:
         union = ({r["id"] for r in impact.agency_report(s, "商务部")["measures"]}
                  | {r["id"] for r in impact.agency_report(s, "市场监管总局")["measures"]})
         mofcom = impact.agency_report(s, "商务部")

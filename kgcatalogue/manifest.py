@@ -1,0 +1,65 @@
+"""The export's manifest: what makes nodes.jsonl + edges.jsonl one unit.
+
+`extract/export.py` writes the two files, then `manifest.json` last — their row counts and SHA-256 —
+after removing the old manifest before it swaps the files in. `graph/export.py` refuses an export
+whose manifest is missing or does not match its files, so a run killed between the two renames
+(a new nodes.jsonl beside an old edges.jsonl) is refused with a clear message instead of being
+loaded. Shared here because both sides must agree on the format (extract/ may not import graph/).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+MANIFEST = "manifest.json"
+FORMAT = "policykg-export/1"
+FILES = ("nodes.jsonl", "edges.jsonl")
+
+
+def describe(data: bytes) -> dict:
+    """What the manifest records of one file: its rows (non-blank lines) and SHA-256."""
+    rows = sum(1 for line in data.split(b"\n") if line.strip())
+    return {"rows": rows, "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def manifest_text(files: dict[str, dict]) -> str:
+    return json.dumps({"format": FORMAT, "files": files}, sort_keys=True, indent=1) + "\n"
+
+
+def write_manifest(directory: str | Path, files: Optional[dict[str, dict]] = None) -> Path:
+    """Write DIR/manifest.json (atomically, fsynced) for the files as they are now, or for `files`
+    as the writer described them while writing."""
+    directory = Path(directory)
+    if files is None:
+        files = {name: describe((directory / name).read_bytes()) for name in FILES}
+    tmp = directory / f".{MANIFEST}.tmp"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(manifest_text(files))
+        fh.flush()
+        os.fsync(fh.fileno())
+    final = directory / MANIFEST
+    os.replace(tmp, final)
+    return final
+
+
+def mismatch(directory: str | Path, contents: dict[str, bytes]) -> Optional[str]:
+    """Why the files' `contents` do not form the export the manifest describes, or None if they do."""
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        return (f"{path} is missing: the export was not written to the end (an interrupted "
+                "`policykg extract`?) or by an older version")
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        recorded = None
+    files = recorded.get("files") if isinstance(recorded, dict) else None
+    if not isinstance(files, dict) or recorded.get("format") != FORMAT:
+        return f"{path} is not a {FORMAT} manifest"
+    for name, data in contents.items():
+        if files.get(name) != describe(data):
+            return (f"{Path(directory) / name} does not match {path} (it was replaced or changed after "
+                    "the export was written, e.g. a run killed between writing its two files)")
+    return None
