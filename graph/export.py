@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from . import model
 
@@ -104,26 +104,64 @@ def read_export(export_dir: str | Path) -> Export:
     return export
 
 
-def _add_node(export: Export, record: Mapping[str, Any], where: str) -> None:
+def checked_node(record: Mapping[str, Any], where: str) -> tuple[str, str, dict[str, Any]]:
+    """An export node record → (id, label, stored properties), or ExportError naming `where`."""
     if not record.get("id") or not record.get("label"):
         raise ExportError(f"{where}: a node needs `id` and `label`")
     if not model.is_identifier(record["label"]):
         raise ExportError(f"{where}: label {record['label']!r} is not a plain identifier")
-    node_id, label, props = model.node_row(record)
+    return model.node_row(record)
+
+
+def checked_edge(record: Mapping[str, Any], where: str) -> tuple[str, str, str, dict[str, Any]]:
+    """An export edge record → (source, type, target, stored properties), or ExportError."""
+    if not record.get("source") or not record.get("target") or not record.get("type"):
+        raise ExportError(f"{where}: an edge needs `source`, `target` and `type`")
+    if not model.is_identifier(record["type"]):
+        raise ExportError(f"{where}: type {record['type']!r} is not a plain identifier")
+    return model.edge_row(record)
+
+
+def _add_node(export: Export, record: Mapping[str, Any], where: str) -> None:
+    node_id, label, props = checked_node(record, where)
     if node_id in export.nodes:
         export.duplicate_nodes += 1
     export.nodes[node_id] = (label, props)
 
 
 def _add_edge(export: Export, record: Mapping[str, Any], where: str) -> None:
-    if not record.get("source") or not record.get("target") or not record.get("type"):
-        raise ExportError(f"{where}: an edge needs `source`, `target` and `type`")
-    if not model.is_identifier(record["type"]):
-        raise ExportError(f"{where}: type {record['type']!r} is not a plain identifier")
-    s, t, o, props = model.edge_row(record)
+    s, t, o, props = checked_edge(record, where)
     if (s, t, o) in export.edges:
         export.duplicate_edges += 1
     export.edges[(s, t, o)] = props
+
+
+# --- streaming: one record at a time, never the whole export in memory ---------------------------
+def _last_of_runs(rows: Iterable[tuple], key: Callable[[tuple], Any]) -> Iterator[tuple]:
+    """Of consecutive rows with the same key keep the last (as `read_export` does for repeats; the
+    extractor writes sorted exports, where repeats are neighbours)."""
+    held: Optional[tuple] = None
+    for row in rows:
+        if held is not None and key(held) != key(row):
+            yield held
+        held = row
+    if held is not None:
+        yield held
+
+
+def iter_export_nodes(export_dir: str | Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Node rows (id, label, stored properties) of an export, streamed from nodes.jsonl."""
+    path = Path(export_dir) / "nodes.jsonl"
+    rows = (checked_node(record, f"{path}:{number}") for number, record in _read_jsonl(path))
+    return _last_of_runs(rows, key=lambda r: r[0])
+
+
+def iter_export_edges(export_dir: str | Path) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """Edge rows (source, type, target, stored properties) of an export, streamed from edges.jsonl;
+    several records of one (source, type, target) are one edge, the last one's properties."""
+    path = Path(export_dir) / "edges.jsonl"
+    rows = (checked_edge(record, f"{path}:{number}") for number, record in _read_jsonl(path))
+    return _last_of_runs(rows, key=lambda r: r[:3])
 
 
 def _check_dangling(export: Export, where: str) -> None:

@@ -226,6 +226,23 @@ class Neo4jStore(GraphStore):
                 f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
                 f"MERGE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
 
+    def restore_empty_lists(self, spec: Mapping[str, Mapping[str, Mapping[str, list]]]) -> None:
+        """After a bulk import (graph/formats.py): set the properties that are empty lists, which a
+        CSV cell cannot express. `spec`: {"nodes": {label: {prop: [id…]}}, "relationships":
+        {type: {prop: [[source, target]…]}}}."""
+        for label, props in spec.get("nodes", {}).items():
+            for prop, ids in props.items():
+                assert model.is_identifier(prop)
+                self._batches(ids, f"empty lists:{label}.{prop}",
+                              f"UNWIND $rows AS id MATCH (n:{model.BASE_LABEL} {{id: id}}) SET n.`{prop}` = [] "
+                              "RETURN count(n) AS n", None)
+        for rel_type, props in spec.get("relationships", {}).items():
+            for prop, pairs in props.items():
+                assert model.is_identifier(prop) and model.is_identifier(rel_type)
+                self._batches(pairs, f"empty lists:{rel_type}.{prop}",
+                              f"UNWIND $rows AS row MATCH (:{model.BASE_LABEL} {{id: row[0]}})-[r:`{rel_type}`]->"
+                              f"(:{model.BASE_LABEL} {{id: row[1]}}) SET r.`{prop}` = [] RETURN count(r) AS n", None)
+
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
                           progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
         self.ensure_schema()
@@ -271,6 +288,10 @@ class Neo4jStore(GraphStore):
                 "deleted_orphans": orphans}
 
     # -- reading ----------------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """No node at all in the database (the bulk import may only fill an empty one)."""
+        return not self._read("MATCH (n) RETURN 1 AS one LIMIT 1")
+
     def counts(self) -> dict[str, dict[str, int]]:
         nodes = self._read(f"MATCH (n:{model.BASE_LABEL}) UNWIND [l IN labels(n) WHERE l <> '{model.BASE_LABEL}'] AS label "
                            "RETURN label, count(*) AS n")

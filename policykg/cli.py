@@ -150,14 +150,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         console.print(summary_table(report, out))
     try:
-        with graph.open_store(args.store) as store:
-            stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet),
-                                      replace=not args.upsert)
-            kind = store.kind
+        stats, kind = cli_graph.load_into(args.store, out, replace=not args.upsert, quiet=args.quiet,
+                                          bulk_when_large=True)
     except (graph.StoreError, graph.ExportError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 1
-    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store "
+    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {kind} store"
+                  f"{' by bulk import (empty local database)' if stats.get('bulk') else ''} "
                   f"(export kept in {out})" + cli_graph.replaced_note(stats))
     graph.record_build(graph.default_data_dir(), args.paths, out, kind)
     return report.exit_code
@@ -208,7 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "default, a file under $POLICYKG_DATA or ./data; Neo4j with --store neo4j and the NEO4J_* "
                     "variables). Loading is an idempotent upsert. Exit codes as for extract; 1 also when the "
                     "store cannot be reached. The files read replace what the store held from them (a "
-                    "document or measure no longer extracted goes); --upsert only adds and updates.")
+                    "document or measure no longer extracted goes); --upsert only adds and updates. Into "
+                    "an EMPTY local Neo4j (`policykg neo4j start`) a large export (48 MB and up) is "
+                    "bulk-imported with neo4j-admin instead (see `policykg load --initial`).")
     b.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
     b.add_argument("--out", "-o", metavar="DIR", help="where to keep the export (default: DATA_DIR/export)")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary table")

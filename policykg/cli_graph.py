@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from pathlib import Path
 from typing import Optional
+
+from policykg import neo4j_bulk as bulk
 
 STORES = ("embedded", "neo4j")
 
@@ -27,8 +31,28 @@ def register(subparsers) -> None:
                    help="re-ingest the export's input files: documents, measures and obligations the store "
                         "holds from those files are replaced (what is no longer extracted goes); without "
                         "it, an upsert that only adds and updates")
+    p.add_argument("--initial", action="store_true",
+                   help="bulk-import into an EMPTY database of the local Neo4j (`policykg neo4j start`, data "
+                        "under $POLICYKG_DATA): the export is written as neo4j-admin CSV, the server is "
+                        "stopped, `neo4j-admin database import full` fills the database, the server is started "
+                        "again (same port and password) and the schema created. Much faster than the driver "
+                        "for a large corpus; a remote server or a database that holds anything is refused")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_load)
+
+    e = subparsers.add_parser(
+        "export", help="write the whole graph as neo4j-admin CSV, GraphML or JSONL",
+        description="Write the graph the store holds (--store, as for load) — or, with --from-export DIR, an "
+                    "export directory, streamed without a store — as neo4j-admin import CSV (header + data "
+                    "file per label and type, typed columns, import.json with the options to pass), GraphML "
+                    "(graph.graphml; lists as JSON strings) or JSONL (nodes.jsonl + edges.jsonl, the format "
+                    "`policykg load` reads). Exit code 0 on success, 1 when the store or export cannot be read.")
+    e.add_argument("--format", "-f", choices=("neo4j-admin", "graphml", "jsonl"), required=True)
+    e.add_argument("--out", "-o", required=True, metavar="DIR", help="directory to write into (created)")
+    e.add_argument("--from-export", metavar="EXPORT_DIR",
+                   help="convert this export directory instead of reading a store")
+    add_store_option(e)
+    e.set_defaults(func=cmd_export)
 
     n = subparsers.add_parser(
         "neo4j", help="run a local Neo4j 5.26 server without Docker (start|stop|status)",
@@ -79,17 +103,59 @@ def cmd_load(args) -> int:
     import graph
     started = time.monotonic()
     try:
-        with graph.open_store(args.store) as store:
-            stats = graph.load_export(store, args.export_dir, progress=_progress_printer(args.quiet),
-                                      replace=args.replace)
+        if args.initial:
+            if (args.store or os.environ.get("POLICYKG_STORE") or "neo4j") != "neo4j" or args.replace:
+                print("error: --initial is a bulk import into Neo4j (use it with --store neo4j, without "
+                      "--replace)", file=sys.stderr)
+                return 2
+            stats = bulk.initial_load(args.export_dir, say=_say(args.quiet))
+            kind = "neo4j"
+        else:
+            stats, kind = load_into(args.store, args.export_dir, replace=args.replace, quiet=args.quiet)
+        with graph.open_store(kind) as store:
             counts = store.counts()
     except (graph.StoreError, graph.ExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     seconds = time.monotonic() - started
-    print(f"loaded {stats['nodes']} nodes and {stats['edges']} edges into the {store.kind} store "
-          f"in {seconds:.1f}s; the store now holds {sum(counts['nodes'].values())} nodes and "
-          f"{sum(counts['edges'].values())} edges" + replaced_note(stats))
+    print(f"loaded {stats['nodes']} nodes and {stats['edges']} edges into the {kind} store "
+          f"in {seconds:.1f}s{' (bulk import)' if stats.get('bulk') else ''}; the store now holds "
+          f"{sum(counts['nodes'].values())} nodes and {sum(counts['edges'].values())} edges" + replaced_note(stats))
+    return 0
+
+
+def _say(quiet: bool):
+    return (lambda message: None) if quiet else (lambda message: print(message, file=sys.stderr))
+
+
+def load_into(kind: Optional[str], export_dir: str, *, replace: bool, quiet: bool,
+              bulk_when_large: bool = False) -> tuple[dict, str]:
+    """Load an export into the store `kind` through its loader — or, with `bulk_when_large`, by
+    bulk import when the store is the local Neo4j, its database is empty and the export is large
+    (bulk.worth_bulk). Returns (stats, store kind)."""
+    import graph
+    with graph.open_store(kind) as store:
+        use_bulk = bulk_when_large and bulk.worth_bulk(store, export_dir)
+        if not use_bulk:
+            return graph.load_export(store, export_dir, progress=_progress_printer(quiet), replace=replace), store.kind
+    return bulk.initial_load(export_dir, say=_say(quiet)), "neo4j"
+
+
+def cmd_export(args) -> int:
+    import graph
+    from graph import formats
+    started = time.monotonic()
+    try:
+        if args.from_export:
+            counts = formats.write_format(formats.rows_of_export(args.from_export), args.format, Path(args.out))
+        else:
+            with graph.open_store(args.store) as store:
+                counts = formats.write_format(formats.rows_of_store(store), args.format, Path(args.out))
+    except (graph.StoreError, graph.ExportError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {counts['nodes']} nodes and {counts['edges']} edges as {args.format} to {args.out} "
+          f"in {time.monotonic() - started:.1f}s")
     return 0
 
 
