@@ -169,3 +169,20 @@ def _check_dangling(export: Export, where: str) -> None:
     if dangling:
         sample = ", ".join(f"{s} -{t}-> {o}" for s, t, o in dangling[:3])
         raise ExportError(f"{where}: {len(dangling)} edge(s) point at ids missing from nodes.jsonl, e.g. {sample}")
+
+
+def check_export(export_dir: str | Path) -> dict[str, int]:
+    """Read the whole export once, streamed, holding only node ids, and raise ExportError on the
+    first problem `read_export` would find (missing file, bad line, unsafe name, dangling edge), so
+    a streamed load writes nothing from a bad export. Returns its row counts."""
+    ids = {node_id for node_id, _, _ in iter_export_nodes(export_dir)}
+    edges, dangling = 0, []
+    for s, t, o, _ in iter_export_edges(export_dir):
+        edges += 1
+        if s not in ids or o not in ids:
+            dangling.append((s, t, o))
+    if dangling:
+        sample = ", ".join(f"{s} -{t}-> {o}" for s, t, o in dangling[:3])
+        raise ExportError(f"{Path(export_dir) / 'edges.jsonl'}: {len(dangling)} edge(s) point at ids missing "
+                          f"from nodes.jsonl, e.g. {sample}")
+    return {"nodes": len(ids), "edges": edges}
