@@ -569,6 +569,7 @@ class BatchWriter:
         self.store, self.writers, self.progress = store, writers, progress
         self.pool = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="neo4j-load")
         self.pending: set[Future] = set()
+        self.submitted = 0
         self.done_rows: dict[str, int] = {}
 
     def __enter__(self) -> "BatchWriter":
@@ -596,14 +597,18 @@ class BatchWriter:
     def _submit(self, stage: str, query: str, batch: list[dict], check_count: bool) -> None:
         self._drain(2 * self.writers - 1)
         future = self.pool.submit(self.store._batches, batch, stage, query, None, check_count)
-        future.stage, future.rows = stage, len(batch)
+        future.stage, future.rows, future.seq = stage, len(batch), self.submitted
+        self.submitted += 1
         self.pending.add(future)
 
     def _drain(self, keep: int) -> None:
         while len(self.pending) > keep:
             done, self.pending = wait(self.pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                future.result()  # raises the batch's LoadError
+            if any(f.exception() for f in done):  # report the first batch that failed, as one writer would
+                done |= wait(self.pending)[0]
+                self.pending = set()
+                min((f for f in done if f.exception()), key=lambda f: f.seq).result()
+            for future in sorted(done, key=lambda f: f.seq):
                 self.done_rows[future.stage] = self.done_rows.get(future.stage, 0) + future.rows
                 if self.progress:
                     self.progress(future.stage, self.done_rows[future.stage], self.done_rows[future.stage])
