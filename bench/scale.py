@@ -16,7 +16,7 @@ time and peak RSS of its process tree (psutil, sampled every 50 ms: the extracti
   the embedded store (whatever class "embedded" is), Neo4j by the driver loader, Neo4j by the
   bulk import into an empty database (`policykg load --initial`), and the re-ingest of the whole
   export (`load --replace`) on Neo4j;
-- store open time (open + first answer, in a fresh process);
+- store open time (open + first answer — the counts —, in a fresh process, after its imports);
 - every app question (bench/load.py's set, with its warm-up) p50/p95 on each store.
 Neo4j: a temporary local server on a free port (policykg/neo4j_server.py), stopped at the end;
 its RSS is reported after the loads. Results: bench/results/scale.json, bench/results/scale.png
@@ -146,7 +146,7 @@ def export_rows(export: Path) -> dict[str, int]:
     return rows
 
 
-OPEN_PROBE = ("import sys, time, json; t = time.perf_counter(); import graph; "
+OPEN_PROBE = ("import sys, time, json; import graph; t = time.perf_counter(); "
               "s = graph.open_store(sys.argv[1]); n = s.counts(); "
               "print(json.dumps({'seconds': time.perf_counter() - t}))")
 
@@ -204,10 +204,15 @@ def store_steps(export: Path, rows: int, kind: str, env: dict, seed_export: grap
     out["open"] = open_time(kind, env)
     for name, step in out.items():
         print(f"    {kind} {name}: {step['seconds']} s, peak RSS {step['peak_rss_mb']} MB", flush=True)
-    options = {"uri": env["NEO4J_URI"], "password": env["NEO4J_PASSWORD"]} if kind == "neo4j" else {}
-    with graph.open_store(kind, **options) as store:
-        out["questions"], _ = query_latencies(store, seed_export, repeat)
-        out["counts"] = store.counts()
+    saved = dict(os.environ)
+    os.environ.update(env)  # the store opens here as in the CLI steps (data dir, NEO4J_*)
+    try:
+        with graph.open_store(kind) as store:
+            out["questions"], _ = query_latencies(store, seed_export, repeat)
+            out["counts"] = store.counts()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     if kind == "neo4j":
         import psutil
         from policykg import neo4j_server
