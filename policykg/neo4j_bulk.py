@@ -8,7 +8,7 @@ may overwrite. So it is used only when all of these hold:
   $POLICYKG_DATA), since the import needs its files and to stop it — never a remote server;
 - the database is empty (nothing to lose; the import replaces the database);
 - `policykg load --initial` asks for it, or `policykg build` finds the export large
-  (BULK_MIN_BYTES) — below that, restarting the JVM costs more than the driver load.
+  (BULK_MIN_MB, or $POLICYKG_BULK_MIN_MB) — below that, restarting the JVM costs more than the driver load.
 
 Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed) into a directory under
 the server's home, stop the server, run the import, start the server again on the same port with
@@ -30,8 +30,8 @@ from graph import StoreError, formats, open_store
 from policykg import neo4j_server as server
 
 #: `build` bulk-imports an export at least this large (nodes.jsonl + edges.jsonl) into an empty
-#: local Neo4j: the seed corpus at 10× (about 60 MB) and up
-BULK_MIN_BYTES = 48 * 1024 * 1024
+#: local Neo4j: the seed corpus at 10× (about 31 MB) and up; $POLICYKG_BULK_MIN_MB overrides it
+BULK_MIN_MB = 24.0
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -51,10 +51,14 @@ def export_bytes(export_dir: str | Path) -> int:
                if (Path(export_dir) / name).exists())
 
 
+def bulk_min_bytes() -> float:
+    return float(os.environ.get("POLICYKG_BULK_MIN_MB") or BULK_MIN_MB) * 1048576
+
+
 def worth_bulk(store, export_dir: str | Path) -> bool:
     """Should `build` bulk-import this export into this store? (see the module docstring)"""
     return (store.kind == "neo4j" and (store.database in (None, "neo4j"))
-            and local_server_at(store.uri) is not None and export_bytes(export_dir) >= BULK_MIN_BYTES
+            and local_server_at(store.uri) is not None and export_bytes(export_dir) >= bulk_min_bytes()
             and store.is_empty())
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from policykg.cli import run_extract
 from policykg.extract_pool import FileLimits
 
-from tests.test_cli_extract import NOTICE, run_cli
+from test_cli_extract import NOTICE, run_cli
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 

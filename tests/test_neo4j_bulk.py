@@ -19,6 +19,7 @@ from policykg import neo4j_server
 from policykg.localhost import free_port
 
 from conftest_graph import open_neo4j, wipe_neo4j
+from test_cli_extract import NOTICE
 
 pytestmark = pytest.mark.neo4j
 
@@ -33,9 +34,9 @@ def own_server(tmp_path_factory):
     neo4j_server.stop(data)
 
 
-def _cli(*args, data, info):
+def _cli(*args, data, info, **extra_env):
     env = dict(os.environ, POLICYKG_DATA=str(data), NEO4J_URI=info.uri, NEO4J_USERNAME="neo4j",
-               NEO4J_PASSWORD=info.password, COLUMNS="150")
+               NEO4J_PASSWORD=info.password, COLUMNS="400", **extra_env)
     env.pop("NEO4J_DATABASE", None)
     return subprocess.run([sys.executable, "-m", "policykg.cli", *args], capture_output=True, text=True, env=env)
 
@@ -64,6 +65,25 @@ def test_bulk_import_equals_the_driver_load(own_server, corpus_export):
     assert json.loads(doc["sources_json"])[0]["file"] == doc["source_file"]
     assert isinstance(doc["line_start"], int) and doc["in_corpus"] is True
     assert any(n.get("generic_parties") == [] for _, n in a.nodes(data=True) if n["label"] == "Measure")
+
+
+def test_build_bulk_imports_into_an_empty_local_database_and_upserts_after(own_server, tmp_path):
+    data, info = own_server
+    with graph.open_store("neo4j", uri=info.uri, password=info.password) as store:
+        wipe_neo4j(store)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "n.txt").write_text(NOTICE, encoding="utf-8")
+    env = {"POLICYKG_BULK_MIN_MB": "0"}  # the seed-sized export is below the default threshold
+    first = _cli("build", str(tmp_path / "in"), "--store", "neo4j", "--out", str(tmp_path / "e"), "-q",
+                 data=data, info=info, **env)
+    assert first.returncode == 0, first.stderr
+    assert "by bulk import (empty local database)" in first.stderr
+    again = _cli("build", str(tmp_path / "in"), "--store", "neo4j", "--out", str(tmp_path / "e"), "-q",
+                 data=data, info=info, **env)
+    assert again.returncode == 0 and "bulk" not in again.stderr  # not empty any more: the driver loader
+    with graph.open_store("neo4j", uri=info.uri, password=info.password) as store:
+        counts = store.counts()
+    assert counts["nodes"]["Document"] == 1 and counts["edges"]["SUPPORTS"] == 2
 
 
 def test_initial_refuses_a_database_that_holds_anything(own_server, corpus_export):
