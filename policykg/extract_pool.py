@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 from collections import deque
@@ -73,6 +74,7 @@ def extract_file(path: Path, gaz: Gazetteer) -> Records:
 
 def _worker(conn) -> None:
     """Worker loop: load the gazetteer once, then (index, path) in → FileOutcome out."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
     gaz = load_gazetteer()
     conn.send(READY)
     while True:
