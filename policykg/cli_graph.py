@@ -23,13 +23,15 @@ def register(subparsers) -> None:
         "load", help="load an export (nodes.jsonl + edges.jsonl) into the graph store",
         description="Upsert an export directory into the embedded store (default, a file under the data "
                     "directory) or Neo4j (connection from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, "
-                    "NEO4J_DATABASE). Loading is idempotent. Exit code 0 when everything was loaded, "
+                    "NEO4J_DATABASE). Loading is idempotent; on Neo4j the export is streamed in batches, "
+                    "never held whole. Exit code 0 when everything was loaded, "
                     "1 when the store is unreachable or a batch failed, 2 on bad usage.")
     p.add_argument("export_dir", metavar="EXPORT_DIR", help="directory holding nodes.jsonl and edges.jsonl")
     add_store_option(p)
     p.add_argument("--replace", action="store_true",
                    help="re-ingest the export's input files: documents, measures and obligations the store "
-                        "holds from those files are replaced (what is no longer extracted goes); without "
+                        "holds from those files are replaced (what is no longer extracted goes; on Neo4j 20 "
+                        "documents per transaction, each document replaced whole or not at all); without "
                         "it, an upsert that only adds and updates")
     p.add_argument("--initial", action="store_true",
                    help="bulk-import into an EMPTY database of the local Neo4j (`policykg neo4j start`, data "
