@@ -253,9 +253,12 @@ def plot(results: dict, path: Path) -> None:
     for name, get in series:
         t_ax.plot(mb, [get(r)["seconds"] for r in runs], marker="o", label=name)
         m_ax.plot(mb, [get(r)["peak_rss_mb"] for r in runs], marker="o", label=name)
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
     for ax, what in ((t_ax, "wall time (s)"), (m_ax, "peak RSS of the process tree (MB)")):
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("corpus size (MB)")
         ax.set_ylabel(what)
         ax.grid(True, which="both", alpha=0.3)
@@ -307,7 +310,12 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed calls per question")
     parser.add_argument("--seed", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale.json"))
+    parser.add_argument("--replot", action="store_true", help="only draw the PNG again from --out, and print the table")
     args = parser.parse_args(argv)
+    if args.replot:
+        replot(args.out)
+        print(markdown_table(json.loads(Path(args.out).read_text(encoding="utf-8"))))
+        return 0
     work = Path(tempfile.mkdtemp(prefix="policykg-scale-"))
     seed = Path(args.seed)
     subprocess.run([PY, "-m", "policykg.cli", "extract", str(seed), "--out", str(work / "seed-export"), "-q"],
@@ -316,7 +324,7 @@ def main(argv=None) -> int:
     seed_export = graph.read_export(work / "seed-export")
     env = {"POLICYKG_NEO4J_HEAP": os.environ.get("POLICYKG_NEO4J_HEAP", "2g")}
     results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                           "platform": platform.platform()},
+                           "platform": platform.platform(), "load_average_at_start": os.getloadavg()},
                "stores": args.stores.split(","), "runs": []}
     from policykg import neo4j_server
     try:
@@ -331,6 +339,11 @@ def main(argv=None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(markdown_table(results))
     return 0
+
+
+def replot(out: str) -> None:
+    """Draw the PNG again from a results file (python bench/scale.py --replot)."""
+    plot(json.loads(Path(out).read_text(encoding="utf-8")), Path(out).with_suffix(".png"))
 
 
 def write(results: dict, out: Path) -> None:

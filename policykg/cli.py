@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "variables). Loading is an idempotent upsert. Exit codes as for extract; 1 also when the "
                     "store cannot be reached. The files read replace what the store held from them (a "
                     "document or measure no longer extracted goes); --upsert only adds and updates. Into "
-                    "an EMPTY local Neo4j (`policykg neo4j start`) a large export (24 MB and up, "
+                    "an EMPTY local Neo4j (`policykg neo4j start`) a large export (96 MB and up, "
                     "$POLICYKG_BULK_MIN_MB) is "
                     "bulk-imported with neo4j-admin instead (see `policykg load --initial`).")
     b.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
