@@ -40,7 +40,7 @@ score: extract
 	  --min alias_pair_f1=1.0 --min alias_resolved=1.0 --min doc_recall=0.98 \
 	  --min doc_title_acc=0.95 --min doc_doc_number_acc=0.95 \
 	  --min doc_date_acc=0.90 --min doc_doc_type_acc=0.90 \
-	  --min obligation_f1=0.90 --min obligation_subject_acc=0.85
+	  --min obligation_f1=0.95 --min obligation_subject_acc=0.95 --min obligation_agency_f1=0.90
 	@echo "== supersession scored inside the gold's annotated lines (tools/score_in_scope.py says why)"
 	$(PY) tools/score_in_scope.py $(OUT) $(GOLD) --min supersedes_f1=0.9
 

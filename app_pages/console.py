@@ -1,12 +1,13 @@
 """Cypher console: read-only, a row cap and a time limit; results as a table and, with nodes, a graph."""
 import json
+import re
 
 import pandas as pd
 import streamlit as st
 
 import graph
 from graph import console
-from ui.common import lang, require_store, tr
+from ui.common import enum_name, label_name, lang, require_store, tr
 from ui.graphview import draw
 
 st.title(tr("page_console"))
@@ -32,20 +33,42 @@ timeout = c2.number_input(tr("co_timeout"), 1, 60, 10, key="co_timeout")
 c3.write("")
 run = c3.button(tr("co_run"), type="primary", key="co_run")
 
+READ_ONLY = re.compile(r"the console is read-only: (.+) is not allowed")
+NOT_SUPPORTED = re.compile(r"the embedded store does not support (.+?) in Cypher")
+NOT_PARSED = re.compile(r"the embedded store \(grand-cypher\) cannot run this query: (.*?)\. It supports", re.S)
+TOO_LONG = re.compile(r"the query ran longer than ([\d.]+) s")
+NEO4J_SYNTAX = re.compile(r"Invalid input|SyntaxError|Unknown function|not defined|Variable `", re.I)
+
+
+def explain(exc: Exception) -> tuple[str, str]:
+    """What went wrong, in the UI language: (st level, message). The graph layer's messages are
+    English sentences for the CLI; the page says the same in words of the reader's language."""
+    text = str(exc)
+    if isinstance(exc, console.WriteRefused):
+        found = READ_ONLY.search(text)
+        return "error", tr("co_refused", error=tr("co_readonly_what", what=found.group(1)) if found else text)
+    if isinstance(exc, graph.UnsupportedQuery):
+        found = NOT_SUPPORTED.search(text)
+        if found:
+            return "warning", tr("co_needs_neo4j", error=found.group(1))
+        parsed = NOT_PARSED.search(text)
+        return "error", tr("co_syntax", error=(parsed.group(1) if parsed else text).strip())
+    found = TOO_LONG.search(text)
+    if found:
+        return "error", tr("co_too_long", s=found.group(1))
+    if NEO4J_SYNTAX.search(text):
+        return "error", tr("co_syntax", error=text.replace("Neo4j rejected the query: ", ""))
+    return "error", tr("co_error", error=text)
+
+
 if run:
     try:
         with st.spinner("…"):
             st.session_state["co_result"] = console.run_read_only(store, query, row_cap=int(cap),
                                                                   timeout_s=float(timeout))
         st.session_state.pop("co_error", None)
-    except console.WriteRefused as exc:
-        st.session_state["co_error"] = ("error", tr("co_refused", error=str(exc)))
-        st.session_state.pop("co_result", None)
-    except graph.UnsupportedQuery as exc:
-        st.session_state["co_error"] = ("warning", tr("co_needs_neo4j", error=str(exc)))
-        st.session_state.pop("co_result", None)
     except graph.StoreError as exc:
-        st.session_state["co_error"] = ("error", tr("co_error", error=str(exc)))
+        st.session_state["co_error"] = explain(exc)
         st.session_state.pop("co_result", None)
 
 if "co_error" in st.session_state:
@@ -72,4 +95,7 @@ if result is not None:
         briefs = [{"id": i, "label": n.get("label"), "name": graph.model.display_name(n),
                    "measure_no": n.get("measure_no"), "heading": n.get("heading")} for i, n in nodes.items()]
         edges = [{"source": s, "type": t, "target": o} for s, t, o in store.edges_among(ids)]
-        draw(briefs, edges, key="co_graph", centre=ids[0], height=460)
+        names = {**{l: label_name(l) for l in graph.model.NODE_LABELS},
+                 **{t: enum_name("rel", t) for t in graph.model.REL_TYPES}}
+        draw(briefs, edges, key="co_graph", centre=ids[0], height=460, names=names,
+             panel_keys=(tr("ex_panel_kind"), tr("ex_panel_text")))

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from graph import impact, queries
-from ui import state
+from ui import selection, state
 from ui.common import lang, require_store, tr
 from ui.i18n import t
 from ui.html import link
@@ -14,20 +14,35 @@ store = require_store()
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _agencies(key):
-    return [a for a in queries.agency_workload(store) if a["measures"]]
+    return queries.agency_workload(store)  # every agency, also those with no measure (they can be picked)
 
 
 agencies = _agencies(state.store_key())
-if not agencies:
-    st.info(tr("im_none_measures"))
-    st.stop()
 names = {a["id"]: f"{a['name']}" + (f"（{a['short_name']}）" if a.get("short_name") and a["short_name"] != a["name"] else "")
          + f" · {tr('leads')} {a['leads']} · {tr('supports')} {a['supports']}" for a in agencies}
-param = st.query_params.get("agency")
-if param in names and param != st.session_state.get("im_param"):
-    st.session_state["im_param"] = param
-    st.session_state["im_agency"] = param
-agency = st.selectbox(tr("im_pick"), list(names), format_func=names.get, key="im_agency")
+
+
+def _agency_id(value: str):
+    """An agency in the address: its id, or any of its names (a hand-typed link)."""
+    if value in names:
+        return value
+    try:
+        return queries.resolve_agency(store, value)["id"]
+    except queries.NotFound:
+        return None
+
+
+asked = selection.get("agency")
+if asked is not None and _agency_id(asked) is None:
+    selection.report_unknown(tr("im_unknown", id=asked))
+    st.stop()
+if asked is not None and asked not in names:  # a name: show the agency's id in the address
+    selection.put(agency=_agency_id(asked))
+selection.bind("im_agency", "agency", valid=lambda v: v in names)
+agency = st.selectbox(tr("im_pick"), list(names), format_func=names.get, key="im_agency",
+                      on_change=lambda: selection.follow("im_agency", "agency"))
+if agency is None:
+    st.stop()
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _report(key, agency_id):
@@ -35,8 +50,13 @@ def _report(key, agency_id):
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _what_if(key, agency_id, target):
-    return impact.what_if(store, agency_id, merge_into=target)
+def _abolish(key, agency_id):
+    return impact.abolish(store, agency_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _merge(key, agency_id, target):
+    return impact.merge(store, agency_id, into=target)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -53,6 +73,8 @@ m1.metric(tr("im_metrics_leads"), report["leads"])
 m2.metric(tr("im_metrics_supports"), report["supports"])
 m3.metric(tr("im_metrics_deadline"), report["with_deadline"])
 m4.metric(tr("im_metrics_obligations"), len(report["obligations"]))
+if not report["measures"]:
+    st.info(tr("im_none_measures"))
 
 
 def measure_table(rows):
@@ -66,7 +88,8 @@ def measure_table(rows):
     } for r in rows])
 
 
-TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_obligations", "im_whatif", "im_download"]
+TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_obligations", "im_statutory", "im_whatif",
+              "im_download"]
 def by_document():
     groups = report["by_document"]
     st.dataframe(pd.DataFrame([{tr("date"): (g["document"] or {}).get("date") or "",
@@ -117,6 +140,85 @@ def obligations():
         st.caption(tr("none"))
 
 
+def _inherited(row):
+    src = row.get("inherited_from")
+    return tr("im_from", name=src["agency"].get("short_name") or src["agency"]["name"], year=src["year"] or "") if src else ""
+
+
+def statutory():
+    """Statutory duties: clauses of regulations binding the agency (or a predecessor), by regulation."""
+    duties = report["statutory"]
+    if not duties["total"] and not report["inherited_measures"]:
+        st.caption(tr("im_statutory_none"))
+        return
+    st.markdown("**" + tr("im_statutory_total", n=duties["total"], i=duties["inherited"]) + "**")
+    if duties["total"]:
+        st.dataframe(pd.DataFrame([{tr("document"): (g["document"] or {}).get("name", "—"), "#": g["count"],
+                                    **{tr("level_" + k) if k != "—" else "—": v for k, v in g["by_level"].items()}}
+                                   for g in duties["regulations"]]).fillna(0), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
+                                    tr("im_level"): tr("level_" + o["level"]) if o["level"] else "",
+                                    tr("modality"): o["modality"], tr("im_inherited"): _inherited(o),
+                                    tr("text"): o["text"] or o["action"]} for o in duties["obligations"]]),
+                     hide_index=True, width="stretch")
+    if report["inherited_measures"]:
+        st.markdown("**" + tr("im_inherited_measures", n=len(report["inherited_measures"])) + "**")
+        st.dataframe(pd.DataFrame([{tr("role"): tr(r["role"]), tr("measure"): f"{r['measure_no'] or ''}{r['heading'] or ''}",
+                                    tr("document"): (r["document"] or {}).get("name", ""),
+                                    tr("im_inherited"): _inherited(r)} for r in report["inherited_measures"]]),
+                     hide_index=True, width="stretch")
+
+
+def _group(key: str, rows: list, **fmt) -> None:
+    """One group of a what-if answer: its count and meaning, and its measures (each once)."""
+    st.markdown(f"**{tr('im_g_' + key, n=len(rows), **fmt)}**")
+    st.caption(tr("im_g_" + key + "_why", **fmt))
+    if rows:
+        st.dataframe(measure_table(rows), hide_index=True, width="stretch", height=min(360, 38 + 35 * len(rows)))
+
+
+def measures_if_abolished() -> None:
+    gone = _abolish(state.store_key(), agency)
+    st.caption(tr("im_abolish_total", n=gone["measures"]))
+    for key in impact.ABOLISH_GROUPS:
+        _group(key, gone["groups"][key])
+
+
+def measures_if_merged(target: str) -> None:
+    merged = _merge(state.store_key(), agency, target)
+    into = merged["into"]["name"]
+    st.markdown("**" + tr("im_merged_carry", name=into, l=merged["after"]["leads"], l0=merged["before"]["leads"],
+                          s=merged["after"]["supports"], s0=merged["before"]["supports"]) + "**")
+    st.caption(tr("im_merged_union", name=into, a=merged["agency"]["name"],
+                  n=merged["after"]["leads"] + merged["after"]["supports"]))
+    for key in impact.MERGE_GROUPS:
+        _group(key, merged["groups"][key], name=into)
+    if merged["partners"]:
+        st.markdown(f"**{tr('partners')}**")
+        st.dataframe(pd.DataFrame([{tr("partners"): p["name"], tr("shared"): p["measures"]}
+                                   for p in merged["partners"][:20]]), hide_index=True)
+
+
+def statutory_if_abolished() -> None:
+    part = _abolish(state.store_key(), agency)["statutory"]
+    st.markdown("**" + tr("im_statutory_sole", n=len(part["sole"])) + "**")
+    if part["shared_with"]:
+        st.dataframe(pd.DataFrame([{tr("partners"): a["name"], "#": a["obligations"]} for a in part["shared_with"][:20]]),
+                     hide_index=True)
+
+
+def statutory_if_merged(target: str) -> None:
+    part = _merge(state.store_key(), agency, target)["statutory"]
+    st.markdown("**" + tr("im_statutory_sole", n=len(part["sole"])) + "**")
+    if part["merged"]:
+        st.markdown(tr("im_statutory_merged", **part["merged"]))
+
+
+#: what changes, one section per kind of duty: (title key, if abolished, if merged into a target).
+WHAT_IF_SECTIONS = [("im_section_measures", measures_if_abolished, measures_if_merged),
+                    ("im_section_statutory", statutory_if_abolished, statutory_if_merged)]
+
+
 def what_if():
     scenario = st.radio(tr("im_scenario"), ["abolished", "merged"], horizontal=True, key="im_scenario",
                         format_func=lambda s, _l=lang(): t("im_" + s, _l))
@@ -124,29 +226,19 @@ def what_if():
     if scenario == "merged":
         others = [a for a in names if a != agency]
         target = st.selectbox(tr("im_target"), others, format_func=names.get, key="im_target")
-    what = _what_if(state.store_key(), agency, target)
-    st.markdown("**" + tr("im_lose_lead", n=len(what["lose_only_lead"])) + "** — "
-                + tr("im_keep_support", n=len(what["lose_lead_keep_support"])))
-    if what["lose_only_lead"]:
-        st.dataframe(measure_table(what["lose_only_lead"]), hide_index=True, width="stretch")
-    st.markdown("**" + tr("im_lose_all", n=len(what["lose_only_responsible"])) + "**")
-    if what["lose_only_responsible"]:
-        st.dataframe(measure_table(what["lose_only_responsible"]), hide_index=True, width="stretch")
-    merged = what["merged"]
-    if merged:
-        st.markdown("**" + tr("im_merged_carry", name=merged["into"]["name"], l=merged["after"]["leads"],
-                               l0=merged["before"]["leads"], s=merged["after"]["supports"],
-                               s0=merged["before"]["supports"]) + "**")
-        st.markdown("- " + tr("im_gained", n=len(merged["gained"])) + "\n- " + tr("im_overlap", n=len(merged["shared"]))
-                    + "\n- " + tr("im_upgraded", n=len(merged["upgraded_to_lead"])))
-        if merged["partners"]:
-            st.dataframe(pd.DataFrame([{tr("partners"): p["name"], tr("shared"): p["measures"]}
-                                       for p in merged["partners"][:20]]), hide_index=True)
+        if target is None:
+            return
+    for title, if_abolished, if_merged in WHAT_IF_SECTIONS:
+        st.subheader(tr(title))
+        if scenario == "merged":
+            if_merged(target)
+        else:
+            if_abolished()
 
 
 def downloads():
     n_nodes, n_edges, csv_text, graphml = _exports(state.store_key(), agency)
-    st.caption(f"{n_nodes} nodes · {n_edges} edges")
+    st.caption(tr("im_subgraph_size", nodes=n_nodes, edges=n_edges))
     base = agency.replace("agency:", "").replace("/", "_")
     c1, c2 = st.columns(2)
     c1.download_button(tr("im_csv"), ("\ufeff" + csv_text).encode("utf-8"), file_name=f"{base}-duties.csv",
@@ -157,7 +249,8 @@ def downloads():
 
 # only the open tab runs (the others would render seven tables and two charts for nothing)
 tabs = st.tabs([tr(k) for k in TAB_LABELS], key="im_tab", on_change="rerun")
-for tab, show in zip(tabs, [by_document, by_sector, all_measures, partners, obligations, what_if, downloads]):
+for tab, show in zip(tabs, [by_document, by_sector, all_measures, partners, obligations, statutory, what_if,
+                            downloads]):
     if tab.open is not False:
         with tab:
             show()

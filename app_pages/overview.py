@@ -1,29 +1,19 @@
-"""Overview: counts, busiest agencies, documents by type and month, extraction quality."""
+"""Overview: what the graph holds, and the three questions it answers, one click away; then counts,
+the busiest agencies, documents by type and month (and extraction quality when a score file exists)."""
 import json
 
 import pandas as pd
 import streamlit as st
 
 import graph
-from graph import queries
+from graph import model, queries
 from ui import state
-from ui.common import label_name, require_store, tr
+from ui.common import enum_name, label_name, lang, require_store, tr
+from ui.html import esc, link
 
 st.title(tr("page_overview"))
 store = require_store()
 counts = state.graph_counts()
-
-c1, c2 = st.columns(2)
-with c1:
-    st.subheader(tr("ov_nodes"))
-    st.dataframe(pd.DataFrame([{tr("ov_label"): f"{label_name(k)} ({k})", tr("ov_count"): v}
-                               for k, v in sorted(counts["nodes"].items(), key=lambda kv: -kv[1])]),
-                 hide_index=True, width="stretch")
-with c2:
-    st.subheader(tr("ov_edges"))
-    st.dataframe(pd.DataFrame([{tr("ov_type"): k, tr("ov_count"): v}
-                               for k, v in sorted(counts["edges"].items(), key=lambda kv: -kv[1])]),
-                 hide_index=True, width="stretch")
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -36,12 +26,69 @@ def _docs(key):
     return queries.documents_overview(store)
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _parties(key):
+    rows = [p for p in queries.party_workload(store) if p["obligations"]]
+    # enterprises first: the question the card asks
+    return sorted(rows, key=lambda p: ("企业" not in (p["name"] or ""), -p["obligations"], p["id"]))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _replacements(key):
+    return queries.supersession_edges(store)
+
+
+docs = _docs(state.store_key())
+in_corpus = [d for d in docs if d["in_corpus"]]
+load = [r for r in _workload(state.store_key()) if r["measures"]]
+parties = _parties(state.store_key())
+nodes, edges = counts["nodes"], counts["edges"]
+
+# -- what the graph holds ---------------------------------------------------------------------------
+st.markdown(tr("ov_holds", docs=len(in_corpus), cited=len(docs) - len(in_corpus), measures=nodes.get(model.MEASURE, 0),
+               agencies=len(load), obligations=nodes.get(model.OBLIGATION, 0), parties=len(parties),
+               supersedes=edges.get(model.SUPERSEDES, 0) + edges.get(model.AMENDS, 0)))
+
+# -- the three main questions, each a link straight to its answer -------------------------------------
+CARD = ("<div style='border:1px solid #e6e6e6;border-radius:8px;padding:10px 14px;height:100%'>"
+        "<div style='font-weight:600;margin-bottom:6px'>{title}</div><div style='color:#555;font-size:0.9rem;"
+        "margin-bottom:6px'>{what}</div>{links}</div>")
+q1, q2, q3 = st.columns(3)
+with q1:
+    top = load[:4]
+    st.html(CARD.format(title=esc(tr("ov_q_duties")), what=esc(tr("ov_q_duties_what")),
+                        links=" · ".join(link(a.get("short_name") or a["name"], "impact", agency=a["id"], lang=lang())
+                                         for a in top)))
+with q2:
+    newest = _replacements(state.store_key())[:3]
+    links = "".join(f"<div>{link(e['newer']['name'][:28], 'timeline', doc=e['newer']['id'], lang=lang())}</div>"
+                    for e in newest)
+    st.html(CARD.format(title=esc(tr("ov_q_replaced")), what=esc(tr("ov_q_replaced_what")),
+                        links=links or link(tr("page_timeline"), "timeline", lang=lang())))
+with q3:
+    st.html(CARD.format(title=esc(tr("ov_q_must")), what=esc(tr("ov_q_must_what")),
+                        links=" · ".join(link(f"{p['name']} ({p['obligations']})", "explorer", node=p["id"],
+                                              expand=p["id"] + "|" + model.BINDS, lang=lang())
+                                         for p in parties[:5])))
+st.write("")
+
+c1, c2 = st.columns(2)
+with c1:
+    st.subheader(tr("ov_nodes"))
+    st.dataframe(pd.DataFrame([{tr("ov_label"): label_name(k), tr("ov_count"): v}
+                               for k, v in sorted(nodes.items(), key=lambda kv: -kv[1])]),
+                 hide_index=True, width="stretch")
+with c2:
+    st.subheader(tr("ov_edges"))
+    st.dataframe(pd.DataFrame([{tr("ov_type"): enum_name("rel", k), tr("ov_count"): v}
+                               for k, v in sorted(edges.items(), key=lambda kv: -kv[1])]),
+                 hide_index=True, width="stretch")
+
 st.subheader(tr("ov_agencies"))
-load = [r for r in _workload(state.store_key()) if r["measures"]][:15]
 if load:
     import altair as alt
     long = pd.DataFrame([{tr("agency"): r["short_name"] or r["name"], tr("role"): tr(role), tr("ov_count"): r[role + "s"],
-                          "order": r["measures"]} for r in load for role in ("lead", "support")])
+                          "order": r["measures"]} for r in load[:15] for role in ("lead", "support")])
     chart = alt.Chart(long).mark_bar().encode(
         x=alt.X(f"sum({tr('ov_count')}):Q", title=tr("measures")),
         y=alt.Y(f"{tr('agency')}:N", sort=alt.EncodingSortField(field="order", order="descending"), title=None),
@@ -50,8 +97,6 @@ if load:
         tooltip=[tr("agency"), tr("role"), tr("ov_count")]).properties(height=420)
     st.altair_chart(chart, width="stretch")
 
-docs = _docs(state.store_key())
-in_corpus = [d for d in docs if d["in_corpus"]]
 st.caption(tr("ov_in_corpus", n=len(in_corpus), m=len(docs) - len(in_corpus)))
 c3, c4 = st.columns(2)
 with c3:
@@ -60,24 +105,23 @@ with c3:
     types = pd.Series([d["doc_type"] or "—" for d in in_corpus]).value_counts().rename_axis("t").reset_index(name="n")
     st.altair_chart(alt.Chart(types).mark_bar().encode(
         x=alt.X("n:Q", title=tr("ov_count")), y=alt.Y("t:N", sort="-x", title=None),
-        tooltip=["t", "n"]).properties(height=360), width="stretch")
+        tooltip=[alt.Tooltip("t:N", title=tr("doc_type")), alt.Tooltip("n:Q", title=tr("ov_count"))]
+    ).properties(height=360), width="stretch")
 with c4:
     st.subheader(tr("ov_doc_months"))
     months = pd.Series([d["month"] for d in in_corpus if d["month"]]).value_counts().sort_index()
     st.bar_chart(months.rename(tr("ov_count")), height=360)
     undated = sum(1 for d in in_corpus if not d["month"])
     if undated:
-        st.caption(f"{tr('ov_undated')}: {undated}")
+        st.caption(f"{tr('ov_undated')}: {undated} · " + link(tr("page_timeline"), "timeline", lang=lang()),
+                   unsafe_allow_html=True)
 
-st.subheader(tr("ov_quality"))
-candidates = [graph.default_data_dir() / "score.json", state.ROOT / "out" / "score.json"]
-found = next((p for p in candidates if p.is_file()), None)
+# extraction quality: shown when a score file is there (the gate itself is `make score`, for developers)
+found = next((p for p in (graph.default_data_dir() / "score.json", state.ROOT / "out" / "score.json") if p.is_file()),
+             None)
 if found:
+    st.subheader(tr("ov_quality"))
     scores = json.loads(found.read_text(encoding="utf-8"))
-    st.dataframe(pd.DataFrame([{"metric": k, "score": v} for k, v in scores.items()
+    st.dataframe(pd.DataFrame([{tr("ov_metric"): k, tr("ov_score"): v} for k, v in scores.items()
                                if isinstance(v, (int, float))]), hide_index=True, width="stretch",
-                 column_config={"score": st.column_config.NumberColumn(format="%.3f")}, height=300)
-    import datetime as _dt
-    st.caption(f"{found} · {_dt.datetime.fromtimestamp(found.stat().st_mtime):%Y-%m-%d %H:%M}")
-else:
-    st.info(tr("ov_quality_none", cmd="make score-json"))
+                 column_config={tr("ov_score"): st.column_config.NumberColumn(format="%.3f")}, height=300)

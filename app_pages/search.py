@@ -1,38 +1,76 @@
-"""Search: one box over titles, 文号, measure text, agency names and aliases; results by kind."""
+"""Search: one box over titles, 文号, measure text, agency names and aliases; honest counts, by kind, paged.
+
+The query, the kind shown and the page are in the address (ui.selection: q, kind, p), so a search
+can be shared and Back returns to the previous one.
+"""
+import math
+
 import streamlit as st
 
 from graph import model, queries
+from ui import selection
 from ui.common import label_name, lang, require_store, tr
 from ui.html import esc, link
+
+PAGE_SIZE = 50
 
 st.title(tr("page_search"))
 store = require_store()
 
-q = st.text_input(tr("search_box"), key="search_q", placeholder=tr("search_hint"))
-if q.strip():
-    hits = queries.search(store, q, limit=200)
-    if not hits:
-        st.info(tr("search_none", q=q))
-    else:
-        st.caption(tr("search_found", n=len(hits)))
-        groups: dict = {}
-        for h in hits:
-            groups.setdefault(h["label"], []).append(h)
-        for label in queries.SEARCH_ORDER:
-            if label not in groups:
-                continue
-            with st.expander(f"{label_name(label)} · {len(groups[label])}", expanded=True):
-                rows = []
-                for h in groups[label][:50]:
-                    extra = " · ".join(esc(h[k]) for k in ("doc_number", "date", "measure_no", "short_name")
-                                       if h.get(k) and h.get(k) != h["name"])
-                    target = ""
-                    if label == model.DOCUMENT:
-                        target = link(tr("open_reader"), "reader", doc=h["id"], lang=lang()) + " · "
-                    elif label == model.AGENCY:
-                        target = link(tr("page_impact"), "impact", agency=h["id"], lang=lang()) + " · "
-                    rows.append(f"<li><b>{esc(h['name'])}</b>{' · ' + extra if extra else ''} — {target}"
-                                f"{link(tr('open_explorer'), 'explorer', node=h['id'], lang=lang())}</li>")
-                st.html("<ul class='pkg-results'>" + "".join(rows) + "</ul>")
-else:
+selection.bind("search_q", "q")
+q = st.text_input(tr("search_box"), key="search_q", placeholder=tr("search_hint"),
+                  on_change=lambda: selection.follow("search_q", "q", kind=None, p=None))
+if not q.strip():
     st.caption(tr("search_hint"))
+    st.stop()
+
+summary = queries.search_page(store, q, limit=0)
+if not summary["total"]:
+    st.info(tr("search_none", q=q))
+    st.stop()
+counts = summary["counts"]
+kind = selection.get("kind")
+kind = kind if kind in counts else next(iter(counts))
+st.caption(tr("search_found", n=summary["total"]))
+picked = st.segmented_control(tr("search_kind"), list(counts), default=kind, key=f"search_kind_{q}_{kind}",
+                              format_func=lambda l: f"{label_name(l)} · {counts[l]}")
+if picked and picked != kind:
+    selection.put(kind=picked, p=None)
+    st.rerun()
+
+pages = max(1, math.ceil(counts[kind] / PAGE_SIZE))
+try:
+    number = min(max(1, int(selection.get("p") or 1)), pages)
+except ValueError:
+    number = 1
+found = queries.search_page(store, q, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, label=kind)
+first, last = found["offset"] + 1, found["offset"] + len(found["hits"])
+st.caption(tr("search_range", a=first, b=last, n=found["total"], kind=label_name(kind)))
+
+
+def _row(h: dict) -> str:
+    extra = " · ".join(esc(h[k]) for k in ("doc_number", "date", "measure_no", "short_name")
+                       if h.get(k) and h.get(k) != h["name"])
+    target = ""
+    if h["label"] == model.DOCUMENT:
+        target = link(tr("open_reader"), "reader", doc=h["id"], lang=lang()) + " · "
+    elif h["label"] == model.AGENCY:
+        target = link(tr("page_impact"), "impact", agency=h["id"], lang=lang()) + " · "
+    doc = h.get("document")
+    where = (f"<div class='pkg-in'>{esc(tr('in_document'))}：" + link(doc["name"], "reader", doc=doc["id"], lang=lang())
+             + (f" · {esc(doc['doc_number'])}" if doc.get("doc_number") else "") + "</div>") if doc else ""
+    return (f"<li><b>{esc(h['name'])}</b>{' · ' + extra if extra else ''} — {target}"
+            f"{link(tr('open_explorer'), 'explorer', node=h['id'], lang=lang())}{where}</li>")
+
+
+st.html("<style>.pkg-results li{margin-bottom:4px}.pkg-in{color:#666;font-size:0.9em}</style>"
+        "<ul class='pkg-results'>" + "".join(_row(h) for h in found["hits"]) + "</ul>")
+if pages > 1:
+    c1, c2, c3 = st.columns([1, 2, 1])
+    if c1.button(tr("search_prev"), key="search_prev", disabled=number <= 1):
+        selection.put(p=str(number - 1))
+        st.rerun()
+    c2.caption(tr("search_page_n", p=number, n=pages))
+    if c3.button(tr("search_next"), key="search_next", disabled=number >= pages):
+        selection.put(p=str(number + 1))
+        st.rerun()

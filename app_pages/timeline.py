@@ -1,14 +1,14 @@
-"""Timeline: supersession chains and the documents in force on a date."""
+"""Timeline: the documents in force on a date, supersession chains, and the documents that cannot be
+placed on a timeline (undated, or known only because others cite them) — listed with what is known."""
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
 from graph import history, queries
-from ui import state
-from ui.common import lang, require_store, tr
+from ui import selection, state
+from ui.common import enum_name, lang, require_store, tr
 from ui.html import esc, link
-from ui.i18n import S
 
 st.title(tr("page_timeline"))
 store = require_store()
@@ -28,9 +28,11 @@ day = st.date_input(tr("tl_date"), value=dt.date(2022, 1, 1), min_value=dt.date(
                     max_value=dt.date(2035, 12, 31), key="tl_date")
 rows = history.documents_in_force(store, day.isoformat())
 st.caption(tr("tl_n_in_force", d=day.isoformat(), n=len(rows)))
-st.dataframe(pd.DataFrame([{tr("date"): r.get("date"), tr("doc_number"): r.get("doc_number"),
-                            tr("title"): r.get("name") or r.get("title")} for r in rows]),
+st.dataframe(pd.DataFrame([{tr("date"): r.get("date"), tr("effective_date"): r.get("effective_date") or "",
+                            tr("doc_number"): r.get("doc_number") or "", tr("title"): r.get("name") or r.get("title")}
+                           for r in rows], columns=[tr("date"), tr("effective_date"), tr("doc_number"), tr("title")]),
              hide_index=True, width="stretch", height=300)
+st.caption(tr("tl_in_force_rule"))
 
 # -- a chain around one document ------------------------------------------------------------------
 st.subheader(tr("tl_chain"))
@@ -43,6 +45,14 @@ def _relations(key, amends: bool):
 
 
 edges = _relations(state.store_key(), with_amends)
+
+
+def _start(doc_id: str) -> str:
+    """When a document starts to bind: its effective date, else its date ("" if neither is printed)."""
+    d = by_id.get(doc_id, {})
+    return d.get("effective_date") or d.get("date") or ""
+
+
 for e in edges:  # documents known only as cited ones are in the chain too
     by_id.setdefault(e["newer"]["id"], {**e["newer"], "title": e["newer"]["name"], "in_corpus": False})
     by_id.setdefault(e["older"]["id"], {**e["older"], "title": e["older"]["name"], "in_corpus": False})
@@ -55,10 +65,12 @@ if not chain_docs:
 
 def _fmt(i):
     d = by_id.get(i, {"title": i})
-    return " · ".join(x for x in (d.get("date"), d.get("doc_number"), d.get("title")) if x)
+    return " · ".join(x for x in (d.get("date") or tr("ov_undated"), d.get("doc_number"), d.get("title")) if x)
 
 
-pick = st.selectbox(tr("tl_pick"), chain_docs, format_func=_fmt, key="tl_doc")
+selection.bind("tl_doc", "doc", valid=lambda v: v in chain_docs)
+pick = st.selectbox(tr("tl_pick"), chain_docs, format_func=_fmt, key="tl_doc",
+                    on_change=lambda: selection.follow("tl_doc", "doc"))
 # (graph.queries.supersession_chain, planned by the graph layer, would replace the two walks below)
 older = queries.supersedes_transitive(store, pick, include_amends=with_amends)
 newer = queries.superseded_by_chain(store, pick, include_amends=with_amends)
@@ -80,8 +92,29 @@ with c2:
     st.html("<ul>" + "".join(_item(d) for d in older) + "</ul>" if older else f"<i>{esc(tr('none'))}</i>")
 
 st.subheader(tr("tl_events"))
-st.dataframe(pd.DataFrame([{tr("date"): e["newer"].get("date"), tr("document"): e["newer"]["name"],
-                            tr("ov_type"): tr("kind_" + (e["kind"] or e["type"])) if ("kind_" + (e["kind"] or e["type"])) in S
-                            else (e["kind"] or e["type"]), tr("supersedes"): e["older"]["name"],
-                            "→ " + tr("date"): e["older"].get("date")} for e in edges]),
-             hide_index=True, width="stretch")
+st.dataframe(pd.DataFrame([{tr("date"): e["newer"].get("date") or "", tr("effective_date"): _start(e["newer"]["id"]),
+                            tr("document"): e["newer"]["name"], tr("ov_type"): enum_name("kind", e["kind"] or "amends"),
+                            tr("tl_older_doc"): e["older"]["name"], tr("tl_older_date"): e["older"].get("date") or ""}
+                           for e in edges]), hide_index=True, width="stretch")
+
+# -- what cannot be placed on a timeline: said, not dropped ---------------------------------------------
+st.subheader(tr("tl_unplaced"))
+st.caption(tr("tl_unplaced_why"))
+replaced_by = {}
+for e in _relations(state.store_key(), True):
+    replaced_by.setdefault(e["older"]["id"], []).append(e)
+
+
+def _known(doc_id: str) -> str:
+    return "；".join(tr("tl_known", kind=enum_name("kind_passive", e["kind"] or "amends"), by=e["newer"]["name"],
+                        since=_start(e["newer"]["id"]) or tr("ov_undated"))
+                     for e in replaced_by.get(doc_id, []))
+
+
+unplaced = [d for d in docs if not d["in_corpus"] or not d.get("date")]
+unplaced.sort(key=lambda d: (d["id"] not in replaced_by, d["in_corpus"], d.get("title") or ""))
+st.dataframe(pd.DataFrame([{tr("title"): d.get("title") or d["id"], tr("doc_number"): d.get("doc_number") or "",
+                            tr("doc_type"): d.get("doc_type") or "",
+                            tr("tl_reason"): tr("tl_only_cited") if not d["in_corpus"] else tr("tl_undated"),
+                            tr("tl_what_known"): _known(d["id"])} for d in unplaced]),
+             hide_index=True, width="stretch", height=360)

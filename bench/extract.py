@@ -106,9 +106,9 @@ def main(argv=None) -> int:
         "agency_token_phrasematcher_mentions": token_hits,
         "agency_token_recall_vs_char": round(found_same / max(1, char_total), 4),
         "agency_token_seconds": round(t_token, 3),
-        "targets": {"pipeline_vs_jieba_min": 0.5, "pipeline_seconds_max": 5.0},
+        "targets": {"pipeline_vs_jieba_min": 1.5, "pipeline_seconds_max": 5.0},
     }
-    result["targets_met"] = (result["pipeline_vs_jieba"] >= 0.5 and result["pipeline_seconds"] <= 5.0
+    result["targets_met"] = (result["pipeline_vs_jieba"] >= 1.5 and result["pipeline_seconds"] <= 5.0
                              and result["cli_cold_run_seconds"] <= 5.0)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -25,6 +25,11 @@ R3  generic collective: the match modifies a generic group noun — it is follow
 R4  other organisation: the match is followed by 集团/公司, so it names a
     different organisation (各有关铁路局集团公司).
 
+R5  short everyday form in another word: two-character forms are kept only in the contexts
+    `_SHORT_FORM_CONTEXT` allows — 国办 not before 发/函/秘/电 (国办发〔2021〕60号 is a 文号) or
+    理/事/学 (各国办理, 出国办事), nor after 全/中/各 (全国办理), 央行 not after 中 (中央行政),
+    人行 not inside 个人行为 / 人行道 / 行人行走 / 当事人行政复议.
+
 When a match is rejected, shorter forms starting at the same position are
 tried; failing that, forms lying wholly inside the rejected span are skipped
 too (各银保监会派出机构 yields neither 银保监会 nor 保监会).  An optional leading
@@ -47,11 +52,15 @@ __all__ = [
     "KINDS",
     "DEFAULT_PATH",
     "load_gazetteer",
+    "load_successions",
+    "SUCCESSIONS_PATH",
     "looks_like_agency",
     "normalize_surface",
 ]
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "agencies.json"
+#: reorganisations: predecessor → successor, date, instrument (see the file's `about`)
+SUCCESSIONS_PATH = Path(__file__).with_name("data") / "successions.json"
 
 KINDS = frozenset(
     {
@@ -134,6 +143,13 @@ _R3_STATE_COUNCIL_AFTER = re.compile(r"([\u4e00-\u9fff]{0,6}?)(?:部门|部委)"
 _R3_CLAUSE_WORDS = re.compile(r"会同|和|与|及|或|向|由|对|经|报|批准|同意|授权|决定|要求|组织|指导")
 # R4: the match modifies another organisation's name.
 _R4_ORG_AFTER = re.compile(r"集团|公司")
+# R5: short everyday forms and the neighbours that make them part of another word
+# (form -> (character before that rejects it, text after that rejects it)).
+_SHORT_FORM_CONTEXT = {
+    "国办": (re.compile(r"[全中各外我本该两美]$"), re.compile(r"[发函秘电理事学公法案厂班会]|[〔\[]")),
+    "央行": (re.compile(r"中$"), re.compile(r"政")),
+    "人行": (re.compile(r"[个私本他众法工商成行路病老夫家军客游证]$"), re.compile(r"[道为走动使横进政贿驶]")),
+}
 
 
 class Gazetteer:
@@ -210,6 +226,9 @@ class Gazetteer:
                     return "R3"
         if start > 0 and _R2_LOCAL_BEFORE.search(text, max(0, start - _R2_LOOKBEHIND), start):
             return "R2"
+        guard = _SHORT_FORM_CONTEXT.get(text[start:end])
+        if guard is not None and (guard[0].search(text[max(0, start - 1):start]) or guard[1].match(after)):
+            return "R5"
         return None
 
     def find(self, text: str) -> list[AgencyMention]:
@@ -372,6 +391,7 @@ _NOT_NAME_RE = re.compile(
 _GENERIC_RE = re.compile(
     r"^(?:各|有关|相关|其他|其它|所属|直属|下属|本|该|上级|同级|地方|各级|国务院)"
     r"|^(?:部门|部委|单位|机构|主管部门)$|部门$|机构$|单位$"
+    r"|各(?:地区|地方|省|市|级|直属|派出|分支|区域)"  # 民航各地区管理局: a class of bodies, not one
 )
 
 
@@ -391,3 +411,13 @@ def looks_like_agency(name: str) -> bool:
     if _GENERIC_RE.search(s) or _NOT_NAME_RE.search(s):
         return False
     return any(s.endswith(suf) and len(s) > len(suf) for suf in _AGENCY_SUFFIXES)
+
+
+@lru_cache(maxsize=2)
+def load_successions(path: str | None = None) -> dict[str, tuple[dict, ...]]:
+    """Successions by predecessor name: each {predecessor, successor, date, instrument, part, text}."""
+    data = json.loads(Path(path or SUCCESSIONS_PATH).read_text(encoding="utf-8"))
+    by_old: dict[str, list[dict]] = {}
+    for s in data["successions"]:
+        by_old.setdefault(s["predecessor"], []).append(s)
+    return {k: tuple(v) for k, v in by_old.items()}

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 _URL = re.compile(r"^(https?://|www\.|mailto:|javascript:)", re.I)
 _FILE_JUNK = re.compile(r"\.(docx?|xlsx?|wps|pdf|zip|rar|et|ofd)\s*$", re.I)
 _EXT_FRAGMENT = re.compile(r"^(lsx?|sx|s|ps|ocx?|oc|df|ls|ip|ar)$", re.I)
-_CHROME = re.compile(r"^(?:打印本页|关闭窗口|字号大中小|【打印】|【关闭】|[•·]$|分享到|扫一扫)")
+_CHROME = re.compile(r"^(?:打印本页|关闭窗口|字号大中小|【打印】|【关闭】|[•·]$|分享到|扫一扫|<!--.*-->$)")
+#: Markdown heading marks of texts saved from a Markdown source (`# 条例名`, `## 第一章 总则`)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t\u3000]+")
 _CHROME_ANY = re.compile(r"(打印本页\s*关闭窗口|字号\s*大\s*中\s*小)")
 _DIGITS = re.compile(r"^\d{1,4}$")
 _SPACE = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\ufeff]+")
@@ -101,6 +103,7 @@ def clean_lines(raw_lines: list[str]) -> list[Line]:
     """Drop blank, page-number, URL/file-name and chrome lines; join split dates and extensions."""
     rows = []
     for no, raw in enumerate(raw_lines, start=1):
+        raw = _MARKDOWN_HEADING.sub("", raw)
         t = strip_spaces(_CHROME_ANY.sub("", normalize_chars(unicodedata.normalize("NFC", raw))))
         if t:
             rows.append((no, t, raw))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from extract.clean import JoinedText
 from extract.deadlines import DeadlineHit
+from extract.duty_holders import Definition
 from extract.issuers import IssuerHit
 from extract.measures import MeasureSpan
 from extract.obligations import Binding, Obligation
@@ -37,6 +38,7 @@ class DocumentText:
     deadlines: list[DeadlineHit] = field(default_factory=list)
     sectors: list[SectorHit] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
+    definitions: list[Definition] = field(default_factory=list)
     bindings: list[Binding] = field(default_factory=list)
     supersessions: list[Supersession] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)

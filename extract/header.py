@@ -10,8 +10,10 @@ letter handing it over as 通知. Only the 文号 printed right under the title 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extract.clean import Line, ends_paragraph
+from extract.events import find_events, header_facts
 from extract.segment import (DATE, DocHeader, LING_HEADER, LING_NO, PAREN_DATE, WEB_DATE, docno_of,
                              parse_date_line)
 
@@ -100,6 +102,7 @@ def describe(lines: list[Line], h: DocHeader, width: int) -> DocHeader:
         h.doc_type = h.doc_type or doc_type_of(h.title)
         if h.doc_type != "通知" and _only_cover_letter(after, width):
             h.doc_type = "通知"
+        _read_events(h, after)
     elif h.kind == "wrapper":
         h.doc_type = doc_type_of(h.title)
     elif h.kind == "interpretation":
@@ -113,8 +116,25 @@ def describe(lines: list[Line], h: DocHeader, width: int) -> DocHeader:
         h.signature_text = _signature_text(doc, width)
     if h.kind in ("document", "decree"):
         h.issuers_text = h.issuers_text or _issuer_text(h.title)
-    h.effective_date = _effective_date(doc, h.date)
+    h.effective_date = h.effective_date or _effective_date(doc, h.date)
     return h
+
+
+def _read_events(h: DocHeader, after: list[Line]) -> None:
+    """The national-database layout: dated event lines right under the title (extract.events)
+    give the 文号, date, issuer and type; a header without them keeps what the title says."""
+    events = find_events([l.text for l in after[:12]])
+    if not events:
+        return
+    offset = h.title_lines[1] + 1
+    h.events = [replace(e, line=e.line + offset) for e in events]
+    facts = header_facts(events)
+    h.doc_number = h.doc_number or facts.doc_number
+    h.date, h.date_kind = (facts.date, "issued") if facts.date else (h.date, h.date_kind)
+    h.issuers_text = h.issuers_text or facts.issuer or ""
+    h.doc_type = facts.doc_type or h.doc_type
+    h.version_date = facts.version_date
+    h.effective_date = facts.effective_date
 
 
 def _only_cover_letter(body: list[Line], width: int) -> bool:
@@ -219,3 +239,37 @@ def resolve_nested(lines: list[Line], headers: list[DocHeader], width: int) -> N
             sig -= 1
         b.end = sig
         a.notes.append(f"signature and date after the nested document at line {lines[b.start].no}")
+
+
+#: a date in an info table: 2025年01月08日, 2025-01-08, 2025/01/08
+_TABLE_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})[年\-/.](?P<m>\d{1,2})[月\-/.](?P<d>\d{1,2})")
+
+
+def apply_page_metadata(headers: list[DocHeader], meta: dict[str, str]) -> None:
+    """A web page's info table (extract.webpage: 标题, 发文机关, 发文字号, 成文日期, 公文种类) is the
+    metadata of the page's document — the one of that title, else the first document. The table's
+    title, 文号 and 成文日期 win over what segmentation read from the body (a body may print the
+    title over several lines or not at all); 发文机关 names every issuer (a title says 等9部门);
+    the type comes from the title, 公文种类 only when the title names no genre; 发布日期 stands in
+    for a missing 成文日期."""
+    docs = [h for h in headers if h.kind == "document"]
+    if not meta or not docs:
+        return
+    title = re.sub(r"\s+", "", meta.get("标题", ""))
+    h = next((d for d in docs if title and re.sub(r"\s+", "", d.title) == title), docs[0])
+    if title:
+        h.title = meta["标题"].strip()
+        if h.doc_type in (None, "其他"):  # a type read from the body (a cover letter's 通知) stands
+            h.doc_type = doc_type_of(h.title)
+    number = re.sub(r"\s+", "", meta.get("发文字号", ""))
+    if docno_of(number):
+        h.doc_number = docno_of(number)
+    for label, kind in (("成文日期", "signing"), ("发布日期", "web")):
+        m = _TABLE_DATE.search(re.sub(r"\s+", "", meta.get(label, "")))
+        if m:
+            h.date, h.date_kind = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}", kind
+            break
+    if meta.get("发文机关"):
+        h.issuers_text = meta["发文机关"]
+    if h.doc_type in (None, "其他") and meta.get("公文种类"):
+        h.doc_type = doc_type_of(meta["公文种类"].strip())

@@ -10,7 +10,7 @@ import re
 
 from extract.docnumber import norm_key
 from extract.records import Records, resolve_references
-from kgcatalogue import AGENCY, DOCUMENT, MEASURE, OBLIGATION
+from kgcatalogue import AGENCY, AMENDS, DOCUMENT, MEASURE, OBLIGATION
 
 
 def merge(results: list[Records]) -> Records:
@@ -51,8 +51,27 @@ def merge(results: list[Records]) -> Records:
             merged.edges.setdefault(key, edge)
         for name, n in rec.unverified.items():
             merged.unverified[name] = merged.unverified.get(name, 0) + n
+    link_versions(merged)
     resolve_references(merged)
     return merged
+
+
+def link_versions(records: Records) -> None:
+    """Versions of one revised text (same 文号, or same title without one; told apart by the
+    date of their latest revision): each newer version AMENDS the one before it, the evidence
+    being the revisions printed in the newer one after the older one's."""
+    works: dict[str, list[dict]] = {}
+    for node in records.nodes.values():
+        if node["label"] == DOCUMENT and node.get("in_corpus", True) and node.get("version_date"):
+            key = norm_key(node["doc_number"]) if node.get("doc_number") else "t:" + _title_key(node["title"])
+            works.setdefault(key, []).append(node)
+    for versions in works.values():
+        versions.sort(key=lambda n: (n["version_date"], n["id"]))
+        for older, newer in zip(versions, versions[1:]):
+            later = [r for r in newer.get("revisions", []) if r not in older.get("revisions", [])]
+            records.add_edge(newer["id"], older["id"], AMENDS, evidence="；".join(later), kind="amends",
+                             partial=False, part=None, date=newer["version_date"], new_version=True,
+                             provenance=newer["source"])
 
 
 def _doc_keys(node: dict) -> list[str]:
@@ -74,6 +93,8 @@ def _find_canonical(node: dict, index: dict[str, str], merged: Records) -> str |
             continue
         if node.get("date") and first.get("date") and node["date"] != first["date"]:
             continue
+        if node.get("version_date") and first.get("version_date") and node["version_date"] != first["version_date"]:
+            continue  # the same regulation at another revision: a version, not a reprint
         return c
     return None
 

@@ -35,27 +35,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.duty_holders import resolve_holders
 from extract.numerals import chinese_int
 from extract.outline import parse_outline
+from extract.parties import classify_party
 
 # --- lexicons ----------------------------------------------------------------------------------
 _PROHIBITION = r"不得|禁止|严禁|不准|不应当|不应"
-_OBLIGATION = (r"应当|必须|只能|(?<![相对适供响反效呼答感顺照回理])应(?![用急收付届聘征试变运力激声验允承诺许对])"
+_OBLIGATION = (r"应当|必须|只能|负总责|负全责|(?<![相对适供响反效呼答感顺照回理])应(?![用急收付届聘征试变运力激声验允承诺许对])"
                r"|(?<![必无所])须(?![知])|(?<![由是工自同])负责(?![人的任同]|[^，。；]{1,4}的|[^，。；]{1,20}的(?:部门|机构|单位|机关|人员))")
 _PERMISSION = r"可以|有权|(?<![认许不宁])可(?![能行持靠视见控信复推操比用替及分再追量供办查感])"
 MODAL = re.compile(rf"(?P<pro>{_PROHIBITION})|(?P<obl>{_OBLIGATION})|(?P<per>{_PERMISSION})")
 
 _PENALTY = re.compile(r"责令|罚款|处分|追究.{0,8}责任|予以处罚|给予处罚|依法处罚|吊销|没收|通报批评|"
                       r"依照.{0,40}(?:规定|法律|法规|法》|条例》|办法》)(?:的规定)?(?:予以)?(?:处理|处罚)")
-_IMPLICIT = re.compile(r"不予(?!以)[\u4e00-\u9fff]{2}|予以(?!处罚)[\u4e00-\u9fff]{2}|列入|移出|由.+组成")
+_IMPLICIT = re.compile(r"不予(?!以)[\u4e00-\u9fff]{2}|予以(?!处罚)[\u4e00-\u9fff]{2}|列入|移出|由.+组成|"
+                       r"(?<![的受])主管(?=全国|本行政区域|本辖区|[^，。；]{0,20}工作)|(?:实施|进行)(?:综合)?监督管理")
 
 # nouns that end an actor/thing phrase, and words that start a predicate after it
-_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|(?<!或)者|人|中心|委员会|"
+_HEAD = (r"机关|部门|机构|企业|公司|单位|个人|组织|人民政府|政府|主体|运营者|经营者|(?<!或)者|人|中心|委员会|用户|(?<![场住])所|人员|(?<=[口售应])商|"
          r"平台|银行|名称|字号|办公室|局|部|署|院|会|厅|委")
 _VERB = (r"发现|认为|受理|在|对|拟|未|逾期|不按|拒绝|违反|因|依法|依照|按照|根据|将|向|自(?!治|主)|于|已|"
-         r"经(?!营|济)|通过|需要|提交|办理|使用|利用|从事|开展|具有|存在|以|为|应|可|不|负责|主管|统筹|会同|组织|"
+         r"经(?!营|济)|通过|需要|提交|办理|使用|利用|从事|开展|具有|存在|以|为|应(?!急|用)|可|不|负责|主管|统筹|会同|组织|"
          r"指导|监督|制定|建立|做好|落实|加强|接到|收到|作出|决定|审核|认定|自主|责令|给予|处以|处|设立|"
-         r"变更|注销|开展|采购|取得|获取|发生|采集|处理|提供|查询|保存|收集|公开|发布")
+         r"变更|注销|开展|采购|取得|获取|发生|采集|处理|提供|查询|保存|收集|公开|发布|申请|申领|遗失|歇业|知悉|完成")
 _NP_END = re.compile(rf"(?:{_HEAD})$")
 _ACTOR = re.compile(rf"^(.{{0,40}}?(?:{_HEAD}))(?=(?:{_VERB}))")
 _ADVERB_TAIL = re.compile(r"(?:还|也|均|都|亦|仍|同时|一律|则|方|才|即|另行|首先|原则上|一般|应当|依法|"
@@ -268,7 +271,7 @@ def subject_class(subject: str | None, gaz=None, penalty: bool = False) -> str:
 
 _AGENT_STOP = (r"依据|依照|按照|根据|责令|给予|处以|处|没收|吊销|撤销|予以|对|在|负责|自主|以|将|统一|会同|通过|作出|决定|"
                r"公告|通知|制定|办理|审核|确定|组织|进行|报|向|及时|依法|提交|报送|审批|批准|承担|实施|开展|指导|"
-               r"具体|协调|统筹|商|征求|认定|收取|受理|提出|出具|发放|核发|按|从")
+               r"具体|协调|统筹|商(?!务)|征求|认定|收取|受理|提出|出具|发放|核发|按|从")
 
 
 def _agent_of_you(clause: str) -> tuple[str | None, int]:
@@ -419,6 +422,8 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
     if cand and re.fullmatch(r"(?:\d+|[一二三四五六七八九十]+)(?:年|个月|日|天)内|终身|此后|届时|同时|其后", cand):
         cand = None  # 5年内不得… : a time phrase, the subject is earlier
     if cand and _VERB_START.match(cand) and not leading_actor(cand):
+        if "的" in cand and _NP_END.search(cand):
+            return cand, False  # 申请企业法人登记的单位应当…: a relative clause before its head noun
         return None, False  # 使用企业名称应当…: an activity, no actor printed
     if cand and re.match(r"^(?:并|且)?(?:对|向|按照|依照|根据|通过|就)", cand):
         cand = None  # 并对提供材料的真实性负责: a prepositional phrase, not a subject
@@ -457,28 +462,12 @@ def _subject_for(segs: list[_Seg], k: int, pre: str, prev_subject: str | None,
 
 def _make(para: _Para, subj, modality, trigger, action, cond, penalty, implicit_modality, subject_implicit,
           sentence, start, end, gaz) -> Obligation:
-    subj = subj or None
+    subj = subj.strip() if subj else None
     return Obligation(
         article=para.article, paragraph=para.no, subject=subj,
         subject_class=subject_class(subj, gaz, penalty), modality=modality, trigger=trigger,
         action=action.strip("，。；"), condition=cond, penalty=penalty, implicit_modality=implicit_modality,
         subject_implicit=subject_implicit, text=sentence, start=start, end=end)
-
-
-# --- regulated parties -------------------------------------------------------------------------
-_PARTY_MODIFIER = re.compile(r"^(?:相关|有关|其他|其它|该|本|上述|前款规定的|所属)")
-
-
-def normalize_party(subject: str) -> str:
-    """Canonical name of a non-agency subject: the head after the last 的, without 相关/其他/该.
-
-    跨省、自治区、直辖市经营的企业 → 企业; 相关企业 → 企业; 申请人拟定的企业名称中的字号 → 字号."""
-    s = re.sub(r"\s+", "", subject)
-    s = _strip_defs(s)
-    if "的" in s:
-        s = s.rsplit("的", 1)[1] or s
-    s = _PARTY_MODIFIER.sub("", s)
-    return s or subject
 
 
 def has_articles(text: str, minimum: int = 3) -> bool:
@@ -491,9 +480,10 @@ def has_articles(text: str, minimum: int = 3) -> bool:
 # --- who an obligation binds ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Binding:
-    """Obligation `obligations[obligation]` binds an agency (`agency_id`, a gazetteer id) or a class
-    of regulated party (`party`, named by `normalize_party`); `surface` is the subject as printed.
-    Offsets are the obligation's."""
+    """Obligation `obligations[obligation]` binds an agency (`agency_id`, a gazetteer id, at `level`)
+    or a class of regulated party (`party`, of `party_kind`, from extract.parties); `surface` is the
+    part of the subject as printed, `defined_as` the holder a defined term stands for. Offsets are
+    the obligation's."""
 
     obligation: int
     surface: str
@@ -502,29 +492,29 @@ class Binding:
     party_class: str
     start: int
     end: int
+    level: str | None = None
+    party_kind: str | None = None
+    defined_as: str | None = None
 
 
-def find_bindings(obligations: list[Obligation], gaz) -> list[Binding]:
-    """The parties each obligation binds.
+def find_bindings(obligations: list[Obligation], gaz, definitions=()) -> list[Binding]:
+    """The bodies and parties each obligation binds.
 
-    The subject binds an agency when the gazetteer knows it as a whole, each agency of a
-    coordinated subject the gazetteer knows part by part (财政部、科技部负责… binds both), else a
-    RegulatedParty class named by `normalize_party` (agency-like subjects the gazetteer does not
-    know, such as 企业登记机关, are parties with `party_class: "agency"`). A subject whose head is
-    not a noun (受委托的, 统筹) binds nothing; the obligation keeps it as printed."""
-    from extract.nlp import ends_in_noun  # late: loads jieba only for regulations
-
+    Each part of the subject (`A、B和C` → each) is resolved by extract.duty_holders: a functional
+    department, a named body or a term the document defined for one binds the national body
+    leading that system, with the tier as `level`. A part naming no single body binds the actor
+    class extract.parties puts it in; a thing (企业名称, 出资方式) binds nothing — the obligation
+    keeps its subject as printed."""
     out: list[Binding] = []
     for k, o in enumerate(obligations):
         if not o.subject:
             continue
-        entry = gaz.resolve(o.subject) if gaz is not None else None
-        parts = split_subjects(o.subject)
-        entries = [gaz.resolve(p) for p in parts] if gaz is not None and len(parts) > 1 else []
-        if entry is not None:
-            out.append(Binding(k, o.subject, entry.id, None, o.subject_class, o.start, o.end))
-        elif entries and all(entries):
-            out.extend(Binding(k, p, e.id, None, o.subject_class, o.start, o.end) for p, e in zip(parts, entries))
-        elif ends_in_noun(name := normalize_party(o.subject)):
-            out.append(Binding(k, o.subject, None, name, o.subject_class, o.start, o.end))
+        for h in resolve_holders(o.subject, gaz, definitions, at=o.start):
+            entry = gaz.resolve(h.body) if h.body and gaz is not None else None
+            if entry is not None:
+                out.append(Binding(k, h.surface, entry.id, None, o.subject_class, o.start, o.end,
+                                   level=h.level, defined_as=h.defined_as))
+            elif (cls := classify_party(h.surface)) is not None:
+                out.append(Binding(k, h.surface, None, cls.name, o.subject_class, o.start, o.end,
+                                   party_kind=cls.kind, defined_as=h.defined_as))
     return out

@@ -68,6 +68,7 @@ def parse_outline(text: str) -> list[Item]:
 
 
 def first_sentence(text: str) -> str:
-    """A measure's heading: its first sentence, without the marker."""
-    m = re.search(r"[。；！？]", text)
+    """A measure's heading: its first sentence, without the marker — or its first paragraph when that
+    ends sooner (a heading printed as its own paragraph: `（二）加强金融服务` then the task text)."""
+    m = re.search(r"[。；！？\n]", text)
     return (text[:m.start()] if m else text).strip()

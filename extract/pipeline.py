@@ -20,13 +20,14 @@ from extract.clean import clean_lines, join_lines, typical_width
 from extract.deadlines import find_deadlines
 from extract.docnumber import norm_key
 from extract.document import DocumentText
-from extract.header import describe, resolve_nested
+from extract.duty_holders import find_definitions
+from extract.header import apply_page_metadata, describe, resolve_nested
 from extract.issuers import find_issuers
 from extract.measures import find_measures
 from extract.merge import merge
 from extract.obligations import find_bindings, find_obligations, has_articles
 from extract.read import SourceText
-from extract.records import Records, resolve_references, write_document
+from extract.records import Records, resolve_references, write_document, write_successions
 from extract.relations import find_relations
 from extract.sectors import find_sectors
 from extract.segment import DocHeader, find_document_starts
@@ -65,8 +66,12 @@ def _obligations(doc: DocumentText, gaz: Gazetteer) -> None:
     doc.obligations = find_obligations(doc.text, gaz) if has_articles(doc.text) else []
 
 
+def _definitions(doc: DocumentText, gaz: Gazetteer) -> None:
+    doc.definitions = find_definitions(doc.text) if doc.obligations else []
+
+
 def _bindings(doc: DocumentText, gaz: Gazetteer) -> None:
-    doc.bindings = find_bindings(doc.obligations, gaz)
+    doc.bindings = find_bindings(doc.obligations, gaz, doc.definitions)
 
 
 def _relations(doc: DocumentText, gaz: Gazetteer) -> None:
@@ -80,7 +85,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("deadlines", _deadlines, needs=("measures",), adds=("deadlines",)),
     Stage("sectors", _sectors, needs=("text", "measures"), adds=("sectors",)),
     Stage("obligations", _obligations, needs=("text",), adds=("obligations",)),
-    Stage("bindings", _bindings, needs=("obligations",), adds=("bindings",)),
+    Stage("definitions", _definitions, needs=("text", "obligations"), adds=("definitions",)),
+    Stage("bindings", _bindings, needs=("obligations", "definitions"), adds=("bindings",)),
     Stage("relations", _relations, needs=("text", "header"), adds=("supersessions", "citations")),
 )
 
@@ -97,6 +103,7 @@ def documents_of(source: SourceText) -> list[DocumentText]:
     lines = clean_lines(source.lines)
     width = typical_width(lines)
     headers = [describe(lines, h, width) for h in find_document_starts(lines, width)]
+    apply_page_metadata(headers, source.meta)
     _mark_news_twins(headers)
     resolve_nested(lines, headers, width)
     docs = []
@@ -118,6 +125,7 @@ def extract_source(source: SourceText, gaz: Gazetteer | None = None) -> tuple[li
     records = Records()
     for doc in docs:
         write_document(records, run_stages(doc, gaz), gaz)
+    write_successions(records, gaz)
     resolve_references(records)
     return [d.header for d in docs], records
 

@@ -36,10 +36,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.webpage import page_parts, read_info_table
+
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "SourceText",
     "UnreadableFile",
+    "html_block_lines",
     "iter_input_files",
     "read_source",
 ]
@@ -73,6 +76,7 @@ class SourceText:
     lines: list[str] = field(repr=False)
     encoding: str
     kind: str  # "txt" | "pdf" | "docx" | "html"
+    meta: dict[str, str] = field(default_factory=dict)  # a web page's info table (extract.webpage)
 
 
 # --------------------------------------------------------------------------
@@ -159,11 +163,12 @@ def read_source(path: str | Path) -> SourceText:
         elif kind == "docx":
             lines, encoding = _read_docx(data), "docx"
         else:
-            lines, encoding = _read_html(data)
+            lines, encoding, meta = _read_html(data)
     except UnreadableFile as exc:
         raise UnreadableFile(exc.reason, path) from None
 
-    return SourceText(file=path.name, path=path, lines=lines, encoding=encoding, kind=kind)
+    return SourceText(file=path.name, path=path, lines=lines, encoding=encoding, kind=kind,
+                      meta=meta if kind == "html" else {})
 
 
 def _split_lines(text: str) -> list[str]:
@@ -541,7 +546,7 @@ def _declared_charset(data: bytes) -> str | None:
     return codec
 
 
-def _read_html(data: bytes) -> tuple[list[str], str]:
+def _read_html(data: bytes) -> tuple[list[str], str, dict[str, str]]:
     from bs4 import BeautifulSoup
 
     text, encoding = _decode_text(data, declared=_declared_charset(data))
@@ -549,33 +554,41 @@ def _read_html(data: bytes) -> tuple[list[str], str]:
         soup = BeautifulSoup(text, "lxml")
     except Exception as exc:  # lxml is very tolerant; this is a safety net
         raise UnreadableFile(f"damaged HTML ({_short(exc)})") from None
-    lines = _html_block_lines(soup)
-    if not lines:
+    parts = page_parts(soup)
+    lines = html_block_lines(soup, parts.hidden, parts.bare)
+    if not any(lines):
         raise UnreadableFile("no text in HTML page")
-    return lines, encoding
+    meta = read_info_table("\n".join(html_block_lines(parts.tables[0]))) if parts.tables else {}
+    return lines, encoding, meta
 
 
-def _html_block_lines(soup) -> list[str]:
+def html_block_lines(soup, hidden: frozenset[int] | set[int] = frozenset(),
+                      bare: frozenset[int] | set[int] = frozenset()) -> list[str]:
     """One line per block element (and per <br>), inline content joined,
-    whitespace collapsed as a browser would; blank lines dropped."""
+    whitespace collapsed as a browser would; blank lines dropped.
+
+    Lines made only of text in `hidden` elements (or directly in a `bare` one) are kept as
+    empty strings, so the numbering is the same whatever extract.webpage decides."""
     from bs4.element import NavigableString, PreformattedString, Tag
 
     lines: list[str] = []
     buf: list[str] = []
+    shown = [False]  # whether the current line has text that is not hidden
 
     def flush() -> None:
         if buf:
             line = _finish_html_line("".join(buf))
             buf.clear()
             if line:
-                lines.append(line)
+                lines.append(line if shown[0] else "")
+        shown[0] = False
 
     # Iterative walk: badly nested pages (unclosed <font>...) can be
     # thousands of levels deep.
     END = object()
-    stack: list[tuple[object, bool]] = [(soup, False)]
+    stack: list[tuple[object, bool, bool]] = [(soup, False, False)]
     while stack:
-        node, pre = stack.pop()
+        node, pre, off = stack.pop()
         if node is END:
             flush()
             continue
@@ -583,16 +596,11 @@ def _html_block_lines(soup) -> list[str]:
             if isinstance(node, PreformattedString):  # comments, doctype, CDATA, PIs
                 continue
             s = _CONTROL_CHARS_RE.sub("", str(node).replace("\r\n", "\n").replace("\r", "\n"))
-            if pre:
-                parts = s.split("\n")
-                for i, part in enumerate(parts):
-                    if i:
-                        flush()
-                    buf.append(part)
-            else:
-                buf.append(
-                    _HTML_SPACE_RE.sub(lambda m: _SEGMENT_BREAK if "\n" in m.group() else " ", s)
-                )
+            for i, part in enumerate(s.split("\n") if pre else [_collapse_spaces(s)]):
+                if i:
+                    flush()
+                buf.append(part)
+                shown[0] = shown[0] or (not off and bool(part.replace(_SEGMENT_BREAK, "").strip()))
             continue
         if not isinstance(node, Tag):
             continue
@@ -606,11 +614,18 @@ def _html_block_lines(soup) -> list[str]:
         is_block = name in _BLOCK_TAGS
         if is_block:
             flush()
-            stack.append((END, pre))
+            stack.append((END, pre, off))
         child_pre = pre or name in ("pre", "textarea", "listing", "plaintext")
-        stack.extend((child, child_pre) for child in reversed(node.contents))
+        child_off = off or id(node) in hidden
+        stack.extend((child, child_pre, child_off or (id(node) in bare and isinstance(child, NavigableString)))
+                     for child in reversed(node.contents))
     flush()
     return lines
+
+
+def _collapse_spaces(s: str) -> str:
+    """Whitespace runs as one space, marking those that held a line break (see _finish_html_line)."""
+    return _HTML_SPACE_RE.sub(lambda m: _SEGMENT_BREAK if "\n" in m.group() else " ", s)
 
 
 def _is_wide(ch: str) -> bool:

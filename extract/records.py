@@ -15,18 +15,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from extract.agencies import Gazetteer
+from extract.agencies import Gazetteer, load_successions
 from extract.docnumber import norm_docno, norm_key
 from extract.document import DocumentText
+from extract.events import header_facts
 from extract.header import doc_type_of
 from extract.references import resolve_references
 from extract.relations import strip_brackets
 from extract.sectors import load_sectors
 from kgcatalogue import (AGENCY, AMENDS, BINDS, CITES, CONCERNS, DOCUMENT, ISSUED_BY, LEADS, MEASURE,
-                         OBLIGATION, PART_OF, REGULATED_PARTY, SECTOR, SUPERSEDES, SUPPORTS)
+                         OBLIGATION, PART_OF, REGULATED_PARTY, SECTOR, SUCCEEDED_BY, SUPERSEDES, SUPPORTS)
 
 __all__ = ["Records", "digest", "span", "document_id", "agency_node", "external_document", "write_document",
-           "resolve_references"]
+           "resolve_references", "write_successions"]
 
 
 def digest(*parts: str) -> str:
@@ -86,20 +87,26 @@ def agency_node(records: Records, surface: str, agency_id: str | None, gaz: Gaze
     return node["id"]
 
 
-def external_document(title: str | None, doc_number: str | None, previous_version: bool = False) -> dict:
-    """An `in_corpus: false` Document node carrying what was printed."""
+def external_document(title: str | None, doc_number: str | None, previous_version: bool = False,
+                      date: str | None = None) -> dict:
+    """An `in_corpus: false` Document node carrying what was printed.
+
+    A dated text without a 文号 is told apart by its date: several 决定 share the title
+    国务院关于修改部分行政法规的决定."""
     no = norm_docno(doc_number)
     if previous_version and not no:
-        did = "doc:" + digest(norm_key(title or ""), "previous-version")
+        did = "doc:" + digest(norm_key(title or ""), "previous-version", *([date] if date else []))
+    elif date and not no:
+        did = "doc:" + digest(norm_key(title or ""), date)
     else:
         did = document_id(no, title or "")
-    return {"id": did, "label": DOCUMENT, "title": title, "doc_number": no, "date": None,
+    return {"id": did, "label": DOCUMENT, "title": title, "doc_number": no, "date": date,
             "doc_type": doc_type_of(strip_brackets(title)) if title else "其他", "in_corpus": False,
             "previous_version": previous_version, "source": None, "sources": []}
 
 
-def _ref_node(records: Records, title, doc_number, previous_version=False) -> str:
-    node = external_document(title, doc_number, previous_version)
+def _ref_node(records: Records, title, doc_number, previous_version=False, date=None) -> str:
+    node = external_document(title, doc_number, previous_version, date)
     existing = records.add_node(node)
     if existing is not node and not existing.get("in_corpus", True):
         if not existing.get("title") and title:
@@ -121,6 +128,7 @@ def write_document(records: Records, doc: DocumentText, gaz: Gazetteer) -> str:
     _write_sectors(records, doc, doc_id, measure_ids)
     _write_obligations(records, doc, doc_id, gaz)
     _write_relations(records, doc, doc_id)
+    _write_revisions(records, doc, doc_id)
     return doc_id
 
 
@@ -132,6 +140,8 @@ def _write_header(records: Records, doc: DocumentText) -> str:
     h, lines = doc.header, doc.joined.lines
     doc_number = h.doc_number if h.doc_type != "解读" else None
     doc_id = document_id(doc_number, h.title)
+    if h.version_date:  # a revised text: one node per version printed (extract.events)
+        doc_id = f"{doc_id}@{h.version_date}"
     if doc_id in records.nodes:  # printed again in the same file: merge() folds it in
         doc_id = f"{doc_id}@{lines[0].no}"
     source = span(doc.file, lines[0].no, lines[-1].no)
@@ -141,6 +151,9 @@ def _write_header(records: Records, doc: DocumentText) -> str:
         "doc_type": h.doc_type or "其他", "in_corpus": True, "issuers_text": h.issuers_text,
         "source": source, "sources": [source], "text_kind": h.kind,
     })
+    if h.version_date:
+        records.nodes[doc_id]["version_date"] = h.version_date
+        records.nodes[doc_id]["revisions"] = [e.text for e in h.events if e.kind == "revised"]
     return doc_id
 
 
@@ -213,26 +226,84 @@ def _write_obligations(records: Records, doc: DocumentText, doc_id: str, gaz: Ga
         })
         records.add_edge(oid, doc_id, PART_OF)
     for b in doc.bindings:
+        where = _span_of(doc, b.start, b.end)
         if b.agency_id:
             target = agency_node(records, b.surface, b.agency_id, gaz)
+            extra = {"level": b.level}
         else:
             target = "party:" + b.party
             node = records.add_node({"id": target, "label": REGULATED_PARTY, "name": b.party, "aliases": [],
-                                     "party_class": b.party_class})
+                                     "kind": b.party_kind})
             if b.surface not in node["aliases"]:
                 node["aliases"].append(b.surface)
-        records.add_edge(ids[b.obligation], target, BINDS, surface=b.surface, provenance=_span_of(doc, b.start, b.end))
+            extra = {}
+        if b.defined_as:
+            extra["defined_as"] = b.defined_as
+        records.add_edge(ids[b.obligation], target, BINDS, surface=b.surface, provenance=where, **extra)
+
+
+def write_successions(records: Records, gaz: Gazetteer) -> None:
+    """SUCCEEDED_BY edges (predecessor → successor, with date, instrument and the part that moved)
+    for every agency in `records` and, transitively, its successors (extract/data/successions.json).
+    Two names the gazetteer folds into one node (农业部 → 农业农村部) give no edge."""
+    table = load_successions()
+    frontier = [n["name"] for n in records.nodes.values() if n["label"] == AGENCY and n.get("verified")]
+    seen: set[str] = set()
+    while frontier:
+        name = frontier.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for s in table.get(name, ()):
+            old, new = gaz.resolve(s["predecessor"]), gaz.resolve(s["successor"])
+            if old is None or new is None or old.id == new.id:
+                continue
+            src = agency_node(records, old.name, old.id, gaz)
+            dst = agency_node(records, new.name, new.id, gaz)
+            records.add_edge(src, dst, SUCCEEDED_BY, date=s["date"], instrument=s["instrument"], part=s["part"],
+                             evidence=s["text"])
+            frontier.append(new.name)
 
 
 def _write_relations(records: Records, doc: DocumentText, doc_id: str) -> None:
     """SUPERSEDES / AMENDS (newer → older) and CITES edges; targets are placeholders until resolved."""
+    revised_by = {e.by_title for e in doc.header.events}
     for s in doc.supersessions:
-        target = _ref_node(records, s.old.title, s.old.doc_number, s.previous_version)
+        if s.new_title and s.new_title in revised_by:
+            continue  # a 题注 revision also read as a header event: written by _write_revisions
+        target = _ref_node(records, s.old.title, s.old.doc_number, s.previous_version,
+                           s.old.date if s.previous_version else None)
         source = _ref_node(records, s.new_title, s.new_doc_number) if (s.new_title or s.new_doc_number) else doc_id
         records.add_edge(source, target, AMENDS if s.kind == "amends" else SUPERSEDES, evidence=s.evidence,
                          kind=s.kind, partial=s.partial, part=s.part, provenance=_span_of(doc, s.start, s.end))
     for c in doc.citations:
+        if c.title in revised_by:
+            continue  # the 决定 of a revision event: an AMENDS edge, not a citation
         target = _ref_node(records, c.title, c.doc_number)
         if target != doc_id:
             records.add_edge(doc_id, target, CITES, evidence=doc.text[c.start:c.end],
                              provenance=_span_of(doc, c.start, c.end))
+
+
+def _write_revisions(records: Records, doc: DocumentText, doc_id: str) -> None:
+    """Each revision event of the header (extract.events): AMENDS from the amending text (a 决定,
+    or a 令 by its number) to the text it revised, with the revision's date and ordinal. A text
+    promulgated again by a new 令 (修订) AMENDS its previous version, the text first promulgated
+    (an `in_corpus: false` node with that 令), which the revisions before it amended."""
+    h = doc.header
+    facts = header_facts(h.events)
+    previous = None
+    if facts.previous is not None:
+        previous = _ref_node(records, h.title, facts.previous.decree, previous_version=True, date=facts.previous.date)
+        _amends_edge(records, doc, doc_id, previous, facts.own)
+    for e in h.events:
+        if e.kind != "revised" or not (e.by_title or e.decree):
+            continue
+        target = previous if previous is not None and e.date < facts.own.date else doc_id
+        _amends_edge(records, doc, _ref_node(records, e.by_title, e.decree, date=e.date), target, e)
+
+
+def _amends_edge(records: Records, doc: DocumentText, source: str, target: str, e) -> None:
+    no = doc.joined.lines[e.line - doc.header.start].no
+    records.add_edge(source, target, AMENDS, evidence=e.text, kind="amends", partial=False, part=None,
+                     date=e.date, ordinal=e.ordinal, provenance=span(doc.file, no, no))

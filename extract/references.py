@@ -21,9 +21,12 @@ class DocIndex:
     def __init__(self, nodes):
         self.by_no: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
+        self.dates: dict[str, str] = {}
         for n in nodes:
             if n.get("label") != DOCUMENT or not n.get("in_corpus", True) or n.get("doc_type") == "解读":
                 continue
+            if n.get("date"):
+                self.dates[n["id"]] = n["date"]
             if n.get("doc_number"):
                 self.by_no.setdefault(norm_docno(n["doc_number"]), n["id"])
             for k in title_keys(n.get("title")):
@@ -31,14 +34,18 @@ class DocIndex:
                 if k.startswith("中华人民共和国"):
                     self.by_title.setdefault(k[len("中华人民共和国"):], n["id"])
 
-    def resolve(self, title: str | None, doc_number: str | None, by_title: bool = True) -> str | None:
+    def resolve(self, title: str | None, doc_number: str | None, by_title: bool = True,
+                date: str | None = None) -> str | None:
+        """The in-corpus document a printed 文号 or title names. A title printed with a date names
+        another text than an in-corpus one of another date (several 决定 share one title)."""
         if doc_number and norm_docno(doc_number) in self.by_no:
             return self.by_no[norm_docno(doc_number)]
         if doc_number or not by_title:
             return None  # a printed 文号 that is not in the corpus names another text
         for k in title_keys(title):
             if k in self.by_title:
-                return self.by_title[k]
+                found = self.by_title[k]
+                return None if date and self.dates.get(found) and self.dates[found] != date else found
         return None
 
 
@@ -62,7 +69,8 @@ def resolve_references(records) -> None:
     for nid, n in list(records.nodes.items()):
         if n.get("label") != DOCUMENT or n.get("in_corpus") is not False:
             continue
-        target = index.resolve(n.get("title"), n.get("doc_number"), by_title=not n.get("previous_version"))
+        target = index.resolve(n.get("title"), n.get("doc_number"), by_title=not n.get("previous_version"),
+                               date=n.get("date"))
         if target is not None and not n.get("doc_number"):
             by_title.add(nid)
         if target is None and not n.get("doc_number") and n.get("title"):
@@ -71,7 +79,8 @@ def resolve_references(records) -> None:
                 target = placeholders[full]  # 反垄断法 ≡ 中华人民共和国反垄断法
         if target is None and not n.get("doc_number"):
             # 修订了《X》 (previous version) or a title-only mention ≡ a numbered out-of-corpus X
-            target = next((numbered[k] for k in title_keys(n.get("title")) if k in numbered), None)
+            target = next((numbered[k] for k in title_keys(n.get("title"))
+                           if k in numbered and not _dated_apart(n, records.nodes[numbered[k]])), None)
         if target is not None and target != nid:
             mapping[nid] = target
     if not mapping:
@@ -99,6 +108,12 @@ def resolve_references(records) -> None:
     for nid in mapping:
         if nid not in still_used:
             records.nodes.pop(nid, None)
+
+
+def _dated_apart(a: dict, b: dict) -> bool:
+    """Two texts of one title printed with different dates are different texts (several 决定 share
+    the title 国务院关于修改部分行政法规的决定)."""
+    return bool(a.get("date") and b.get("date") and a["date"] != b["date"])
 
 
 def _later(target: dict | None, source: dict | None) -> bool:

@@ -84,6 +84,7 @@ class Reference:
     doc_number: str | None
     start: int
     end: int
+    date: str | None = None  # printed right before it: `2008年5月27日发布的《X》`
 
 
 @dataclass
@@ -231,6 +232,7 @@ def _repeals(sent: str, s_start: int) -> list[Supersession]:
     out = []
     for trig in _REPEAL.finditer(sent):
         for ref in _repealed_refs(sent, s_start, trig):
+            ref.date = _date_before(sent, ref.start - s_start)
             part = _part_after(sent, ref.end - s_start)
             out.append(Supersession("partially_repeals" if part else "repeals", ref, part, evidence, s_start, s_end))
     return out
@@ -253,15 +255,27 @@ def _repealed_refs(sent: str, s_start: int, trig: re.Match) -> list[Reference]:
     return _adjacent_list(sent, s_start, refs, trig.start())
 
 
+#: the date-and-issuer clause before a listed text: `1982年8月9日国务院发布的`, `…国务院批准、…发布的`
+_ISSUED_CLAUSE = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?)?[^，。；《》、]{0,30}?(?:发布|公布|印发|颁布|批准|制定|通过)(?:的)?")
+_DATE_BEFORE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日[^，。；《》、]{0,30}?(?:发布|公布|印发|颁布)的$")
+
+
+def _date_before(sent: str, pos: int) -> str | None:
+    """The date of a `<date>…发布的《X》` clause right before a reference."""
+    m = _DATE_BEFORE.search(sent[max(0, pos - 40):pos])
+    return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}" if m else None
+
+
 def _adjacent_list(sent: str, s_start: int, refs: list[Reference], trig: int) -> list[Reference]:
-    """References forming the list that the trigger applies to (separated by 、/和/及/，)."""
+    """References forming the list that the trigger applies to (separated by 、/和/及/， and each
+    possibly preceded by its date-and-issuer clause)."""
     before = [r for r in refs if r.end - s_start <= trig]
     if not before:
         return refs  # trigger precedes: 同时废止《X》、《Y》
     keep = [before[-1]]
     for r in reversed(before[:-1]):
         gap = sent[r.end - s_start:keep[-1].start - s_start]
-        gap = re.sub(r"[（(][^（）()]{0,40}[）)]", "", gap)
+        gap = _ISSUED_CLAUSE.sub("", re.sub(r"[（(][^（）()]{0,40}[）)]", "", gap))
         if len(gap) <= 20 and re.fullmatch(r"[、，,和及与以及]*(?:第[^、，]{1,12}?)?[、，,和及与以及]*", gap):
             keep.append(r)
         else:
@@ -338,6 +352,10 @@ def find_relations(text: str, doc_number: str | None, title: str | None) -> tupl
     own_keys = set(title_keys(title))
     supersessions = [s for s in find_supersessions(text)
                      if not (own_no and norm_docno(s.old.doc_number) == own_no)]
+    for s in supersessions:
+        # repealing or replacing a text of its own title: that text is an earlier version
+        if s.kind != "amends" and not s.new_title and s.old.title and set(title_keys(s.old.title)) & own_keys:
+            s.previous_version = True
     citations, seen = [], set()
     for c in find_citations(text):
         if c.doc_number and norm_docno(c.doc_number) == own_no:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.clean import Line, ends_paragraph
+from extract.events import DATE, is_event_line
 from extract.numerals import chinese_int
 
 GENRE = (r"(?:通知|意见|方案|规划|纲要|办法|规定|条例|细则|指南|指引|公告|通告|批复|函|措施|清单|解读|"
@@ -26,7 +27,6 @@ DOCNO = re.compile(
 GONGGAO_NO = re.compile(r"^(?P<no>[^\s，。；：:]{2,24}?公告(?:19|20)\d{2}年第\d{1,4}号)$")
 LING_NO = re.compile(r"^第(\d{1,4})号$")
 LING_HEADER = re.compile(r"^(?:中华人民共和国)?(?P<issuer>[^\s，。《（]{1,20}?)令(?:[（(《](?P<title>[^）)》]+)[）)》])?$")
-DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 DATE_LINE = re.compile(r"^(?P<pre>[^，。；：:《》“”]{0,60}?)" + DATE.pattern + r"$")
 PAREN_DATE = re.compile(r"^[（(]" + DATE.pattern + r"(?P<post>[^）)]*)[）)]$")
 WEB_DATE = re.compile(r"(?:发布日期[:：]|^|来源[:：][^\d\s]{0,12})(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
@@ -63,6 +63,8 @@ class DocHeader:
     issuers_text: str = ""
     signature_text: str = ""  # the signature block above the signing date
     effective_date: str | None = None
+    version_date: str | None = None  # the latest revision printed in the header (a revised text)
+    events: list = field(default_factory=list)  # extract.events.HeaderEvent: dated history lines
     notes: list[str] = field(default_factory=list)
 
 
@@ -269,8 +271,8 @@ def _title_score(lines: list[Line], i: int, j: int, title: str, width: int) -> i
     score = 0
     if docno_of(nxt):
         score = 5
-    elif PAREN_DATE.match(nxt) or looks_like_main_send(nxt) or main_send_follows(lines, j):
-        score = 4
+    elif PAREN_DATE.match(nxt) or looks_like_main_send(nxt) or main_send_follows(lines, j) or is_event_line(nxt):
+        score = 4  # (an event line: the national-database layout, `2002年9月29日 国务院令第363号公布`)
     elif NEWS_LINE.match(nxt) and re.search(r"答记者问|解读|负责人|印发", title):
         score = 3
     elif re.match(r"^第一[章条]", nxt) and not continuation:

@@ -4,7 +4,9 @@ Written on the store interface (`projection`, `get_nodes`, `find_nodes`, `expand
 answer alike. "In force on D" means: a policy document of the corpus (not an interpretation or a
 digest) that was issued on or before D, took effect on or before D when an effective date is
 printed, and was not wholly repealed or replaced (SUPERSEDES without `partial`) by a document that
-was issued — or, when printed, took effect — on or before D. Documents with no printed date are
+was issued — or, when printed, took effect — on or before D. A revised text held at several
+revisions is several versions (`version_date`: the latest revision printed in each); a version
+is in force from its revision until a newer version's (AMENDS with `new_version`). Documents with no printed date are
 left out and counted as `undated`, since nothing can be said about them.
 """
 from __future__ import annotations
@@ -12,10 +14,9 @@ from __future__ import annotations
 from datetime import date as _date
 from typing import Any
 
-from extract.numerals import chinese_int
-
 from . import model
 from .queries import NotFound, brief, resolve_agency
+from .queries import article_number as _article_no  # 第二十三条 → 23, for ordering
 from .store import GraphStore
 
 NOT_POLICIES = {"解读", "导读"}
@@ -29,8 +30,17 @@ def _iso(value: str) -> str:
 
 
 def _start(node: dict[str, Any]) -> str | None:
-    """When a document starts to bind: its effective date, else its date."""
-    return node.get("effective_date") or node.get("date")
+    """When a document starts to bind: the revision that made this version (a revised text), else
+    its effective date, else its date."""
+    return node.get("version_date") or node.get("effective_date") or node.get("date")
+
+
+def _replaces(kind: str, attrs: dict[str, Any]) -> bool:
+    """An edge that ends the older text's force: a whole repeal or replacement, or a newer version
+    of the same text (AMENDS with `new_version`, extract.merge.link_versions)."""
+    if kind == model.SUPERSEDES:
+        return not attrs.get("partial")
+    return kind == model.AMENDS and bool(attrs.get("new_version"))
 
 
 def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
@@ -39,7 +49,7 @@ def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
     g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS])
     repealed: dict[str, str] = {}  # old id -> id of the newer document that repealed it by `on`
     for s, o, k, attrs in g.edges(keys=True, data=True):
-        if k != model.SUPERSEDES or attrs.get("partial"):
+        if not _replaces(k, attrs):
             continue
         newer = g.nodes[s]
         when = _start(newer)
@@ -54,6 +64,8 @@ def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
             continue
         if a.get("effective_date") and a["effective_date"] > on:
             continue
+        if a.get("version_date") and a["version_date"] > on:
+            continue  # this version's revision was not yet made
         if n in repealed:
             continue
         out.append({**brief({"id": n, **a}), "date": issued, "effective_date": a.get("effective_date")})
@@ -122,6 +134,3 @@ def obligations_of(store: GraphStore, party: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: (r["document_id"] or "", _article_no(r["article"]), r["id"]))
 
 
-def _article_no(article: str | None) -> int:
-    """第二十三条 → 23, for ordering."""
-    return chinese_int(article.strip("第条")) if article else 0

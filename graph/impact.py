@@ -2,7 +2,8 @@
 
     report = impact.agency_report(store, "商务部")           # measures by document and sector, partners,
                                                             # obligations binding it
-    what = impact.what_if(store, "商务部", merge_into="财政部")  # abolished (merge_into=None) or merged
+    gone = impact.abolish(store, "商务部")                   # its measures, each in one group
+    merged = impact.merge(store, "商务部", into="财政部")      # what the merged agency would carry
     g = impact.duty_subgraph(store, "商务部")                 # networkx graph → to_csv / to_graphml
 
 Written on the store primitives only (`expand_with_nodes`, `containing_documents`, …), like
@@ -18,7 +19,7 @@ from typing import Any, Optional
 import networkx as nx
 
 from . import model
-from .queries import brief, co_responsible, resolve_agency
+from .queries import brief, co_responsible, inherited_measures, resolve_agency, statutory_duties
 from .store import GraphStore
 
 ROLES = (model.LEADS, model.SUPPORTS)
@@ -116,42 +117,107 @@ def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
             "with_deadline": sum(1 for r in rows if r["deadline"] or r["deadline_text"]),
             "measures": rows, "by_document": documents, "by_sector": sectors,
             "partners": co_responsible(store, node["id"]),
-            "obligations": obligations_binding(store, node["id"])}
+            "obligations": obligations_binding(store, node["id"]),
+            **statutory_report(store, node["id"])}
 
 
-def what_if(store: GraphStore, agency: str, merge_into: Optional[str] = None) -> dict[str, Any]:
-    """If `agency` were abolished (merge_into None) or merged into `merge_into`:
+# -- statutory duties (obligations of regulations) and what reorganisations handed down ------------
+def statutory_report(store: GraphStore, agency_id: str) -> dict[str, Any]:
+    """The impact page's statutory part: `statutory` (graph.queries.statutory_duties, inherited
+    ones included) and `inherited_measures` (measures printed under a predecessor)."""
+    return {"statutory": statutory_duties(store, agency_id),
+            "inherited_measures": inherited_measures(store, agency_id)}
 
-    - `lose_only_lead`: measures it is the only lead of (abolished: they have no lead left;
-      merged: the merged agency becomes their lead);
-    - `lose_only_responsible`: measures it is the only responsible agency of (no agency left);
-    - `lose_lead_keep_support`: sole-lead measures that still have supporting agencies (one of
-      them would have to take the lead);
-    - when merged: `merged` — what the merged agency would carry: measures led/supported (roles
-      combined, lead wins), measures both already shared, role upgrades, and partner counts.
+
+def statutory_what_if(store: GraphStore, agency_id: str, merge_into_id: Optional[str] = None) -> dict[str, Any]:
+    """Statutory duties in the what-if: every obligation binding the agency (own and inherited);
+    `sole` — those no other agency is bound by (abolished: no body holds them; merged: they pass to
+    the merged agency); `shared_with` — other agencies bound by the rest, with counts; when merged,
+    the merged agency's statutory duties before and after."""
+    duties = statutory_duties(store, agency_id)
+    ids = [r["id"] for r in duties["obligations"]]
+    others: dict[str, set] = defaultdict(set)
+    bound, agencies = store.expand_with_nodes(ids, [model.BINDS], "out") if ids else ([], {})
+    mine = {agency_id} | {r["inherited_from"]["agency"]["id"] for r in duties["obligations"] if r["inherited_from"]}
+    for o, _, a in bound:
+        if a not in mine and agencies.get(a, {}).get("label") == model.AGENCY:
+            others[o].add(a)
+    counts = Counter(a for o in others for a in others[o])
+    out: dict[str, Any] = {
+        "total": duties["total"], "sole": [r for r in duties["obligations"] if not others[r["id"]]],
+        "shared_with": [{**brief(agencies[a]), "obligations": n} for a, n in sorted(counts.items(),
+                                                                                   key=lambda kv: (-kv[1], kv[0]))],
+        "merged": None}
+    if merge_into_id is not None:
+        target = statutory_duties(store, merge_into_id)
+        union = {r["id"] for r in target["obligations"]} | set(ids)
+        out["merged"] = {"before": target["total"], "after": len(union)}
+    return out
+
+
+# -- what if: abolished, or merged into another agency -------------------------------------------
+#: what happens to each of an abolished agency's measures, in the order the page shows them; every
+#: measure is in exactly one group
+ABOLISH_GROUPS = ("no_agency_left", "no_lead_left", "other_leads_remain", "support_dropped")
+#: what happens to each measure of an agency merged into another; every measure is in exactly one
+MERGE_GROUPS = ("gained_lead", "gained_support", "upgraded_to_lead", "already_shared")
+
+
+def abolish(store: GraphStore, agency: str) -> dict[str, Any]:
+    """If `agency` were abolished, with nobody taking over: each of its measures in one group —
+
+    - `no_agency_left`: it was the only agency responsible (lead or support);
+    - `no_lead_left`: it was the only lead; supporting agencies remain, one must take the lead;
+    - `other_leads_remain`: it led together with other leads, who carry on;
+    - `support_dropped`: it only supported; the measure keeps its other agencies.
     """
     node = resolve_agency(store, agency)
     aid = node["id"]
     rows, _ = _measure_rows(store, aid)
-    sole_lead = [r for r in rows if r["lead_ids"] == [aid]]
-    only = [r for r in rows if r["lead_ids"] + r["support_ids"] == [aid]]
-    keep_support = [r for r in sole_lead if r["support_ids"]]
-    out: dict[str, Any] = {"agency": brief(node), "measures": len(rows),
-                           "lose_only_lead": sole_lead, "lose_only_responsible": only,
-                           "lose_lead_keep_support": keep_support, "merged": None}
-    if merge_into is None:
-        return out
-    target = resolve_agency(store, merge_into)
-    tid = target["id"]
+    groups: dict[str, list] = {g: [] for g in ABOLISH_GROUPS}
+    for r in rows:
+        others_lead = [a for a in r["lead_ids"] if a != aid]
+        others = others_lead + [a for a in r["support_ids"] if a != aid]
+        if not others:
+            groups["no_agency_left"].append(r)
+        elif aid in r["lead_ids"]:
+            groups["other_leads_remain" if others_lead else "no_lead_left"].append(r)
+        else:
+            groups["support_dropped"].append(r)
+    return {"agency": brief(node), "measures": len(rows), "groups": groups,
+            "statutory": statutory_what_if(store, aid)}
+
+
+def merge(store: GraphStore, agency: str, into: str) -> dict[str, Any]:
+    """If `agency` were merged into `into`: the merged agency takes over every measure of both
+    (a measure led by either is led after the merger). Nothing loses its lead. Each of the
+    absorbed agency's measures is in one group —
+
+    - `gained_lead` / `gained_support`: new to `into`, with the absorbed agency's role;
+    - `upgraded_to_lead`: both had it; `into` supported it and the absorbed agency led it;
+    - `already_shared`: both had it and `into`'s role does not change.
+
+    `before` and `after` count `into`'s measures by role; `after` counts the union of both
+    agencies' measures. `partners`: other agencies sharing measures with the merged agency."""
+    node = resolve_agency(store, agency)
+    target = resolve_agency(store, into)
+    aid, tid = node["id"], target["id"]
     if tid == aid:
         raise ValueError("an agency cannot be merged into itself")
+    rows, _ = _measure_rows(store, aid)
     trows, _ = _measure_rows(store, tid)
     a_roles = {r["id"]: r["role"] for r in rows}
     t_roles = {r["id"]: r["role"] for r in trows}
     combined = {m: ("lead" if "lead" in (a_roles.get(m), t_roles.get(m)) else "support")
                 for m in set(a_roles) | set(t_roles)}
-    shared = sorted(set(a_roles) & set(t_roles))
-    upgrades = sorted(m for m in shared if t_roles[m] == "support" and a_roles[m] == "lead")
+    groups: dict[str, list] = {g: [] for g in MERGE_GROUPS}
+    for r in rows:  # sorted by id already
+        if r["id"] not in t_roles:
+            groups["gained_" + r["role"]].append(r)
+        elif t_roles[r["id"]] == "support" and r["role"] == "lead":
+            groups["upgraded_to_lead"].append(r)
+        else:
+            groups["already_shared"].append(r | {"role": combined[r["id"]]})
     by_id = {r["id"]: r for r in trows} | {r["id"]: r for r in rows}
     partners: Counter = Counter()
     for m in combined:
@@ -159,20 +225,18 @@ def what_if(store: GraphStore, agency: str, merge_into: Optional[str] = None) ->
             if p not in (aid, tid):
                 partners[p] += 1
     pnodes = store.get_nodes(list(partners))
-    out["merged"] = {
-        "into": brief(target),
-        "before": {"leads": sum(r == "lead" for r in t_roles.values()),
-                   "supports": sum(r == "support" for r in t_roles.values())},
-        "after": {"leads": sum(r == "lead" for r in combined.values()),
-                  "supports": sum(r == "support" for r in combined.values())},
-        "gained": sorted((by_id[m] | {"role": a_roles[m]} for m in set(a_roles) - set(t_roles)),
-                         key=lambda r: r["id"]),
-        "shared": [by_id[m] | {"role": combined[m]} for m in shared],
-        "upgraded_to_lead": [by_id[m] for m in upgrades],
+    return {
+        "agency": brief(node), "into": brief(target), "groups": groups,
+        "before": _role_counts(t_roles), "absorbed": _role_counts(a_roles), "after": _role_counts(combined),
         "partners": [{**brief(pnodes[p]), "measures": n}
                      for p, n in sorted(partners.items(), key=lambda kv: (-kv[1], kv[0])) if p in pnodes],
+        "statutory": statutory_what_if(store, aid, tid),
     }
-    return out
+
+
+def _role_counts(roles: dict[str, str]) -> dict[str, int]:
+    return {"leads": sum(r == "lead" for r in roles.values()),
+            "supports": sum(r == "support" for r in roles.values())}
 
 
 # -- the duty subgraph and its exports --------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 from kgcatalogue import (  # noqa: F401  (re-exported: graph code says model.DOCUMENT)
     AGENCY, AMENDS, BASE_LABEL, BINDS, CITES, CONCERNS, DOCUMENT, ISSUED_BY, LEADS, MEASURE, NODE_LABELS,
     OBLIGATION, OWNED_LABELS, PART_OF, REGULATED_PARTY, REL_TYPES, SECTOR, SHARED_LABELS, SUPERSEDES,
-    SUPPORTS, NodeLabel, RelType)
+    SUCCEEDED_BY, SUPPORTS, NodeLabel, RelType)
 
 #: Lookup properties that get an index in Neo4j (besides the unique `Node.id`).
 INDEXED_PROPERTIES: tuple[tuple[str, str], ...] = (

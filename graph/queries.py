@@ -11,8 +11,12 @@ name, short name or any alias; an unknown name raises NotFound.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Optional, TypeVar
+
+from extract.docnumber import norm_docno
+from extract.numerals import chinese_int
 
 from . import model
 from .store import Direction, GraphStore, StoreError
@@ -51,15 +55,65 @@ SEARCH_ORDER = (model.AGENCY, model.DOCUMENT, model.SECTOR, model.REGULATED_PART
                 model.OBLIGATION)
 
 
+#: every match, for honest counts (the page shows a slice); far above any corpus's hits for one word
+SEARCH_ALL = 100_000
+_BRACKETS = re.compile(r"[\[\]［］()（）﹝﹞【】〔〕]")
+
+
+def _search_forms(text: str) -> list[str]:
+    """The text as typed and, when it has brackets, its 文号 form (国发[2021]24号 and 国发（2021）24号
+    read as 国发〔2021〕24号) — the normalisation extraction uses, so search finds what was stored."""
+    forms = [text]
+    if _BRACKETS.search(text):
+        docno = norm_docno(text)
+        if docno and docno not in forms:
+            forms.append(docno)
+    return forms
+
+
+def _matches(store: GraphStore, text: str, limit: int) -> list[dict[str, Any]]:
+    rank = {label: i for i, label in enumerate(SEARCH_ORDER)}
+    best: dict[str, dict[str, Any]] = {}
+    for form in _search_forms(text):
+        for h in store.text_matches(form, limit, SEARCH_ORDER):
+            old = best.get(h["id"])
+            if old is None or (not h["exact"], h["length"]) < (not old["exact"], old["length"]):
+                best[h["id"]] = h
+    hits = sorted(best.values(), key=lambda h: (not h["exact"], rank.get(h["label"], len(rank)), h["length"], h["id"]))
+    return hits[:limit]
+
+
 def search(store: GraphStore, text: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Nodes whose name, title, aliases or text contain `text` (case-insensitive). Exact matches
-    first, then agencies, documents, sectors, parties, measures, obligations; shorter matching
-    strings first."""
+    """Nodes whose name, title, aliases or text contain `text` (case-insensitive; a 文号 typed with
+    [] or （） also finds it printed with 〔〕). Exact matches first, then agencies, documents,
+    sectors, parties, measures, obligations; shorter matching strings first."""
     text = text.strip()
     if not text:
         return []
-    hits = store.text_matches(text, limit, SEARCH_ORDER)
-    return [{**brief(h), "exact": h["exact"]} for h in hits]
+    return [{**brief(h), "exact": h["exact"]} for h in _matches(store, text, limit)]
+
+
+@one_read
+def search_page(store: GraphStore, text: str, limit: int = 50, offset: int = 0,
+                label: Optional[str] = None) -> dict[str, Any]:
+    """One page of `search` with honest counts: `total` (all matches, or all of `label`),
+    `counts` by label, and `hits` — matches offset … offset+limit (of `label` only, if given), in
+    search order. A measure or obligation hit carries `document`: the document it belongs to."""
+    text = text.strip()
+    every = _matches(store, text, SEARCH_ALL) if text else []
+    counts = Counter(h["label"] for h in every)
+    chosen = [h for h in every if label is None or h["label"] == label]
+    page = chosen[offset:offset + limit]
+    owned = [h["id"] for h in page if h["label"] in model.OWNED_LABELS]
+    docs = store.containing_documents(owned) if owned else {}
+    hits = []
+    for h in page:
+        hit = {**brief(h), "exact": h["exact"]}
+        if h["id"] in docs:
+            hit["document"] = brief(docs[h["id"]]) if docs[h["id"]] else None
+        hits.append(hit)
+    return {"total": len(chosen), "counts": {l: counts[l] for l in SEARCH_ORDER if counts[l]},
+            "offset": offset, "hits": hits}
 
 
 # -- neighbourhood --------------------------------------------------------------------------------
@@ -250,6 +304,16 @@ def agency_workload(store: GraphStore) -> list[dict[str, Any]]:
     return rows
 
 
+def party_workload(store: GraphStore) -> list[dict[str, Any]]:
+    """Every regulated party (企业, 申请人 …) with how many obligations bind it, most bound first."""
+    proj = store.projection(labels=[model.REGULATED_PARTY, model.OBLIGATION], rel_types=[model.BINDS],
+                            properties=["name"])
+    rows = [{"id": n, "name": a.get("name"), "obligations": proj.in_degree(n)}
+            for n, a in proj.nodes(data=True) if a.get("label") == model.REGULATED_PARTY]
+    rows.sort(key=lambda r: (-r["obligations"], r["id"]))
+    return rows
+
+
 def documents_overview(store: GraphStore) -> list[dict[str, Any]]:
     """Every Document as a brief row (id, title, doc_number, date, doc_type, in_corpus, month),
     newest first, undated last."""
@@ -336,3 +400,245 @@ def supersession_edges(store: GraphStore, include_amends: bool = False) -> list[
         rows.append({"newer": brief(newer), "older": brief(older), "type": key, "kind": attrs.get("kind")})
     rows.sort(key=lambda r: (r["newer"].get("date") or "", r["newer"]["id"], r["older"]["id"]), reverse=True)
     return rows
+
+
+# -- statutory duties and reorganisations -----------------------------------------------------------
+def article_number(article: str | None) -> int:
+    """第二十三条 → 23, for ordering (0 when there is none)."""
+    return chinese_int(article.strip("第条")) if article else 0
+
+
+def succession_chain(store: GraphStore, agency_id: str, direction: Direction = "out") -> list[dict[str, Any]]:
+    """Whole successions (SUCCEEDED_BY without a `part`) from an agency forward (`out`: to the bodies
+    that took its duties over) or backward (`in`: the bodies whose duties it took over), transitively;
+    each edge with its `date` and `instrument`, nearest first."""
+    chain: list[dict[str, Any]] = []
+    seen, frontier = {agency_id}, [agency_id]
+    while frontier:
+        found = []
+        for edge in store.relationships(frontier, [model.SUCCEEDED_BY], direction):
+            far = edge["target"] if direction == "out" else edge["source"]
+            if edge.get("part") or far in seen:
+                continue  # a part of the duties moved: the rest stayed with the predecessor
+            seen.add(far)
+            found.append(far)
+            chain.append(edge)
+        frontier = sorted(found)
+    return chain
+
+
+def _today(store: GraphStore, agency_id: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The bodies holding an agency's duties today (itself if it was never succeeded) and the way there."""
+    chain = succession_chain(store, agency_id, "out")
+    sources = {e["source"] for e in chain}
+    return sorted({e["target"] for e in chain if e["target"] not in sources}) or [agency_id], chain
+
+
+@one_read
+def holders_today(store: GraphStore, duty_id: str) -> list[dict[str, Any]]:
+    """Who holds a duty today: the agencies leading/supporting a Measure, or bound by an Obligation,
+    each followed along whole reorganisations (SUCCEEDED_BY) to the body that holds its duties now.
+    One row per agency as printed: role (lead/support/binds), level, printed, today, via."""
+    node = store.get_nodes([duty_id]).get(duty_id)
+    if node is None or node.get("label") not in (model.MEASURE, model.OBLIGATION):
+        raise NotFound(f"no measure or obligation with id {duty_id!r}")
+    if node["label"] == model.MEASURE:
+        held = [(e["source"], "lead" if e["type"] == model.LEADS else "support", None)
+                for e in store.relationships([duty_id], [model.LEADS, model.SUPPORTS], "in")]
+    else:
+        held = [(e["target"], "binds", e.get("level"))
+                for e in store.relationships([duty_id], [model.BINDS], "out")]
+    agencies = store.get_nodes(sorted({a for a, _, _ in held}))
+    rows = []
+    for aid, role, level in held:
+        if agencies.get(aid, {}).get("label") != model.AGENCY:
+            continue  # a RegulatedParty is not reorganised
+        today, chain = _today(store, aid)
+        names = store.get_nodes(sorted({aid, *today, *(e["target"] for e in chain)}))
+        rows.append({"role": role, "level": level, "printed": brief(agencies[aid]),
+                     "today": [brief(names[t]) for t in today if t in names],
+                     "via": [{"from": model.display_name(names.get(e["source"], agencies[aid])),
+                              "to": model.display_name(names[e["target"]]), "date": e.get("date"),
+                              "instrument": e.get("instrument")} for e in chain if e["target"] in names]})
+    return sorted(rows, key=lambda r: (r["role"] != "lead", r["role"], r["printed"]["id"]))
+
+
+def _inherited_sources(store: GraphStore, agency_id: str) -> dict[str, Optional[dict[str, Any]]]:
+    """The agency (None: its own duties) and every predecessor whose whole duties reached it, with
+    the succession that brought them (the predecessor's own edge: from, date)."""
+    sources: dict[str, Optional[dict[str, Any]]] = {agency_id: None}
+    for edge in succession_chain(store, agency_id, "in"):
+        sources[edge["source"]] = edge
+    return sources
+
+
+@one_read
+def statutory_duties(store: GraphStore, agency: str, inherited: bool = True) -> dict[str, Any]:
+    """The agency's statutory duties: obligations of regulations that BIND it (at a level), and —
+    with `inherited` — those binding predecessors whose duties it took over (`inherited_from`:
+    the predecessor, date, year). Counted by regulation, level and modality."""
+    node = resolve_agency(store, agency)
+    sources = _inherited_sources(store, node["id"]) if inherited else {node["id"]: None}
+    binds = store.relationships(sorted(sources), [model.BINDS], "in")
+    obligations = store.get_nodes(sorted({e["source"] for e in binds}))
+    docs = store.containing_documents(sorted(obligations))
+    preds = store.get_nodes(sorted(a for a, e in sources.items() if e))
+    rows = []
+    for e in binds:
+        o = obligations.get(e["source"])
+        if o is None:
+            continue
+        via = sources[e["target"]]
+        rows.append({"id": o["id"], "document": brief(docs[o["id"]]) if docs.get(o["id"]) else None,
+                     "article": o.get("article"), "modality": o.get("modality"), "level": e.get("level"),
+                     "subject": o.get("subject"), "action": o.get("action"), "penalty": o.get("penalty"),
+                     "text": o.get("text"),
+                     "inherited_from": None if via is None else {
+                         "agency": brief(preds[e["target"]]), "date": via.get("date"),
+                         "year": (via.get("date") or "")[:4] or None}})
+    rows.sort(key=lambda r: ((r["document"] or {}).get("id") or "", article_number(r["article"]), r["id"]))
+    return {"agency": brief(node), "total": len(rows),
+            "inherited": sum(r["inherited_from"] is not None for r in rows),
+            "by_level": dict(sorted(Counter(r["level"] or "—" for r in rows).items())),
+            "by_modality": dict(sorted(Counter(r["modality"] or "—" for r in rows).items())),
+            "regulations": _by_regulation(rows), "obligations": rows}
+
+
+def _by_regulation(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[Optional[str], list] = defaultdict(list)
+    for r in rows:
+        groups[(r["document"] or {}).get("id")].append(r)
+    out = [{"document": rs[0]["document"], "count": len(rs),
+            "by_level": dict(sorted(Counter(r["level"] or "—" for r in rs).items())),
+            "by_modality": dict(sorted(Counter(r["modality"] or "—" for r in rs).items())),
+            "obligations": rs} for rs in groups.values()]
+    return sorted(out, key=lambda g: (-g["count"], (g["document"] or {}).get("id") or ""))
+
+
+@one_read
+def inherited_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """Measures led or supported by predecessors whose whole duties the agency took over (the
+    measure as printed names the predecessor), each with `inherited_from` (agency, date, year)."""
+    node = resolve_agency(store, agency)
+    sources = {a: e for a, e in _inherited_sources(store, node["id"]).items() if e}
+    if not sources:
+        return []
+    edges, measures = store.expand_with_nodes(sorted(sources), [model.LEADS, model.SUPPORTS], "out")
+    preds = store.get_nodes(sorted(sources))
+    docs = store.containing_documents(sorted({m for _, _, m in edges}))
+    rows = []
+    for a, t, m in edges:
+        if m not in measures:
+            continue
+        via = sources[a]
+        rows.append({"id": m, "role": "lead" if t == model.LEADS else "support",
+                     "measure_no": measures[m].get("measure_no"), "heading": measures[m].get("heading"),
+                     "document": brief(docs[m]) if docs.get(m) else None,
+                     "inherited_from": {"agency": brief(preds[a]), "date": via.get("date"),
+                                        "year": (via.get("date") or "")[:4] or None}})
+    return sorted(rows, key=lambda r: (r["inherited_from"]["agency"]["id"], r["id"]))
+
+
+def agencies_with_statutory_duties(store: GraphStore) -> set[str]:
+    """Ids of agencies an obligation binds, or that took over a predecessor's duties."""
+    proj = store.projection(labels=[model.AGENCY, model.OBLIGATION], rel_types=[model.BINDS, model.SUCCEEDED_BY],
+                            properties=["name"])
+    return {o for _, o in proj.edges() if proj.nodes[o].get("label") == model.AGENCY}
+
+
+# -- explorer: neighbours by relevance, paths between agencies ---------------------------------------
+#: the order in which a node's neighbours matter to a reader of the graph: (type, direction from the
+#: node). An agency's led measures, then supported ones, then the documents it issued …; a measure's
+#: document, its leads and supporters …; a document's issuers, measures, relations.
+NEIGHBOUR_RELEVANCE: tuple[tuple[str, Direction], ...] = (
+    (model.LEADS, "out"), (model.SUPPORTS, "out"), (model.PART_OF, "out"), (model.LEADS, "in"),
+    (model.SUPPORTS, "in"), (model.ISSUED_BY, "in"), (model.ISSUED_BY, "out"), (model.SUPERSEDES, "out"),
+    (model.SUPERSEDES, "in"), (model.AMENDS, "out"), (model.AMENDS, "in"), (model.PART_OF, "in"),
+    (model.BINDS, "in"), (model.BINDS, "out"), (model.CITES, "out"), (model.CITES, "in"),
+    (model.CONCERNS, "out"), (model.CONCERNS, "in"))
+
+
+@one_read
+def neighbour_groups(store: GraphStore, node_id: str, rel_types: Optional[Iterable[str]] = None
+                     ) -> dict[str, Any]:
+    """A node's neighbours grouped by (relationship type, direction), the groups in
+    NEIGHBOUR_RELEVANCE order, each group's nodes in reading order (measure number / date / name,
+    then id): `{"centre": brief, "groups": [{"type", "direction", "count", "nodes": [brief …]}]}`.
+    A caller showing at most N neighbours takes them group by group, so the most relevant stay."""
+    centre = store.get_nodes([node_id]).get(node_id)
+    if centre is None:
+        raise NotFound(f"no node with id {node_id!r}")
+    members: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for s, t, o in store.expand([node_id], list(rel_types) if rel_types is not None else None, "both"):
+        if s == node_id:
+            members[(t, "out")].add(o)
+        if o == node_id:
+            members[(t, "in")].add(s)
+    nodes = store.get_nodes(sorted({n for ids in members.values() for n in ids}))
+    rank = {key: i for i, key in enumerate(NEIGHBOUR_RELEVANCE)}
+    groups = []
+    for (t, d) in sorted(members, key=lambda k: (rank.get(k, len(rank)), k)):
+        briefs = [brief(nodes[n]) for n in members[(t, d)] if n in nodes]
+        briefs.sort(key=lambda b: (b.get("date") or "", b.get("measure_no") or "", b["name"], b["id"]))
+        groups.append({"type": t, "direction": d, "count": len(briefs), "nodes": briefs})
+    return {"centre": brief(centre), "groups": groups}
+
+
+#: what a path between two agencies may pass through: their measures and the documents they sit in
+PATH_TYPES = (model.LEADS, model.SUPPORTS, model.PART_OF, model.ISSUED_BY)
+PATH_MAX_HOPS = 6
+
+
+@one_read
+def agency_paths(store: GraphStore, a: str, b: str, limit: int = 10,
+                 max_hops: int = PATH_MAX_HOPS) -> dict[str, Any]:
+    """The shortest ways two agencies are connected through measures and documents (no other
+    agency in between): a measure both take part in (2 hops), measures of one document (4 hops),
+    a document one issued holding a measure of the other (3 hops) … At most `limit` paths, all of
+    the shortest length found within `max_hops`, in id order. Each path: `nodes` (briefs, from `a`
+    to `b`) and `rels` ({source, type, target}, as stored). Agencies by id or any name."""
+    start, goal = resolve_agency(store, a)["id"], resolve_agency(store, b)["id"]
+    if start == goal:
+        raise ValueError("a path needs two different agencies")
+    parents: dict[str, set[tuple[str, str, str, str]]] = {start: set()}
+    frontier, found = [start], False
+    for _ in range(max_hops):
+        level: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
+        for s, t, o in store.expand(frontier, list(PATH_TYPES), "both"):
+            for here, there in ((s, o), (o, s)):
+                if here in frontier and there not in parents:
+                    level[there].add((here, s, t, o))
+        labels = {n: node.get("label") for n, node in store.get_nodes(sorted(level)).items()}
+        frontier = []
+        for n, via in level.items():
+            parents[n] = via
+            if n == goal:
+                found = True
+            elif labels.get(n) != model.AGENCY:  # other agencies end a path, they do not relay it
+                frontier.append(n)
+        if found or not frontier:
+            break
+    paths = _paths_back(parents, start, goal, limit) if found else []
+    briefs = store.get_nodes(sorted({n for p in paths for n in p[0]}))
+    return {"from": brief(briefs.get(start) or {"id": start}), "to": brief(briefs.get(goal) or {"id": goal}),
+            "hops": len(paths[0][1]) if paths else None,
+            "paths": [{"nodes": [brief(briefs[n]) for n in ns],
+                       "rels": [{"source": s, "type": t, "target": o} for s, t, o in rs]} for ns, rs in paths]}
+
+
+def _paths_back(parents: dict[str, set[tuple[str, str, str, str]]], start: str, goal: str,
+                limit: int) -> list[tuple[list[str], list[tuple[str, str, str]]]]:
+    """Every shortest path from start to goal recorded in `parents` (node → {(parent, edge …)}),
+    the first `limit` in order of their node ids."""
+    out: list[tuple[list[str], list[tuple[str, str, str]]]] = []
+
+    def walk(node: str, nodes: list[str], rels: list[tuple[str, str, str]]) -> None:
+        if len(out) >= limit:
+            return
+        if node == start:
+            out.append(([start, *reversed(nodes)], list(reversed(rels))))
+            return
+        for parent, s, t, o in sorted(parents[node]):
+            walk(parent, [*nodes, node], [*rels, (s, t, o)])
+    walk(goal, [], [])
+    return out

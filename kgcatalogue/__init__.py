@@ -28,6 +28,7 @@ AMENDS = "AMENDS"
 CITES = "CITES"
 CONCERNS = "CONCERNS"
 BINDS = "BINDS"
+SUCCEEDED_BY = "SUCCEEDED_BY"
 
 #: Every node also carries this label in Neo4j; its `id` is unique across the whole graph, which
 #: lets edges be matched by id without knowing the endpoint's label.
@@ -73,8 +74,8 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in (
                            "article", "paragraph", "penalty", "source_file", "line_start", "line_end"),
               "A deontic clause of a regulation: who must / must not / may do what.",
               text_properties=("subject", "action"), display="action"),
-    NodeLabel(REGULATED_PARTY, ("id", "name"),
-              "A class of party an obligation binds (enterprises, applicants …).",
+    NodeLabel(REGULATED_PARTY, ("id", "name", "kind", "aliases"),
+              "A class of actor an obligation binds (企业, 申请人 …) with its kind (enterprise, operator, …).",
               text_properties=("name",), display="name"),
 )}
 
@@ -93,7 +94,12 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in (
     RelType(CITES, (DOCUMENT,), (DOCUMENT,), "The document refers to another document.", ("evidence",)),
     RelType(CONCERNS, (DOCUMENT, MEASURE), (SECTOR,), "The document or measure concerns a sector.",
             ("keywords", "score")),
-    RelType(BINDS, (OBLIGATION,), (REGULATED_PARTY, AGENCY), "The obligation binds a party.", ("surface",)),
+    RelType(BINDS, (OBLIGATION,), (REGULATED_PARTY, AGENCY),
+            "The obligation binds a party; to an Agency, the national body leading the system at `level`.",
+            ("surface", "level", "defined_as")),
+    RelType(SUCCEEDED_BY, (AGENCY,), (AGENCY,),
+            "A reorganisation moved the agency's duties (all, or the `part` named) to the successor.",
+            ("date", "instrument", "part", "evidence")),
 )}
 
 #: Labels whose nodes belong to one document (reached from it through PART_OF); re-ingesting the

@@ -16,18 +16,54 @@ from rich.console import Console
 from rich.table import Table
 
 def _duty_rows(store, agency):
-    """duties_of flattened to one row per (document, measure)."""
+    """duties_of flattened to one row per (document, measure), then measures printed under a predecessor
+    (`inherited`), then the statutory duties: one row per obligation of a regulation binding the agency
+    (level, modality; `inherited` from a predecessor)."""
     from graph import queries
-    return [{"document": doc["document"].get("name") if doc["document"] else None, "role": m.get("role"),
-             "measure_no": m.get("measure_no"), "heading": m.get("heading")}
-            for doc in queries.duties_of(store, agency)["documents"] for m in doc["measures"]]
+    measures = [{"kind": "measure", "document": doc["document"].get("name") if doc["document"] else None,
+                 "role": m.get("role"), "measure_no": m.get("measure_no"), "heading": m.get("heading")}
+                for doc in queries.duties_of(store, agency)["documents"] for m in doc["measures"]]
+    measures += [{"kind": "inherited measure", "document": (m["document"] or {}).get("name"), "role": m["role"],
+                  "measure_no": m["measure_no"], "heading": m["heading"],
+                  "inherited": f"{m['inherited_from']['agency']['name']}, {m['inherited_from']['year']}"}
+                 for m in queries.inherited_measures(store, agency)]
+    statutory = queries.statutory_duties(store, agency)["obligations"]
+    return measures + [{"kind": "statutory", "document": (o["document"] or {}).get("name"), "role": "binds",
+                        "level": o["level"], "measure_no": o["article"], "heading": o["action"],
+                        "modality": o["modality"],
+                        "inherited": (f"{o['inherited_from']['agency']['name']}, {o['inherited_from']['year']}"
+                                      if o["inherited_from"] else None)} for o in statutory]
+
+
+def _holder_rows(store, duty_id):
+    """holders_today flattened: one row per agency as printed, with today's holder and the way there."""
+    from graph import queries
+    return [{"role": h["role"], "level": h["level"], "printed": h["printed"]["name"],
+             "today": "、".join(t["name"] for t in h["today"]),
+             "via": "; ".join(f"{v['from']} → {v['to']} ({v['date']})" for v in h["via"]) or None}
+            for h in queries.holders_today(store, duty_id)]
+
+
+def _path_rows(store, pair):
+    """agency_paths of "A/B" as one row per path: its length and the names along it."""
+    from graph import queries
+    a, sep, b = pair.partition("/")
+    if not sep or not a.strip() or not b.strip():
+        raise queries.NotFound(f"give two agencies as A/B (e.g. 商务部/海关总署), not {pair!r}")
+    found = queries.agency_paths(store, a.strip(), b.strip())
+    return [{"hops": found["hops"], "path": " → ".join(n["name"] for n in p["nodes"])} for p in found["paths"]]
 
 
 #: question -> (argument name, help, "module:function" or a callable, keyword arguments)
 QUESTIONS: dict[str, tuple[str, str, Any, dict[str, Any]]] = {
     "search": ("TEXT", "documents, agencies, measures … whose name or text contains TEXT",
                "graph.queries:search", {"limit": 1000}),
-    "duties": ("AGENCY", "measures an agency leads or supports, grouped by document", _duty_rows, {}),
+    "duties": ("AGENCY", "measures an agency leads or supports, grouped by document; those it inherited from a "
+                         "predecessor; then its statutory duties (clauses of regulations binding it, with level "
+                         "and modality, inherited ones marked)",
+               _duty_rows, {}),
+    "holder-today": ("DUTY_ID", "who holds a measure or obligation today: its agencies followed through "
+                                "reorganisations (银保监会 → 国家金融监督管理总局, 2023)", _holder_rows, {}),
     "partners": ("AGENCY", "agencies sharing measures with AGENCY, with counts", "graph.queries:co_responsible", {}),
     "sole-lead": ("AGENCY", "measures whose only lead is AGENCY (what loses its lead if it goes)",
                   "graph.queries:sole_lead_measures", {}),
@@ -40,6 +76,8 @@ QUESTIONS: dict[str, tuple[str, str, Any, dict[str, Any]]] = {
                  "graph.history:documents_in_force", {}),
     "chain": ("DOC_ID", "the supersession chain of DOC_ID: older versions and newer ones, in date order",
               "graph.history:supersession_chain", {}),
+    "paths": ("AGENCY/AGENCY", "the shortest connections of two agencies through measures and documents",
+              _path_rows, {}),
     "obligations": ("AGENCY_OR_PARTY", "obligations binding an agency or a regulated party (企业, 申请人 …)",
                     "graph.history:obligations_of", {}),
 }

@@ -37,3 +37,25 @@ def corpus_export(corpus_dir, tmp_path_factory):
     report = run_extract([str(corpus_dir)], str(out), progress=False)
     assert report.skipped == []
     return out, report
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """Texts in the layouts users bring besides the seed (national database, government web pages)."""
+    return _need(SHARED / "samples")
+
+
+@pytest.fixture(scope="session")
+def export_of():
+    """Extract files or folders into a directory: (nodes by id, edges) of the export written there."""
+    import json
+
+    from policykg.cli import run_extract
+
+    def run(paths, out: Path):
+        run_extract([str(p) for p in paths], str(out), progress=False)
+        nodes = {n["id"]: n for n in map(json.loads, (out / "nodes.jsonl").read_text(encoding="utf-8").splitlines())}
+        edges = [json.loads(line) for line in (out / "edges.jsonl").read_text(encoding="utf-8").splitlines()]
+        return nodes, edges
+
+    return run

@@ -76,8 +76,79 @@ def test_loader_is_cached_and_sized(gaz):
 
 def test_excluded_ambiguous_forms(gaz):
     # local-government usages must not be aliases
-    for form in ["工信厅", "经信委", "市场监管局", "央行", "人行", "国办", "中办"]:
+    for form in ["工信厅", "经信委", "市场监管局", "中办"]:
         assert gaz.resolve(form) is None, form
+
+
+@pytest.mark.parametrize("text, found", [
+    ("请国办牵头研究", ["国务院办公厅"]),
+    ("国办发〔2021〕60号", []),                      # a 文号 prefix
+    ("全国办理营业执照", []),
+    ("运用央行资金精准支持", ["中国人民银行"]),
+    ("中央行政事业单位", []),
+    ("人行、金融监管总局按职责分工负责", ["中国人民银行", "国家金融监督管理总局"]),
+    ("规范纳税人缴费人行为", []),
+    ("建设人行道", []),
+    ("当事人行政复议", []),
+    ("各国办理签证", []),
+    ("经国办同意", ["国务院办公厅"]),
+    ("中华人民共和国工业和信息化部令", ["工业和信息化部"]),
+    ("中华人民共和国财政部", ["财政部"]),
+    ("中央金融办、中央社会工作部、国家数据局", ["中央金融委员会办公室", "中央社会工作部", "国家数据局"]),
+])
+def test_everyday_short_forms_only_in_their_own_context(gaz, text, found):
+    assert [m.entry.name for m in gaz.find(text)] == found
+
+
+def test_full_official_names_resolve(gaz):
+    for full, short in [("中华人民共和国工业和信息化部", "工业和信息化部"), ("中华人民共和国财政部", "财政部"),
+                        ("中华人民共和国国家发展和改革委员会", "国家发展改革委"), ("中华人民共和国海关总署", "海关总署")]:
+        assert full in gaz.get("agency:" + gaz.resolve(short).name).all_forms()
+
+
+def forms_naming_two_bodies(gaz) -> list[tuple[str, str]]:
+    """(entry, form) where the form splits into names of two bodies (`财政部税务总局`,
+    `国家发展改革委、财政部`): pieces resolving to another entry that is neither the form's own
+    entry nor one of its ancestors (国务院国资委 = 国务院 + 国资委 is one body under its parent)."""
+    sep = re.compile(r"[、，,和及与\s\u3000]+")
+    out = []
+    for e in gaz:
+        own = {e.id}
+        parent = e.parent
+        while parent:
+            own.add("agency:" + parent)
+            parent = gaz.get("agency:" + parent).parent if gaz.get("agency:" + parent) else None
+        for form in e.all_forms():
+            if any(len({x for x in seg} - own) >= 1 and len(set(seg)) >= 2 for seg in _segmentations(gaz, form, sep)):
+                out.append((e.name, form))
+    return out
+
+
+def _segmentations(gaz, form: str, sep):
+    """Every way to cut `form` into at least two pieces that are gazetteer forms (entry ids)."""
+    n = len(form)
+    stack = [(0, [])]
+    while stack:
+        i, acc = stack.pop()
+        if i == n:
+            if len(acc) >= 2:
+                yield acc
+            continue
+        m = sep.match(form, i)
+        if m and acc:
+            stack.append((m.end(), acc))
+        for j in range(i + 1, n + 1):
+            if j - i < n:
+                entry = gaz.resolve(form[i:j]) if not form.startswith("中华人民共和国", i) else None
+                if entry is not None:
+                    stack.append((j, acc + [entry.id]))
+
+
+def test_no_gazetteer_form_names_two_bodies(gaz):
+    assert forms_naming_two_bodies(gaz) == []
+    planted = Gazetteer([*gaz.entries[:3], AgencyEntry("agency:财政部", "财政部", "财政部", ("财政部税务总局",), "ministry"),
+                         AgencyEntry("agency:国家税务总局", "国家税务总局", "税务总局", (), "directly_affiliated_agency")])
+    assert forms_naming_two_bodies(planted) == [("财政部", "财政部税务总局")]
 
 
 # --- resolve -----------------------------------------------------------------------------------
@@ -305,3 +376,8 @@ def test_corpus_counts(gaz):
     assert not [m for m in ms if m.entry.name.endswith("部") and text[m.end:m.end + 1] == "门"
                 and text[m.end:m.end + 2] != "门户"]
     assert not [m for m in ms if text[max(0, m.start - 2):m.start] == "地方"]
+
+
+def test_a_class_of_bodies_is_not_an_agency():
+    assert looks_like_agency("民航各地区管理局") is False
+    assert looks_like_agency("中国民航局华东地区管理局") is True

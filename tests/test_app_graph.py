@@ -55,21 +55,35 @@ def test_agency_report(loaded):
     assert impact.agency_report(loaded, "市场监管总局")["obligations"][0]["id"] == "o:names:26"
 
 
-def test_what_if_abolished_and_merged(loaded):
-    w = impact.what_if(loaded, "商务部")
-    assert [m["id"] for m in w["lose_only_lead"]] == ["m:opinion:1", "m:plan:1"]
-    assert [m["id"] for m in w["lose_lead_keep_support"]] == ["m:opinion:1", "m:plan:1"]
-    assert w["lose_only_responsible"] == [] and w["merged"] is None
-    sta = impact.what_if(loaded, "税务总局")
-    assert [m["id"] for m in sta["lose_only_responsible"]] == ["m:opinion:3"]
-    m = impact.what_if(loaded, "商务部", merge_into="财政部")["merged"]
-    assert m["into"]["id"] == "agency:mof"
+def _ids(rows):
+    return [r["id"] for r in rows]
+
+
+def test_abolish_puts_each_measure_in_one_group(loaded):
+    gone = impact.abolish(loaded, "商务部")
+    groups = {g: _ids(rows) for g, rows in gone["groups"].items()}
+    assert groups == {"no_agency_left": [], "no_lead_left": ["m:opinion:1", "m:plan:1"],
+                      "other_leads_remain": ["m:opinion:2"], "support_dropped": ["m:opinion:1.1"]}
+    assert gone["measures"] == sum(len(v) for v in groups.values()) == 4
+    assert _ids(impact.abolish(loaded, "税务总局")["groups"]["no_agency_left"]) == ["m:opinion:3"]
+
+
+def test_merge_carries_the_union_and_loses_no_lead(loaded):
+    m = impact.merge(loaded, "商务部", into="财政部")
+    assert m["into"]["id"] == "agency:mof" and "no_lead_left" not in m["groups"]
     assert (m["before"], m["after"]) == ({"leads": 1, "supports": 1}, {"leads": 3, "supports": 1})
-    assert [x["id"] for x in m["gained"]] == ["m:opinion:1.1", "m:plan:1"]
-    assert [x["id"] for x in m["upgraded_to_lead"]] == ["m:opinion:1"]
+    assert {g: _ids(rows) for g, rows in m["groups"].items()} == {
+        "gained_lead": ["m:plan:1"], "gained_support": ["m:opinion:1.1"],
+        "upgraded_to_lead": ["m:opinion:1"], "already_shared": ["m:opinion:2"]}
     assert [(p["id"], p["measures"]) for p in m["partners"]] == [("agency:samr", 2), ("agency:customs", 1)]
+    # 市场监管总局 into 商务部: 商务部 already has both of its measures, so the counts are the union
+    samr = impact.merge(loaded, "市场监管总局", into="商务部")
+    union = {r["id"] for r in impact.agency_report(loaded, "商务部")["measures"]} | {
+        r["id"] for r in impact.agency_report(loaded, "市场监管总局")["measures"]}
+    assert samr["after"]["leads"] + samr["after"]["supports"] == len(union) == 4
+    assert _ids(samr["groups"]["upgraded_to_lead"]) == ["m:opinion:1.1"]
     with pytest.raises(ValueError):
-        impact.what_if(loaded, "商务部", merge_into="商务部")
+        impact.merge(loaded, "商务部", into="商务部")
 
 
 def test_duty_subgraph_exports(loaded):

@@ -105,14 +105,19 @@ def test_no_graph_says_how_to_build(tmp_path, monkeypatch):
     assert "policykg build" in body
 
 
-def test_search_groups_results(env):
+def test_search_counts_by_kind_and_names_a_measure_s_document(env):
     at = run("search")
     at.text_input(key="search_q").input("商务部").run()
-    assert not at.exception
-    labels = [e.label for e in at.expander]
-    assert labels[0].startswith("Agency · 1") and any(l.startswith("Measure") for l in labels)
-    html = text_of(at)
-    assert "explorer?node=agency%3Amofcom" in html
+    assert at.query_params["q"] == "商务部"
+    body = text_of(at)
+    assert "5 results in all" in body and "Agency: 1–1 of 1" in body
+    assert "explorer?node=agency%3Amofcom" in body
+    at = run("search", q="商务部", kind="Measure")
+    body = text_of(at)
+    assert "Measure: 1–4 of 4" in body
+    assert body.count("reader?doc=doc%3Aopinion") == 3 and body.count("reader?doc=doc%3Aplan") == 1
+    at = run("search", q="国办发[2022]30号")  # square brackets find the 文号 printed with 〔〕
+    assert "reader?doc=doc%3Aopinion" in text_of(at) and "Document: 1–1 of 1" in text_of(at)
     at.text_input(key="search_q").input("不存在的词").run()
     assert "Nothing found" in text_of(at)
 
@@ -120,25 +125,48 @@ def test_search_groups_results(env):
 def test_explorer_expands_and_filters(env):
     at = run("explorer", node="agency:mofcom")
     body = text_of(at)
-    assert "商务部" in body and "Showing" in body
-    # the side panel follows the selection; expanding adds the node's neighbours
-    at.session_state["ex_selected"] = "m:opinion:1"
-    at.run()
+    assert "商务部" in body and "Showing 6 nodes" in body  # 商务部, its 4 measures and the notice it issued
+    # the side panel follows the selection in the address; expanding adds the node's neighbours
+    at = run("explorer", node="agency:mofcom", sel="m:opinion:1")
     at.button(key="ex_expand_btn").click().run()
-    assert at.session_state["ex_expanded"] == ["m:opinion:1"]
+    assert (at.query_params["expand"], at.query_params["sel"]) == ("m:opinion:1", "m:opinion:1")
     assert "Expanded: 1" in text_of(at)
     # evidence: the original lines, escaped
     html = text_of(at)
     assert "稳定外贸外资基本盘" in html and "<script>" not in html and "&lt;script&gt;" in html
     # the selected measure's relationships with the extractor's evidence and where it was read
     relations = next(d.value for d in at.dataframe if "Evidence" in d.value.columns)
-    lead = relations[relations["Relationship"] == "← LEADS"].iloc[0]
+    lead = relations[relations["Relationship"] == "← leads"].iloc[0]
     assert (lead["Other end"], lead["Evidence"], lead["Where in the original"]) == (
         "商务部", "商务部牵头", "000_test_policies.txt:10–11")
-    # filter: only agencies and measures, tiny cap → hidden count
-    next(b for b in at.get("button_group") if b.key == "ex_labels").set_value(["Agency"]).run()
-    at.slider(key="ex_cap").set_value(10).run()
-    assert "hidden" in text_of(at)
+    # a tiny cap keeps the led measures (the most relevant) and offers the rest per relationship type
+    at = run("explorer", node="agency:mofcom", sel="agency:mofcom")
+    at.slider(key="ex_cap").set_value(2).run()
+    body = text_of(at)
+    assert "Showing 3 nodes; 3 more hidden" in body
+    buttons = [b.label for b in at.button if b.key and b.key.startswith("ex_more_")]
+    assert buttons == ["Show 1 more: leads (1 not shown)", "Show 1 more: supports (1 not shown)",
+                       "Show 1 more: issued (1 not shown)"]
+
+
+def test_explorer_cap_keeps_led_measures_and_shows_more_per_type(env):
+    at = run("explorer", node="agency:mofcom", more="agency:mofcom|ISSUED_BY|in|1")
+    assert "Showing 6 nodes" in text_of(at)
+    at = run("explorer", node="m:opinion:1", expand="agency:mofcom|LEADS")
+    assert "Expanded: 1" in text_of(at)
+
+
+def test_explorer_reports_an_unknown_node(env):
+    at = run("explorer", node="agency:nowhere")
+    assert "There is no node agency:nowhere in the graph" in text_of(at)
+    assert not at.get("neo4j_viz_graph")
+
+
+def test_explorer_paths_between_agencies(env):
+    at = run("explorer", node="agency:mofcom", to="agency:mof")
+    body = text_of(at)
+    assert "Shortest connections of 商务部 and 财政部 (through measures and documents): 2" in body
+    assert "explorer?node=m%3Aopinion%3A2" in body
 
 
 def test_reader_highlights_and_escapes(env):
@@ -167,15 +195,29 @@ def test_impact_page(env):
     at.session_state["im_tab"] = "What if"
     at.run()
     assert not [s for s in at.selectbox if s.key == "im_doc"]
+    body = text_of(at)  # abolished: every measure in one group
+    assert "Measures losing their only lead: 2" in body and "Measures other leads carry on: 1" in body
+    assert "Measures losing one supporting agency: 1" in body and "Measures left with no agency: 0" in body
     at.radio(key="im_scenario").set_value("merged").run()
     at.selectbox(key="im_target").set_value("agency:mof").run()
     body = text_of(at)
-    assert "Measures losing their only lead: 2" in body
+    assert "losing their only lead" not in body and "no agency" not in body
     assert "After the merger 财政部 would carry: 3 led (was 1), 1 supported (was 1)" in body
+    assert "Upgraded from support to lead: 1" in body and "Measures gained as lead: 1" in body
     at.session_state["im_tab"] = "Download the duty subgraph"
     at.run()
     downloads = at.get("download_button")
     assert len(downloads) == 2
+
+
+def test_impact_says_when_an_agency_is_unknown_or_has_no_measure(env):
+    at = run("impact", agency="agency:nonexistent")
+    assert "There is no agency “agency:nonexistent”" in text_of(at) and not at.metric
+    at = run("impact", agency="agency:state-council")  # issues documents, leads nothing
+    assert at.selectbox(key="im_agency").value == "agency:state-council"
+    assert [m.value for m in at.metric][:2] == ["0", "0"] and "leads or supports no measure" in text_of(at)
+    at = run("impact", agency="市场监管总局")  # a name in a hand-typed link
+    assert at.selectbox(key="im_agency").value == "agency:samr"
 
 
 @pytest.mark.parametrize("query", ["CREATE (n:X) RETURN n", "MATCH (n) DETACH DELETE n", "MERGE (a:A)",
@@ -202,6 +244,16 @@ def test_console_runs_examples_and_explains_the_subset(env):
     assert at.warning and "needs Neo4j" in at.warning[0].value
 
 
+def test_console_says_syntax_error_and_speaks_chinese(env):
+    at = run("console", lang="zh")
+    at.text_area(key="co_query").input("MATCH (a:Agency RETURN a")
+    at.button(key="co_run").click().run()
+    assert at.error and at.error[0].value.startswith("查询有语法错误") and "Neo4j" not in at.error[0].value
+    at.text_area(key="co_query").input("MATCH (n) DETACH DELETE n")
+    at.button(key="co_run").click().run()
+    assert at.error[0].value == "已拒绝：控制台是只读的，不允许 DELETE"
+
+
 def test_timeline(env):
     at = run("timeline")
     body = text_of(at)
@@ -215,6 +267,20 @@ def test_timeline(env):
     at.selectbox(key="tl_doc").set_value("doc:notice-2019").run()
     html = "".join(h.proto.body for h in at.get("html"))
     assert "关于促进外贸稳规模优结构的通知" in html and "关于加快培育外贸竞争新优势的通知" in html
+
+
+def test_timeline_lists_undated_and_cited_only_documents_with_what_is_known(env):
+    at = run("timeline")
+    unplaced = next(d.value for d in at.dataframe if "What is known" in d.value.columns)
+    rows = {r["Title"]: r for r in unplaced.to_dict("records")}
+    # cited-only, repealed: said so, with the date the repeal took effect
+    assert rows["关于推动外贸稳中提质的通知"]["Why"] == "only cited"
+    assert rows["关于推动外贸稳中提质的通知"]["What is known"] == "repealed by 关于促进外贸稳规模优结构的通知 (from 2023-04-25)"
+    assert rows["中华人民共和国公司法"]["What is known"] == ""
+    in_force = at.dataframe[0].value
+    assert list(in_force.columns) == ["Date", "Effective", "Doc number", "Title"]
+    for frame in at.dataframe:
+        assert not frame.value.isin(["None", None]).any().any()
 
 
 def _no_raw_markup(html: str) -> None:
@@ -243,7 +309,7 @@ def test_explorer_search_then_open(env):
     at.text_input(key="ex_q").input("财政部").run()
     at.selectbox(key="ex_pick").set_value("agency:mof").run()
     at.button(key="ex_open").click().run()
-    assert at.session_state["ex_centre"] == "agency:mof"
+    assert at.query_params["node"] == "agency:mof"
     assert "财政部" in text_of(at)
 
 
@@ -292,3 +358,23 @@ def test_policykg_app_loads_the_store_the_pages_then_use(env, monkeypatch, tmp_p
     assert state.get_store() is warmed and "Most-loaded agencies" in text_of(at)
     monkeypatch.setenv("POLICYKG_DATA", str(tmp_path))
     assert "no graph built yet" in state.warm_up()
+
+
+def test_names_broken_across_lines_are_marked_on_both_lines():
+    from ui.html import mark_lines
+    lines = ["（十三）加强生态环境监管。（生态环境", "部牵头，商务部配合）", "", "其他"]
+    marked = mark_lines(lines, [("生态环境部", "A:mee"), ("商务部", "A:mofcom")])
+    assert marked[0][-1] == ("生态环境", "A:mee") and marked[1][0] == ("部", "A:mee")
+    assert ("商务部", "A:mofcom") in marked[1] and marked[2] == [] and marked[3] == [("其他", None)]
+    assert ["".join(p for p, _ in pieces) for pieces in marked] == lines
+
+
+def test_chinese_ui_names_properties_and_relationships_in_chinese(env):
+    at = run("explorer", lang="zh", node="agency:mofcom", sel="m:opinion:1")
+    props = next(d.value for d in at.dataframe if "属性" in d.value.columns)
+    assert {"序号", "标题", "原文文件"} <= set(props["属性"]) and "measure_no" not in set(props["属性"])
+    relations = next(d.value for d in at.dataframe if "关系" in d.value.columns)
+    assert "← 牵头" in set(relations["关系"]) and not any("LEADS" in r for r in relations["关系"])
+    at = run("reader", lang="zh", doc="doc:names")  # obligations: modality in words
+    html = text_of(at)
+    assert "不得（禁止）" in html and "prohibition" not in html

@@ -25,11 +25,28 @@ def ask(data_dir, *args):
 
 def test_duties_partners_and_in_force(data_dir):
     duties = json.loads(ask(data_dir, "duties", "工业和信息化部", "--limit", "500").stdout)
-    assert {r["role"] for r in duties} == {"lead", "support"} and all(r["document"] for r in duties)
+    assert {r["role"] for r in duties if r["kind"] == "measure"} == {"lead", "support"}
+    assert all(r["document"] for r in duties)
     partners = json.loads(ask(data_dir, "partners", "商务部").stdout)
     assert partners[0]["measures"] >= partners[-1]["measures"]
     in_force = json.loads(ask(data_dir, "in-force", "2022-06-30", "--limit", "500").stdout)  # effective 2022-03-01
     assert any(d["id"] == "doc:国务院令第746号" for d in in_force)
+
+
+def test_duties_list_statutory_duties_and_who_holds_a_duty_today(data_dir):
+    duties = json.loads(ask(data_dir, "duties", "市场监管总局", "--limit", "2000").stdout)
+    statutory = [r for r in duties if r["kind"] == "statutory"]
+    decree = [r for r in statutory if r["document"] == "中华人民共和国市场主体登记管理条例"]
+    assert len(decree) >= 40 and {r["level"] for r in decree} == {"national", "county_and_above"}
+    assert {r["role"] for r in statutory} == {"binds"}
+    with graph.open_store("embedded", path=data_dir / "graph.json") as store:
+        led = sorted(m for _, _, m in store.expand(["agency:中国银行保险监督管理委员会"], ["LEADS"], "out"))
+    today = json.loads(ask(data_dir, "holder-today", led[0]).stdout)
+    cbirc = next(r for r in today if r["printed"] == "中国银行保险监督管理委员会")
+    assert cbirc["today"] == "国家金融监督管理总局" and "2023-05-18" in cbirc["via"]
+    inherited = json.loads(ask(data_dir, "duties", "金融监管总局", "--limit", "500").stdout)
+    assert inherited and {r["kind"] for r in inherited} == {"inherited measure"}
+    assert {r["inherited"] for r in inherited} == {"中国银行保险监督管理委员会, 2023"}
 
 
 def test_chain_and_obligations(data_dir):
@@ -37,6 +54,14 @@ def test_chain_and_obligations(data_dir):
     assert sum(r["relation"] == "older" for r in chain) == 5
     obligations = json.loads(ask(data_dir, "obligations", "企业").stdout)
     assert obligations and {o["modality"] for o in obligations} <= {"obligation", "prohibition", "permission"}
+
+
+def test_paths_between_two_agencies(data_dir):
+    paths = json.loads(ask(data_dir, "paths", "商务部/海关总署").stdout)
+    assert paths and {p["hops"] for p in paths} == {2}  # they share measures: agency → measure → agency
+    assert all(p["path"].startswith("商务部 → ") and p["path"].endswith(" → 海关总署") for p in paths)
+    res = ask(data_dir, "paths", "商务部")
+    assert res.returncode == 1 and "A/B" in res.stderr
 
 
 def test_unknown_names_exit_one_with_a_message(data_dir):

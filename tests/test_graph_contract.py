@@ -41,6 +41,56 @@ def test_search_finds_agencies_first_and_phrases_inside_text(loaded):
     assert len(queries.search(loaded, "的", limit=2)) == 2
 
 
+def test_search_reads_a_docno_typed_with_any_bracket(loaded):
+    for typed in ("国办发[2022]30号", "国办发（2022）30号", "国办发(2022)30号", "国办发〔2022〕30号"):
+        assert [h["id"] for h in queries.search(loaded, typed)] == ["doc:opinion"], typed
+
+
+def test_search_page_counts_every_match_and_names_a_measure_s_document(loaded):
+    page = queries.search_page(loaded, "商务部", limit=2)
+    assert (page["total"], page["counts"]) == (5, {"Agency": 1, "Measure": 4})
+    assert [h["id"] for h in page["hits"]] == ["agency:mofcom", "m:opinion:1.1"]
+    assert page["hits"][1]["document"]["id"] == "doc:opinion"  # through m:opinion:1 (PART_OF twice)
+    rest = queries.search_page(loaded, "商务部", limit=2, offset=4)
+    assert [h["id"] for h in rest["hits"]] == ["m:opinion:1"] and rest["total"] == 5
+    measures = queries.search_page(loaded, "商务部", label="Measure", limit=10)
+    assert measures["total"] == 4 and [h["document"]["id"] for h in measures["hits"]] == [
+        "doc:opinion", "doc:opinion", "doc:plan", "doc:opinion"]
+    assert queries.search_page(loaded, "  ")["total"] == 0
+
+
+def test_neighbour_groups_put_led_measures_first(loaded):
+    groups = queries.neighbour_groups(loaded, "agency:mofcom")["groups"]
+    assert [(g["type"], g["direction"], g["count"]) for g in groups] == [
+        ("LEADS", "out", 3), ("SUPPORTS", "out", 1), ("ISSUED_BY", "in", 1)]
+    assert [n["id"] for n in groups[0]["nodes"]] == ["m:plan:1", "m:opinion:1", "m:opinion:2"]
+    measure = queries.neighbour_groups(loaded, "m:opinion:1", rel_types=["LEADS", "SUPPORTS", "PART_OF"])["groups"]
+    assert [(g["type"], g["direction"], [n["id"] for n in g["nodes"]]) for g in measure] == [
+        ("PART_OF", "out", ["doc:opinion"]), ("LEADS", "in", ["agency:mofcom"]),
+        ("SUPPORTS", "in", ["agency:customs", "agency:mof"]), ("PART_OF", "in", ["m:opinion:1.1"])]
+    with pytest.raises(queries.NotFound):
+        queries.neighbour_groups(loaded, "nope")
+
+
+def test_agency_paths_through_measures_and_documents(loaded):
+    shared = queries.agency_paths(loaded, "商务部", "财政部")
+    assert shared["hops"] == 2
+    assert [[n["id"] for n in p["nodes"]] for p in shared["paths"]] == [
+        ["agency:mofcom", "m:opinion:1", "agency:mof"], ["agency:mofcom", "m:opinion:2", "agency:mof"]]
+    assert shared["paths"][0]["rels"] == [{"source": "agency:mofcom", "type": "LEADS", "target": "m:opinion:1"},
+                                          {"source": "agency:mof", "type": "SUPPORTS", "target": "m:opinion:1"}]
+    issued = queries.agency_paths(loaded, "商务部", "国办")  # through the documents 国办 issued
+    assert issued["hops"] == 3 and [p["nodes"][1]["id"] for p in issued["paths"]] == [
+        "m:opinion:1", "m:opinion:2", "m:plan:1"]
+    nested = queries.agency_paths(loaded, "市场监管总局", "海关总署")  # a sub-measure of a shared one
+    assert [[n["id"] for n in p["nodes"]] for p in nested["paths"]] == [
+        ["agency:samr", "m:opinion:1.1", "m:opinion:1", "agency:customs"]]
+    # other agencies do not relay a path: 国家发展改革委 and 税务总局 meet only through 国办's documents
+    assert queries.agency_paths(loaded, "国家发展改革委", "税务总局")["paths"] == []
+    with pytest.raises(queries.NotFound):
+        queries.agency_paths(loaded, "商务部", "不存在的部")
+
+
 def test_neighbourhood(loaded):
     one = queries.neighbourhood(loaded, "m:opinion:1")
     assert one["centre"]["id"] == "m:opinion:1"
@@ -143,6 +193,9 @@ QUESTIONS = [
     ("co_responsible", lambda s: queries.co_responsible(s, "财政部")),
     ("relationships_of", lambda s: queries.relationships_of(s, "m:opinion:1")),
     ("centrality", lambda s: analysis.agency_centrality(s)),
+    ("search_page", lambda s: queries.search_page(s, "外贸", limit=3, offset=1)),
+    ("neighbour_groups", lambda s: queries.neighbour_groups(s, "doc:opinion")),
+    ("agency_paths", lambda s: queries.agency_paths(s, "商务部", "国务院办公厅")),
 ]
 
 

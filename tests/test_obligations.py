@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 
-from extract.obligations import find_obligations, has_articles, normalize_party
+from extract.obligations import find_obligations, has_articles
+from extract.parties import normalize_party
 
 
 def _obs(text):

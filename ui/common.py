@@ -7,7 +7,7 @@ import streamlit as st
 
 import graph
 from . import state
-from .i18n import LANGS, t
+from .i18n import LANGS, PROPERTY_ENUMS, enum, t
 
 LABEL_KEYS = {graph.model.DOCUMENT: "document", graph.model.MEASURE: "measure", graph.model.AGENCY: "agency",
               graph.model.OBLIGATION: "obligation", graph.model.SECTOR: "sector",
@@ -15,14 +15,29 @@ LABEL_KEYS = {graph.model.DOCUMENT: "document", graph.model.MEASURE: "measure", 
 
 
 def lang() -> str:
-    if "lang" not in st.session_state:
-        q = st.query_params.get("lang")
-        st.session_state["lang"] = q if q in LANGS else "zh"
-    return st.session_state["lang"]
+    """The UI language: the address's `lang` (a link, Back/Forward), else the session's, else 中文."""
+    q = st.query_params.get("lang")
+    if q in LANGS:
+        st.session_state["lang"] = q
+    return st.session_state.get("lang", "zh")
 
 
 def tr(key: str, **fmt: Any) -> str:
     return t(key, lang(), **fmt)
+
+
+def enum_name(table: str, value: Any) -> str:
+    """An enum value (ui.i18n.ENUMS: modality, kind, rel, prop …) in the UI language."""
+    return enum(table, value, lang())
+
+
+def property_value(key: str, value: Any) -> str:
+    """A node property's value for the UI: enum codes and booleans in words, lists joined."""
+    if isinstance(value, bool):
+        return enum("bool", str(value), lang())
+    if isinstance(value, list):
+        return "、".join(property_value(key, v) for v in value)
+    return enum(PROPERTY_ENUMS[key], value, lang()) if key in PROPERTY_ENUMS else str(value)
 
 
 def label_name(label: str) -> str:

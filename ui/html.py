@@ -49,3 +49,24 @@ def mark_spans(text: str, terms: Iterable[tuple[str, str]]) -> list[tuple[str, O
     if pos < len(text):
         out.append((text[pos:], None))
     return out
+
+
+def mark_lines(lines: list[str], terms: Iterable[tuple[str, str]]) -> list[list[tuple[str, Optional[str]]]]:
+    """`mark_spans` over consecutive lines read as one text, so a name the printer broke across
+    two lines (生态环境\\n部) is found; each line gets its own pieces (such a name in two, same key)."""
+    joined = "".join(lines)
+    bounds, pos = [], 0
+    for line in lines:
+        bounds.append((pos, pos + len(line)))
+        pos += len(line)
+    out: list[list[tuple[str, Optional[str]]]] = [[] for _ in lines]
+    at, row = 0, 0
+    for piece, key in mark_spans(joined, terms):
+        end = at + len(piece)
+        while at < end:
+            while row < len(lines) - 1 and at >= bounds[row][1]:
+                row += 1
+            cut = min(end, bounds[row][1]) if bounds[row][1] > at else end
+            out[row].append((joined[at:cut], key))
+            at = cut
+    return out

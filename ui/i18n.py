@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kgcatalogue import AMENDS, BINDS, CITES, CONCERNS, ISSUED_BY, LEADS, PART_OF, SUCCEEDED_BY, SUPERSEDES, SUPPORTS
+
 LANGS = ("zh", "en")
 
 S: dict[str, tuple[str, str]] = {
@@ -29,8 +31,24 @@ S: dict[str, tuple[str, str]] = {
     "ov_doc_types": ("文件类型", "Documents by type"),
     "ov_doc_months": ("文件（按成文月份）", "Documents by month of signing"),
     "ov_quality": ("抽取质量（最近一次 score.py）", "Extraction quality (last score.py run)"),
-    "ov_quality_none": ("没有找到评分结果。运行 `{cmd}` 后会显示在这里。",
-                        "No score file found. Run `{cmd}` and it shows here."),
+    "ov_metric": ("指标", "Metric"), "ov_score": ("得分", "Score"),
+    "ov_holds": ("本图谱读取了语料中的 **{docs}** 份政策文件（另有 **{cited}** 份只被引用的文件），"
+                 "从中抽取出 **{measures}** 项任务、分派给 **{agencies}** 个部门牵头或配合；"
+                 "**{obligations}** 条义务条款约束 **{parties}** 类对象；文件之间有 **{supersedes}** 条废止、替代或修改关系。",
+                 "This graph read **{docs}** policy documents of the corpus (and knows **{cited}** more only because they "
+                 "are cited). It holds **{measures}** measures assigned to **{agencies}** agencies to lead or support, "
+                 "**{obligations}** obligations binding **{parties}** kinds of party, and **{supersedes}** repeals, "
+                 "replacements and amendments between documents."),
+    "ov_q_duties": ("一个部门承担什么任务、与谁合作？", "What does a ministry have to do, and with whom?"),
+    "ov_q_duties_what": ("牵头与配合的任务、所在文件与时限、合作部门；撤销或合并的影响。",
+                         "Measures it leads and supports, their documents and deadlines, its partners; what if it were "
+                         "abolished or merged."),
+    "ov_q_replaced": ("哪份文件废止或替代了哪份？", "What replaced what?"),
+    "ov_q_replaced_what": ("废止、替代与修改的链条，以及某日有效的文件。最近的：",
+                           "Chains of repeals, replacements and amendments, and what was in force on a date. Latest:"),
+    "ov_q_must": ("企业等对象必须做什么？", "What must an enterprise (or another party) do?"),
+    "ov_q_must_what": ("约束各类对象的义务条款（应当、不得、可以），括号内为条款数：",
+                       "The obligations binding each kind of party (must, must not, may), with how many:"),
     "ov_undated": ("无日期", "undated"),
     "ov_label": ("标签", "Label"),
     "ov_type": ("类型", "Type"),
@@ -53,19 +71,41 @@ S: dict[str, tuple[str, str]] = {
     "search_box": ("搜索文件标题、文号、任务内容、部门名称或简称", "Search titles, 文号, measure text, agency names and aliases"),
     "search_none": ("没有找到“{q}”。", "Nothing found for “{q}”."),
     "search_hint": ("例如：商务部、发展改革委、国办发〔2021〕24号、跨境电商", "e.g. 商务部, 发展改革委, 国办发〔2021〕24号, 跨境电商"),
-    "search_found": ("找到 {n} 条结果", "{n} results"),
+    "search_found": ("共找到 {n} 条结果", "{n} results in all"),
+    "search_kind": ("结果类型", "Kind of result"),
+    "search_range": ("{kind}：第 {a}–{b} 条，共 {n} 条", "{kind}: {a}–{b} of {n}"),
+    "in_document": ("所属文件", "In"),
+    "search_prev": ("上一页", "Previous page"), "search_next": ("下一页", "Next page"),
+    "search_page_n": ("第 {p} / {n} 页", "Page {p} of {n}"),
     # explorer
     "ex_start": ("起始节点（搜索后选择）", "Start node (search, then pick)"),
     "ex_labels": ("显示的节点标签", "Node labels shown"),
     "ex_rels": ("显示的关系类型", "Relationship types shown"),
-    "ex_cap": ("最多显示节点数", "Node cap"),
+    "ex_cap": ("每个展开节点最多显示的邻居", "Neighbours shown per expanded node"),
+    "ex_cap_help": ("按相关性选取：先是牵头的任务，再是配合的任务，然后是文件……其余的可以按关系类型“再显示”。",
+                    "Chosen by relevance: measures led first, then supported, then documents …; the rest can be "
+                    "shown per relationship type."),
+    "ex_empty": ("链接中的节点编号是空的。", "The link names no node (an empty id)."),
+    "ex_path_unknown": ("没有部门“{id}”，无法查找路径。", "There is no agency “{id}” to find paths to."),
+    "ex_panel_kind": ("类型", "kind"), "ex_panel_text": ("全称", "full name"),
+    "ex_paths": ("{a} 与 {b} 之间的最短联系（经由任务和文件）：{n} 条", "Shortest connections of {a} and {b} (through measures and documents): {n}"),
+    "ex_no_path": ("{hops} 步之内没有只经由任务和文件的联系。", "No connection through measures and documents within {hops} steps."),
+    "ex_more": ("再显示 {n} 个：{group}（还有 {k} 个未显示）", "Show {n} more: {group} ({k} not shown)"),
+    "ex_expand_along": ("只沿一种关系展开", "Expand along one relationship"),
+    "ex_expand_along_ph": ("选择关系类型", "Choose a relationship type"),
+    "ex_path_to": ("与另一部门之间的路径", "Paths to another agency"),
+    "ex_path_ph": ("选择部门", "Choose an agency"),
+    "ex_selected": ("选中的节点", "selected node"),
+    "ex_listed": ("图中的 {n} 个节点（悬停看全称，点击查看详情）", "The {n} nodes in the graph (hover for the full name, click for details)"),
+    "ex_prop_key": ("属性", "Property"), "ex_prop_value": ("值", "Value"),
     "ex_filtered": ("已筛选", "filtered"),
     "ex_filters": ("筛选（节点标签、关系类型）", "Filters (labels, relationship types)"),
     "ex_hidden": ("显示 {shown} 个节点；另有 {hidden} 个因上限或筛选未显示。",
                   "Showing {shown} nodes; {hidden} more hidden by the cap or the filters."),
     "ex_all_shown": ("显示 {shown} 个节点。", "Showing {shown} nodes."),
-    "ex_click": ("点击节点即可展开其邻居，并在右侧查看详情；拖动画布可平移，滚轮可缩放。",
-                 "Click a node to expand its neighbours and see its details on the right; drag to pan, scroll to zoom."),
+    "ex_click": ("点击节点即可展开其邻居并查看详情（浏览器“后退”可撤销）；拖动画布可平移，滚轮可缩放。",
+                 "Click a node to expand its neighbours and see its details (the browser's Back undoes it); "
+                 "drag to pan, scroll to zoom."),
     "ex_reset": ("重置", "Reset"),
     "ex_not_found": ("图谱中没有节点 {id}。", "There is no node {id} in the graph."),
     "ex_expanded": ("已展开：{n} 个节点", "Expanded: {n} nodes"),
@@ -81,8 +121,11 @@ S: dict[str, tuple[str, str]] = {
                    "The original file {file} was not found (looked in {dir}; set POLICYKG_CORPUS to the corpus folder)."),
     # reader
     "rd_pick": ("选择文件", "Choose a document"),
-    "rd_legend": ("标注：任务 · 义务条款 · 部门 · 引用文件（点击跳转到对应节点）",
-                  "Highlights: measures · obligations · agencies · cited documents (click to open the node)"),
+    "rd_choose": ("选择或输入文件标题、文号", "Pick or type a title or 文号"),
+    "rd_unknown": ("图谱中没有文件“{id}”。请在下面选择一份文件。", "There is no document “{id}” in the graph. Pick one below."),
+    "rd_empty": ("链接中的文件编号是空的。请在下面选择一份文件。", "The link names no document (an empty id). Pick one below."),
+    "rd_legend": ("标注：", "Highlights:"), "rd_cited": ("引用的文件", "cited document"),
+    "rd_roles": ("部门在任务中的角色：", "an agency's role in the measure:"),
     "rd_meta": ("文件信息", "Metadata"),
     "rd_relations": ("文件关系", "Relations"),
     "supersedes": ("废止/替代", "Supersedes"), "superseded_by": ("被废止/替代", "Superseded by"),
@@ -106,17 +149,54 @@ S: dict[str, tuple[str, str]] = {
     "im_scenario": ("如果该部门", "If this agency were"),
     "im_abolished": ("被撤销", "abolished"), "im_merged": ("并入另一部门", "merged into another"),
     "im_target": ("并入", "Merged into"),
-    "im_lose_lead": ("失去唯一牵头部门的任务：{n}", "Measures losing their only lead: {n}"),
-    "im_lose_all": ("失去唯一责任部门的任务：{n}", "Measures losing their only responsible agency: {n}"),
-    "im_keep_support": ("其中仍有配合部门、需要改由他部门牵头的：{n}",
-                        "of which still have supporting agencies that would need to take the lead: {n}"),
+    "im_unknown": ("图谱中没有部门“{id}”。请在下面重新选择。", "There is no agency “{id}” in the graph. Pick one below."),
+    "im_section_measures": ("任务（牵头 / 配合）", "Measures (lead / support)"),
+    "im_section_statutory": ("法规规定的职责", "Statutory duties"),
+    "im_abolish_total": ("该部门承担的 {n} 项任务，每项只列在下面一组中：",
+                         "Its {n} measures, each listed in exactly one group below:"),
+    "im_g_no_agency_left": ("无部门负责的任务：{n}", "Measures left with no agency: {n}"),
+    "im_g_no_agency_left_why": ("该部门是唯一的责任部门（牵头或配合）。",
+                                "It was the only agency responsible (lead or support)."),
+    "im_g_no_lead_left": ("失去唯一牵头部门的任务：{n}", "Measures losing their only lead: {n}"),
+    "im_g_no_lead_left_why": ("该部门是唯一牵头部门；仍有配合部门，需要由其中一个改为牵头。",
+                              "It was the only lead; supporting agencies remain, and one of them would have to lead."),
+    "im_g_other_leads_remain": ("仍有其他牵头部门的任务：{n}", "Measures other leads carry on: {n}"),
+    "im_g_other_leads_remain_why": ("该部门与其他部门共同牵头。", "It led together with other agencies."),
+    "im_g_support_dropped": ("只少一个配合部门的任务：{n}", "Measures losing one supporting agency: {n}"),
+    "im_g_support_dropped_why": ("该部门只是配合部门，牵头部门不变。", "It only supported; the leads stay."),
     "im_merged_carry": ("合并后 {name} 将承担：牵头 {l}（原 {l0}），配合 {s}（原 {s0}）",
                         "After the merger {name} would carry: {l} led (was {l0}), {s} supported (was {s0})"),
-    "im_gained": ("新增任务：{n}", "Measures gained: {n}"),
-    "im_overlap": ("双方原已共同承担：{n}", "Already shared by both: {n}"),
-    "im_upgraded": ("由配合升为牵头：{n}", "Upgraded from support to lead: {n}"),
+    "im_merged_union": ("合并后 {name} 承担 {a} 与 {name} 原有任务的并集，共 {n} 项；没有任务失去牵头部门。",
+                        "After the merger {name} carries the union of {a}'s and its own measures, {n} in all; "
+                        "no measure loses its lead."),
+    "im_g_gained_lead": ("新增牵头任务：{n}", "Measures gained as lead: {n}"),
+    "im_g_gained_lead_why": ("{name} 原来没有、被并入部门牵头的任务。", "Not {name}'s before; the absorbed agency led them."),
+    "im_g_gained_support": ("新增配合任务：{n}", "Measures gained as support: {n}"),
+    "im_g_gained_support_why": ("{name} 原来没有、被并入部门配合的任务。",
+                                "Not {name}'s before; the absorbed agency supported them."),
+    "im_g_upgraded_to_lead": ("由配合升为牵头：{n}", "Upgraded from support to lead: {n}"),
+    "im_g_upgraded_to_lead_why": ("{name} 原来配合、被并入部门牵头的任务。",
+                                  "{name} supported them and the absorbed agency led them."),
+    "im_g_already_shared": ("双方原已共同承担、角色不变：{n}", "Already shared, role unchanged: {n}"),
+    "im_g_already_shared_why": ("两个部门原来都承担，{name} 的角色不变。",
+                                "Both agencies had them; {name}'s role does not change."),
+    "im_subgraph_size": ("{nodes} 个节点 · {edges} 条关系", "{nodes} nodes · {edges} edges"),
     "im_none_measures": ("该部门没有牵头或配合的任务。", "This agency leads or supports no measure."),
     "other_leads": ("其他牵头", "Other leads"), "other_supports": ("配合部门", "Supporting"),
+    # impact: statutory duties (obligations of regulations) and reorganisations
+    "im_statutory": ("法定职责", "Statutory duties"),
+    "im_statutory_total": ("法定职责（法规条款）：{n} 条，其中继承 {i} 条",
+                           "Statutory duties (clauses of regulations): {n}, of which inherited {i}"),
+    "im_statutory_none": ("没有法规条款约束该部门。", "No clause of a regulation binds this agency."),
+    "im_level": ("层级", "Level"), "im_inherited": ("继承自", "Inherited from"),
+    "im_from": ("来自{name}，{year}", "from {name}, {year}"),
+    "im_inherited_measures": ("继承的任务（原由前身承担）：{n}", "Measures inherited from predecessors: {n}"),
+    "level_national": ("国家", "national"), "level_provincial": ("省级", "provincial"),
+    "level_county_and_above": ("县级以上", "county and above"), "level_local": ("地方", "local"),
+    "level_all": ("各级", "all levels"),
+    "im_statutory_sole": ("只约束该部门的法定职责：{n}（撤销后无人承担；合并则移交）",
+                          "Statutory duties binding this agency alone: {n} (no holder if abolished; handed over if merged)"),
+    "im_statutory_merged": ("合并后法定职责：{after}（原 {before}）", "Statutory duties after the merger: {after} (was {before})"),
     # console
     "co_query": ("Cypher 查询（只读）", "Cypher query (read-only)"),
     "co_examples": ("示例查询", "Example queries"),
@@ -129,8 +209,14 @@ S: dict[str, tuple[str, str]] = {
                              "Read-only: the embedded store runs grand-cypher's Cypher subset (MATCH, WHERE, count, ORDER BY, LIMIT, "
                              "DISTINCT, variable-length paths). OPTIONAL MATCH, WITH, UNWIND, CALL … need Neo4j (set NEO4J_URI and restart)."),
     "co_refused": ("已拒绝：{error}", "Refused: {error}"),
-    "co_needs_neo4j": ("这个查询需要 Neo4j：{error}", "This query needs Neo4j: {error}"),
+    "co_needs_neo4j": ("内置存储不支持 {error}，这个查询需要 Neo4j（设置 NEO4J_URI 后重启）。",
+                       "The embedded store does not support {error}; this query needs Neo4j (set NEO4J_URI and restart)."),
     "co_error": ("查询失败：{error}", "The query failed: {error}"),
+    "co_readonly_what": ("控制台是只读的，不允许 {what}", "the console is read-only: {what} is not allowed"),
+    "co_syntax": ("查询有语法错误（或使用了内置存储不支持的写法）：{error}",
+                  "The query has a syntax error (or a form the embedded store does not read): {error}"),
+    "co_too_long": ("查询超过 {s} 秒，已停止。请缩小范围（LIMIT、标签）后重试。",
+                    "The query ran longer than {s} s and was stopped; narrow it (LIMIT, labels) and try again."),
     "co_rows": ("{n} 行，用时 {s:.2f} 秒", "{n} rows in {s:.2f} s"),
     "co_truncated": ("结果超过上限，只显示前 {n} 行。", "More rows than the cap; showing the first {n}."),
     "co_graph": ("结果中的节点与它们之间的关系", "Nodes in the result and the relationships among them"),
@@ -145,10 +231,85 @@ S: dict[str, tuple[str, str]] = {
     "tl_no_chain": ("这份文件没有废止或替代关系。", "This document has no repeal or replacement relations."),
     "tl_with_amends": ("包括修改关系", "Include amendments"),
     "tl_n_in_force": ("{d} 有效的文件：{n} 份", "In force on {d}: {n} documents"),
+    "tl_in_force_rule": ("有效：已印发（印有施行日期的，已施行），且未被全部废止或替代。未注明日期的文件和仅被引用的文件列在本页最后。",
+                         "In force: issued (and, when an effective date is printed, in effect), and not wholly repealed "
+                         "or replaced. Undated and cited-only documents are listed at the end of this page."),
+    "tl_older_doc": ("被废止/替代/修改的文件", "Repealed, replaced or amended"),
+    "tl_older_date": ("其日期", "Its date"),
+    "tl_unplaced": ("无法放上时间线的文件", "Documents that cannot be placed on the timeline"),
+    "tl_unplaced_why": ("这些文件没有印出的日期，或语料中没有原文、只被其他文件引用，所以不在上面的“某日有效”中；"
+                        "下表列出已知的废止、替代与修改。",
+                        "These have no printed date, or their text is not in the corpus (other documents cite them), so "
+                        "they are not in “in force on a date” above; what is known of their repeal, replacement or "
+                        "amendment is listed."),
+    "tl_reason": ("原因", "Why"), "tl_only_cited": ("仅被引用", "only cited"), "tl_undated": ("未注明日期", "undated"),
+    "tl_what_known": ("已知情况", "What is known"),
+    "tl_known": ("被《{by}》{kind}（自 {since} 起）", "{kind} by {by} (from {since})"),
     "depth": ("层级", "Depth"),
-    "kind_repeals": ("废止", "repeals"), "kind_partially_repeals": ("部分废止", "partly repeals"),
-    "kind_replaces": ("替代", "replaces"), "kind_AMENDS": ("修改", "amends"),
 }
+
+
+#: the graph's enum values, relationship types and property keys in both languages: the data keeps
+#: its English codes, the UI shows words (a test walks every page in 中文 looking for the codes)
+ENUMS: dict[str, dict[str, tuple[str, str]]] = {
+    "modality": {"obligation": ("应当（义务）", "must (obligation)"), "prohibition": ("不得（禁止）", "must not (prohibition)"),
+                 "permission": ("可以（许可）", "may (permission)")},
+    "class": {"agency": ("行政机关", "agency"), "regulated_party": ("规范对象", "regulated party"), "other": ("其他", "other")},
+    "kind": {"commission": ("委员会", "commission"), "court": ("法院", "court"),
+             "directly_affiliated_agency": ("国务院直属机构", "directly affiliated agency"),
+             "financial_institution": ("金融机构", "financial institution"), "ministry": ("部委", "ministry"),
+             "national_bureau": ("国家局", "national bureau"), "office": ("办事机构", "office"), "other": ("其他", "other"),
+             "party_organ": ("党的机关", "Party organ"), "people_organisation": ("人民团体", "people's organisation"),
+             "procuratorate": ("检察院", "procuratorate"), "public_institution": ("事业单位", "public institution"),
+             "special_body": ("特设机构", "special body"), "state_council": ("国务院", "State Council"),
+             "state_enterprise": ("国有企业", "state enterprise"), "sub_unit": ("内设或下属单位", "sub-unit"),
+             "domain": ("政策领域", "policy area"), "industry": ("行业", "industry"),
+             "repeals": ("废止", "repeals"), "partially_repeals": ("部分废止", "partly repeals"),
+             "replaces": ("替代", "replaces"), "amends": ("修改", "amends")},
+    "kind_passive": {"repeals": ("废止", "repealed"), "partially_repeals": ("部分废止", "partly repealed"),
+                     "replaces": ("替代", "replaced"), "amends": ("修改", "amended")},
+    "date_kind": {"issued": ("发布日期", "date issued"), "signing": ("成文日期", "date signed"), "web": ("网页日期", "web date")},
+    "text_kind": {"decree": ("令", "decree"), "digest": ("摘要", "digest"), "document": ("正文", "document"),
+                  "interpretation": ("解读", "interpretation"), "wrapper": ("印发通知", "cover letter")},
+    "bool": {"True": ("是", "yes"), "False": ("否", "no")},
+    "store": {"embedded": ("内置存储", "embedded"), "neo4j": ("Neo4j", "Neo4j")},
+    "rel": {LEADS: ("牵头", "leads"), SUPPORTS: ("配合", "supports"), PART_OF: ("属于", "part of"),
+            ISSUED_BY: ("发文机关", "issued by"), SUPERSEDES: ("废止/替代", "supersedes"), AMENDS: ("修改", "amends"),
+            CITES: ("引用", "cites"), CONCERNS: ("涉及领域", "concerns"), BINDS: ("约束", "binds"),
+            SUCCEEDED_BY: ("职责划入", "succeeded by")},
+    "rel_in": {LEADS: ("牵头部门", "led by"), SUPPORTS: ("配合部门", "supported by"), PART_OF: ("包含", "contains"),
+               ISSUED_BY: ("发布的文件", "issued"), SUPERSEDES: ("被废止/替代", "superseded by"),
+               AMENDS: ("被修改", "amended by"), CITES: ("被引用", "cited by"), CONCERNS: ("涉及它的", "concerned by"),
+               BINDS: ("约束它的义务", "bound by"), SUCCEEDED_BY: ("职责来自", "successor of")},
+    "prop": {"id": ("编号", "id"), "name": ("名称", "name"), "short_name": ("简称", "short name"), "aliases": ("别名", "aliases"),
+             "kind": ("类别", "kind"), "verified": ("已核对", "verified"), "parent": ("上级机关", "parent"),
+             "title": ("标题", "title"), "doc_number": ("文号", "doc number"), "doc_type": ("文种", "document type"),
+             "date": ("日期", "date"), "date_kind": ("日期类型", "date kind"), "effective_date": ("施行日期", "effective"),
+             "issuers": ("发文机关", "issuers"), "issuers_text": ("发文机关（原文）", "issuers as printed"),
+             "in_corpus": ("语料中有原文", "in the corpus"), "previous_version": ("旧版本", "previous version"),
+             "text_kind": ("文本类型", "text kind"), "source_file": ("原文文件", "source file"),
+             "line_start": ("起始行", "first line"), "line_end": ("结束行", "last line"), "sources": ("出处", "sources"),
+             "heading": ("标题", "heading"), "text": ("内容", "text"), "measure_no": ("序号", "number"),
+             "document": ("所属文件", "document"), "generic_parties": ("泛指主体", "generic parties"),
+             "deadline": ("时限", "deadline"), "deadline_text": ("时限（原文）", "deadline as printed"),
+             "outline_path": ("层级位置", "outline path"), "part": ("部分", "part"), "scope": ("适用范围", "scope"),
+             "subject": ("主体", "subject"), "subject_class": ("主体类别", "subject class"), "modality": ("情态", "modality"),
+             "trigger": ("情态词", "trigger word"), "action": ("行为", "action"), "condition": ("条件", "condition"),
+             "article": ("条", "article"), "paragraph": ("款", "paragraph"), "penalty": ("罚则", "penalty"),
+             "implicit_modality": ("隐含情态", "implicit modality"), "subject_implicit": ("隐含主体", "implicit subject"),
+             "party_class": ("对象类别", "party class"), "label": ("类型", "label")},
+}
+#: which enum table a property's values come from
+PROPERTY_ENUMS = {"modality": "modality", "subject_class": "class", "party_class": "class", "kind": "kind",
+                  "date_kind": "date_kind", "text_kind": "text_kind"}
+
+
+def enum(table: str, value: Any, lang: str = "zh") -> str:
+    """An enum value (modality, kind, relationship type …) in the UI language; unknown values as they are."""
+    if value is None:
+        return ""
+    pair = ENUMS.get(table, {}).get(str(value))
+    return str(value) if pair is None else pair[0 if lang == "zh" else 1]
 
 
 def t(key: str, lang: str = "zh", **fmt: Any) -> str:
