@@ -24,8 +24,10 @@ run: install
 	$(VENV)/bin/policykg build $(CORPUS) --store $(STORE)
 	POLICYKG_STORE=$(STORE) $(MAKE) --no-print-directory app
 
+# the Neo4j tests too: tools/with-neo4j starts a throwaway local Neo4j when Java and Maven are there
+# (and says why they are skipped when not)
 test: install lint
-	$(PY) -m pytest -q
+	PY=$(PY) tools/with-neo4j $(PY) -m pytest -q
 
 # ruff (pyproject.toml [tool.ruff]: pyflakes, pycodestyle, a complexity limit); part of `make test`
 .PHONY: lint

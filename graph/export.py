@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from kgcatalogue import manifest
 
@@ -65,14 +65,26 @@ class Export:
         return sub
 
 
-def _read_jsonl(path: Path, data: bytes) -> Iterable[tuple[int, dict]]:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ExportError(f"{path}: not UTF-8 ({exc})") from None
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
+def _lines(path: Path, data: Optional[bytes]) -> Iterator[bytes]:
+    if data is not None:
+        yield from data.split(b"\n")
+        return
+    if not path.is_file():
+        raise ExportError(f"{path} not found (an export is a directory with nodes.jsonl, edges.jsonl "
+                          "and manifest.json, written by `policykg extract`)")
+    with path.open("rb") as fh:
+        yield from fh
+
+
+def _read_jsonl(path: Path, data: Optional[bytes] = None) -> Iterable[tuple[int, dict]]:
+    """(line number, record) of a JSONL file — of its bytes `data` when at hand, else read line by line."""
+    for number, raw in enumerate(_lines(path, data), 1):
+        if not raw.strip():
             continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ExportError(f"{path}:{number}: not UTF-8 ({exc})") from None
         try:
             record = json.loads(line)
         except ValueError as exc:
@@ -103,11 +115,23 @@ def _export_files(export_dir: Path) -> dict[str, bytes]:
             raise ExportError(f"{path} not found (an export is a directory with nodes.jsonl, edges.jsonl "
                               "and manifest.json, written by `policykg extract`)")
         contents[name] = path.read_bytes()
+    check_manifest(export_dir, contents)
+    return contents
+
+
+def check_manifest(export_dir: str | Path, contents: Optional[dict[str, bytes]] = None) -> None:
+    """Raise ExportError unless nodes.jsonl and edges.jsonl are the export manifest.json describes
+    (the files are read in pieces when their `contents` are not at hand)."""
+    export_dir = Path(export_dir)
+    if contents is None:
+        for name in manifest.FILES:
+            if not (export_dir / name).is_file():
+                raise ExportError(f"{export_dir / name} not found (an export is a directory with nodes.jsonl, "
+                                  "edges.jsonl and manifest.json, written by `policykg extract`)")
     problem = manifest.mismatch(export_dir, contents)
     if problem:
         raise ExportError(f"{export_dir} is not a complete export: {problem}; nothing was loaded — "
                           "run `policykg extract` (or `build`) again")
-    return contents
 
 
 def read_export(export_dir: str | Path) -> Export:
@@ -125,26 +149,64 @@ def read_export(export_dir: str | Path) -> Export:
     return export
 
 
-def _add_node(export: Export, record: Mapping[str, Any], where: str) -> None:
+def checked_node(record: Mapping[str, Any], where: str) -> tuple[str, str, dict[str, Any]]:
+    """An export node record → (id, label, stored properties), or ExportError naming `where`."""
     if not record.get("id") or not record.get("label"):
         raise ExportError(f"{where}: a node needs `id` and `label`")
     if not model.is_identifier(record["label"]):
         raise ExportError(f"{where}: label {record['label']!r} is not a plain identifier")
-    node_id, label, props = model.node_row(record)
+    return model.node_row(record)
+
+
+def checked_edge(record: Mapping[str, Any], where: str) -> tuple[str, str, str, dict[str, Any]]:
+    """An export edge record → (source, type, target, stored properties), or ExportError."""
+    if not record.get("source") or not record.get("target") or not record.get("type"):
+        raise ExportError(f"{where}: an edge needs `source`, `target` and `type`")
+    if not model.is_identifier(record["type"]):
+        raise ExportError(f"{where}: type {record['type']!r} is not a plain identifier")
+    return model.edge_row(record)
+
+
+def _add_node(export: Export, record: Mapping[str, Any], where: str) -> None:
+    node_id, label, props = checked_node(record, where)
     if node_id in export.nodes:
         export.duplicate_nodes += 1
     export.nodes[node_id] = (label, props)
 
 
 def _add_edge(export: Export, record: Mapping[str, Any], where: str) -> None:
-    if not record.get("source") or not record.get("target") or not record.get("type"):
-        raise ExportError(f"{where}: an edge needs `source`, `target` and `type`")
-    if not model.is_identifier(record["type"]):
-        raise ExportError(f"{where}: type {record['type']!r} is not a plain identifier")
-    s, t, o, props = model.edge_row(record)
+    s, t, o, props = checked_edge(record, where)
     if (s, t, o) in export.edges:
         export.duplicate_edges += 1
     export.edges[(s, t, o)] = props
+
+
+# --- streaming: one record at a time, never the whole export in memory ---------------------------
+def _last_of_runs(rows: Iterable[tuple], key: Callable[[tuple], Any]) -> Iterator[tuple]:
+    """Of consecutive rows with the same key keep the last (as `read_export` does for repeats; the
+    extractor writes sorted exports, where repeats are neighbours)."""
+    held: Optional[tuple] = None
+    for row in rows:
+        if held is not None and key(held) != key(row):
+            yield held
+        held = row
+    if held is not None:
+        yield held
+
+
+def iter_export_nodes(export_dir: str | Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Node rows (id, label, stored properties) of an export, streamed from nodes.jsonl."""
+    path = Path(export_dir) / "nodes.jsonl"
+    rows = (checked_node(record, f"{path}:{number}") for number, record in _read_jsonl(path))
+    return _last_of_runs(rows, key=lambda r: r[0])
+
+
+def iter_export_edges(export_dir: str | Path) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """Edge rows (source, type, target, stored properties) of an export, streamed from edges.jsonl;
+    several records of one (source, type, target) are one edge, the last one's properties."""
+    path = Path(export_dir) / "edges.jsonl"
+    rows = (checked_edge(record, f"{path}:{number}") for number, record in _read_jsonl(path))
+    return _last_of_runs(rows, key=lambda r: r[:3])
 
 
 def _check_dangling(export: Export, where: str) -> None:
@@ -152,3 +214,21 @@ def _check_dangling(export: Export, where: str) -> None:
     if dangling:
         sample = ", ".join(f"{s} -{t}-> {o}" for s, t, o in dangling[:3])
         raise ExportError(f"{where}: {len(dangling)} edge(s) point at ids missing from nodes.jsonl, e.g. {sample}")
+
+
+def check_export(export_dir: str | Path) -> dict[str, int]:
+    """Read the whole export once, streamed, holding only node ids, and raise ExportError on the
+    first problem `read_export` would find (missing file, bad line, unsafe name, dangling edge), so
+    a streamed load writes nothing from a bad export. Returns its row counts."""
+    check_manifest(export_dir)
+    ids = {node_id for node_id, _, _ in iter_export_nodes(export_dir)}
+    edges, dangling = 0, []
+    for s, t, o, _ in iter_export_edges(export_dir):
+        edges += 1
+        if s not in ids or o not in ids:
+            dangling.append((s, t, o))
+    if dangling:
+        sample = ", ".join(f"{s} -{t}-> {o}" for s, t, o in dangling[:3])
+        raise ExportError(f"{Path(export_dir) / 'edges.jsonl'}: {len(dangling)} edge(s) point at ids missing "
+                          f"from nodes.jsonl, e.g. {sample}")
+    return {"nodes": len(ids), "edges": edges}

@@ -15,17 +15,24 @@ the unique `Node.id` and on (source, type, target) makes loads idempotent.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 import networkx as nx
 
 from . import model
-from .export import Export
+from .export import Export, check_export, iter_export_edges, iter_export_nodes
+from .export_parts import DEFAULT_DOCS_PER_PART, SHARED, ExportParts
 from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, QueryPlan,
                     ReadOnlyViolation, StoreError, StoreUnavailable)
 
 DEFAULT_BATCH_SIZE = 2000
+#: concurrent write transactions of a streamed load (see Neo4jStore.load_export)
+DEFAULT_NODE_WRITERS = 2
+DEFAULT_EDGE_WRITERS = 1
 _MATCH_FIELDS = ("id", "label", *sorted({label.display for label in model.NODE_LABELS.values()}
                                        | {"name", "title"}), *model.BRIEF_PROPERTIES)
 START_HINT = "start a local server with `policykg neo4j start` (or `make neo4j`) and export the NEO4J_* variables it prints"
@@ -76,7 +83,8 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: Optional[str] = None, username: Optional[str] = None,
                  password: Optional[str] = None, database: Optional[str] = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float = 5.0,
-                 max_transaction_retry_time: float = 30.0):
+                 max_transaction_retry_time: float = 30.0, node_writers: int = DEFAULT_NODE_WRITERS,
+                 edge_writers: int = DEFAULT_EDGE_WRITERS, docs_per_part: int = DEFAULT_DOCS_PER_PART):
         neo4j = _neo4j()
         self.uri = uri or os.environ.get("NEO4J_URI")
         if not self.uri:
@@ -85,6 +93,8 @@ class Neo4jStore(GraphStore):
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = batch_size
+        self.node_writers, self.edge_writers = max(1, node_writers), max(1, edge_writers)
+        self.docs_per_part = max(1, docs_per_part)
         auth = (username, password) if password else None
         try:
             # notifications off: the server's hints (e.g. "property key does not exist" on the first
@@ -211,6 +221,23 @@ class Neo4jStore(GraphStore):
     def load(self, export: Export, progress: Optional[Progress] = None) -> dict[str, int]:
         return self._upsert(export, progress)
 
+    def load_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
+        """Upsert an export directory streamed in chunks (never the whole export in memory): node
+        batches of one label run `node_writers` at a time (safe: each MERGEs distinct ids under
+        the unique constraint), then edge batches on `edge_writers` threads (default one, fed while
+        the next chunk is parsed: concurrent edge batches lock the same hub agencies and
+        deadlock — see docs/graph-stores.md for the measurement)."""
+        check_export(export_dir)  # a bad export writes nothing
+        self.ensure_schema()
+        with BatchWriter(self, self.node_writers, progress) as writer:
+            nodes = writer.stream(((label, {"id": i, "props": p}) for i, label, p in iter_export_nodes(export_dir)),
+                                  "nodes", self.node_merge_query)
+        with BatchWriter(self, self.edge_writers, progress) as writer:
+            edges = writer.stream(((t, {"source": s, "target": o, "props": p})
+                                   for s, t, o, p in iter_export_edges(export_dir)),
+                                  "edges", self.edge_merge_query, check_count=True)
+        return {"nodes": nodes, "edges": edges}
+
     def _upsert(self, export: Export, progress: Optional[Progress], tx=None) -> dict[str, int]:
         """MERGE the export's nodes, then its edges, in batches (in `tx` when given)."""
         self.ensure_schema()
@@ -242,6 +269,78 @@ class Neo4jStore(GraphStore):
         return (f"UNWIND $rows AS row "
                 f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
                 f"MERGE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
+
+    def replace_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
+        """Re-ingest the export's input files in bounded transactions: the export is split into
+        parts of `docs_per_part` documents (graph/export_parts.py, spilled to a temporary file,
+        never held), shared nodes are upserted first, then each part is re-ingested as one
+        transaction (`replace_documents`: a document is replaced whole or not at all), then what
+        nothing points at any more is pruned in batches. Same outcome as `replace_sources`."""
+        check_export(export_dir)  # a bad export changes nothing
+        self.ensure_schema()
+        with tempfile.TemporaryDirectory(prefix="policykg-reingest-") as spill, \
+                ExportParts(export_dir, spill, self.docs_per_part) as parts:
+            shared = parts.export_of(SHARED)
+            self._upsert(shared, progress)
+            self._ensure_nodes(parts.early_nodes())
+            stats = {"nodes": len(shared.nodes), "edges": len(shared.edges), "deleted_nodes": 0,
+                     "replaced_files": len(parts.files)}
+            found = self._read(f"MATCH (d:{model.DOCUMENT}) WHERE d.source_file IN $files RETURN d.id AS id",
+                               files=parts.files)
+            gone = sorted({r["id"] for r in found} - set(parts.doc_files))
+            for start in range(0, len(gone), self.docs_per_part):  # no longer in their files
+                done = self.replace_documents(gone[start:start + self.docs_per_part], Export())
+                stats["deleted_nodes"] += done["deleted_nodes"]
+            for part in range(parts.parts):
+                export = parts.export_of(part)
+                done = self.replace_documents(parts.documents(part), export)
+                for key in ("nodes", "edges", "deleted_nodes"):
+                    stats[key] += done[key]
+                if progress:
+                    progress("re-ingest:documents", min((part + 1) * self.docs_per_part, len(parts.doc_files)),
+                             len(parts.doc_files))
+            stats["deleted_orphans"] = self._prune_orphans(parts.isolated_shared)
+        return stats
+
+    def _ensure_nodes(self, export: Export) -> None:
+        """Create the nodes that do not exist yet (labels and properties of `export`); leave the
+        others as they are."""
+        by_label: dict[str, list[dict]] = {}
+        for node_id, (label, props) in export.nodes.items():
+            by_label.setdefault(label, []).append({"id": node_id, "props": props})
+        for label, rows in sorted(by_label.items()):
+            assert model.is_identifier(label)
+            self._batches(rows, f"nodes:{label}", f"UNWIND $rows AS row MERGE (n:{model.BASE_LABEL} {{id: row.id}}) "
+                          f"ON CREATE SET n = row.props, n:`{label}` RETURN count(n) AS n", None)
+
+    def _prune_orphans(self, keep: Iterable[str]) -> int:
+        """Delete, 10,000 per transaction, the nodes (documents apart) nothing points at, but those
+        in `keep` (listed alone in the export); then cited-only document stubs left alone."""
+        deleted = 0
+        for query, counted in ((f"MATCH (n:{model.BASE_LABEL}) WHERE NOT n:{model.DOCUMENT} AND NOT (n)--() "
+                                "AND NOT n.id IN $keep WITH n LIMIT 10000 DELETE n RETURN count(*) AS n", True),
+                               (f"MATCH (n:{model.DOCUMENT}) WHERE n.in_corpus = false AND NOT (n)--() "
+                                "WITH n LIMIT 10000 DELETE n RETURN count(*) AS n", False)):
+            while n := self._write(query, keep=sorted(keep))[0]["n"]:
+                deleted += n if counted else 0
+        return deleted
+
+    def restore_empty_lists(self, spec: Mapping[str, Mapping[str, Mapping[str, list]]]) -> None:
+        """After a bulk import (graph/formats.py): set the properties that are empty lists, which a
+        CSV cell cannot express. `spec`: {"nodes": {label: {prop: [id…]}}, "relationships":
+        {type: {prop: [[source, target]…]}}}."""
+        for label, props in spec.get("nodes", {}).items():
+            for prop, ids in props.items():
+                assert model.is_identifier(prop)
+                self._batches(ids, f"empty lists:{label}.{prop}",
+                              f"UNWIND $rows AS id MATCH (n:{model.BASE_LABEL} {{id: id}}) SET n.`{prop}` = [] "
+                              "RETURN count(n) AS n", None)
+        for rel_type, props in spec.get("relationships", {}).items():
+            for prop, pairs in props.items():
+                assert model.is_identifier(prop) and model.is_identifier(rel_type)
+                self._batches(pairs, f"empty lists:{rel_type}.{prop}",
+                              f"UNWIND $rows AS row MATCH (:{model.BASE_LABEL} {{id: row[0]}})-[r:`{rel_type}`]->"
+                              f"(:{model.BASE_LABEL} {{id: row[1]}}) SET r.`{prop}` = [] RETURN count(r) AS n", None)
 
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
                           progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
@@ -288,6 +387,10 @@ class Neo4jStore(GraphStore):
                 "deleted_orphans": orphans}
 
     # -- reading ----------------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """No node at all in the database (the bulk import may only fill an empty one)."""
+        return not self._read("MATCH (n) RETURN 1 AS one LIMIT 1")
+
     def counts(self) -> dict[str, dict[str, int]]:
         nodes = self._read(f"MATCH (n:{model.BASE_LABEL}) UNWIND [l IN labels(n) WHERE l <> '{model.BASE_LABEL}'] AS label "
                            "RETURN label, count(*) AS n")
@@ -522,3 +625,58 @@ def _operators(plan: Mapping[str, Any]) -> list[tuple[str, str]]:
         out.append((name, str((step.get("args") or {}).get("Details", ""))))
         stack.extend(reversed(step.get("children") or []))
     return out
+
+
+class BatchWriter:
+    """Streamed batches onto `writers` threads, each batch its own managed write transaction (the
+    driver retries transient errors such as deadlocks). At most 2 × writers batches are in
+    flight, so memory stays bounded whatever the export's size. The first failed batch raises
+    LoadError (the batches before it stay written: a load is an idempotent upsert, run it again)."""
+
+    def __init__(self, store: Neo4jStore, writers: int, progress: Optional[Progress]) -> None:
+        self.store, self.writers, self.progress = store, writers, progress
+        self.pool = ThreadPoolExecutor(max_workers=writers, thread_name_prefix="neo4j-load")
+        self.pending: set[Future] = set()
+        self.submitted = 0
+        self.done_rows: dict[str, int] = {}
+
+    def __enter__(self) -> "BatchWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def stream(self, rows: Iterable[tuple[str, dict]], kind: str, query_of: Callable[[str], str],
+               check_count: bool = False) -> int:
+        """rows: (label or type, row) pairs; batches group rows of one label/type. Returns rows."""
+        buffers: dict[str, list[dict]] = {}
+        total = 0
+        for group, row in rows:
+            buffer = buffers.setdefault(group, [])
+            buffer.append(row)
+            total += 1
+            if len(buffer) >= self.store.batch_size:
+                self._submit(f"{kind}:{group}", query_of(group), buffers.pop(group), check_count)
+        for group, buffer in sorted(buffers.items()):
+            self._submit(f"{kind}:{group}", query_of(group), buffer, check_count)
+        self._drain(0)
+        return total
+
+    def _submit(self, stage: str, query: str, batch: list[dict], check_count: bool) -> None:
+        self._drain(2 * self.writers - 1)
+        future = self.pool.submit(self.store._batches, batch, stage, query, None, check_count)
+        future.stage, future.rows, future.seq = stage, len(batch), self.submitted
+        self.submitted += 1
+        self.pending.add(future)
+
+    def _drain(self, keep: int) -> None:
+        while len(self.pending) > keep:
+            done, self.pending = wait(self.pending, return_when=FIRST_COMPLETED)
+            if any(f.exception() for f in done):  # report the first batch that failed, as one writer would
+                done |= wait(self.pending)[0]
+                self.pending = set()
+                min((f for f in done if f.exception()), key=lambda f: f.seq).result()
+            for future in sorted(done, key=lambda f: f.seq):
+                self.done_rows[future.stage] = self.done_rows.get(future.stage, 0) + future.rows
+                if self.progress:
+                    self.progress(future.stage, self.done_rows[future.stage], self.done_rows[future.stage])

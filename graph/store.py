@@ -100,6 +100,11 @@ class GraphStore(ABC):
         stats["replaced_files"] = len(sources)
         return stats
 
+    def replace_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
+        """`replace_sources` of an export directory. A store may do it in bounded steps (Neo4j:
+        a few documents per transaction, the export streamed); the outcome is the same."""
+        return self.replace_sources(read_export(export_dir), progress=progress)
+
     def _replace_files(self, files: Sequence[str], export: Export, progress: Optional[Progress],
                        prune_orphans: bool) -> dict[str, int]:
         """Replace the documents the store holds from `files`, and those `export` has from them."""

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
-from .export import read_export
 from .store import GraphStore, Progress, StoreError
 
 #: store kind → (module, class); the first is the default
@@ -41,5 +40,5 @@ def load_export(store: GraphStore, export_dir: str | Path, progress: Optional[Pr
     `replace=True` re-ingests the export's input files (`GraphStore.replace_sources`) instead of
     upserting, so what the extractor no longer finds leaves the store."""
     if replace:
-        return store.replace_sources(read_export(export_dir), progress=progress)
+        return store.replace_export(export_dir, progress=progress)
     return store.load_export(export_dir, progress=progress)

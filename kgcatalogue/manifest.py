@@ -25,6 +25,16 @@ def describe(data: bytes) -> dict:
     return {"rows": rows, "sha256": hashlib.sha256(data).hexdigest()}
 
 
+def describe_file(path: str | Path) -> dict:
+    """`describe` of a file read in pieces (an export too large to hold)."""
+    digest, rows = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            digest.update(line)
+            rows += bool(line.strip())
+    return {"rows": rows, "sha256": digest.hexdigest()}
+
+
 def manifest_text(files: dict[str, dict]) -> str:
     return json.dumps({"format": FORMAT, "files": files}, sort_keys=True, indent=1) + "\n"
 
@@ -34,7 +44,7 @@ def write_manifest(directory: str | Path, files: Optional[dict[str, dict]] = Non
     as the writer described them while writing."""
     directory = Path(directory)
     if files is None:
-        files = {name: describe((directory / name).read_bytes()) for name in FILES}
+        files = {name: describe_file(directory / name) for name in FILES}
     tmp = directory / f".{MANIFEST}.tmp"
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(manifest_text(files))
@@ -45,8 +55,9 @@ def write_manifest(directory: str | Path, files: Optional[dict[str, dict]] = Non
     return final
 
 
-def mismatch(directory: str | Path, contents: dict[str, bytes]) -> Optional[str]:
-    """Why the files' `contents` do not form the export the manifest describes, or None if they do."""
+def mismatch(directory: str | Path, contents: Optional[dict[str, bytes]] = None) -> Optional[str]:
+    """Why the files' `contents` (default: the files in `directory`, read in pieces) do not form the
+    export the manifest describes, or None if they do."""
     path = Path(directory) / MANIFEST
     if not path.is_file():
         return (f"{path} is missing: the export was not written to the end (an interrupted "
@@ -58,8 +69,10 @@ def mismatch(directory: str | Path, contents: dict[str, bytes]) -> Optional[str]
     files = recorded.get("files") if isinstance(recorded, dict) else None
     if not isinstance(files, dict) or recorded.get("format") != FORMAT:
         return f"{path} is not a {FORMAT} manifest"
-    for name, data in contents.items():
-        if files.get(name) != describe(data):
+    described = ({name: describe(data) for name, data in contents.items()} if contents is not None
+                 else {name: describe_file(Path(directory) / name) for name in FILES})
+    for name, description in described.items():
+        if files.get(name) != description:
             return (f"{Path(directory) / name} does not match {path} (it was replaced or changed after "
                     "the export was written, e.g. a run killed between writing its two files)")
     return None

@@ -12,7 +12,6 @@ import argparse
 import logging
 import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +19,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from extract.agencies import load_gazetteer
 from extract.export import write_export
-from extract.pipeline import Records, extract_source, merge
-from extract.read import UnreadableFile, iter_input_files, read_source
+from extract.pipeline import Records, merge
+from extract.read import iter_input_files
+from policykg.extract_pool import (DEFAULT_FILE_SECONDS, DEFAULT_MAX_MB, FileLimits, FileOutcome, default_jobs,
+                                   extract_files)
 
 log = logging.getLogger("policykg")
 
@@ -44,32 +44,33 @@ class ExtractReport:
 
 
 def run_extract(paths: list[str], out: str | None, console: Console | None = None,
-                progress: bool = True) -> ExtractReport:
-    """Read, extract and merge every file under `paths`; write the export when `out` is set."""
+                progress: bool = True, jobs: int | None = None,
+                limits: FileLimits | None = None) -> ExtractReport:
+    """Read, extract and merge every file under `paths` in `jobs` worker processes (default: all
+    cores), each file within `limits`; write the export when `out` is set."""
     console = console or Console(stderr=True)
     report = ExtractReport()
     t0 = time.perf_counter()
     files = iter_input_files(paths)
-    gaz = load_gazetteer()
-    results: list[Records] = []
+    jobs = min(jobs or default_jobs(), max(1, len(files)))
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console, disable=not progress, transient=True) as bar:
-        task = bar.add_task("extracting", total=len(files))
-        for path in files:
-            bar.update(task, description=f"extracting {path.name}")
-            try:
-                source = read_source(path)
-                _, rec = extract_source(source, gaz)
-            except UnreadableFile as exc:
-                report.skipped.append((str(path), exc.reason))
-            except Exception as exc:  # a bad file is reported and skipped, never a traceback
-                log.debug("extraction failed for %s\n%s", path, traceback.format_exc())
-                report.skipped.append((str(path), f"extraction failed: {type(exc).__name__}: {exc}"))
-            else:
-                results.append(rec)
-                report.files_read.append(str(path))
-                report.bytes_read += path.stat().st_size
-            bar.advance(task)
+        task = bar.add_task(f"extracting ({jobs} process{'es' if jobs > 1 else ''})", total=len(files))
+
+        def done(outcome: FileOutcome) -> None:
+            bar.update(task, advance=1, description=f"extracted {outcome.path.name} ({jobs} processes)"
+                       if jobs > 1 else f"extracted {outcome.path.name}")
+        outcomes = extract_files(files, jobs, limits or FileLimits(), done)
+    results: list[Records] = []
+    for outcome in outcomes:
+        if outcome.records is None:
+            if outcome.traceback:
+                log.debug("extraction failed for %s\n%s", outcome.path, outcome.traceback)
+            report.skipped.append((str(outcome.path), outcome.reason or "not read"))
+        else:
+            results.append(outcome.records)
+            report.files_read.append(str(outcome.path))
+            report.bytes_read += outcome.path.stat().st_size
     report.records = merge(results)
     if out:
         write_export(report.records, out)
@@ -110,7 +111,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     if not _paths_exist(args.paths, console):
         return 2
-    report = run_extract(args.paths, args.out, console, progress=not args.quiet and console.is_terminal)
+    report = run_extract(args.paths, args.out, console, progress=not args.quiet and console.is_terminal,
+                         jobs=args.jobs, limits=limits_of(args))
     if not report.files_read and not report.skipped:
         console.print("[red]error:[/red] no input files found under " + ", ".join(args.paths))
         return 2
@@ -151,7 +153,8 @@ def _extract_and_load(args: argparse.Namespace, store, console: Console) -> int:
     from policykg import cli_graph
 
     out = args.out or str(graph.default_data_dir() / "export")
-    report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal)
+    report = run_extract(args.paths, out, console, progress=not args.quiet and console.is_terminal,
+                         jobs=args.jobs, limits=limits_of(args))
     for path, reason in report.skipped:
         console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
     if not report.files_read:
@@ -160,15 +163,33 @@ def _extract_and_load(args: argparse.Namespace, store, console: Console) -> int:
     if not args.quiet:
         console.print(summary_table(report, out))
     try:
-        stats = graph.load_export(store, out, progress=cli_graph._progress_printer(args.quiet),
-                                  replace=not args.upsert)
+        stats = cli_graph.load_into(store, out, replace=not args.upsert, quiet=args.quiet, bulk_when_large=True)
     except (graph.StoreError, graph.ExportError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 1
-    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {store.kind} store "
+    console.print(f"built: {stats['nodes']} nodes and {stats['edges']} edges loaded into the {store.kind} store"
+                  f"{' by bulk import (empty local database)' if stats.get('bulk') else ''} "
                   f"(export kept in {out})" + cli_graph.replaced_note(stats))
     graph.record_build(graph.default_data_dir(), args.paths, out, store.kind)
     return report.exit_code
+
+
+def limits_of(args: argparse.Namespace) -> FileLimits:
+    return FileLimits(max_bytes=int(args.max_file_mb * 1048576) if args.max_file_mb > 0 else None,
+                      seconds=args.file_timeout if args.file_timeout > 0 else None)
+
+
+def add_extraction_options(parser: argparse.ArgumentParser) -> None:
+    """--jobs and the per-file limits (extract and build)."""
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help=f"worker processes extracting files in parallel (default: all cores, here "
+                             f"{default_jobs()}); the export is the same for any N")
+    parser.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_MB, metavar="MB",
+                        help=f"skip (and name) any input file larger than this (default {DEFAULT_MAX_MB:g} MB; "
+                             "0: no limit)")
+    parser.add_argument("--file-timeout", type=float, default=DEFAULT_FILE_SECONDS, metavar="S",
+                        help=f"stop extracting a file after S seconds and skip it, naming it "
+                             f"(default {DEFAULT_FILE_SECONDS:g}; 0: no limit); the other files are still read")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary table")
     p.add_argument("--list-unverified", action="store_true",
                    help="list every agency-like name that is not in the gazetteer")
+    add_extraction_options(p)
     p.set_defaults(func=cmd_extract)
     b = sub.add_parser(
         "build", help="extract PATH... and load the result into the graph store",
@@ -198,14 +220,18 @@ def build_parser() -> argparse.ArgumentParser:
                     "default, a file under $POLICYKG_DATA or ./data; Neo4j with --store neo4j and the NEO4J_* "
                     "variables). The store is opened first, so an unreachable Neo4j or a refused login stops "
                     "the run before any extraction. Loading is an idempotent upsert. Exit codes as for "
-                    "extract; 1 also when the store cannot be reached. The files read replace what the store held from them (a "
-                    "document or measure no longer extracted goes); --upsert only adds and updates.")
+                    "extract; 1 also when the store cannot be reached. The files read replace what the store "
+                    "held from them (a document or measure no longer extracted goes); --upsert only adds and "
+                    "updates. Into an EMPTY local Neo4j (`policykg neo4j start`) a large export (96 MB and up, "
+                    "$POLICYKG_BULK_MIN_MB) is bulk-imported with neo4j-admin instead (see `policykg load "
+                    "--initial`).")
     b.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (searched recursively)")
     b.add_argument("--out", "-o", metavar="DIR", help="where to keep the export (default: DATA_DIR/export)")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress and no summary table")
     b.add_argument("--upsert", action="store_true",
                    help="only add and update (keep what the store holds from these files but the extractor "
                         "no longer finds)")
+    add_extraction_options(b)
     b.set_defaults(func=cmd_build)
     from policykg import cli_graph
 

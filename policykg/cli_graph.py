@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from pathlib import Path
 from typing import Optional
+
+from policykg import neo4j_bulk as bulk
 
 STORES = ("embedded", "neo4j")
 
@@ -19,19 +23,41 @@ def register(subparsers) -> None:
         "load", help="load an export (nodes.jsonl + edges.jsonl) into the graph store",
         description="Upsert an export directory into the embedded store (default: a LadybugDB database, "
                     "graph.lbdb in the data directory, $POLICYKG_DATA or ./data) or Neo4j (connection from "
-                    "NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE). Loading is idempotent and "
-                    "one transaction on the embedded store. An export whose manifest.json is missing or does "
-                    "not match its two files (an interrupted `policykg extract`) is refused and nothing is "
-                    "loaded. Exit code 0 when everything was loaded, 1 when the store is unreachable, in use "
-                    "by another process (the app) or a batch failed, 2 on bad usage.")
+                    "NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE). Loading is idempotent: one "
+                    "transaction on the embedded store; on Neo4j the export is streamed in batches, never "
+                    "held whole. An export whose manifest.json is missing or does not match its two files "
+                    "(an interrupted `policykg extract`) is refused and nothing is loaded. Exit code 0 when "
+                    "everything was loaded, 1 when the store is unreachable, in use by another process (the "
+                    "app) or a batch failed, 2 on bad usage.")
     p.add_argument("export_dir", metavar="EXPORT_DIR", help="directory holding nodes.jsonl, edges.jsonl and manifest.json")
     add_store_option(p)
     p.add_argument("--replace", action="store_true",
                    help="re-ingest the export's input files: documents, measures and obligations the store "
-                        "holds from those files are replaced (what is no longer extracted goes); without "
+                        "holds from those files are replaced (what is no longer extracted goes; on Neo4j 20 "
+                        "documents per transaction, each document replaced whole or not at all); without "
                         "it, an upsert that only adds and updates")
+    p.add_argument("--initial", action="store_true",
+                   help="bulk-import into an EMPTY database of the local Neo4j (`policykg neo4j start`, data "
+                        "under $POLICYKG_DATA): the export is written as neo4j-admin CSV, the server is "
+                        "stopped, `neo4j-admin database import full` fills the database, the server is started "
+                        "again (same port and password) and the schema created. Much faster than the driver "
+                        "for a large corpus; a remote server or a database that holds anything is refused")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
     p.set_defaults(func=cmd_load)
+
+    e = subparsers.add_parser(
+        "export", help="write the whole graph as neo4j-admin CSV, GraphML or JSONL",
+        description="Write the graph the store holds (--store, as for load) — or, with --from-export DIR, an "
+                    "export directory, streamed without a store — as neo4j-admin import CSV (header + data "
+                    "file per label and type, typed columns, import.json with the options to pass), GraphML "
+                    "(graph.graphml; lists as JSON strings) or JSONL (nodes.jsonl + edges.jsonl, the format "
+                    "`policykg load` reads). Exit code 0 on success, 1 when the store or export cannot be read.")
+    e.add_argument("--format", "-f", choices=("neo4j-admin", "graphml", "jsonl"), required=True)
+    e.add_argument("--out", "-o", required=True, metavar="DIR", help="directory to write into (created)")
+    e.add_argument("--from-export", metavar="EXPORT_DIR",
+                   help="convert this export directory instead of reading a store")
+    add_store_option(e)
+    e.set_defaults(func=cmd_export)
 
     n = subparsers.add_parser(
         "neo4j", help="run a local Neo4j 5.26 server without Docker (start|stop|status)",
@@ -82,17 +108,58 @@ def cmd_load(args) -> int:
     import graph
     started = time.monotonic()
     try:
-        with graph.open_store(args.store) as store:
-            stats = graph.load_export(store, args.export_dir, progress=_progress_printer(args.quiet),
-                                      replace=args.replace)
+        if args.initial:
+            if (args.store or os.environ.get("POLICYKG_STORE") or "neo4j") != "neo4j" or args.replace:
+                print("error: --initial is a bulk import into Neo4j (use it with --store neo4j, without "
+                      "--replace)", file=sys.stderr)
+                return 2
+            stats = bulk.initial_load(args.export_dir, say=_say(args.quiet))
+            kind = "neo4j"
+        else:
+            with graph.open_store(args.store) as store:
+                stats, kind = load_into(store, args.export_dir, replace=args.replace, quiet=args.quiet), store.kind
+        with graph.open_store(kind) as store:
             counts = store.counts()
     except (graph.StoreError, graph.ExportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     seconds = time.monotonic() - started
-    print(f"loaded {stats['nodes']} nodes and {stats['edges']} edges into the {store.kind} store "
-          f"in {seconds:.1f}s; the store now holds {sum(counts['nodes'].values())} nodes and "
-          f"{sum(counts['edges'].values())} edges" + replaced_note(stats))
+    print(f"loaded {stats['nodes']} nodes and {stats['edges']} edges into the {kind} store "
+          f"in {seconds:.1f}s{' (bulk import)' if stats.get('bulk') else ''}; the store now holds "
+          f"{sum(counts['nodes'].values())} nodes and {sum(counts['edges'].values())} edges" + replaced_note(stats))
+    return 0
+
+
+def _say(quiet: bool):
+    return (lambda message: None) if quiet else (lambda message: print(message, file=sys.stderr))
+
+
+def load_into(store, export_dir: str, *, replace: bool, quiet: bool, bulk_when_large: bool = False) -> dict:
+    """Load an export into an open `store` through its loader — or, with `bulk_when_large`, by
+    bulk import when the store is the local Neo4j, its database is empty and the export is large
+    (bulk.worth_bulk; the store's connection is closed first, the import restarts the server)."""
+    import graph
+    if bulk_when_large and bulk.worth_bulk(store, export_dir):
+        store.close()
+        return bulk.initial_load(export_dir, say=_say(quiet))
+    return graph.load_export(store, export_dir, progress=_progress_printer(quiet), replace=replace)
+
+
+def cmd_export(args) -> int:
+    import graph
+    from graph import formats
+    started = time.monotonic()
+    try:
+        if args.from_export:
+            counts = formats.write_format(formats.rows_of_export(args.from_export), args.format, Path(args.out))
+        else:
+            with graph.open_store(args.store) as store:
+                counts = formats.write_format(formats.rows_of_store(store), args.format, Path(args.out))
+    except (graph.StoreError, graph.ExportError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {counts['nodes']} nodes and {counts['edges']} edges as {args.format} to {args.out} "
+          f"in {time.monotonic() - started:.1f}s")
     return 0
 
 

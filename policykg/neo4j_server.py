@@ -276,3 +276,27 @@ def stop(data_dir: str | Path | None = None, timeout: float = 60) -> ServerInfo:
     (home / "server.json").unlink(missing_ok=True)
     (home / "server.pid").unlink(missing_ok=True)
     return info
+
+
+def import_csv(arguments: list[str], data_dir: str | Path | None = None, database: str = "neo4j",
+               heap: str = "1g", off_heap: str = "512m") -> str:
+    """`neo4j-admin database import full ARGUMENTS DATABASE` into the local server's home, from the
+    same jars the server runs on (org.neo4j.cli.AdminTool is neo4j-admin's entry point). The
+    server must be stopped (the import replaces the database's store files). Returns the tool's
+    report; raises ServerError with its last lines when it fails. Output in HOME/import.log."""
+    home = home_dir(data_dir)
+    if status(data_dir, check_bolt=False).running:
+        raise ServerError("the local Neo4j is running; a bulk import needs it stopped (policykg neo4j stop)")
+    lib = fetch()
+    home.mkdir(parents=True, exist_ok=True)
+    cmd = ["java", f"-Xmx{heap}", "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full",
+           *arguments, "--overwrite-destination=true", f"--max-off-heap-memory={off_heap}",
+           "--report-file=" + str(home / "import.report"), database]
+    env = dict(os.environ, NEO4J_HOME=str(home))
+    env.pop("NEO4J_CONF", None)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(home))
+    (home / "import.log").write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-12:])
+        raise ServerError(f"neo4j-admin database import failed (log {home / 'import.log'}):\n{tail}")
+    return proc.stdout

@@ -1,0 +1,289 @@
+"""The whole graph in other formats: neo4j-admin CSV, GraphML, JSONL (`policykg export`).
+
+Rows come from one of two sources, streamed:
+- an export directory (nodes.jsonl + edges.jsonl, read line by line — `rows_of_export`); this is
+  what the Neo4j bulk import uses, since the database it fills is empty;
+- a store (`rows_of_store`): the graph it holds, whichever runs built it.
+Either way a row is the stored form (graph.model): nodes (id, label, properties), edges
+(source, type, target, properties); the export format's `source` dict is flattened to
+source_file/line_start/line_end and nested values are JSON strings under `<key>_json`.
+
+neo4j-admin CSV (`neo4j-admin database import full`): one header file and one data file per node
+label (`id:ID`, `:LABEL` = Node + the label, typed property columns: `:long`, `:double`,
+`:boolean`, `:string[]` …) and per relationship type (`:START_ID`, `:END_ID`, `:TYPE`). The
+column types are found in a first pass over the rows (a column mixing ints and floats is
+`double`; any other mix is written as strings); the array delimiter is the first of a few
+candidates that occurs in no list element. `import.json` in the output lists the files and the
+options to pass (the bulk loader reads it). GraphML keeps lists as JSON strings (GraphML has no
+list type); node labels in `labels` (":Node:Agency"), edge types in `label`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional
+from xml.sax.saxutils import escape, quoteattr
+
+from kgcatalogue import manifest
+
+from . import model
+from .export import ExportError, check_manifest, iter_export_edges, iter_export_nodes
+
+NodeRow = tuple[str, str, dict[str, Any]]
+EdgeRow = tuple[str, str, str, dict[str, Any]]
+FORMATS = ("neo4j-admin", "graphml", "jsonl")
+ARRAY_DELIMITERS = ("|", ";", "¦", "\x1f")
+_SCALAR_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+
+
+@dataclass
+class Rows:
+    """A re-iterable source of node and edge rows (each call starts a new pass)."""
+
+    nodes: Callable[[], Iterable[NodeRow]]
+    edges: Callable[[], Iterable[EdgeRow]]
+
+
+def rows_of_export(export_dir: str | Path) -> Rows:
+    check_manifest(export_dir)  # the two files must be one export (an interrupted extract is refused)
+    return Rows(lambda: iter_export_nodes(export_dir), lambda: iter_export_edges(export_dir))
+
+
+def rows_of_store(store) -> Rows:
+    graph = store.projection()
+
+    def nodes() -> Iterator[NodeRow]:
+        for node_id in sorted(graph.nodes):
+            attrs = dict(graph.nodes[node_id])
+            label = attrs.pop("label", None) or model.BASE_LABEL
+            yield node_id, label, {**attrs, "id": node_id}
+
+    def edges() -> Iterator[EdgeRow]:
+        for s, o, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
+            yield s, key, o, {k: v for k, v in attrs.items() if k != "type"}
+    return Rows(nodes, edges)
+
+
+# --- column types ----------------------------------------------------------------------------
+def value_type(value: Any) -> str:
+    if isinstance(value, list):
+        inner = {value_type(v) for v in value} or {"string"}
+        return (inner.pop() if len(inner) == 1 else "string") + "[]"
+    return _SCALAR_TYPES.get(type(value), "string")
+
+
+def merge_types(a: Optional[str], b: str) -> str:
+    if a is None or a == b:
+        return b
+    if {a, b} == {"long", "double"} or {a, b} == {"long[]", "double[]"}:
+        return "double" + ("[]" if a.endswith("[]") else "")
+    if a.endswith("[]") and b.endswith("[]"):
+        return "string[]"
+    return "string"
+
+
+@dataclass
+class Columns:
+    """Per label / per type: each property and its type; plus what no list element contains."""
+
+    props: dict[str, dict[str, str]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    unsafe_delimiters: set[str] = field(default_factory=set)
+    #: group → property → keys of the rows where it is an empty list (CSV cannot say [])
+    empty_lists: dict[str, dict[str, list]] = field(default_factory=dict)
+
+    def see(self, group: str, row_key: Any, props: dict[str, Any]) -> None:
+        columns = self.props.setdefault(group, {})
+        self.rows[group] = self.rows.get(group, 0) + 1
+        for key, value in props.items():
+            columns[key] = merge_types(columns.get(key), value_type(value))
+            if isinstance(value, list):
+                self.unsafe_delimiters.update(d for d in ARRAY_DELIMITERS if any(d in str(v) for v in value))
+                if not value:
+                    self.empty_lists.setdefault(group, {}).setdefault(key, []).append(row_key)
+
+    def delimiter(self) -> str:
+        for candidate in ARRAY_DELIMITERS:
+            if candidate not in self.unsafe_delimiters:
+                return candidate
+        raise ExportError("every array delimiter candidate occurs inside some list value; "
+                          "the graph cannot be written as neo4j-admin CSV")
+
+
+def _scan(rows: Rows) -> tuple[Columns, Columns]:
+    nodes, edges = Columns(), Columns()
+    for node_id, label, props in rows.nodes():
+        nodes.see(label, node_id, {k: v for k, v in props.items() if k != "id"})
+    for s, rel_type, o, props in rows.edges():
+        edges.see(rel_type, [s, o], props)
+    return nodes, edges
+
+
+# --- neo4j-admin CSV -------------------------------------------------------------------------
+def _cell(value: Any, typ: str, delimiter: str) -> str:
+    if value is None:
+        return ""
+    if typ.endswith("[]"):
+        value = value if isinstance(value, list) else [value]
+        return _quoted(delimiter.join(_plain(v) for v in value))
+    if typ == "string":
+        return _quoted(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+    return _plain(value)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _header(columns: dict[str, str]) -> list[str]:
+    return [f"{key}:{typ}" for key, typ in columns.items()]
+
+
+class _CsvFiles:
+    """One header file and one data file per group (label or type), opened as rows arrive."""
+
+    def __init__(self, out: Path, kind: str) -> None:
+        self.out, self.kind = out, kind
+        self.handles: dict[str, Any] = {}
+
+    def write(self, group: str, header: list[str], cells: list[str]) -> None:
+        fh = self.handles.get(group)
+        if fh is None:
+            base = f"{self.kind}_{group}"
+            (self.out / f"{base}_header.csv").write_text(",".join(header) + "\n", encoding="utf-8")
+            fh = self.handles[group] = open(self.out / f"{base}.csv", "w", encoding="utf-8", newline="\n")
+        fh.write(",".join(cells) + "\n")
+
+    def close(self) -> list[str]:
+        for fh in self.handles.values():
+            fh.close()
+        return [f"{self.kind}_{group}" for group in sorted(self.handles)]
+
+
+def write_neo4j_admin(rows: Rows, out: Path) -> dict[str, Any]:
+    """Header + data CSV files per label and per type in `out`, and `import.json` describing them."""
+    node_cols, edge_cols = _scan(rows)
+    delimiter = Columns(unsafe_delimiters=node_cols.unsafe_delimiters | edge_cols.unsafe_delimiters).delimiter()
+    out.mkdir(parents=True, exist_ok=True)
+    nodes = _CsvFiles(out, "nodes")
+    for node_id, label, props in rows.nodes():
+        cols = node_cols.props[label]
+        nodes.write(label, ["id:ID", ":LABEL", *_header(cols)],
+                    [_quoted(node_id), _quoted(delimiter.join((model.BASE_LABEL, label)))]
+                    + [_cell(props.get(k), t, delimiter) for k, t in cols.items()])
+    edges = _CsvFiles(out, "edges")
+    for s, rel_type, o, props in rows.edges():
+        cols = edge_cols.props[rel_type]
+        edges.write(rel_type, [":START_ID", ":END_ID", ":TYPE", *_header(cols)],
+                    [_quoted(s), _quoted(o), _quoted(rel_type)] + [_cell(props.get(k), t, delimiter)
+                                                                   for k, t in cols.items()])
+    manifest = {"format": "neo4j-admin", "array_delimiter": delimiter, "nodes": nodes.close(),
+                "relationships": edges.close(), "node_rows": node_cols.rows, "relationship_rows": edge_cols.rows}
+    # an empty cell imports as no property: which rows hold an empty list, to set after the import
+    (out / "empty_lists.json").write_text(json.dumps({"nodes": node_cols.empty_lists, "relationships":
+                                                      edge_cols.empty_lists}, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
+    (out / "import.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return manifest
+
+
+def neo4j_admin_arguments(out: Path) -> list[str]:
+    """The `neo4j-admin database import full` options for the files `write_neo4j_admin` wrote."""
+    manifest = json.loads((out / "import.json").read_text(encoding="utf-8"))
+    args = [f"--array-delimiter={manifest['array_delimiter']}", "--multiline-fields=true",
+            "--id-type=string", "--ignore-empty-strings=false", "--normalize-types=false"]
+    args += [f"--nodes={out / (b + '_header.csv')},{out / (b + '.csv')}" for b in manifest["nodes"]]
+    args += [f"--relationships={out / (b + '_header.csv')},{out / (b + '.csv')}" for b in manifest["relationships"]]
+    return args
+
+
+# --- GraphML and JSONL -------------------------------------------------------------------------
+_GRAPHML_TYPES = {"boolean": "boolean", "long": "long", "double": "double"}
+
+
+def _graphml_value(value: Any) -> str:
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return _plain(value)
+
+
+def _graphml_keys(fh, domain: str, columns: Columns) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for cols in columns.props.values():
+        for key, typ in cols.items():
+            merged[key] = merge_types(merged.get(key), typ)
+    ids = {}
+    merged.pop("id", None)  # the node's id attribute
+    for n, (key, typ) in enumerate(sorted(merged.items())):
+        ids[key] = f"{domain[0]}{n}"
+        fh.write(f'  <key id="{ids[key]}" for="{domain}" attr.name={quoteattr(key)} '
+                 f'attr.type="{_GRAPHML_TYPES.get(typ, "string")}"/>\n')
+    return ids
+
+
+def write_graphml(rows: Rows, path: Path) -> dict[str, int]:
+    node_cols, edge_cols = _scan(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    counts = {"nodes": 0, "edges": 0}
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+                 '  <key id="labels" for="node" attr.name="labels" attr.type="string"/>\n'
+                 '  <key id="label" for="edge" attr.name="label" attr.type="string"/>\n')
+        node_keys, edge_keys = _graphml_keys(fh, "node", node_cols), _graphml_keys(fh, "edge", edge_cols)
+        fh.write('  <graph id="policykg" edgedefault="directed">\n')
+        for node_id, label, props in rows.nodes():
+            data = "".join(f'<data key="{node_keys[k]}">{escape(_graphml_value(v))}</data>'
+                           for k, v in sorted(props.items()) if k != "id")
+            fh.write(f'    <node id={quoteattr(node_id)}><data key="labels">:{model.BASE_LABEL}:{label}</data>'
+                     f'{data}</node>\n')
+            counts["nodes"] += 1
+        for s, rel_type, o, props in rows.edges():
+            data = "".join(f'<data key="{edge_keys[k]}">{escape(_graphml_value(v))}</data>'
+                           for k, v in sorted(props.items()))
+            fh.write(f'    <edge source={quoteattr(s)} target={quoteattr(o)}>'
+                     f'<data key="label">{rel_type}</data>{data}</edge>\n')
+            counts["edges"] += 1
+        fh.write("  </graph>\n</graphml>\n")
+    return counts
+
+
+def _jsonl(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def write_jsonl(rows: Rows, out: Path) -> dict[str, int]:
+    """The export format (nodes.jsonl + edges.jsonl, then manifest.json), which `policykg load` reads back."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / manifest.MANIFEST).unlink(missing_ok=True)  # until both files are written, not an export
+    counts = {"nodes": 0, "edges": 0}
+    with open(out / "nodes.jsonl", "w", encoding="utf-8", newline="\n") as fh:
+        for node_id, label, props in rows.nodes():
+            fh.write(_jsonl({**model.from_stored(props), "id": node_id, "label": label}))
+            counts["nodes"] += 1
+    with open(out / "edges.jsonl", "w", encoding="utf-8", newline="\n") as fh:
+        for s, rel_type, o, props in rows.edges():
+            fh.write(_jsonl({**model.from_stored(props), "source": s, "type": rel_type, "target": o}))
+            counts["edges"] += 1
+    manifest.write_manifest(out)
+    return counts
+
+
+def write_format(rows: Rows, fmt: str, out: Path) -> dict[str, Any]:
+    """Write the rows as `fmt` under `out` (a directory; GraphML goes to out/graph.graphml)."""
+    if fmt == "neo4j-admin":
+        manifest = write_neo4j_admin(rows, out)
+        return {"nodes": sum(manifest["node_rows"].values()),
+                "edges": sum(manifest["relationship_rows"].values())}
+    if fmt == "graphml":
+        return write_graphml(rows, out / "graph.graphml")
+    if fmt == "jsonl":
+        return write_jsonl(rows, out)
+    raise ExportError(f"unknown format {fmt!r}: use " + ", ".join(FORMATS))
