@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench"))  # after ROOT: bench/extract.py must not hide the package
 
 import graph  # noqa: E402
 from load import query_latencies  # noqa: E402  (bench/load.py: the app questions and their warm-up)
@@ -304,12 +304,16 @@ def start_neo4j(work: Path) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scales", default="1,10,100")
-    parser.add_argument("--stores", default="embedded,neo4j")
+    parser.add_argument("--scales", default="1,10,100",
+                        help="corpus sizes as multiples of the seed corpus (default 1,10,100; 100× takes about an hour)")
+    parser.add_argument("--stores", default="embedded,neo4j",
+                        help="stores to build and ask (default embedded,neo4j; Neo4j is a throwaway local server)")
     parser.add_argument("--jobs", default="1,2", help="extraction runs, e.g. 1,2")
     parser.add_argument("--repeat", type=int, default=30, help="timed calls per question")
-    parser.add_argument("--seed", default=str(ROOT.parent / "shared" / "corpus"))
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale.json"))
+    parser.add_argument("--seed", default=str(ROOT.parent / "shared" / "corpus"),
+                        help="the corpus copied N times (default ../shared/corpus)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale.json"),
+                        help="results JSON (the PNG is written beside it; default bench/results/scale.json)")
     parser.add_argument("--replot", action="store_true", help="only draw the PNG again from --out, and print the table")
     args = parser.parse_args(argv)
     if args.replot:
