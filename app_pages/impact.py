@@ -4,7 +4,7 @@ import streamlit as st
 
 from graph import impact, queries
 from ui import selection, state
-from ui.common import lang, require_store, tr
+from ui.common import enum_name, lang, require_store, tr
 from ui.i18n import t
 from ui.html import link
 
@@ -134,7 +134,7 @@ def partners():
 def obligations():
     if report["obligations"]:
         st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
-                                    tr("modality"): o["modality"], tr("text"): o["text"] or o["action"]}
+                                    tr("modality"): enum_name("modality", o["modality"]), tr("text"): o["text"] or o["action"]}
                                    for o in report["obligations"]]), hide_index=True, width="stretch")
     else:
         st.caption(tr("none"))
@@ -158,7 +158,7 @@ def statutory():
                                    for g in duties["regulations"]]).fillna(0), hide_index=True, width="stretch")
         st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
                                     tr("im_level"): tr("level_" + o["level"]) if o["level"] else "",
-                                    tr("modality"): o["modality"], tr("im_inherited"): _inherited(o),
+                                    tr("modality"): enum_name("modality", o["modality"]), tr("im_inherited"): _inherited(o),
                                     tr("text"): o["text"] or o["action"]} for o in duties["obligations"]]),
                      hide_index=True, width="stretch")
     if report["inherited_measures"]:

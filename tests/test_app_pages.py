@@ -2,6 +2,7 @@
 temporary data directory (the contract fixture), with a small corpus file for the document reader."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,19 @@ def test_impact_page(env):
     assert len(downloads) == 2
 
 
+def test_impact_tables_name_modalities_in_chinese(env):
+    """The obligation tables (dataframes: a browser sees them only as a canvas) speak the UI's language."""
+    at = run("impact", lang="zh", agency="agency:samr")
+    for tab in ("义务条款", "法定职责"):
+        at.session_state["im_tab"] = tab
+        at.run()
+        assert not at.exception
+        frames = [d.value for d in at.dataframe]
+        cells = {str(v) for f in frames for column in f.columns for v in f[column]}
+        assert "应当（义务）" in cells, (tab, cells)
+        assert not cells & {"obligation", "prohibition", "permission", "authorization"}, (tab, cells)
+
+
 def test_impact_says_when_an_agency_is_unknown_or_has_no_measure(env):
     at = run("impact", agency="agency:nonexistent")
     assert "There is no agency “agency:nonexistent”" in text_of(at) and not at.metric
@@ -378,3 +392,35 @@ def test_chinese_ui_names_properties_and_relationships_in_chinese(env):
     at = run("reader", lang="zh", doc="doc:names")  # obligations: modality in words
     html = text_of(at)
     assert "不得（禁止）" in html and "prohibition" not in html
+
+
+#: the graph's codes a reader of the Chinese UI must not see (as tests/browser checks on the page's
+#: text; here also inside tables, which the browser draws on a canvas)
+ENGLISH_CODES = re.compile(r"\b(LEADS|SUPPORTS|PART_OF|ISSUED_BY|SUPERSEDES|AMENDS|CITES|CONCERNS|BINDS|obligation|"
+                           r"prohibition|permission|authorization|ministry|national_bureau|sub_unit|regulated_party|"
+                           r"source_file|line_start|doc_number|measure_no|effective_date|in_corpus|embedded|None)\b")
+ZH_PAGES = [("overview", {}), ("search", {"q": "商务部"}), ("explorer", {"node": "agency:samr"}),
+            ("reader", {"doc": "doc:opinion"}), ("console", {}), ("timeline", {})]
+
+
+def _english_codes(at: AppTest) -> set[str]:
+    cells = [str(v) for d in at.dataframe for column in d.value.columns for v in d.value[column]]
+    cells += [str(column) for d in at.dataframe for column in d.value.columns]
+    return set(ENGLISH_CODES.findall(text_of(at) + "\n" + "\n".join(cells)))
+
+
+@pytest.mark.parametrize("page,params", ZH_PAGES, ids=[p for p, _ in ZH_PAGES])
+def test_chinese_pages_show_no_english_code_in_text_or_tables(env, page, params):
+    at = run(page, lang="zh", **params)
+    assert not _english_codes(at)
+
+
+def test_every_impact_tab_in_chinese_shows_no_english_code(env):
+    from ui.i18n import t
+    at = run("impact", lang="zh", agency="agency:samr")
+    for key in ("im_by_doc", "im_by_sector", "im_all", "im_partners", "im_obligations", "im_statutory",
+                "im_whatif", "im_download"):
+        at.session_state["im_tab"] = t(key, "zh")
+        at.run()
+        assert not at.exception, key
+        assert not _english_codes(at), key
