@@ -639,7 +639,7 @@ class _Upsert:
             sets = ", ".join(f"r.{quote(c)} = c{k + 2}" for k, c in enumerate(columns))
             self.conn.execute(f"LOAD FROM '{self._parquet(types, old_rows)}' {match} SET {sets}")
         if self.progress:
-            self.progress(f"edges:{rel_type}", len(rows), len(rows))
+            self.progress(f"edges:{rel_type} {source}→{target}", len(rows), len(rows))
 
 
 # --- the store of earlier versions ----------------------------------------------------------------

@@ -98,8 +98,8 @@ def _progress_printer(quiet: bool):
 
 def replaced_note(stats: dict) -> str:
     """What a re-ingest removed, for the one-line report of `build` / `load --replace`."""
-    if "replaced_files" not in stats:
-        return ""
+    if "replaced_files" not in stats or not (stats["deleted_nodes"] or stats["deleted_orphans"]):
+        return ""  # nothing held from those files before (a first build): nothing to say
     return (f"; {stats['replaced_files']} file(s) re-ingested: {stats['deleted_nodes']} old measures/obligations "
             f"and {stats['deleted_orphans']} nodes nothing points at any more removed first")
 
