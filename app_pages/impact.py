@@ -72,7 +72,7 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric(tr("im_metrics_leads"), report["leads"])
 m2.metric(tr("im_metrics_supports"), report["supports"])
 m3.metric(tr("im_metrics_deadline"), report["with_deadline"])
-m4.metric(tr("im_metrics_obligations"), len(report["obligations"]))
+m4.metric(tr("im_metrics_obligations"), report["statutory"]["total"])
 if not report["measures"]:
     st.info(tr("im_none_measures"))
 
@@ -88,7 +88,7 @@ def measure_table(rows):
     } for r in rows])
 
 
-TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_obligations", "im_statutory", "im_whatif",
+TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_statutory", "im_whatif",
               "im_download"]
 def by_document():
     groups = report["by_document"]
@@ -127,15 +127,6 @@ def partners():
         pdf = pd.DataFrame([{tr("agency"): p.get("short_name") or p["name"], tr("shared"): p["measures"]}
                             for p in rows])
         st.bar_chart(pdf.set_index(tr("agency")), horizontal=True, height=max(240, 24 * len(pdf)))
-    else:
-        st.caption(tr("none"))
-
-
-def obligations():
-    if report["obligations"]:
-        st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
-                                    tr("modality"): enum_name("modality", o["modality"]), tr("text"): o["text"] or o["action"]}
-                                   for o in report["obligations"]]), hide_index=True, width="stretch")
     else:
         st.caption(tr("none"))
 
@@ -249,7 +240,7 @@ def downloads():
 
 # only the open tab runs (the others would render seven tables and two charts for nothing)
 tabs = st.tabs([tr(k) for k in TAB_LABELS], key="im_tab", on_change="rerun")
-for tab, show in zip(tabs, [by_document, by_sector, all_measures, partners, obligations, statutory, what_if,
+for tab, show in zip(tabs, [by_document, by_sector, all_measures, partners, statutory, what_if,
                             downloads]):
     if tab.open is not False:
         with tab:

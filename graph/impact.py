@@ -73,26 +73,10 @@ def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any
     return rows, agencies
 
 
-def obligations_binding(store: GraphStore, agency: str) -> list[dict[str, Any]]:
-    """Obligations (clauses of regulations) that bind the agency, with their document."""
-    node = resolve_agency(store, agency)
-    edges, obligations = store.expand_with_nodes([node["id"]], [model.BINDS], "in")
-    ids = sorted({o for o, _, _ in edges if o in obligations})
-    docs = store.containing_documents(ids) if ids else {}
-    out = []
-    for o in ids:
-        ob = obligations[o]
-        out.append({"id": o, "article": ob.get("article"), "modality": ob.get("modality"),
-                    "subject": ob.get("subject"), "action": ob.get("action"), "condition": ob.get("condition"),
-                    "text": ob.get("text"), "document": brief(docs[o]) if docs.get(o) else None})
-    out.sort(key=lambda r: ((r["document"] or {}).get("id") or "", r["id"]))
-    return out
-
-
 def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
     """Everything the impact page shows for one agency: its measures (role, deadline, document,
     sectors, co-responsible agencies), grouped by document and by sector; partner agencies with the
-    number of shared measures; obligations binding it."""
+    number of shared measures; its statutory duties (obligations binding it or a predecessor)."""
     node = resolve_agency(store, agency)
     rows, _ = _measure_rows(store, node["id"])
     by_doc: dict[Optional[str], list] = defaultdict(list)
@@ -117,7 +101,6 @@ def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
             "with_deadline": sum(1 for r in rows if r["deadline"] or r["deadline_text"]),
             "measures": rows, "by_document": documents, "by_sector": sectors,
             "partners": co_responsible(store, node["id"]),
-            "obligations": obligations_binding(store, node["id"]),
             **statutory_report(store, node["id"])}
 
 

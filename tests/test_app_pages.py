@@ -214,7 +214,7 @@ def test_impact_page(env):
 def test_impact_tables_name_modalities_in_chinese(env):
     """The obligation tables (dataframes: a browser sees them only as a canvas) speak the UI's language."""
     at = run("impact", lang="zh", agency="agency:samr")
-    for tab in ("义务条款", "法定职责"):
+    for tab in ("法定职责",):
         at.session_state["im_tab"] = tab
         at.run()
         assert not at.exception
@@ -418,7 +418,7 @@ def test_chinese_pages_show_no_english_code_in_text_or_tables(env, page, params)
 def test_every_impact_tab_in_chinese_shows_no_english_code(env):
     from ui.i18n import t
     at = run("impact", lang="zh", agency="agency:samr")
-    for key in ("im_by_doc", "im_by_sector", "im_all", "im_partners", "im_obligations", "im_statutory",
+    for key in ("im_by_doc", "im_by_sector", "im_all", "im_partners", "im_statutory",
                 "im_whatif", "im_download"):
         at.session_state["im_tab"] = t(key, "zh")
         at.run()
