@@ -341,3 +341,18 @@ def test_names_neo4j_allows_and_ladybugdb_reserves_are_quoted(loaded, query, col
 def test_a_property_no_node_has_reads_as_null(loaded):
     assert loaded.run_cypher("MATCH (d:Document {id: 'doc:plan'}) RETURN d.set, d.remove, d.title AS t") == [
         {"d.set": None, "d.remove": None, "t": "全国深化“放管服”改革着力培育和激发市场主体活力电视电话会议重点任务分工方案"}]
+
+
+def test_writes_get_a_larger_page_cache_than_reads(tmp_path, monkeypatch):
+    """A load is one transaction that must fit in the page cache: 512 MB failed to re-ingest the seed
+    corpus at 100× (bench/scale.py), so a store opened for writing gets a quarter of the memory
+    (1–8 GB, or $POLICYKG_EMBEDDED_WRITE_MB); a read-only one keeps 512 MB, which bounds a runaway query."""
+    from graph import ladybug_store
+    monkeypatch.delenv("POLICYKG_EMBEDDED_WRITE_MB", raising=False)
+    with graph.open_store("embedded", path=tmp_path / "g.lbdb") as s:
+        assert 1024 <= s.buffer_pool_mb <= 8192
+        s.counts()
+    with graph.open_store("embedded", path=tmp_path / "g.lbdb", read_only=True) as s:
+        assert s.buffer_pool_mb == ladybug_store.DEFAULT_BUFFER_POOL_MB == 512
+    monkeypatch.setenv("POLICYKG_EMBEDDED_WRITE_MB", "2048")
+    assert ladybug_store.write_buffer_pool_mb() == 2048
