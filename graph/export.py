@@ -65,10 +65,7 @@ class Export:
         return sub
 
 
-def _lines(path: Path, data: Optional[bytes]) -> Iterator[bytes]:
-    if data is not None:
-        yield from data.split(b"\n")
-        return
+def _lines(path: Path) -> Iterator[bytes]:
     if not path.is_file():
         raise ExportError(f"{path} not found (an export is a directory with nodes.jsonl, edges.jsonl "
                           "and manifest.json, written by `policykg extract`)")
@@ -76,9 +73,11 @@ def _lines(path: Path, data: Optional[bytes]) -> Iterator[bytes]:
         yield from fh
 
 
-def _read_jsonl(path: Path, data: Optional[bytes] = None) -> Iterable[tuple[int, dict]]:
-    """(line number, record) of a JSONL file — of its bytes `data` when at hand, else read line by line."""
-    for number, raw in enumerate(_lines(path, data), 1):
+def _read_jsonl(path: Path, describer: Optional[manifest.Describer] = None) -> Iterable[tuple[int, dict]]:
+    """(line number, record) of a JSONL file read line by line (each line also fed to `describer`)."""
+    for number, raw in enumerate(_lines(path), 1):
+        if describer is not None:
+            describer.add(raw)
         if not raw.strip():
             continue
         try:
@@ -106,29 +105,15 @@ def from_records(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str
     return export
 
 
-def _export_files(export_dir: Path) -> dict[str, bytes]:
-    """The bytes of nodes.jsonl and edges.jsonl, once they are known to be one export (manifest)."""
-    contents = {}
-    for name in manifest.FILES:
-        path = export_dir / name
-        if not path.is_file():
-            raise ExportError(f"{path} not found (an export is a directory with nodes.jsonl, edges.jsonl "
-                              "and manifest.json, written by `policykg extract`)")
-        contents[name] = path.read_bytes()
-    check_manifest(export_dir, contents)
-    return contents
-
-
-def check_manifest(export_dir: str | Path, contents: Optional[dict[str, bytes]] = None) -> None:
+def check_manifest(export_dir: str | Path, described: Optional[dict[str, dict]] = None) -> None:
     """Raise ExportError unless nodes.jsonl and edges.jsonl are the export manifest.json describes
-    (the files are read in pieces when their `contents` are not at hand)."""
+    (`described`: their descriptions made while they were read; by default they are read here)."""
     export_dir = Path(export_dir)
-    if contents is None:
-        for name in manifest.FILES:
-            if not (export_dir / name).is_file():
-                raise ExportError(f"{export_dir / name} not found (an export is a directory with nodes.jsonl, "
-                                  "edges.jsonl and manifest.json, written by `policykg extract`)")
-    problem = manifest.mismatch(export_dir, contents)
+    for name in manifest.FILES:
+        if not (export_dir / name).is_file():
+            raise ExportError(f"{export_dir / name} not found (an export is a directory with nodes.jsonl, "
+                              "edges.jsonl and manifest.json, written by `policykg extract`)")
+    problem = manifest.mismatch(export_dir, described=described)
     if problem:
         raise ExportError(f"{export_dir} is not a complete export: {problem}; nothing was loaded — "
                           "run `policykg extract` (or `build`) again")
@@ -136,16 +121,25 @@ def check_manifest(export_dir: str | Path, contents: Optional[dict[str, bytes]] 
 
 def read_export(export_dir: str | Path) -> Export:
     """Parse and check an export directory; raises ExportError naming the first problem (a missing
-    or mismatched manifest first: the two files must come from the same run)."""
+    or mismatched manifest first: the two files must come from the same run). The files are read
+    line by line, never whole, and the lines parsed are the lines the manifest's digests are checked
+    against (a file replaced while it is read is refused too)."""
     export_dir = Path(export_dir)
+    if not (export_dir / manifest.MANIFEST).is_file():
+        check_manifest(export_dir)  # says what is missing
     export = Export()
-    contents = _export_files(export_dir)
-    nodes_path, edges_path = export_dir / "nodes.jsonl", export_dir / "edges.jsonl"
-    for number, record in _read_jsonl(nodes_path, contents["nodes.jsonl"]):
-        _add_node(export, record, f"{nodes_path}:{number}")
-    for number, record in _read_jsonl(edges_path, contents["edges.jsonl"]):
-        _add_edge(export, record, f"{edges_path}:{number}")
-    _check_dangling(export, str(edges_path))
+    described: dict[str, dict] = {}
+    try:
+        for name, add in (("nodes.jsonl", _add_node), ("edges.jsonl", _add_edge)):
+            path, describer = export_dir / name, manifest.Describer()
+            for number, record in _read_jsonl(path, describer=describer):
+                add(export, record, f"{path}:{number}")
+            described[name] = describer.description()
+    except ExportError:
+        check_manifest(export_dir)  # a torn export is reported as torn, not by its first bad line
+        raise
+    check_manifest(export_dir, described)
+    _check_dangling(export, str(export_dir / "edges.jsonl"))
     return export
 
 

@@ -25,14 +25,28 @@ def describe(data: bytes) -> dict:
     return {"rows": rows, "sha256": hashlib.sha256(data).hexdigest()}
 
 
+class Describer:
+    """`describe` of a file fed line by line, as it is read (`add(line)`, then `description()`)."""
+
+    def __init__(self) -> None:
+        self.digest, self.rows = hashlib.sha256(), 0
+
+    def add(self, line: bytes) -> bytes:
+        self.digest.update(line)
+        self.rows += bool(line.strip())
+        return line
+
+    def description(self) -> dict:
+        return {"rows": self.rows, "sha256": self.digest.hexdigest()}
+
+
 def describe_file(path: str | Path) -> dict:
     """`describe` of a file read in pieces (an export too large to hold)."""
-    digest, rows = hashlib.sha256(), 0
+    describer = Describer()
     with open(path, "rb") as fh:
         for line in fh:
-            digest.update(line)
-            rows += bool(line.strip())
-    return {"rows": rows, "sha256": digest.hexdigest()}
+            describer.add(line)
+    return describer.description()
 
 
 def manifest_text(files: dict[str, dict]) -> str:
@@ -55,9 +69,11 @@ def write_manifest(directory: str | Path, files: Optional[dict[str, dict]] = Non
     return final
 
 
-def mismatch(directory: str | Path, contents: Optional[dict[str, bytes]] = None) -> Optional[str]:
-    """Why the files' `contents` (default: the files in `directory`, read in pieces) do not form the
-    export the manifest describes, or None if they do."""
+def mismatch(directory: str | Path, contents: Optional[dict[str, bytes]] = None,
+             described: Optional[dict[str, dict]] = None) -> Optional[str]:
+    """Why the files' `contents` — or their descriptions, `described`, made while reading them; by
+    default the files in `directory`, read in pieces — do not form the export the manifest
+    describes, or None if they do."""
     path = Path(directory) / MANIFEST
     if not path.is_file():
         return (f"{path} is missing: the export was not written to the end (an interrupted "
@@ -69,8 +85,9 @@ def mismatch(directory: str | Path, contents: Optional[dict[str, bytes]] = None)
     files = recorded.get("files") if isinstance(recorded, dict) else None
     if not isinstance(files, dict) or recorded.get("format") != FORMAT:
         return f"{path} is not a {FORMAT} manifest"
-    described = ({name: describe(data) for name, data in contents.items()} if contents is not None
-                 else {name: describe_file(Path(directory) / name) for name in FILES})
+    if described is None:
+        described = ({name: describe(data) for name, data in contents.items()} if contents is not None
+                     else {name: describe_file(Path(directory) / name) for name in FILES})
     for name, description in described.items():
         if files.get(name) != description:
             return (f"{Path(directory) / name} does not match {path} (it was replaced or changed after "
