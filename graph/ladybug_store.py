@@ -502,31 +502,45 @@ class LadybugStore(GraphStore):
     def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
         needle = text.strip().lower()
         rank = {label: i for i, label in enumerate(label_order)}
-        out = []
+        out: list[dict[str, Any]] = []
         schema = self.schema() if self._database() is not None else Schema()
+        labels = sorted(model.NODE_LABELS.values(), key=lambda lab: rank.get(lab.name, len(rank)))
+        for label in labels:
+            # once `limit` inexact hits of better-ranked labels are in hand, this label's inexact hits
+            # cannot be among the first `limit`: only its exact ones are fetched (a two-letter word
+            # matches ~50,000 measures of a large corpus, and fetching them is what costs)
+            better = sum(1 for h in out if not h["exact"] and rank.get(h["label"], len(rank))
+                         < rank.get(label.name, len(rank)))
+            out += self._text_hits(label, needle, schema, exact_only=better >= limit)
+        out.sort(key=lambda h: (not h["exact"], rank.get(h["label"], len(rank)), h["length"], h["id"]))
+        return out[:limit]
+
+    def _text_hits(self, label: model.NodeLabel, needle: str, schema: Schema, exact_only: bool) -> list[dict[str, Any]]:
+        columns = schema.node_columns.get(label.name, {})
+        props = [p for p in label.text_properties if p in columns]
+        if not props:
+            return []
 
         def folded(expr: str) -> str:  # a needle without letters needs no lower-cased copy of every value
             return f"lower({expr})" if needle.upper() != needle else expr
-        for label in model.NODE_LABELS.values():
-            columns = schema.node_columns.get(label.name, {})
-            props = [p for p in label.text_properties if p in columns]
-            if not props:
-                continue
-            # a candidate filter in the database (a list is compared as its text), exact keys below
-            where = " OR ".join(folded(f"CAST(n.{quote(p)} AS STRING)" if columns[p].endswith("[]")
-                                       else f"n.{quote(p)}") + " CONTAINS $t" for p in props)
-            shown = dict.fromkeys((*props, *(f for f in _MATCH_FIELDS if f != "label"), REST))
-            for node in self._table_nodes(label.name, f"MATCH ({{n}}) WHERE {where}", columns=list(shown), t=needle):
-                values = [v for p in props for v in (node.get(p) if isinstance(node.get(p), list) else [node.get(p)])
-                          if isinstance(v, str)]
-                keys = [(v.lower() != needle, len(v)) for v in values if needle in v.lower()]
-                if keys:
-                    inexact, length = min(keys)
-                    hit = {k: node[k] for k in _MATCH_FIELDS if node.get(k) is not None}
-                    hit.update(exact=not inexact, length=length)
-                    out.append(hit)
-        out.sort(key=lambda h: (not h["exact"], rank.get(h["label"], len(rank)), h["length"], h["id"]))
-        return out[:limit]
+
+        def test(p: str) -> str:  # a candidate filter in the database (a list is compared as its text)
+            if columns[p].endswith("[]"):
+                return folded(f"CAST(n.{quote(p)} AS STRING)") + " CONTAINS $t"
+            return folded(f"n.{quote(p)}") + (" = $t" if exact_only else " CONTAINS $t")
+        shown = dict.fromkeys((*props, *(f for f in _MATCH_FIELDS if f != "label"), REST))
+        hits = []
+        for node in self._table_nodes(label.name, f"MATCH ({{n}}) WHERE {' OR '.join(map(test, props))}",
+                                      columns=list(shown), t=needle):
+            values = [v for p in props for v in (node.get(p) if isinstance(node.get(p), list) else [node.get(p)])
+                      if isinstance(v, str)]
+            keys = [(v.lower() != needle, len(v)) for v in values if needle in v.lower()]  # exact keys
+            if keys and not (exact_only and min(keys)[0]):
+                inexact, length = min(keys)
+                hit = {k: node[k] for k in _MATCH_FIELDS if node.get(k) is not None}
+                hit.update(exact=not inexact, length=length)
+                hits.append(hit)
+        return hits
 
     def documents_from_source(self, source_file: str) -> list[str]:
         return [i for (i,) in self._rows(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.source_file = $f "
