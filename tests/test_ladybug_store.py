@@ -356,3 +356,17 @@ def test_writes_get_a_larger_page_cache_than_reads(tmp_path, monkeypatch):
         assert s.buffer_pool_mb == ladybug_store.DEFAULT_BUFFER_POOL_MB == 512
     monkeypatch.setenv("POLICYKG_EMBEDDED_WRITE_MB", "2048")
     assert ladybug_store.write_buffer_pool_mb() == 2048
+
+
+def test_search_asks_for_exact_matches_only_where_inexact_ones_cannot_reach_the_page(tmp_path):
+    """Documents rank before measures: once `limit` documents contain the word, a measure can reach
+    the first page only by an exact match — which must still come first."""
+    nodes = [{"id": f"doc:{i}", "label": "Document", "title": f"关于数据第{i}号的通知"} for i in range(3)]
+    nodes += [{"id": "m:exact", "label": "Measure", "heading": "数据", "text": "数据"},
+              {"id": "m:inexact", "label": "Measure", "heading": "数据共享", "text": "推进数据共享"}]
+    with graph.open_store("embedded", path=tmp_path / "g.lbdb") as s:
+        graph.load_export(s, write_export(tmp_path / "export", nodes=nodes, edges=[]))
+        assert [h["id"] for h in queries.search(s, "数据", limit=2)] == ["m:exact", "doc:0"]
+        assert [h["id"] for h in queries.search(s, "数据", limit=3)] == ["m:exact", "doc:0", "doc:1"]
+        assert [h["id"] for h in queries.search(s, "数据", limit=5)] == ["m:exact", "doc:0", "doc:1", "doc:2",
+                                                                          "m:inexact"]
