@@ -29,14 +29,14 @@ def write_export(records: Records, out_dir: str | Path) -> tuple[Path, Path]:
                    key=lambda e: (e["source"], e["type"], e["target"], e.get("evidence", "")))
     paths, described = [], {}
     for name, rows in (("nodes.jsonl", nodes), ("edges.jsonl", edges)):
-        data = "".join(_line(r) for r in rows).encode("utf-8")
-        tmp = out / f".{name}.tmp"
+        tmp, describer = out / f".{name}.tmp", manifest.Describer()
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            for r in rows:  # one line at a time, described as written (never the whole file in memory)
+                fh.write(describer.add(_line(r).encode("utf-8")))
             fh.flush()
             os.fsync(fh.fileno())
         paths.append((tmp, out / name))
-        described[name] = manifest.describe(data)
+        described[name] = describer.description()
     (out / manifest.MANIFEST).unlink(missing_ok=True)  # from here until the end: not a complete export
     for tmp, final in paths:
         os.replace(tmp, final)

@@ -19,14 +19,9 @@ FORMAT = "policykg-export/1"
 FILES = ("nodes.jsonl", "edges.jsonl")
 
 
-def describe(data: bytes) -> dict:
-    """What the manifest records of one file: its rows (non-blank lines) and SHA-256."""
-    rows = sum(1 for line in data.split(b"\n") if line.strip())
-    return {"rows": rows, "sha256": hashlib.sha256(data).hexdigest()}
-
-
 class Describer:
-    """`describe` of a file fed line by line, as it is read (`add(line)`, then `description()`)."""
+    """What the manifest records of one file — its rows (non-blank lines) and SHA-256 — fed line by
+    line as it is read or written (`add(line)`, then `description()`)."""
 
     def __init__(self) -> None:
         self.digest, self.rows = hashlib.sha256(), 0
@@ -41,7 +36,7 @@ class Describer:
 
 
 def describe_file(path: str | Path) -> dict:
-    """`describe` of a file read in pieces (an export too large to hold)."""
+    """The description of a file read in pieces (an export too large to hold)."""
     describer = Describer()
     with open(path, "rb") as fh:
         for line in fh:
@@ -69,11 +64,9 @@ def write_manifest(directory: str | Path, files: Optional[dict[str, dict]] = Non
     return final
 
 
-def mismatch(directory: str | Path, contents: Optional[dict[str, bytes]] = None,
-             described: Optional[dict[str, dict]] = None) -> Optional[str]:
-    """Why the files' `contents` — or their descriptions, `described`, made while reading them; by
-    default the files in `directory`, read in pieces — do not form the export the manifest
-    describes, or None if they do."""
+def mismatch(directory: str | Path, described: Optional[dict[str, dict]] = None) -> Optional[str]:
+    """Why the files — as `described` while they were read; by default the files in `directory`,
+    read in pieces — do not form the export the manifest describes, or None if they do."""
     path = Path(directory) / MANIFEST
     if not path.is_file():
         return (f"{path} is missing: the export was not written to the end (an interrupted "
@@ -86,8 +79,7 @@ def mismatch(directory: str | Path, contents: Optional[dict[str, bytes]] = None,
     if not isinstance(files, dict) or recorded.get("format") != FORMAT:
         return f"{path} is not a {FORMAT} manifest"
     if described is None:
-        described = ({name: describe(data) for name, data in contents.items()} if contents is not None
-                     else {name: describe_file(Path(directory) / name) for name in FILES})
+        described = {name: describe_file(Path(directory) / name) for name in FILES}
     for name, description in described.items():
         if files.get(name) != description:
             return (f"{Path(directory) / name} does not match {path} (it was replaced or changed after "
