@@ -255,25 +255,13 @@ def write_graphml(rows: Rows, path: Path) -> dict[str, int]:
     return counts
 
 
-def _jsonl(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-
-
 def write_jsonl(rows: Rows, out: Path) -> dict[str, int]:
-    """The export format (nodes.jsonl + edges.jsonl, then manifest.json), which `policykg load` reads back."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / manifest.MANIFEST).unlink(missing_ok=True)  # until both files are written, not an export
-    counts = {"nodes": 0, "edges": 0}
-    with open(out / "nodes.jsonl", "w", encoding="utf-8", newline="\n") as fh:
-        for node_id, label, props in rows.nodes():
-            fh.write(_jsonl({**model.from_stored(props), "id": node_id, "label": label}))
-            counts["nodes"] += 1
-    with open(out / "edges.jsonl", "w", encoding="utf-8", newline="\n") as fh:
-        for s, rel_type, o, props in rows.edges():
-            fh.write(_jsonl({**model.from_stored(props), "source": s, "type": rel_type, "target": o}))
-            counts["edges"] += 1
-    manifest.write_manifest(out)
-    return counts
+    """The export format (nodes.jsonl + edges.jsonl + manifest.json, written as one unit as
+    `policykg extract` writes it), which `policykg load` reads back."""
+    nodes = ({**model.from_stored(props), "id": node_id, "label": label} for node_id, label, props in rows.nodes())
+    edges = ({**model.from_stored(props), "source": s, "type": t, "target": o} for s, t, o, props in rows.edges())
+    described = manifest.write_export_files(out, nodes, edges)
+    return {"nodes": described["nodes.jsonl"]["rows"], "edges": described["edges.jsonl"]["rows"]}
 
 
 def write_format(rows: Rows, fmt: str, out: Path) -> dict[str, Any]:

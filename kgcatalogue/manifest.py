@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 MANIFEST = "manifest.json"
 FORMAT = "policykg-export/1"
@@ -42,6 +42,35 @@ def describe_file(path: str | Path) -> dict:
         for line in fh:
             describer.add(line)
     return describer.description()
+
+
+def export_line(record: dict) -> bytes:
+    """One record as a line of the export: keys sorted, UTF-8 without escapes."""
+    return (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def write_export_files(directory: str | Path, nodes: Iterable[dict], edges: Iterable[dict]) -> dict[str, dict]:
+    """Write an export as one unit: nodes.jsonl and edges.jsonl line by line to temporary names
+    (fsynced), the old manifest removed, both renamed into place, the new manifest written last — so
+    an interrupted run leaves either the old export or one `load` refuses. Returns each file's
+    description (its rows)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    moves, described = [], {}
+    for name, records in zip(FILES, (nodes, edges)):
+        tmp, describer = directory / f".{name}.tmp", Describer()
+        with open(tmp, "wb") as fh:
+            for record in records:
+                fh.write(describer.add(export_line(record)))
+            fh.flush()
+            os.fsync(fh.fileno())
+        moves.append((tmp, directory / name))
+        described[name] = describer.description()
+    (directory / MANIFEST).unlink(missing_ok=True)  # from here until the end: not a complete export
+    for tmp, final in moves:
+        os.replace(tmp, final)
+    write_manifest(directory, described)
+    return described
 
 
 def manifest_text(files: dict[str, dict]) -> str:
