@@ -9,54 +9,98 @@ from __future__ import annotations
 import re
 
 from extract.docnumber import norm_key
-from extract.records import Records, resolve_references
+from extract.records import Records
+from extract.references import DOC_RELATIONS, reference_mapping, remap_edge, resolve_references
 from kgcatalogue import AGENCY, AMENDS, DOCUMENT, MEASURE, OBLIGATION
 
 
-def merge(results: list[Records]) -> Records:
-    """Combine per-file records; a document printed again keeps one node with all its sources.
+class CorpusMerge:
+    """Files merged one at a time, in input order. What steps across files read stays in memory —
+    documents (reprints, versions, references) and agencies (aliases gathered from every file) —;
+    every other node and every edge goes to `kept` (first one wins) once its file is decided:
+    a `Records` for the in-memory `merge`, an `extract.spill.SpilledRecords` for `policykg extract`."""
 
-    The later printing's measures and issuer edges are dropped: they repeat the first one's.
-    """
-    merged = Records()
-    index: dict[str, str] = {}  # 文号 / title key -> canonical document id
-    for rec in results:
-        duplicates: dict[str, str] = {}
-        for node in rec.nodes.values():
-            if node["label"] != DOCUMENT or node["doc_type"] == "解读" or node.get("in_corpus") is False:
-                continue
-            canonical = _find_canonical(node, index, merged)
-            if canonical is not None:
-                _add_source(merged.nodes[canonical], node)
-                duplicates[node["id"]] = canonical
-                continue
-            merged.nodes[node["id"]] = dict(node, sources=list(node["sources"]))
-            for key in _doc_keys(node):
-                index.setdefault(key, node["id"])
-        dropped = set(duplicates)
+    def __init__(self, kept) -> None:
+        self.kept = kept
+        self.documents: dict[str, dict] = {}
+        self.agencies: dict[str, dict] = {}
+        self.unverified: dict[str, int] = {}
+        self.index: dict[str, str] = {}  # 文号 / title key -> canonical document id
+
+    def add(self, rec: Records) -> None:
+        """One file's records; the later printing's measures and issuer edges are dropped: they repeat
+        the first one's."""
+        duplicates = self._fold_documents(rec)
+        dropped, kept = set(duplicates), []
         for node in rec.nodes.values():
             if node["label"] in (MEASURE, OBLIGATION) and node["document"] in duplicates:
                 dropped.add(node["id"])
             elif node["label"] == AGENCY:
-                existing = merged.nodes.get(node["id"])
+                existing = self.agencies.get(node["id"])
                 if existing is None:
-                    merged.nodes[node["id"]] = dict(node, aliases=list(node["aliases"]))
+                    self.agencies[node["id"]] = dict(node, aliases=list(node["aliases"]))
                 else:
                     existing["aliases"].extend(a for a in node["aliases"] if a not in existing["aliases"])
             elif node["id"] not in dropped:
-                merged.nodes.setdefault(node["id"], node)
-        for key, edge in rec.edges.items():
-            if edge["source"] in dropped or edge["target"] in dropped:
-                continue
-            merged.edges.setdefault(key, edge)
+                if node["label"] == DOCUMENT:
+                    self.documents.setdefault(node["id"], node)
+                else:
+                    kept.append(node)
+        self.kept.keep_nodes(kept)
+        self.kept.keep_edges(e for e in rec.edges.values() if e["source"] not in dropped and e["target"] not in dropped)
         for name, n in rec.unverified.items():
-            merged.unverified[name] = merged.unverified.get(name, 0) + n
+            self.unverified[name] = self.unverified.get(name, 0) + n
+
+    def _fold_documents(self, rec: Records) -> dict[str, str]:
+        """Add the file's documents; a reprint of one already here adds its source to the first
+        printing instead. Returns reprint id -> first printing's id."""
+        duplicates: dict[str, str] = {}
+        for node in rec.nodes.values():
+            if node["label"] != DOCUMENT or node["doc_type"] == "解读" or node.get("in_corpus") is False:
+                continue
+            canonical = _find_canonical(node, self.index, self.documents)
+            if canonical is not None:
+                _add_source(self.documents[canonical], node)
+                duplicates[node["id"]] = canonical
+                continue
+            self.documents[node["id"]] = dict(node, sources=list(node["sources"]))
+            for key in _doc_keys(node):
+                self.index.setdefault(key, node["id"])
+        return duplicates
+
+    def finish(self) -> None:
+        """The steps across files, on records kept in an `extract.spill.SpilledRecords`: versions
+        linked, references resolved; then documents and agencies join the kept nodes."""
+        link_versions(Records(nodes=self.documents), add_edge=self.kept.add_edge)
+        mapping, by_title = reference_mapping(self.documents)
+        if mapping:
+            still_used: set[str] = set()
+
+            def node_of(node_id: str) -> dict | None:
+                return self.documents.get(node_id) or self.agencies.get(node_id) or self.kept.node(node_id)
+            self.kept.remap_edges(set(mapping) | by_title, lambda key, e: remap_edge(
+                key, e, mapping, by_title, node_of, still_used), DOC_RELATIONS)
+            for nid in mapping:
+                if nid not in still_used:
+                    self.documents.pop(nid, None)
+        self.kept.keep_nodes(self.documents.values())
+        self.kept.keep_nodes(self.agencies.values())
+
+
+def merge(results: list[Records]) -> Records:
+    """Combine per-file records in memory (the reference `CorpusMerge.finish` on disk is held
+    byte-identical to); a document printed again keeps one node with all its sources."""
+    corpus = CorpusMerge(Records())
+    for rec in results:
+        corpus.add(rec)
+    merged = Records(nodes={**corpus.documents, **corpus.agencies, **corpus.kept.nodes}, edges=corpus.kept.edges,
+                     unverified=corpus.unverified)
     link_versions(merged)
     resolve_references(merged)
     return merged
 
 
-def link_versions(records: Records) -> None:
+def link_versions(records: Records, add_edge=None) -> None:
     """Versions of one revised text (same 文号, or same title without one; told apart by the
     date of their latest revision): each newer version AMENDS the one before it, the evidence
     being the revisions printed in the newer one after the older one's."""
@@ -69,7 +113,7 @@ def link_versions(records: Records) -> None:
         versions.sort(key=lambda n: (n["version_date"], n["id"]))
         for older, newer in zip(versions, versions[1:]):
             later = [r for r in newer.get("revisions", []) if r not in older.get("revisions", [])]
-            records.add_edge(newer["id"], older["id"], AMENDS, evidence="；".join(later), kind="amends",
+            (add_edge or records.add_edge)(newer["id"], older["id"], AMENDS, evidence="；".join(later), kind="amends",
                              partial=False, part=None, date=newer["version_date"], new_version=True,
                              provenance=newer["source"])
 
@@ -81,13 +125,13 @@ def _doc_keys(node: dict) -> list[str]:
     return keys
 
 
-def _find_canonical(node: dict, index: dict[str, str], merged: Records) -> str | None:
+def _find_canonical(node: dict, index: dict[str, str], documents: dict[str, dict]) -> str | None:
     """The first printing of `node`, if any: same 文号 or same title, and nothing contradicting."""
     for key in _doc_keys(node):
         c = index.get(key)
         if c is None:
             continue
-        first = merged.nodes[c]
+        first = documents[c]
         if node.get("doc_number") and first.get("doc_number") and \
                 norm_key(node["doc_number"]) != norm_key(first["doc_number"]):
             continue

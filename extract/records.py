@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from extract.agencies import Gazetteer, load_successions
 from extract.docnumber import norm_docno, norm_key
@@ -26,7 +27,7 @@ from extract.sectors import load_sectors
 from kgcatalogue import (AGENCY, AMENDS, BINDS, CITES, CONCERNS, DOCUMENT, ISSUED_BY, LEADS, MEASURE,
                          OBLIGATION, PART_OF, REGULATED_PARTY, SECTOR, SUCCEEDED_BY, SUPERSEDES, SUPPORTS)
 
-__all__ = ["Records", "digest", "span", "document_id", "agency_node", "external_document", "write_document",
+__all__ = ["Records", "edge_key", "digest", "span", "document_id", "agency_node", "external_document", "write_document",
            "resolve_references", "write_successions"]
 
 
@@ -65,6 +66,20 @@ class Records:
         key = (src, type_, target, props.get("evidence", ""))
         if key not in self.edges:
             self.edges[key] = {**props, "source": src, "target": target, "type": type_}
+
+    def keep_nodes(self, nodes: Iterable[dict]) -> None:
+        """Nodes whose id is not here yet (the first one wins), as `extract.spill.SpilledRecords`."""
+        for node in nodes:
+            self.nodes.setdefault(node["id"], node)
+
+    def keep_edges(self, edges: Iterable[dict]) -> None:
+        for edge in edges:
+            self.edges.setdefault(edge_key(edge), edge)
+
+
+def edge_key(edge: dict) -> tuple:
+    """What tells edges apart (`Records.edges` keys): source, type, target, evidence."""
+    return edge["source"], edge["type"], edge["target"], edge.get("evidence", "")
 
 
 def agency_node(records: Records, surface: str, agency_id: str | None, gaz: Gazetteer) -> str:

@@ -8,11 +8,13 @@ cover notice, with/without 中华人民共和国) and drops the placeholders it 
 """
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 from extract.docnumber import norm_docno
 from extract.relations import title_keys
 from kgcatalogue import AMENDS, CITES, DOCUMENT, SUPERSEDES
 
-_DOC_RELATIONS = (CITES, SUPERSEDES, AMENDS)
+DOC_RELATIONS = (CITES, SUPERSEDES, AMENDS)
 
 
 class DocIndex:
@@ -54,19 +56,37 @@ def resolve_references(records) -> None:
 
     A 文号 decides; without one the title keys decide (never for a previous version of a revised
     text). Resolved placeholders disappear; self-references are dropped."""
-    index = DocIndex(records.nodes.values())
+    mapping, by_title = reference_mapping(records.nodes)
+    if not mapping:
+        return
+    new_edges = {}
+    still_used: set[str] = set()
+    for key, e in records.edges.items():
+        moved = remap_edge(key, e, mapping, by_title, records.nodes.get, still_used)
+        if moved is not None:
+            new_edges.setdefault(*moved)
+    records.edges = new_edges
+    for nid in mapping:
+        if nid not in still_used:
+            records.nodes.pop(nid, None)
+
+
+def reference_mapping(nodes: dict[str, dict]) -> tuple[dict[str, str], set[str]]:
+    """Placeholder id → the node it names (chains followed), and the placeholders resolved by title
+    only. Reads Document nodes only, in the order of `nodes` (the first of equal keys wins)."""
+    index = DocIndex(nodes.values())
     mapping: dict[str, str] = {}
     by_title: set[str] = set()  # placeholders resolved by title only: check dates per edge
     # a title-only placeholder that names the same text as a numbered one: use the numbered one
     numbered = {}
-    for n in records.nodes.values():
+    for n in nodes.values():
         if n.get("label") == DOCUMENT and n.get("in_corpus") is False and n.get("doc_number") and n.get("title"):
             for k in title_keys(n["title"]):
                 numbered.setdefault(k, n["id"])
-    placeholders = {title_keys(n["title"])[0]: n["id"] for n in records.nodes.values()
+    placeholders = {title_keys(n["title"])[0]: n["id"] for n in nodes.values()
                     if n.get("label") == DOCUMENT and n.get("in_corpus") is False and n.get("title")
                     and not n.get("doc_number") and not n.get("previous_version") and title_keys(n["title"])}
-    for nid, n in list(records.nodes.items()):
+    for nid, n in list(nodes.items()):
         if n.get("label") != DOCUMENT or n.get("in_corpus") is not False:
             continue
         target = index.resolve(n.get("title"), n.get("doc_number"), by_title=not n.get("previous_version"),
@@ -80,34 +100,33 @@ def resolve_references(records) -> None:
         if target is None and not n.get("doc_number"):
             # 修订了《X》 (previous version) or a title-only mention ≡ a numbered out-of-corpus X
             target = next((numbered[k] for k in title_keys(n.get("title"))
-                           if k in numbered and not _dated_apart(n, records.nodes[numbered[k]])), None)
+                           if k in numbered and not _dated_apart(n, nodes[numbered[k]])), None)
         if target is not None and target != nid:
             mapping[nid] = target
-    if not mapping:
-        return
     for nid in list(mapping):
         seen, t = {nid}, mapping[nid]
         while t in mapping and t not in seen:
             seen.add(t)
             t = mapping[t]
         mapping[nid] = t
-    new_edges = {}
-    still_used: set[str] = set()
-    for key, e in records.edges.items():
-        s, t = mapping.get(e["source"], e["source"]), mapping.get(e["target"], e["target"])
-        if e["target"] in by_title and _later(records.nodes.get(t), records.nodes.get(s)):
-            t = e["target"]  # a title cited before the in-corpus text of that title was issued: an earlier version
-            still_used.add(t)
-        if s == t and e["type"] in _DOC_RELATIONS:
-            continue
-        if (s, t) != (e["source"], e["target"]):
-            e = dict(e, source=s, target=t)
-            key = (s, key[1], t, *key[3:])
-        new_edges.setdefault(key, e)
-    records.edges = new_edges
-    for nid in mapping:
-        if nid not in still_used:
-            records.nodes.pop(nid, None)
+    return mapping, by_title
+
+
+def remap_edge(key: tuple, e: dict, mapping: dict[str, str], by_title: set[str],
+               node_of: Callable[[str], Optional[dict]], still_used: set[str]) -> Optional[tuple[tuple, dict]]:
+    """One edge (and its key) with its ends moved to the documents the placeholders name; None for a
+    document relation that would point at its own source. A placeholder kept as a target (a title
+    cited before the in-corpus text of that title was issued) is added to `still_used`."""
+    s, t = mapping.get(e["source"], e["source"]), mapping.get(e["target"], e["target"])
+    if e["target"] in by_title and _later(node_of(t), node_of(s)):
+        t = e["target"]  # a title cited before the in-corpus text of that title was issued: an earlier version
+        still_used.add(t)
+    if s == t and e["type"] in DOC_RELATIONS:
+        return None
+    if (s, t) != (e["source"], e["target"]):
+        e = dict(e, source=s, target=t)
+        key = (s, key[1], t, *key[3:])
+    return key, e
 
 
 def _dated_apart(a: dict, b: dict) -> bool:

@@ -50,22 +50,33 @@ def export_line(record: dict) -> bytes:
 
 
 def write_export_files(directory: str | Path, nodes: Iterable[dict], edges: Iterable[dict]) -> dict[str, dict]:
-    """Write an export as one unit: nodes.jsonl and edges.jsonl line by line to temporary names
-    (fsynced), the old manifest removed, both renamed into place, the new manifest written last — so
-    an interrupted run leaves either the old export or one `load` refuses. Returns each file's
+    """Write an export of records as one unit (`write_export_lines`)."""
+    return write_export_lines(directory, map(export_line, nodes), map(export_line, edges))
+
+
+def write_export_lines(directory: str | Path, node_lines: Iterable[bytes], edge_lines: Iterable[bytes]) -> dict[str, dict]:
+    """Write an export as one unit: nodes.jsonl and edges.jsonl line by line (each an `export_line`)
+    to temporary names (fsynced), the old manifest removed, both renamed into place, the new manifest
+    written last — so an interrupted run leaves either the old export or one `load` refuses, and a
+    run failing while it writes leaves the old export and no temporary file. Returns each file's
     description (its rows)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     moves, described = [], {}
-    for name, records in zip(FILES, (nodes, edges)):
-        tmp, describer = directory / f".{name}.tmp", Describer()
-        with open(tmp, "wb") as fh:
-            for record in records:
-                fh.write(describer.add(export_line(record)))
-            fh.flush()
-            os.fsync(fh.fileno())
-        moves.append((tmp, directory / name))
-        described[name] = describer.description()
+    try:
+        for name, lines in zip(FILES, (node_lines, edge_lines)):
+            tmp, describer = directory / f".{name}.tmp", Describer()
+            moves.append((tmp, directory / name))
+            with open(tmp, "wb") as fh:
+                for line in lines:
+                    fh.write(describer.add(line))
+                fh.flush()
+                os.fsync(fh.fileno())
+            described[name] = describer.description()
+    except BaseException:
+        for tmp, _ in moves:
+            tmp.unlink(missing_ok=True)
+        raise
     (directory / MANIFEST).unlink(missing_ok=True)  # from here until the end: not a complete export
     for tmp, final in moves:
         os.replace(tmp, final)

@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +20,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from extract.export import write_export
-from extract.pipeline import Records, merge
+from extract.export import write_spilled
+from extract.merge import CorpusMerge
+from extract.spill import SpilledRecords
 from extract.read import iter_input_files
-from policykg.extract_pool import (DEFAULT_FILE_SECONDS, DEFAULT_MAX_MB, FileLimits, FileOutcome, default_jobs,
-                                   extract_files)
+from policykg.extract_pool import DEFAULT_FILE_SECONDS, DEFAULT_MAX_MB, FileLimits, default_jobs, extract_files
 
 log = logging.getLogger("policykg")
 
@@ -34,7 +35,9 @@ class ExtractReport:
 
     files_read: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    records: Records | None = None
+    nodes: Counter = field(default_factory=Counter)  # per label
+    edges: Counter = field(default_factory=Counter)  # per type
+    unverified: dict[str, int] = field(default_factory=dict)  # agency-like names not in the gazetteer
     seconds: float = 0.0
     bytes_read: int = 0
 
@@ -47,55 +50,70 @@ def run_extract(paths: list[str], out: str | None, console: Console | None = Non
                 progress: bool = True, jobs: int | None = None,
                 limits: FileLimits | None = None) -> ExtractReport:
     """Read, extract and merge every file under `paths` in `jobs` worker processes (default: all
-    cores), each file within `limits`; write the export when `out` is set."""
+    cores), each file within `limits`; write the export when `out` is set.
+
+    Memory stays bounded: each file's records are merged as they arrive (in input order) and all but
+    documents and agencies are kept on disk (extract/spill.py, a temporary file beside the export,
+    removed at the end), then streamed to the export."""
     console = console or Console(stderr=True)
     report = ExtractReport()
     t0 = time.perf_counter()
     files = iter_input_files(paths)
     jobs = min(jobs or default_jobs(), max(1, len(files)))
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console, disable=not progress, transient=True) as bar:
-        task = bar.add_task(f"extracting ({jobs} process{'es' if jobs > 1 else ''})", total=len(files))
-
-        def done(outcome: FileOutcome) -> None:
-            bar.update(task, advance=1, description=f"extracted {outcome.path.name} ({jobs} processes)"
-                       if jobs > 1 else f"extracted {outcome.path.name}")
-        outcomes = extract_files(files, jobs, limits or FileLimits(), done)
-    results: list[Records] = []
-    for outcome in outcomes:
-        if outcome.records is None:
-            if outcome.traceback:
-                log.debug("extraction failed for %s\n%s", outcome.path, outcome.traceback)
-            report.skipped.append((str(outcome.path), outcome.reason or "not read"))
-        else:
-            results.append(outcome.records)
-            report.files_read.append(str(outcome.path))
-            report.bytes_read += outcome.path.stat().st_size
-    report.records = merge(results)
-    if out:
-        write_export(report.records, out)
+    made_out = out is not None and not Path(out).exists()
+    try:
+        with SpilledRecords(_spill_dir(out)) as kept:
+            corpus = CorpusMerge(kept)
+            _extract_into(corpus, files, jobs, limits or FileLimits(), report, console, progress)
+            corpus.finish()
+            report.unverified = corpus.unverified
+            report.nodes, report.edges = write_spilled(kept, out)
+    except BaseException:
+        if made_out and not any(Path(out).iterdir()):
+            Path(out).rmdir()  # made for this run, which wrote nothing there
+        raise
     report.seconds = time.perf_counter() - t0
     return report
 
 
+def _spill_dir(out: str | None) -> Path | None:
+    """Beside the export (a temporary directory may be memory), else the system's temporary one."""
+    if out is None:
+        return None
+    Path(out).mkdir(parents=True, exist_ok=True)
+    return Path(out)
+
+
+def _extract_into(corpus: CorpusMerge, files: list[Path], jobs: int, limits: FileLimits, report: ExtractReport,
+                  console: Console, progress: bool) -> None:
+    """Every file through the pool, its records merged in input order, with a progress bar."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console, disable=not progress, transient=True) as bar:
+        task = bar.add_task(f"extracting ({jobs} process{'es' if jobs > 1 else ''})", total=len(files))
+        for outcome in extract_files(files, jobs, limits):
+            bar.update(task, advance=1, description=f"extracted {outcome.path.name} ({jobs} processes)"
+                       if jobs > 1 else f"extracted {outcome.path.name}")
+            if outcome.records is None:
+                if outcome.traceback:
+                    log.debug("extraction failed for %s\n%s", outcome.path, outcome.traceback)
+                report.skipped.append((str(outcome.path), outcome.reason or "not read"))
+            else:
+                corpus.add(outcome.records)
+                report.files_read.append(str(outcome.path))
+                report.bytes_read += outcome.path.stat().st_size
+
+
 def summary_table(report: ExtractReport, out: str | None) -> Table:
-    rec = report.records or Records()
-    counts: dict[str, int] = {}
-    for n in rec.nodes.values():
-        counts[n["label"]] = counts.get(n["label"], 0) + 1
-    edge_counts: dict[str, int] = {}
-    for e in rec.edges.values():
-        edge_counts[e["type"]] = edge_counts.get(e["type"], 0) + 1
     table = Table(title="policykg extract", show_header=True)
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("files read", str(len(report.files_read)))
     table.add_row("files skipped", str(len(report.skipped)))
-    for label in sorted(counts):
-        table.add_row(f"{label} nodes", str(counts[label]))
-    for typ in sorted(edge_counts):
-        table.add_row(f"{typ} edges", str(edge_counts[typ]))
-    table.add_row("unverified agency names", str(len(rec.unverified)))
+    for label in sorted(report.nodes):
+        table.add_row(f"{label} nodes", str(report.nodes[label]))
+    for typ in sorted(report.edges):
+        table.add_row(f"{typ} edges", str(report.edges[typ]))
+    table.add_row("unverified agency names", str(len(report.unverified)))
     table.add_row("seconds", f"{report.seconds:.2f}")
     return table
 
@@ -121,11 +139,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
         console.print(f"export written to {args.out}/nodes.jsonl and {args.out}/edges.jsonl")
     for path, reason in report.skipped:
         console.print(f"[yellow]skipped[/yellow] {path}: {reason}")
-    if args.list_unverified and report.records:
-        for name, n in sorted(report.records.unverified.items(), key=lambda kv: (-kv[1], kv[0])):
+    if args.list_unverified:
+        for name, n in sorted(report.unverified.items(), key=lambda kv: (-kv[1], kv[0])):
             console.print(f"unverified agency: {name} ({n}×)")
-    elif report.records and report.records.unverified and not args.quiet:
-        names = sorted(report.records.unverified, key=lambda k: -report.records.unverified[k])
+    elif report.unverified and not args.quiet:
+        names = sorted(report.unverified, key=lambda k: -report.unverified[k])
         console.print("unverified agency names (not in the gazetteer): " + "、".join(names[:20])
                       + (" …" if len(names) > 20 else "") + "  (--list-unverified for all)")
     return report.exit_code

@@ -3,8 +3,10 @@
 The per-file stage (`read_source` + `extract_source` on one file) runs in worker processes
 (`spawn`, so it behaves the same on Linux, macOS and Windows). Each worker loads the gazetteer
 once, then takes one file at a time over its own pipe and sends back that file's `Records` — never
-the text — so the parent holds only per-file records, which `extract.merge` combines in input
-order (the export is byte-identical whatever the number of workers).
+the text. `extract_files` hands the outcomes on in input order (`extract.merge` combines them in
+that order, so the export is byte-identical whatever the number of workers), holding at most a few
+files' records that finished early: no file more than `LOOKAHEAD` per worker past the first one
+not yet handed on is started.
 
 Limits per file, so no single input can hang or swamp a run:
 - size: a file larger than `max_bytes` is not read at all;
@@ -28,7 +30,7 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from extract.agencies import Gazetteer, load_gazetteer
 from extract.pipeline import Records, extract_source
@@ -37,6 +39,7 @@ from extract.read import UnreadableFile, read_source
 DEFAULT_MAX_MB = 20.0
 DEFAULT_FILE_SECONDS = 120.0
 READY = "ready"
+LOOKAHEAD = 4  # files per worker that may run ahead of the first one not yet handed on
 
 
 @dataclass(frozen=True)
@@ -142,23 +145,27 @@ def _too_big(path: Path, limits: FileLimits) -> Optional[str]:
 class _Pool:
     """The scheduler: hands files to idle workers, collects outcomes, enforces the time limit."""
 
-    def __init__(self, jobs: int, limits: FileLimits, done: Callable[[FileOutcome], None]) -> None:
+    def __init__(self, jobs: int, limits: FileLimits) -> None:
         self.ctx = multiprocessing.get_context("spawn")
-        self.jobs, self.limits, self.done = jobs, limits, done
+        self.jobs, self.limits = jobs, limits
         self.workers: list[_Worker] = []
         self.failed_starts = 0
+        self.finished: list[FileOutcome] = []
 
-    def run(self, tasks: deque) -> None:
+    def run(self, tasks: deque, may_start: Callable[[int], bool]) -> Iterator[FileOutcome]:
+        """Outcomes as files finish; a task is started only when `may_start(its index)`."""
         try:
             while tasks or any(w.task for w in self.workers):
                 self._staff(len(tasks))
                 for w in self.workers:
-                    if w.ready and w.task is None and tasks:
+                    if w.ready and w.task is None and tasks and may_start(tasks[0][0]):
                         w.give(*tasks.popleft())
                 ready = wait([w.conn for w in self.workers], timeout=self._next_deadline())
                 for w in [w for w in self.workers if w.conn in ready]:
                     self._receive(w)
                 self._enforce_time_limit()
+                finished, self.finished = self.finished, []
+                yield from finished
         finally:
             for w in self.workers:
                 w.stop()
@@ -190,7 +197,7 @@ class _Pool:
             w.ready = True
             return
         w.task = None
-        self.done(message)
+        self.finished.append(message)
 
     def _enforce_time_limit(self) -> None:
         if not self.limits.seconds:
@@ -205,26 +212,30 @@ class _Pool:
         w.kill()
         self.workers.remove(w)
         if task:
-            self.done(FileOutcome(task[0], task[1], reason=reason))
+            self.finished.append(FileOutcome(task[0], task[1], reason=reason))
 
 
-def extract_files(files: list[Path], jobs: int, limits: FileLimits,
-                  done: Callable[[FileOutcome], None]) -> list[FileOutcome]:
-    """Extract every file in `jobs` worker processes; `done(outcome)` is called as each file
-    finishes (for a progress bar). Returns the outcomes in the order of `files`."""
-    outcomes: list[Optional[FileOutcome]] = [None] * len(files)
-
-    def finish(outcome: FileOutcome) -> None:
-        outcomes[outcome.index] = outcome
-        done(outcome)
-
+def extract_files(files: list[Path], jobs: int, limits: FileLimits) -> Iterator[FileOutcome]:
+    """Extract every file in `jobs` worker processes; yields each file's outcome in the order of
+    `files`, as soon as it and every file before it are done."""
+    waiting: dict[int, FileOutcome] = {}  # finished, not yet handed on
+    handed = 0  # files handed on: 0 .. handed-1
     tasks: deque = deque()
     for index, path in enumerate(files):
         reason = _too_big(path, limits)
         if reason:
-            finish(FileOutcome(index, path, reason=reason))
+            waiting[index] = FileOutcome(index, path, reason=reason)
         else:
             tasks.append((index, path))
+
+    def in_order() -> Iterator[FileOutcome]:
+        nonlocal handed
+        while handed in waiting:
+            handed += 1
+            yield waiting.pop(handed - 1)
+    yield from in_order()
     if tasks:
-        _Pool(max(1, jobs), limits, finish).run(tasks)
-    return [o for o in outcomes if o is not None]
+        jobs = max(1, jobs)
+        for outcome in _Pool(jobs, limits).run(tasks, lambda index: index < handed + LOOKAHEAD * jobs):
+            waiting[outcome.index] = outcome
+            yield from in_order()

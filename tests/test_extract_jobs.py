@@ -56,7 +56,7 @@ def test_a_file_over_the_size_limit_is_not_read(tmp_path):
                          limits=FileLimits(max_bytes=2 * 1048576, seconds=60))
     assert report.files_read == [str(tmp_path / "in" / "notice.txt")]
     assert report.skipped == [(str(huge), "file too large (3.0 MB; the limit is 2 MB, --max-file-mb)")]
-    assert sum(1 for n in report.records.nodes.values() if n["label"] == "Document") == 1
+    assert report.nodes["Document"] == 1
 
 
 def test_help_names_jobs_and_limits():

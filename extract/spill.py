@@ -1,0 +1,114 @@
+"""The merged corpus on disk: measures, obligations and every edge, kept out of memory until written.
+
+`extract.merge.CorpusMerge` keeps in memory only what steps across files read (documents, agencies);
+every other node and every edge goes here once its file's merge decision is made. The store is
+a SQLite file in a temporary directory, removed when the run ends, however it ends. It keeps the
+in-memory semantics exactly, so the export is byte-identical:
+
+- first wins: a node id or edge key (source, type, target, evidence) already stored is not
+  replaced (`INSERT OR IGNORE`, rows inserted in input order; `seq` is that order);
+- each row is stored as its export line (`kgcatalogue.manifest.export_line`), so writing is a
+  scan: nodes by id, edges by (source, type, target, evidence) — SQLite's BINARY collation compares
+  UTF-8 bytes, which orders strings as Python does (by code point).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from extract.records import edge_key
+from kgcatalogue.manifest import export_line
+
+_SCHEMA = """
+CREATE TABLE nodes (id TEXT PRIMARY KEY, label TEXT, line BLOB) WITHOUT ROWID;
+CREATE TABLE edges (seq INTEGER PRIMARY KEY, source TEXT, type TEXT, target TEXT, evidence, line BLOB);
+CREATE UNIQUE INDEX edge_key ON edges (source, type, target, evidence);
+"""
+_EDGE_COLUMNS = "seq, source, type, target, evidence, line"
+_SAME_KEY = "source IS ? AND type IS ? AND target IS ? AND evidence IS ?"
+
+
+class SpilledRecords:
+    """Nodes and edges in a temporary SQLite file (under `directory`, default the system's
+    temporary directory), first one wins. Use as a context manager: the file goes at the end."""
+
+    def __init__(self, directory: Optional[str | Path] = None) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=".policykg-merge-", dir=directory))
+        self.db = sqlite3.connect(self.path / "records.sqlite", isolation_level=None)
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = FILE"):
+            self.db.execute(f"PRAGMA {pragma}")  # a scratch file: nothing to recover after a crash
+        self.db.executescript(_SCHEMA)
+        self.db.execute("BEGIN")
+        self.seq = 0
+
+    def __enter__(self) -> "SpilledRecords":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    # -- in: first one wins ------------------------------------------------------------------
+    def keep_nodes(self, nodes: Iterable[dict]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
+                            ((n["id"], n["label"], export_line(n)) for n in nodes))
+
+    def keep_edges(self, edges: Iterable[dict]) -> None:
+        self.db.executemany(f"INSERT OR IGNORE INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                            (self._row(e) for e in edges))
+
+    def add_edge(self, src: str, target: str, type_: str, **props) -> None:
+        """As `Records.add_edge` (link_versions writes through it)."""
+        self.keep_edges([{**props, "source": src, "target": target, "type": type_}])
+
+    def _row(self, e: dict) -> tuple:
+        self.seq += 1
+        return (self.seq, *edge_key(e), export_line(e))
+
+    def node(self, node_id: str) -> Optional[dict]:
+        row = self.db.execute("SELECT line FROM nodes WHERE id = ?", (node_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    # -- reference resolution across files --------------------------------------------------
+    def remap_edges(self, ends: set[str], move: Callable[[tuple, dict], Optional[tuple[tuple, dict]]],
+                    doc_relations: Iterable[str]) -> None:
+        """Apply `move(key, edge) -> (key, edge) | None` (None: drop) to every edge with an end in
+        `ends` and every document relation from a node to itself, as a pass over all edges in input
+        order would: where two edges end with one key, the earlier one (by `seq`) is kept."""
+        self.db.execute("CREATE TEMP TABLE ends (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.db.executemany("INSERT OR IGNORE INTO ends VALUES (?)", ((i,) for i in ends))
+        relations = tuple(doc_relations)
+        rows = self.db.execute(
+            f"SELECT {_EDGE_COLUMNS} FROM edges WHERE source IN (SELECT id FROM ends) OR target IN "
+            f"(SELECT id FROM ends) OR (source = target AND type IN ({','.join('?' * len(relations))})) "
+            "ORDER BY seq", relations).fetchall()
+        self.db.executemany("DELETE FROM edges WHERE seq = ?", ((r[0],) for r in rows))
+        for seq, *key, line in rows:
+            moved = move(tuple(key), json.loads(line))
+            if moved is None:
+                continue
+            key, edge = moved
+            other = self.db.execute(f"SELECT seq FROM edges WHERE {_SAME_KEY}", key).fetchone()
+            if other is not None and other[0] < seq:
+                continue  # an earlier edge holds that key
+            if other is not None:
+                self.db.execute("DELETE FROM edges WHERE seq = ?", other)
+            self.db.execute(f"INSERT INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                            (seq, *key, export_line(edge)))
+        self.db.execute("DROP TABLE temp.ends")
+
+    # -- out: in export order ---------------------------------------------------------------
+    def node_lines(self) -> Iterator[tuple[str, bytes]]:
+        """(label, line) of every node, by id."""
+        yield from self.db.execute("SELECT label, line FROM nodes ORDER BY id")
+
+    def edge_lines(self) -> Iterator[tuple[str, bytes]]:
+        """(type, line) of every edge, by (source, type, target, evidence)."""
+        yield from self.db.execute("SELECT type, line FROM edges ORDER BY source, type, target, evidence")

@@ -1,0 +1,102 @@
+"""`policykg extract` in bounded memory (extract/spill.py, extract.merge.CorpusMerge): the streamed
+export is byte-identical to the in-memory merge's, and a run that fails leaves no export and no
+temporary file behind."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extract.agencies import load_gazetteer
+from extract.export import write_export, write_spilled
+from extract.merge import CorpusMerge, merge
+from extract.read import UnreadableFile, iter_input_files
+from extract.spill import SpilledRecords
+from policykg.cli import run_extract
+from policykg.extract_pool import extract_file
+
+FILES = ("nodes.jsonl", "edges.jsonl", "manifest.json")
+
+
+def _per_file_records(paths):
+    """Every readable file's records (a file `policykg extract` skips, e.g. a README, is skipped)."""
+    gaz, results = load_gazetteer(), []
+    for f in iter_input_files([str(p) for p in paths]):
+        try:
+            results.append(extract_file(f, gaz))
+        except UnreadableFile:
+            pass
+    return results
+
+
+def _in_memory_export(paths, out: Path) -> None:
+    write_export(merge(_per_file_records(paths)), out)
+
+
+@pytest.mark.parametrize("which", ["corpus", "samples"])
+def test_streamed_export_is_byte_identical_to_the_in_memory_merge(which, request, tmp_path, corpus_export):
+    inputs = [request.getfixturevalue(f"{which}_dir")]
+    streamed = corpus_export[0] if which == "corpus" else tmp_path / "streamed"
+    if which != "corpus":
+        run_extract([str(p) for p in inputs], str(streamed), progress=False, jobs=2)
+    _in_memory_export(inputs, tmp_path / "memory")
+    for name in FILES:
+        assert (streamed / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
+    assert (streamed / "edges.jsonl").read_bytes().count(b"\n") > (1000 if which == "corpus" else 50)
+
+
+def test_references_across_files_are_resolved_on_disk_as_in_memory(corpus_dir, tmp_path):
+    """The corpus's second file cites and reprints texts of its first: placeholders resolved across
+    files (edges moved in the spill) give the edges the in-memory resolution gives."""
+    results = _per_file_records([corpus_dir])
+    with SpilledRecords(tmp_path) as kept:
+        corpus = CorpusMerge(kept)
+        for rec in results:
+            corpus.add(rec)
+        placeholders = {nid for nid, n in corpus.documents.items() if n.get("in_corpus") is False}
+        corpus.finish()
+        write_spilled(kept, tmp_path / "disk")
+    moved = placeholders - {nid for nid, n in corpus.documents.items() if n.get("in_corpus") is False}
+    assert moved, "no placeholder was resolved across files: the test would not test the remap"
+    write_export(merge(results), tmp_path / "memory")
+    for name in FILES:
+        assert (tmp_path / "disk" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
+    ids = {json.loads(line)["target"] for line in (tmp_path / "disk" / "edges.jsonl").open(encoding="utf-8")}
+    assert not moved & ids
+
+
+def _leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.rglob("*")) if directory.exists() else []
+
+
+def test_a_run_failing_while_it_writes_keeps_the_old_export_and_leaves_no_temporary_file(
+        corpus_dir, tmp_path, monkeypatch):
+    out = tmp_path / "export"
+    run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
+    before = {name: (out / name).read_bytes() for name in FILES}
+
+    edge_lines = SpilledRecords.edge_lines
+
+    def failing_after_some(self):  # the disk fills up while edges.jsonl is being written
+        for n, row in enumerate(edge_lines(self)):
+            if n == 100:
+                raise OSError(28, "No space left on device")
+            yield row
+    monkeypatch.setattr(SpilledRecords, "edge_lines", failing_after_some)
+    with pytest.raises(OSError, match="No space left"):
+        run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
+    assert {name: (out / name).read_bytes() for name in FILES} == before
+    assert _leftovers(out) == sorted(FILES)
+
+
+def test_a_run_failing_mid_way_into_a_new_directory_leaves_nothing(corpus_dir, tmp_path, monkeypatch):
+    out = tmp_path / "new" / "export"
+    (tmp_path / "new").mkdir()
+
+    def crash(self):
+        raise RuntimeError("crash after every file was merged")
+    monkeypatch.setattr(CorpusMerge, "finish", crash)
+    with pytest.raises(RuntimeError, match="crash after"):
+        run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
+    assert not out.exists() and _leftovers(tmp_path / "new") == []
