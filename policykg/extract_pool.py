@@ -156,19 +156,23 @@ class _Pool:
         """Outcomes as files finish; a task is started only when `may_start(its index)`."""
         try:
             while tasks or any(w.task for w in self.workers):
-                self._staff(len(tasks))
-                for w in self.workers:
-                    if w.ready and w.task is None and tasks and may_start(tasks[0][0]):
-                        w.give(*tasks.popleft())
+                self._dispatch(tasks, may_start)
                 ready = wait([w.conn for w in self.workers], timeout=self._next_deadline())
                 for w in [w for w in self.workers if w.conn in ready]:
                     self._receive(w)
                 self._enforce_time_limit()
+                self._dispatch(tasks, may_start)  # idle workers start before the caller merges what finished
                 finished, self.finished = self.finished, []
                 yield from finished
         finally:
             for w in self.workers:
                 w.stop()
+
+    def _dispatch(self, tasks: deque, may_start: Callable[[int], bool]) -> None:
+        self._staff(len(tasks))
+        for w in self.workers:
+            if w.ready and w.task is None and tasks and may_start(tasks[0][0]):
+                w.give(*tasks.popleft())
 
     def _staff(self, waiting: int) -> None:
         busy = sum(1 for w in self.workers if w.task)
