@@ -14,6 +14,7 @@ in-memory semantics exactly, so the export is byte-identical:
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -32,12 +33,39 @@ _EDGE_COLUMNS = "seq, source, type, target, evidence, line"
 _SAME_KEY = "source IS ? AND type IS ? AND target IS ? AND evidence IS ?"
 
 
+_PREFIX = ".policykg-merge-"
+
+
+def remove_abandoned(directory: Path) -> list[Path]:
+    """Remove the spill directories a killed run left in `directory` (their process no longer
+    runs: a run killed outright cannot clean up after itself). Returns what was removed."""
+    removed = []
+    for leftover in directory.glob(f"{_PREFIX}*"):
+        pid = leftover.name[len(_PREFIX):].split("-", 1)[0]
+        if leftover.is_dir() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class SpilledRecords:
     """Nodes and edges in a temporary SQLite file (under `directory`, default the system's
     temporary directory), first one wins. Use as a context manager: the file goes at the end."""
 
     def __init__(self, directory: Optional[str | Path] = None) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix=".policykg-merge-", dir=directory))
+        if directory is not None:
+            remove_abandoned(Path(directory))
+        self.path = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=directory))
         self.db = sqlite3.connect(self.path / "records.sqlite", isolation_level=None)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = FILE"):
             self.db.execute(f"PRAGMA {pragma}")  # a scratch file: nothing to recover after a crash

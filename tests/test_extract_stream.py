@@ -100,3 +100,24 @@ def test_a_run_failing_mid_way_into_a_new_directory_leaves_nothing(corpus_dir, t
     with pytest.raises(RuntimeError, match="crash after"):
         run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
     assert not out.exists() and _leftovers(tmp_path / "new") == []
+
+
+def test_the_spill_of_a_run_killed_outright_is_removed_by_the_next_run(corpus_dir, tmp_path):
+    """A run killed with SIGKILL cannot clean up: its spill directory stays in the export
+    directory, and the next run into that directory removes it (its process is gone)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    out = tmp_path / "export"
+    proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "extract", str(corpus_dir), "--out", str(out),
+                             "-q", "--jobs", "1"], cwd=str(Path(__file__).resolve().parents[1]))
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".policykg-merge-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    left = list(out.glob(".policykg-merge-*"))
+    assert left, "the killed run had started spilling"
+    run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
+    assert _leftovers(out) == sorted(FILES)
