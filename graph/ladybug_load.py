@@ -1,0 +1,335 @@
+"""Writing rows into the embedded store in bounded memory: the one path of every load and re-ingest.
+
+The rows come from an export directory, streamed line by line (`load_export`, `replace_export`), or
+from an `Export` in memory (`load`, `replace_documents`, the migration of graph.json). Either way
+they are read twice and never held:
+
+1. **Plan** (first pass): each node's id and label (ids only, no properties), the relationship
+   table of each edge (type, source label, target label), the types of the properties the tables
+   have no column for yet (what `Schema.plan` makes columns from), repeated ids, dangling edges.
+   A bad or torn export is refused here, before anything is written.
+2. **Table files** (second pass): each row encoded into its table's Parquet file in a temporary
+   directory, `ROW_GROUP` rows at a time (`pyarrow.parquet.ParquetWriter`).
+3. **Upsert** (in the load's transaction): a node re-extracted under another label leaves its old
+   table; per node table, the rows whose id the table holds are updated by `LOAD FROM … SET`
+   (every column, so a dropped property goes) and the others arrive by `COPY`; per relationship
+   table, the edges already there are deleted and all arrive by `COPY` (an upsert by (source,
+   type, target)).
+
+What is held is the id → label map (and, on a re-ingest, the ids the documents own) — memory grows
+with the number of ids only, not with the properties.
+"""
+from __future__ import annotations
+
+from array import array
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+from . import model
+from .export import Export, ExportError, dangling_edges, scan_export
+from .ladybug_schema import PRIMARY_KEY, Schema, add_kinds, arrow_type, encode, quote
+from .store import LoadError, Progress
+
+#: rows per Parquet row group, and per table held before it is written (a few MB of Python objects)
+ROW_GROUP = 5000
+
+NodeSink = Callable[[str, str, dict[str, Any]], None]
+EdgeSink = Callable[[str, str, str, dict[str, Any]], None]
+
+
+class Rows:
+    """Where a load's rows come from: `scan` hands each node row, then each edge row, to the sinks;
+    it may be called more than once."""
+    #: every edge's ends must be among the rows (an export directory); otherwise an end may be a
+    #: node the store already holds (`outside_ids`)
+    closed = False
+    where = "the rows to load"
+
+    def scan(self, on_node: NodeSink, on_edge: EdgeSink) -> None:
+        raise NotImplementedError
+
+    def outside_ids(self) -> list[str]:
+        """Edge ends that are not among the rows' nodes (looked up in the store)."""
+        return []
+
+
+class ExportRows(Rows):
+    """The rows of an `Export` in memory."""
+
+    def __init__(self, export: Export) -> None:
+        self.export = export
+
+    def scan(self, on_node: NodeSink, on_edge: EdgeSink) -> None:
+        for node_id, (label, props) in self.export.nodes.items():
+            on_node(node_id, label, props)
+        for (s, t, o), props in self.export.edges.items():
+            on_edge(s, t, o, props)
+
+    def outside_ids(self) -> list[str]:
+        return sorted({n for s, _, o in self.export.edges for n in (s, o)} - set(self.export.nodes))
+
+
+class ExportFiles(Rows):
+    """The rows of an export directory, streamed; each pass checks them against the manifest."""
+    closed = True
+
+    def __init__(self, export_dir: str | Path) -> None:
+        self.export_dir = Path(export_dir)
+        self.where = str(self.export_dir / "edges.jsonl")
+
+    def scan(self, on_node: NodeSink, on_edge: EdgeSink) -> None:
+        scan_export(self.export_dir, on_node, on_edge)
+
+
+class LoadPlan:
+    """What the first pass learns: ids and labels, tables, property types; no properties."""
+
+    def __init__(self, rows: Rows, schema: Schema, known: Mapping[str, str]) -> None:
+        self.labels: list[str] = []  # label number → label
+        self._numbers: dict[str, int] = {}  # label → its number
+        self.ids: dict[str, int] = {}  # id → label number × 2, + 1 once an edge touches it
+        self.node_kinds: dict[str, dict[str, set]] = {}
+        self.edge_kinds: dict[tuple[str, str, str], dict[str, set]] = {}
+        self.doc_files: dict[str, str] = {}  # Document id → its source_file
+        self.repeated_ids: set[str] = set()  # ids given more than once (the last one counts)
+        self.repeated_edges: set[int] = set()  # hashes of (source, type, target) given more than once
+        self.edges = 0
+        self.where, self._schema, self._known, self._closed = rows.where, schema, known, rows.closed
+        self._dangling: list[tuple[str, str, str]] = []
+        self._dangling_count = 0
+        self._hashes, self._last, self._sorted = array("q"), None, True
+        rows.scan(self._node, self._edge)
+        self._finish()
+
+    def label_of(self, node_id: str) -> Optional[str]:
+        code = self.ids.get(node_id)
+        return self.labels[code >> 1] if code is not None else self._known.get(node_id)
+
+    def isolated(self) -> set[str]:
+        """Ids of nodes no edge of the rows touches (a re-ingest keeps them although alone)."""
+        return {i for i, code in self.ids.items() if not code & 1}
+
+    def _node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
+        if label not in self._numbers:
+            self._numbers[label] = len(self.labels)
+            self.labels.append(label)
+        if node_id in self.ids:
+            self.repeated_ids.add(node_id)
+            self.doc_files.pop(node_id, None)
+        self.ids[node_id] = self._numbers[label] * 2
+        add_kinds(self.node_kinds.setdefault(label, {}), self._schema.node_columns.get(label, {}), props)
+        if label == model.DOCUMENT and props.get("source_file"):
+            self.doc_files[node_id] = props["source_file"]
+
+    def _edge(self, s: str, t: str, o: str, props: dict[str, Any]) -> None:
+        ends = self._touch(s), self._touch(o)
+        if None in ends:
+            self._dangling_count += 1
+            if len(self._dangling) < 3:
+                self._dangling.append((s, t, o))
+            return
+        add_kinds(self.edge_kinds.setdefault((t, *ends), {}), self._schema.rel_columns.get(t, {}), props)
+        self.edges += 1
+        key = (s, t, o)
+        # an export lists its edges sorted (a repeat is a neighbour, already merged); only
+        # unsorted rows need the hashes to find repeats
+        if self._last is not None and key <= self._last:
+            self._sorted = False
+        self._last = key
+        self._hashes.append(hash(key))
+
+    def _touch(self, node_id: str) -> Optional[str]:
+        code = self.ids.get(node_id)
+        if code is None:
+            return self._known.get(node_id)
+        self.ids[node_id] = code | 1
+        return self.labels[code >> 1]
+
+    def _finish(self) -> None:
+        if self._dangling_count and self._closed:
+            raise dangling_edges(self.where, self._dangling_count, self._dangling)
+        if self._dangling_count:
+            s, t, o = self._dangling[0]
+            raise LoadError(f"edge {s} -{t}-> {o}: endpoint missing from the store and the export "
+                            f"({self._dangling_count} such edge(s)); nothing was changed")
+        if not self._sorted:
+            seen: set[int] = set()
+            self.repeated_edges = {h for h in self._hashes if h in seen or seen.add(h)}
+        self._hashes = array("q")
+
+
+class _TableFile:
+    """One table's Parquet file (columns c0, c1, … in table order: COPY reads them by position,
+    LOAD FROM by name), written a row group at a time."""
+
+    def __init__(self, path: Path, types: Sequence[str]) -> None:
+        self.path, self.types = path, list(types)
+        self.rows: list[list[Any]] = []
+        self.count = 0
+        self._writer: Any = None
+
+    def add(self, row: list[Any]) -> None:
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= ROW_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        if not self.rows:
+            return
+        columns = list(zip(*self.rows))
+        table = pa.table([pa.array(c, type=arrow_type(t)) for c, t in zip(columns, self.types)],
+                         names=[f"c{i}" for i in range(len(self.types))])
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, table.schema)
+        self._writer.write_table(table)
+        self.rows = []
+
+    def close(self) -> None:
+        self.flush()
+        if self._writer is not None:
+            self._writer.close()
+
+    @property
+    def name(self) -> str:
+        """The path as a string literal's content in Cypher."""
+        return str(self.path).replace("\\", "\\\\").replace("'", "\\'")
+
+
+class TableFiles:
+    """The second pass: every row encoded into its table's file; a repeated id or edge is held
+    until the end, so the last of its rows is the one written."""
+
+    def __init__(self, tmp: Path, schema: Schema, plan: LoadPlan, rows: Rows,
+                 progress: Optional[Progress]) -> None:
+        self.tmp, self.schema, self.plan, self.progress = tmp, schema, plan, progress
+        self.nodes: dict[str, _TableFile] = {}
+        self.edges: dict[tuple[str, str, str], _TableFile] = {}
+        self._held_nodes: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._held_edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._done = 0
+        rows.scan(self._node, self._edge)
+        for node_id, (label, props) in self._held_nodes.items():
+            self._put_node(node_id, label, props)
+        for (s, t, o), props in self._held_edges.items():
+            self._put_edge(s, t, o, props)
+        for table in (*self.nodes.values(), *self.edges.values()):
+            table.close()
+
+    def counts(self) -> dict[str, int]:
+        return {"nodes": sum(t.count for t in self.nodes.values()),
+                "edges": sum(t.count for t in self.edges.values())}
+
+    def _file(self, tables: dict, key: Any, types: Sequence[str]) -> _TableFile:
+        if key not in tables:
+            tables[key] = _TableFile(self.tmp / f"rows{len(self.nodes) + len(self.edges)}.parquet", types)
+        return tables[key]
+
+    def _node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
+        if node_id in self.plan.repeated_ids:
+            self._held_nodes[node_id] = (label, props)
+        else:
+            self._put_node(node_id, label, props)
+
+    def _put_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
+        if self.plan.label_of(node_id) != label:
+            raise _changed(self.plan)
+        columns = self.schema.node_columns[label]
+        self._file(self.nodes, label, list(columns.values())).add(encode(columns, {**props, PRIMARY_KEY: node_id}))
+        self._count()
+
+    def _edge(self, s: str, t: str, o: str, props: dict[str, Any]) -> None:
+        if self.plan.repeated_edges and hash((s, t, o)) in self.plan.repeated_edges:
+            self._held_edges[(s, t, o)] = props
+        else:
+            self._put_edge(s, t, o, props)
+
+    def _put_edge(self, s: str, t: str, o: str, props: dict[str, Any]) -> None:
+        ends = self.plan.label_of(s), self.plan.label_of(o)
+        if None in ends or (t, *ends) not in self.plan.edge_kinds:
+            raise _changed(self.plan)
+        columns = self.schema.rel_columns[t]
+        table = self._file(self.edges, (t, *ends), ["STRING", "STRING", *columns.values()])
+        table.add([s, o, *encode(columns, props)])
+        self._count()
+
+    def _count(self) -> None:
+        self._done += 1
+        if self.progress and self._done % 50_000 == 0:
+            self.progress("encoding rows", self._done, len(self.plan.ids) + self.plan.edges)
+
+
+def _changed(plan: LoadPlan) -> ExportError:
+    return ExportError(f"{plan.where} changed while it was being loaded; nothing was loaded — run it again")
+
+
+class Upsert:
+    """The table files written into the store, inside the load's transaction (`conn`)."""
+
+    def __init__(self, conn: Any, schema: Schema, files: TableFiles, progress: Optional[Progress]) -> None:
+        self.conn, self.schema, self.files, self.progress = conn, schema, files, progress
+
+    def run(self) -> None:
+        ids = self._ids_file()
+        for table in sorted(self.schema.node_columns) if ids.count else ():
+            # a node re-extracted under another label leaves its old table (with its edges: the
+            # rows bring the ones it still has)
+            self.conn.execute(f"LOAD FROM '{ids.name}' MATCH (n:{quote(table)} {{id: c0}}) WHERE c1 <> $label "
+                              "DETACH DELETE n", {"label": table})
+        for label, table in sorted(self.files.nodes.items()):
+            self._nodes(label, table)
+        for (rel_type, source, target), table in sorted(self.files.edges.items()):
+            self._edges(rel_type, source, target, table)
+
+    def _ids_file(self) -> _TableFile:
+        ids = _TableFile(self.files.tmp / "ids.parquet", ["STRING", "STRING"])
+        labels = self.files.plan.labels
+        for node_id, code in self.files.plan.ids.items():
+            ids.add([node_id, labels[code >> 1]])
+        ids.close()
+        return ids
+
+    def _nodes(self, label: str, table: _TableFile) -> None:
+        columns = self.schema.node_columns[label]
+        match = f"LOAD FROM '{table.name}' MATCH (n:{quote(label)} {{id: c0}})"
+        there = [i for (i,) in self.conn.execute(f"{match} RETURN c0").get_all()]
+        if there:
+            sets = ", ".join(f"n.{quote(c)} = c{k}" for k, c in enumerate(columns) if c != PRIMARY_KEY)
+            self.conn.execute(f"{match} SET {sets}")
+        new = table if not there else _rows_without(table, there, self.files.tmp / f"new-{table.path.name}")
+        if new is not None:
+            self.conn.execute(f"COPY {quote(label)} FROM '{new.name}'")
+        if self.progress:
+            self.progress(f"nodes:{label}", table.count, table.count)
+
+    def _edges(self, rel_type: str, source: str, target: str, table: _TableFile) -> None:
+        # the edges already there go and all come back: an upsert by (source, type, target) that
+        # sets every column, as `LOAD FROM … SET` would, without finding out which are there
+        self.conn.execute(f"LOAD FROM '{table.name}' MATCH (a:{quote(source)} {{id: c0}})-[r:{quote(rel_type)}]->"
+                          f"(b:{quote(target)} {{id: c1}}) DELETE r")
+        self.conn.execute(f"COPY {quote(rel_type)} FROM '{table.name}' (from='{source}', to='{target}')")
+        if self.progress:
+            self.progress(f"edges:{rel_type} {source}→{target}", table.count, table.count)
+
+
+def _rows_without(table: _TableFile, ids: list[str], path: Path) -> Optional[_TableFile]:
+    """A copy of `table` without the rows whose id (c0) is in `ids`; None when no row is left."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+    if len(ids) >= table.count:
+        return None
+    left = pa.array(ids, type=pa.string())
+    out = _TableFile(path, table.types)
+    writer = None
+    for batch in pq.ParquetFile(table.path).iter_batches(batch_size=ROW_GROUP):
+        kept = batch.filter(pc.invert(pc.is_in(batch.column(0), value_set=left)))
+        if kept.num_rows:
+            writer = writer or pq.ParquetWriter(path, kept.schema)
+            writer.write_batch(kept)
+            out.count += kept.num_rows
+    if writer is not None:
+        writer.close()
+    return out if out.count else None
