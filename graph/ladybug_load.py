@@ -2,31 +2,33 @@
 
 The rows come from an export directory, streamed line by line (`load_export`, `replace_export`), or
 from an `Export` in memory (`load`, `replace_documents`, the migration of graph.json). Either way
-they are read twice and never held:
+they are read once and never held whole:
 
-1. **Plan** (first pass): each node's id and label (ids only, no properties), the relationship
-   table of each edge (type, source label, target label), the types of the properties the tables
-   have no column for yet (what `Schema.plan` makes columns from), repeated ids, dangling edges.
-   A bad or torn export is refused here, before anything is written.
-2. **Table files** (second pass): each row encoded into its table's Parquet file in a temporary
-   directory, `ROW_GROUP` rows at a time (`pyarrow.parquet.ParquetWriter`).
+1. **Plan** (the one pass over the rows): each node's id and label (ids only), the table of each
+   row (a node table per label, a relationship table per type and end labels), the types of the
+   properties the tables have no column for yet (what `Schema.plan` makes columns from), repeated
+   ids, dangling edges. Each row is spilled, pickled, to its table's file in a temporary
+   directory. A bad or torn export is refused at the end of this pass, before anything is written.
+2. **Table files**: once the columns are made, each table's spill is encoded into its Parquet file
+   (`pyarrow.parquet.ParquetWriter`, `ROW_GROUP` rows at a time), one table at a time.
 3. **Upsert** (in the load's transaction): a node re-extracted under another label leaves its old
    table; per node table, the rows whose id the table holds are updated by `LOAD FROM … SET`
    (every column, so a dropped property goes) and the others arrive by `COPY`; per relationship
    table, the edges already there are deleted and all arrive by `COPY` (an upsert by (source,
    type, target)).
 
-What is held is the id → label map (and, on a re-ingest, the ids the documents own) — memory grows
-with the number of ids only, not with the properties.
+What is held is the id → label map (and, on a re-ingest, the ids the documents own): memory grows
+with the number of ids, not with the properties.
 """
 from __future__ import annotations
 
+import pickle
 from array import array
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from . import model
-from .export import Export, ExportError, dangling_edges, scan_export
+from .export import Export, dangling_edges, scan_export
 from .ladybug_schema import PRIMARY_KEY, Schema, add_kinds, arrow_type, encode, quote
 from .store import LoadError, Progress
 
@@ -38,8 +40,7 @@ EdgeSink = Callable[[str, str, str, dict[str, Any]], None]
 
 
 class Rows:
-    """Where a load's rows come from: `scan` hands each node row, then each edge row, to the sinks;
-    it may be called more than once."""
+    """Where a load's rows come from: `scan` hands each node row, then each edge row, to the sinks."""
     #: every edge's ends must be among the rows (an export directory); otherwise an end may be a
     #: node the store already holds (`outside_ids`)
     closed = False
@@ -70,7 +71,7 @@ class ExportRows(Rows):
 
 
 class ExportFiles(Rows):
-    """The rows of an export directory, streamed; each pass checks them against the manifest."""
+    """The rows of an export directory, streamed, and checked against its manifest."""
     closed = True
 
     def __init__(self, export_dir: str | Path) -> None:
@@ -81,20 +82,61 @@ class ExportFiles(Rows):
         scan_export(self.export_dir, on_node, on_edge)
 
 
-class LoadPlan:
-    """What the first pass learns: ids and labels, tables, property types; no properties."""
+class _Spill:
+    """One table's rows as they come, pickled in batches to a temporary file, read back in order."""
 
-    def __init__(self, rows: Rows, schema: Schema, known: Mapping[str, str]) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path, self.rows, self.count = path, [], 0
+        self._file: Any = None
+
+    def add(self, row: tuple) -> None:
+        self.rows.append(row)
+        self.count += 1
+        if len(self.rows) >= ROW_GROUP:
+            self._dump()
+
+    def _dump(self) -> None:
+        if self._file is None:
+            self._file = open(self.path, "wb")
+        pickle.dump(self.rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.rows = []
+
+    def read(self) -> Iterator[tuple]:
+        """The rows, in the order they came; the file is removed afterwards."""
+        if self._file is not None:
+            self._dump()
+            self._file.close()
+            with open(self.path, "rb") as fh:
+                while True:
+                    try:
+                        batch = pickle.load(fh)
+                    except EOFError:
+                        break
+                    yield from batch
+            self.path.unlink()
+        else:
+            yield from self.rows
+
+
+class LoadPlan:
+    """The one pass over the rows: ids and labels, tables and property types, and each row spilled
+    to its table's file under `tmp`."""
+
+    def __init__(self, rows: Rows, schema: Schema, known: Mapping[str, str], tmp: Path) -> None:
         self.labels: list[str] = []  # label number → label
         self._numbers: dict[str, int] = {}  # label → its number
         self.ids: dict[str, int] = {}  # id → label number × 2, + 1 once an edge touches it
         self.node_kinds: dict[str, dict[str, set]] = {}
         self.edge_kinds: dict[tuple[str, str, str], dict[str, set]] = {}
+        self.node_spills: dict[str, _Spill] = {}
+        self.edge_spills: dict[tuple[str, str, str], _Spill] = {}
         self.doc_files: dict[str, str] = {}  # Document id → its source_file
-        self.repeated_ids: set[str] = set()  # ids given more than once (the last one counts)
+        #: the last row of each id given more than once (its earlier rows are skipped)
+        self.repeated_nodes: dict[str, tuple[str, dict[str, Any]]] = {}
         self.repeated_edges: set[int] = set()  # hashes of (source, type, target) given more than once
         self.edges = 0
-        self.where, self._schema, self._known, self._closed = rows.where, schema, known, rows.closed
+        self.where, self.tmp = rows.where, tmp
+        self._schema, self._known, self._closed = schema, known, rows.closed
         self._dangling: list[tuple[str, str, str]] = []
         self._dangling_count = 0
         self._hashes, self._last, self._sorted = array("q"), None, True
@@ -109,13 +151,20 @@ class LoadPlan:
         """Ids of nodes no edge of the rows touches (a re-ingest keeps them although alone)."""
         return {i for i, code in self.ids.items() if not code & 1}
 
+    def _spill(self, spills: dict, key: Any) -> _Spill:
+        if key not in spills:
+            spills[key] = _Spill(self.tmp / f"spill{len(self.node_spills) + len(self.edge_spills)}.pickle")
+        return spills[key]
+
     def _node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
         if label not in self._numbers:
             self._numbers[label] = len(self.labels)
             self.labels.append(label)
         if node_id in self.ids:
-            self.repeated_ids.add(node_id)
+            self.repeated_nodes[node_id] = (label, props)
             self.doc_files.pop(node_id, None)
+        else:
+            self._spill(self.node_spills, label).add((node_id, props))
         self.ids[node_id] = self._numbers[label] * 2
         add_kinds(self.node_kinds.setdefault(label, {}), self._schema.node_columns.get(label, {}), props)
         if label == model.DOCUMENT and props.get("source_file"):
@@ -128,7 +177,9 @@ class LoadPlan:
             if len(self._dangling) < 3:
                 self._dangling.append((s, t, o))
             return
-        add_kinds(self.edge_kinds.setdefault((t, *ends), {}), self._schema.rel_columns.get(t, {}), props)
+        table = (t, *ends)
+        add_kinds(self.edge_kinds.setdefault(table, {}), self._schema.rel_columns.get(t, {}), props)
+        self._spill(self.edge_spills, table).add((s, o, props))
         self.edges += 1
         key = (s, t, o)
         # an export lists its edges sorted (a repeat is a neighbour, already merged); only
@@ -199,70 +250,50 @@ class _TableFile:
 
 
 class TableFiles:
-    """The second pass: every row encoded into its table's file; a repeated id or edge is held
-    until the end, so the last of its rows is the one written."""
+    """Each table's spill encoded into its Parquet file, one table at a time, once the columns are
+    made (a repeated id is written once, with its last row)."""
 
-    def __init__(self, tmp: Path, schema: Schema, plan: LoadPlan, rows: Rows,
-                 progress: Optional[Progress]) -> None:
-        self.tmp, self.schema, self.plan, self.progress = tmp, schema, plan, progress
+    def __init__(self, plan: LoadPlan, schema: Schema, progress: Optional[Progress]) -> None:
+        self.plan, self.tmp = plan, plan.tmp
         self.nodes: dict[str, _TableFile] = {}
         self.edges: dict[tuple[str, str, str], _TableFile] = {}
-        self._held_nodes: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._held_edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-        self._done = 0
-        rows.scan(self._node, self._edge)
-        for node_id, (label, props) in self._held_nodes.items():
-            self._put_node(node_id, label, props)
-        for (s, t, o), props in self._held_edges.items():
-            self._put_edge(s, t, o, props)
-        for table in (*self.nodes.values(), *self.edges.values()):
+        held: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for node_id, (label, props) in plan.repeated_nodes.items():
+            held.setdefault(label, []).append((node_id, props))
+        for label in sorted(set(plan.node_spills) | set(held)):
+            columns = schema.node_columns[label]
+            table = self._file(self.nodes, label, columns.values())
+            spilled = plan.node_spills[label].read() if label in plan.node_spills else ()
+            for node_id, props in spilled:
+                if node_id not in plan.repeated_nodes:
+                    table.add(encode(columns, {**props, PRIMARY_KEY: node_id}))
+            for node_id, props in held.get(label, ()):
+                table.add(encode(columns, {**props, PRIMARY_KEY: node_id}))
             table.close()
+            if progress:
+                progress(f"encoding:{label}", table.count, table.count)
+        for key, spill in sorted(plan.edge_spills.items()):
+            columns = schema.rel_columns[key[0]]
+            table = self._file(self.edges, key, ["STRING", "STRING", *columns.values()])
+            last: dict[tuple[str, str], dict[str, Any]] = {}
+            for s, o, props in spill.read():
+                if plan.repeated_edges and hash((s, key[0], o)) in plan.repeated_edges:
+                    last[(s, o)] = props
+                else:
+                    table.add([s, o, *encode(columns, props)])
+            for (s, o), props in last.items():
+                table.add([s, o, *encode(columns, props)])
+            table.close()
+            if progress:
+                progress(f"encoding:{key[0]}", table.count, table.count)
 
     def counts(self) -> dict[str, int]:
         return {"nodes": sum(t.count for t in self.nodes.values()),
                 "edges": sum(t.count for t in self.edges.values())}
 
-    def _file(self, tables: dict, key: Any, types: Sequence[str]) -> _TableFile:
-        if key not in tables:
-            tables[key] = _TableFile(self.tmp / f"rows{len(self.nodes) + len(self.edges)}.parquet", types)
+    def _file(self, tables: dict, key: Any, types: Iterable[str]) -> _TableFile:
+        tables[key] = _TableFile(self.tmp / f"rows{len(self.nodes) + len(self.edges)}.parquet", list(types))
         return tables[key]
-
-    def _node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
-        if node_id in self.plan.repeated_ids:
-            self._held_nodes[node_id] = (label, props)
-        else:
-            self._put_node(node_id, label, props)
-
-    def _put_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
-        if self.plan.label_of(node_id) != label:
-            raise _changed(self.plan)
-        columns = self.schema.node_columns[label]
-        self._file(self.nodes, label, list(columns.values())).add(encode(columns, {**props, PRIMARY_KEY: node_id}))
-        self._count()
-
-    def _edge(self, s: str, t: str, o: str, props: dict[str, Any]) -> None:
-        if self.plan.repeated_edges and hash((s, t, o)) in self.plan.repeated_edges:
-            self._held_edges[(s, t, o)] = props
-        else:
-            self._put_edge(s, t, o, props)
-
-    def _put_edge(self, s: str, t: str, o: str, props: dict[str, Any]) -> None:
-        ends = self.plan.label_of(s), self.plan.label_of(o)
-        if None in ends or (t, *ends) not in self.plan.edge_kinds:
-            raise _changed(self.plan)
-        columns = self.schema.rel_columns[t]
-        table = self._file(self.edges, (t, *ends), ["STRING", "STRING", *columns.values()])
-        table.add([s, o, *encode(columns, props)])
-        self._count()
-
-    def _count(self) -> None:
-        self._done += 1
-        if self.progress and self._done % 50_000 == 0:
-            self.progress("encoding rows", self._done, len(self.plan.ids) + self.plan.edges)
-
-
-def _changed(plan: LoadPlan) -> ExportError:
-    return ExportError(f"{plan.where} changed while it was being loaded; nothing was loaded — run it again")
 
 
 class Upsert:

@@ -295,18 +295,25 @@ class LadybugStore(GraphStore):
         if self.read_only:
             raise StoreError(f"the embedded store {self.path} was opened read-only")
         self._database().labels.clear()
-        plan = LoadPlan(rows, self.schema(), {} if rows.closed else self._labels_of(rows.outside_ids()))
-        self._ensure(plan)
-        doc_ids = replacing(plan) if replacing else None
+        known = {} if rows.closed else self._labels_of(rows.outside_ids())
+        with tempfile.TemporaryDirectory(prefix="policykg-load-") as tmp:
+            plan = LoadPlan(rows, self.schema(), known, Path(tmp))
+            self._ensure(plan)
+            doc_ids = replacing(plan) if replacing else None
+            files = TableFiles(plan, self.schema(), progress)
+            stats, cleared, pruned = self._transaction(plan, files, doc_ids, prune_orphans, progress)
+        return stats, cleared, pruned, plan
+
+    def _transaction(self, plan: LoadPlan, files: TableFiles, doc_ids: Optional[Sequence[str]],
+                     prune_orphans: bool, progress: Optional[Progress]) -> tuple[dict[str, int], int, int]:
+        """The write itself: clear `doc_ids` (a re-ingest), upsert the table files, tidy up."""
         try:
-            with tempfile.TemporaryDirectory(prefix="policykg-load-") as tmp:
-                files = TableFiles(Path(tmp), self.schema(), plan, rows, progress)
-                with self._writing() as conn:
-                    cleared = self._clear(conn, doc_ids, plan) if doc_ids is not None else 0
-                    Upsert(conn, self.schema(), files, progress).run()
-                    conn.execute(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.in_corpus = false "
-                                 "AND NOT EXISTS { MATCH (d)-[]-() } DELETE d")
-                    pruned = self._prune(conn, plan.isolated()) if prune_orphans else 0
+            with self._writing() as conn:
+                cleared = self._clear(conn, doc_ids, plan) if doc_ids is not None else 0
+                Upsert(conn, self.schema(), files, progress).run()
+                conn.execute(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.in_corpus = false "
+                             "AND NOT EXISTS { MATCH (d)-[]-() } DELETE d")
+                pruned = self._prune(conn, plan.isolated()) if prune_orphans else 0
             self._shared.labels.clear()  # readers on other threads may have cached during the write
         except RuntimeError as exc:
             hint = (f" — the load is one transaction and did not fit in the database's {self.buffer_pool_mb} MB "
@@ -314,7 +321,7 @@ class LadybugStore(GraphStore):
                     if "buffer pool is full" in str(exc) else "")
             raise LoadError(f"writing to the embedded store {self.path} failed, nothing was changed: "
                             f"{exc}{hint}") from exc
-        return files.counts(), cleared, pruned, plan
+        return files.counts(), cleared, pruned
 
     def _clear(self, conn: Any, doc_ids: Sequence[str], plan: LoadPlan) -> int:
         """Delete what the documents own and their outgoing edges; a listed document the rows do
