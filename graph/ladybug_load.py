@@ -297,14 +297,16 @@ class TableFiles:
 
 
 class Upsert:
-    """The table files written into the store, inside the load's transaction (`conn`)."""
+    """The table files written into the store, inside the load's transaction (`conn`): what the
+    store already holds is updated in place, and only what is new is added — a re-ingest of an
+    unchanged corpus rewrites values, not the graph's structure."""
 
     def __init__(self, conn: Any, schema: Schema, files: TableFiles, progress: Optional[Progress]) -> None:
         self.conn, self.schema, self.files, self.progress = conn, schema, files, progress
 
     def run(self) -> None:
-        ids = self._ids_file()
-        for table in sorted(self.schema.node_columns) if ids.count else ():
+        ids = self._ids_file("ids", ((i, self.files.plan.labels[code >> 1]) for i, code in self.files.plan.ids.items()))
+        for table in sorted(self.schema.node_columns) if ids else ():
             # a node re-extracted under another label leaves its old table (with its edges: the
             # rows bring the ones it still has)
             self.conn.execute(f"LOAD FROM '{ids.name}' MATCH (n:{quote(table)} {{id: c0}}) WHERE c1 <> $label "
@@ -314,49 +316,90 @@ class Upsert:
         for (rel_type, source, target), table in sorted(self.files.edges.items()):
             self._edges(rel_type, source, target, table)
 
-    def _ids_file(self) -> _TableFile:
-        ids = _TableFile(self.files.tmp / "ids.parquet", ["STRING", "STRING"])
-        labels = self.files.plan.labels
-        for node_id, code in self.files.plan.ids.items():
-            ids.add([node_id, labels[code >> 1]])
+    def stale_edges(self, sources: Sequence[str], targets: Sequence[str]) -> None:
+        """Delete the edges that leave `sources` or enter `targets` and that the rows do not have
+        (a re-ingest: what the documents and the nodes they own no longer say)."""
+        for end, ids in (("a", sources), ("b", targets)):
+            ends = self._ids_file(f"{end}-ends", ((i, "") for i in ids))
+            for rel_type, pairs in sorted(self.schema.pairs.items()) if ends else ():
+                for source, target in sorted(pairs):
+                    a, b = ("{id: c0}", "") if end == "a" else ("", "{id: c0}")
+                    pattern = f"(a:{quote(source)} {a})-[r:{quote(rel_type)}]->(b:{quote(target)} {b})"
+                    held = self.conn.execute(f"LOAD FROM '{ends.name}' MATCH {pattern} "
+                                             "RETURN a.id AS c0, b.id AS c1").get_as_arrow()
+                    table = self.files.edges.get((rel_type, source, target))
+                    stale = held if table is None else _without(held, ["c0", "c1"], _keys(_read(table, ["c0", "c1"]), ["c0", "c1"]))
+                    if stale.num_rows:
+                        doomed = self._ids_file("stale", zip(stale.column("c0").to_pylist(),
+                                                             stale.column("c1").to_pylist()))
+                        self.conn.execute(f"LOAD FROM '{doomed.name}' MATCH (a:{quote(source)} {{id: c0}})"
+                                          f"-[r:{quote(rel_type)}]->(b:{quote(target)} {{id: c1}}) DELETE r")
+
+    def _ids_file(self, name: str, pairs: Iterable[tuple[str, str]]) -> Optional[_TableFile]:
+        """Pairs of strings as a Parquet file (c0, c1); None when there are none."""
+        ids = _TableFile(self.files.tmp / f"{name}.parquet", ["STRING", "STRING"])
+        for pair in pairs:
+            ids.add(list(pair))
         ids.close()
-        return ids
+        return ids if ids.count else None
 
     def _nodes(self, label: str, table: _TableFile) -> None:
         columns = self.schema.node_columns[label]
         match = f"LOAD FROM '{table.name}' MATCH (n:{quote(label)} {{id: c0}})"
-        there = [i for (i,) in self.conn.execute(f"{match} RETURN c0").get_all()]
-        if there:
+        there = self.conn.execute(f"{match} RETURN c0").get_as_arrow()
+        if there.num_rows:
             sets = ", ".join(f"n.{quote(c)} = c{k}" for k, c in enumerate(columns) if c != PRIMARY_KEY)
             self.conn.execute(f"{match} SET {sets}")
-        new = table if not there else _rows_without(table, there, self.files.tmp / f"new-{table.path.name}")
+        new = _rows_without(table, there, self.files.tmp / f"new-{table.path.name}")
         if new is not None:
             self.conn.execute(f"COPY {quote(label)} FROM '{new.name}'")
         if self.progress:
             self.progress(f"nodes:{label}", table.count, table.count)
 
     def _edges(self, rel_type: str, source: str, target: str, table: _TableFile) -> None:
-        # the edges already there go and all come back: an upsert by (source, type, target) that
-        # sets every column, as `LOAD FROM … SET` would, without finding out which are there
-        self.conn.execute(f"LOAD FROM '{table.name}' MATCH (a:{quote(source)} {{id: c0}})-[r:{quote(rel_type)}]->"
-                          f"(b:{quote(target)} {{id: c1}}) DELETE r")
-        self.conn.execute(f"COPY {quote(rel_type)} FROM '{table.name}' (from='{source}', to='{target}')")
+        match = (f"LOAD FROM '{table.name}' MATCH (a:{quote(source)} {{id: c0}})-[r:{quote(rel_type)}]->"
+                 f"(b:{quote(target)} {{id: c1}})")
+        there = self.conn.execute(f"{match} RETURN c0, c1").get_as_arrow()
+        if there.num_rows:
+            columns = self.schema.rel_columns[rel_type]
+            self.conn.execute(f"{match} SET " + ", ".join(f"r.{quote(c)} = c{k + 2}" for k, c in enumerate(columns)))
+        new = _rows_without(table, there, self.files.tmp / f"new-{table.path.name}")
+        if new is not None:
+            self.conn.execute(f"COPY {quote(rel_type)} FROM '{new.name}' (from='{source}', to='{target}')")
         if self.progress:
             self.progress(f"edges:{rel_type} {source}→{target}", table.count, table.count)
 
 
-def _rows_without(table: _TableFile, ids: list[str], path: Path) -> Optional[_TableFile]:
-    """A copy of `table` without the rows whose id (c0) is in `ids`; None when no row is left."""
-    import pyarrow as pa
+# Rows are told apart by their key — a node's id (c0), an edge's ends (c0, c1) — as Arrow columns,
+# so that the store's answers (ids by the hundred thousand) never become Python objects.
+def _keys(table: Any, columns: Sequence[str]) -> Any:
     import pyarrow.compute as pc
+    parts = [table.column(c).cast("string") for c in columns]
+    return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
+
+
+def _without(table: Any, columns: Sequence[str], keys: Any) -> Any:
+    """The rows of `table` whose key (of `columns`) is not among `keys`."""
+    import pyarrow.compute as pc
+    return table.filter(pc.invert(pc.is_in(_keys(table, columns), value_set=keys)))
+
+
+def _read(table: _TableFile, columns: list[str]) -> Any:
     import pyarrow.parquet as pq
-    if len(ids) >= table.count:
+    return pq.read_table(table.path, columns=columns)
+
+
+def _rows_without(table: _TableFile, there: Any, path: Path) -> Optional[_TableFile]:
+    """`table`, or a copy of it without the rows whose key is in `there` (the rows the store
+    holds already); None when no row is left."""
+    import pyarrow.parquet as pq
+    if not there.num_rows:
+        return table
+    if there.num_rows >= table.count:
         return None
-    left = pa.array(ids, type=pa.string())
-    out = _TableFile(path, table.types)
-    writer = None
+    out, writer, keys = _TableFile(path, table.types), None, _keys(there, there.column_names)
     for batch in pq.ParquetFile(table.path).iter_batches(batch_size=ROW_GROUP):
-        kept = batch.filter(pc.invert(pc.is_in(batch.column(0), value_set=left)))
+        kept = _without(batch, there.column_names, keys)
         if kept.num_rows:
             writer = writer or pq.ParquetWriter(path, kept.schema)
             writer.write_batch(kept)

@@ -46,7 +46,10 @@ _EXACT = {"STRING": str, "DOUBLE": float, "BOOL": bool}
 
 def fits(value: Any, column_type: str) -> bool:
     """Whether `value` can be stored in a column of this type and read back unchanged."""
-    if type(value) is _EXACT.get(column_type):  # the common case, quickly (every value of a load)
+    if type(value) is _EXACT.get(column_type):  # the common cases, quickly (every value of a load)
+        return True
+    if type(value) is list and column_type.endswith("[]") and all(type(v) is _EXACT.get(column_type[:-2])
+                                                                   for v in value):
         return True
     if isinstance(value, list) and not value:
         return column_type.endswith("[]")
