@@ -344,30 +344,36 @@ class Upsert:
         return ids if ids.count else None
 
     def _nodes(self, label: str, table: _TableFile) -> None:
-        columns = self.schema.node_columns[label]
-        match = f"LOAD FROM '{table.name}' MATCH (n:{quote(label)} {{id: c0}})"
-        there = self.conn.execute(f"{match} RETURN c0").get_as_arrow()
-        if there.num_rows:
-            sets = ", ".join(f"n.{quote(c)} = c{k}" for k, c in enumerate(columns) if c != PRIMARY_KEY)
-            self.conn.execute(f"{match} SET {sets}")
-        new = _rows_without(table, there, self.files.tmp / f"new-{table.path.name}")
-        if new is not None:
-            self.conn.execute(f"COPY {quote(label)} FROM '{new.name}'")
+        columns = {c: k for k, c in enumerate(self.schema.node_columns[label]) if c != PRIMARY_KEY}
+        self._upsert(table, f"MATCH (n:{quote(label)} {{id: c0}})", "n", columns, f"COPY {quote(label)} FROM '{{}}'")
         if self.progress:
             self.progress(f"nodes:{label}", table.count, table.count)
 
     def _edges(self, rel_type: str, source: str, target: str, table: _TableFile) -> None:
-        match = (f"LOAD FROM '{table.name}' MATCH (a:{quote(source)} {{id: c0}})-[r:{quote(rel_type)}]->"
-                 f"(b:{quote(target)} {{id: c1}})")
-        there = self.conn.execute(f"{match} RETURN c0, c1").get_as_arrow()
-        if there.num_rows:
-            columns = self.schema.rel_columns[rel_type]
-            self.conn.execute(f"{match} SET " + ", ".join(f"r.{quote(c)} = c{k + 2}" for k, c in enumerate(columns)))
-        new = _rows_without(table, there, self.files.tmp / f"new-{table.path.name}")
-        if new is not None:
-            self.conn.execute(f"COPY {quote(rel_type)} FROM '{new.name}' (from='{source}', to='{target}')")
+        columns = {c: k + 2 for k, c in enumerate(self.schema.rel_columns[rel_type])}
+        self._upsert(table, f"MATCH (a:{quote(source)} {{id: c0}})-[r:{quote(rel_type)}]->(b:{quote(target)} {{id: c1}})",
+                     "r", columns, f"COPY {quote(rel_type)} FROM '{{}}' (from='{source}', to='{target}')")
         if self.progress:
             self.progress(f"edges:{rel_type} {source}→{target}", table.count, table.count)
+
+    def _upsert(self, table: _TableFile, match: str, var: str, columns: Mapping[str, int], copy: str) -> None:
+        """The rows of `table` that `match` finds (by c0, an edge by c0 and c1) and whose values
+        differ get every column set (`var`: the node or edge; `columns`: column → its position);
+        the rest arrive by `copy` (with {} for the file). A row the store holds as it is costs a
+        lookup, not a write (a re-ingest of a corpus that barely changed writes little)."""
+        keys = ["c0"] if var == "n" else ["c0", "c1"]
+        there = self.conn.execute(f"LOAD FROM '{table.name}' {match} RETURN {', '.join(keys)}").get_as_arrow()
+        differs = " OR ".join(f"(({var}.{quote(c)} IS NULL) <> (c{k} IS NULL) OR {var}.{quote(c)} <> c{k})"
+                              for c, k in columns.items())
+        changed = self.conn.execute(f"LOAD FROM '{table.name}' {match} WHERE {differs} "
+                                    f"RETURN {', '.join(keys)}").get_as_arrow() if there.num_rows else there
+        if changed.num_rows:
+            rows = _rows_of(table, changed, self.files.tmp / f"changed-{table.path.name}", keep=True)
+            sets = ", ".join(f"{var}.{quote(c)} = c{k}" for c, k in columns.items())
+            self.conn.execute(f"LOAD FROM '{rows.name}' {match} SET {sets}")
+        new = _rows_of(table, there, self.files.tmp / f"new-{table.path.name}", keep=False)
+        if new is not None:
+            self.conn.execute(copy.format(new.name))
 
 
 # Rows are told apart by their key — a node's id (c0), an edge's ends (c0, c1) — as Arrow columns,
@@ -389,17 +395,17 @@ def _read(table: _TableFile, columns: list[str]) -> Any:
     return pq.read_table(table.path, columns=columns)
 
 
-def _rows_without(table: _TableFile, there: Any, path: Path) -> Optional[_TableFile]:
-    """`table`, or a copy of it without the rows whose key is in `there` (the rows the store
-    holds already); None when no row is left."""
+def _rows_of(table: _TableFile, there: Any, path: Path, keep: bool) -> Optional[_TableFile]:
+    """`table`'s rows whose key is among those of `there` (`keep`), or those whose key is not;
+    `table` itself when that is all of it, None when no row is left."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
-    if not there.num_rows:
-        return table
-    if there.num_rows >= table.count:
-        return None
+    if there.num_rows in (0, table.count):
+        return table if (there.num_rows == 0) != keep else None
     out, writer, keys = _TableFile(path, table.types), None, _keys(there, there.column_names)
     for batch in pq.ParquetFile(table.path).iter_batches(batch_size=ROW_GROUP):
-        kept = _without(batch, there.column_names, keys)
+        found = pc.is_in(_keys(batch, there.column_names), value_set=keys)
+        kept = batch.filter(found if keep else pc.invert(found))
         if kept.num_rows:
             writer = writer or pq.ParquetWriter(path, kept.schema)
             writer.write_batch(kept)
