@@ -321,8 +321,9 @@ class Upsert:
         (a re-ingest: what the documents and the nodes they own no longer say)."""
         for end, ids in (("a", sources), ("b", targets)):
             ends = self._ids_file(f"{end}-ends", ((i, "") for i in ids))
+            labels = {self.files.plan.label_of(i) or model.DOCUMENT for i in ids}  # a listed document may be gone
             for rel_type, pairs in sorted(self.schema.pairs.items()) if ends else ():
-                for source, target in sorted(pairs):
+                for source, target in sorted(p for p in pairs if p[0 if end == "a" else 1] in labels):
                     a, b = ("{id: c0}", "") if end == "a" else ("", "{id: c0}")
                     pattern = f"(a:{quote(source)} {a})-[r:{quote(rel_type)}]->(b:{quote(target)} {b})"
                     held = self.conn.execute(f"LOAD FROM '{ends.name}' MATCH {pattern} "
