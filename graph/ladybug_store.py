@@ -6,7 +6,9 @@ graph/ladybug_schema.py.
 
 - Writes are ACID transactions of the database: a load or a re-ingest is one transaction (COPY of
   new rows from Parquet files, `LOAD FROM … SET` of changed ones), so a failure or a crash leaves
-  the graph as it was before it, and nothing is rewritten whole.
+  the graph as it was before it, and nothing is rewritten whole. The export is streamed, never held
+  whole (graph/ladybug_load.py: the one writer, also of `load(Export)`), and checked before anything
+  is written.
 - One process writes at a time, and not while others read: a writer holds `graph.lbdb.lock`
   exclusively, readers (`read_only=True`, as the app opens it) hold it shared. A `policykg build`
   while the app runs gets `StoreBusy` naming the file, not a traceback; any number of read-only
@@ -49,8 +51,9 @@ DEFAULT_BUFFER_POOL_MB = 512
 
 def write_buffer_pool_mb() -> int:
     """The page cache of a store opened for writing: a load is one transaction, and its changes must
-    fit in the cache (measured: re-ingesting the seed corpus at 100×, 253k nodes and 803k edges, fails
-    with 512 MB and succeeds with 2 GB). A quarter of the machine's memory, between 1 and 8 GB;
+    fit in the cache. A ceiling, not a reservation (measured at 100× the seed, 253k nodes and 803k
+    edges: a load and a re-ingest peak at ~0.9 GB RSS with 512 MB as with 5.9 GB), so it is generous:
+    a quarter of the machine's memory, between 1 and 8 GB, for corpora larger still;
     $POLICYKG_EMBEDDED_WRITE_MB sets it."""
     if os.environ.get("POLICYKG_EMBEDDED_WRITE_MB"):
         return max(64, int(os.environ["POLICYKG_EMBEDDED_WRITE_MB"]))
