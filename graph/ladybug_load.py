@@ -12,10 +12,11 @@ they are read once and never held whole:
 2. **Table files**: once the columns are made, each table's spill is encoded into its Parquet file
    (`pyarrow.parquet.ParquetWriter`, `ROW_GROUP` rows at a time), one table at a time.
 3. **Upsert** (in the load's transaction): a node re-extracted under another label leaves its old
-   table; per node table, the rows whose id the table holds are updated by `LOAD FROM … SET`
-   (every column, so a dropped property goes) and the others arrive by `COPY`; per relationship
-   table, the edges already there are deleted and all arrive by `COPY` (an upsert by (source,
-   type, target)).
+   table; per table, the rows the store holds and whose values differ get every column set by
+   `LOAD FROM … SET` (so a dropped property goes), rows it holds as they are are left alone, and
+   the others arrive by `COPY`. A re-ingest first deletes what the documents' new rows no longer
+   have (`Upsert.stale_edges`, and the owned nodes that are gone): the same graph as deleting all
+   they own and writing it back, with a fraction of the writes.
 
 What is held is the id → label map (and, on a re-ingest, the ids the documents own): memory grows
 with the number of ids, not with the properties.
