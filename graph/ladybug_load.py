@@ -287,6 +287,8 @@ class TableFiles:
             table.close()
             if progress:
                 progress(f"encoding:{key[0]}", table.count, table.count)
+        # a table whose only rows were repeated under another label has nothing to write
+        self.nodes = {label: table for label, table in self.nodes.items() if table.count}
 
     def counts(self) -> dict[str, int]:
         return {"nodes": sum(t.count for t in self.nodes.values()),

@@ -119,14 +119,16 @@ def test_a_torn_or_bad_export_writes_nothing(tmp_path, replace):
 
 def test_repeated_rows_keep_the_last_as_read_export_does(tmp_path):
     """A hand-made export may repeat an id or an edge anywhere, not only on the next line."""
-    nodes = NODES + [dict(NODES[0], name="改名后"), dict(NODES[3])]
+    nodes = [{"id": "p:draft", "label": "Draft", "name": "草稿"}] + NODES + [
+        dict(NODES[0], name="改名后"), dict(NODES[3]), {"id": "p:draft", "label": "RegulatedParty", "name": "定稿"}]
     edges = EDGES + [dict(EDGES[0], evidence="后来的证据"), dict(EDGES[5])]
     export_dir = write_export(tmp_path / "export", nodes=nodes, edges=edges)
     with open_embedded(tmp_path, "streamed") as streamed, open_embedded(tmp_path, "parsed") as parsed:
         stats = streamed.load_export(export_dir)
-        assert stats == parsed.load(graph.read_export(export_dir)) == {"nodes": len(NODES), "edges": len(EDGES)}
+        assert stats == parsed.load(graph.read_export(export_dir)) == {"nodes": len(NODES) + 1, "edges": len(EDGES)}
         assert snapshot(streamed) == snapshot(parsed)
         assert streamed.get_nodes([NODES[0]["id"]])[NODES[0]["id"]]["name"] == "改名后"
+        assert streamed.get_nodes(["p:draft"])["p:draft"]["label"] == "RegulatedParty"
         first = streamed.relationships([EDGES[0]["source"]], [EDGES[0]["type"]], "out")
         assert [r["evidence"] for r in first if r["target"] == EDGES[0]["target"]] == ["后来的证据"]
 
@@ -143,6 +145,7 @@ def test_a_load_that_does_not_fit_the_page_cache_changes_nothing(tmp_path, corpu
         with pytest.raises(graph.LoadError, match="POLICYKG_EMBEDDED_WRITE_MB") as refused:
             store.replace_export(corpus_export[0])
         assert "nothing was changed" in str(refused.value)
+    with LadybugStore(path, buffer_pool_mb=64) as store:
         assert snapshot(store) == before
 
 
