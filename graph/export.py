@@ -125,22 +125,53 @@ def read_export(export_dir: str | Path) -> Export:
     line by line, never whole, and the lines parsed are the lines the manifest's digests are checked
     against (a file replaced while it is read is refused too)."""
     export_dir = Path(export_dir)
-    if not (export_dir / manifest.MANIFEST).is_file():
-        check_manifest(export_dir)  # says what is missing
     export = Export()
-    described: dict[str, dict] = {}
-    try:
-        for name, add in (("nodes.jsonl", _add_node), ("edges.jsonl", _add_edge)):
-            path, describer = export_dir / name, manifest.Describer()
-            for number, record in _read_jsonl(path, describer=describer):
-                add(export, record, f"{path}:{number}")
-            described[name] = describer.description()
-    except ExportError:
-        check_manifest(export_dir)  # a torn export is reported as torn, not by its first bad line
-        raise
-    check_manifest(export_dir, described)
+
+    def read(name: str, describer: manifest.Describer) -> None:
+        path = export_dir / name
+        add = _add_node if name == "nodes.jsonl" else _add_edge
+        for number, record in _read_jsonl(path, describer=describer):
+            add(export, record, f"{path}:{number}")
+    _read_described(export_dir, read)
     _check_dangling(export, str(export_dir / "edges.jsonl"))
     return export
+
+
+def scan_export(export_dir: str | Path, on_node: Callable[[str, str, dict[str, Any]], None],
+                on_edge: Callable[[str, str, str, dict[str, Any]], None]) -> None:
+    """Read an export once, streamed, never whole: each node row (id, label, stored properties) to
+    `on_node`, then each edge row (source, type, target, properties) to `on_edge`, repeats as
+    `iter_export_nodes/edges` give them. Raises ExportError as `read_export` does — a torn export
+    as torn, before its first bad line — and, after the last row, unless the lines read are the
+    ones the manifest describes (dangling edges are the caller's to check)."""
+    export_dir = Path(export_dir)
+
+    def read(name: str, describer: manifest.Describer) -> None:
+        if name == "nodes.jsonl":
+            for row in iter_export_nodes(export_dir, describer):
+                on_node(*row)
+        else:
+            for row in iter_export_edges(export_dir, describer):
+                on_edge(*row)
+    _read_described(export_dir, read)
+
+
+def _read_described(export_dir: Path, read: Callable[[str, manifest.Describer], None]) -> None:
+    """`read(file name, describer)` for nodes.jsonl then edges.jsonl, then the manifest checked
+    against the descriptions made while reading; a missing manifest is reported before reading and
+    a bad line after checking the manifest (a torn export is reported as torn)."""
+    if not (export_dir / manifest.MANIFEST).is_file():
+        check_manifest(export_dir)  # says what is missing
+    described: dict[str, dict] = {}
+    try:
+        for name in manifest.FILES:
+            describer = manifest.Describer()
+            read(name, describer)
+            described[name] = describer.description()
+    except ExportError:
+        check_manifest(export_dir)
+        raise
+    check_manifest(export_dir, described)
 
 
 def checked_node(record: Mapping[str, Any], where: str) -> tuple[str, str, dict[str, Any]]:
@@ -188,26 +219,35 @@ def _last_of_runs(rows: Iterable[tuple], key: Callable[[tuple], Any]) -> Iterato
         yield held
 
 
-def iter_export_nodes(export_dir: str | Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Node rows (id, label, stored properties) of an export, streamed from nodes.jsonl."""
+def iter_export_nodes(export_dir: str | Path, describer: Optional[manifest.Describer] = None
+                      ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Node rows (id, label, stored properties) of an export, streamed from nodes.jsonl (each line
+    also fed to `describer`)."""
     path = Path(export_dir) / "nodes.jsonl"
-    rows = (checked_node(record, f"{path}:{number}") for number, record in _read_jsonl(path))
+    rows = (checked_node(record, f"{path}:{number}") for number, record in _read_jsonl(path, describer))
     return _last_of_runs(rows, key=lambda r: r[0])
 
 
-def iter_export_edges(export_dir: str | Path) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+def iter_export_edges(export_dir: str | Path, describer: Optional[manifest.Describer] = None
+                      ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """Edge rows (source, type, target, stored properties) of an export, streamed from edges.jsonl;
     several records of one (source, type, target) are one edge, the last one's properties."""
     path = Path(export_dir) / "edges.jsonl"
-    rows = (checked_edge(record, f"{path}:{number}") for number, record in _read_jsonl(path))
+    rows = (checked_edge(record, f"{path}:{number}") for number, record in _read_jsonl(path, describer))
     return _last_of_runs(rows, key=lambda r: r[:3])
 
 
 def _check_dangling(export: Export, where: str) -> None:
     dangling = [(s, t, o) for (s, t, o) in export.edges if s not in export.nodes or o not in export.nodes]
     if dangling:
-        sample = ", ".join(f"{s} -{t}-> {o}" for s, t, o in dangling[:3])
-        raise ExportError(f"{where}: {len(dangling)} edge(s) point at ids missing from nodes.jsonl, e.g. {sample}")
+        raise dangling_edges(where, len(dangling), dangling)
+
+
+def dangling_edges(where: str, count: int, sample: Iterable[tuple[str, str, str]]) -> ExportError:
+    """The error of an export whose `count` edges (`sample`: the first few) point at ids missing
+    from its nodes.jsonl."""
+    shown = ", ".join(f"{s} -{t}-> {o}" for s, t, o in list(sample)[:3])
+    return ExportError(f"{where}: {count} edge(s) point at ids missing from nodes.jsonl, e.g. {shown}")
 
 
 def check_export(export_dir: str | Path) -> dict[str, int]:
@@ -222,7 +262,5 @@ def check_export(export_dir: str | Path) -> dict[str, int]:
         if s not in ids or o not in ids:
             dangling.append((s, t, o))
     if dangling:
-        sample = ", ".join(f"{s} -{t}-> {o}" for s, t, o in dangling[:3])
-        raise ExportError(f"{Path(export_dir) / 'edges.jsonl'}: {len(dangling)} edge(s) point at ids missing "
-                          f"from nodes.jsonl, e.g. {sample}")
+        raise dangling_edges(str(Path(export_dir) / "edges.jsonl"), len(dangling), dangling)
     return {"nodes": len(ids), "edges": edges}

@@ -41,8 +41,16 @@ def value_type(value: Any) -> Optional[str]:
     return None
 
 
+_EXACT = {"STRING": str, "DOUBLE": float, "BOOL": bool}
+
+
 def fits(value: Any, column_type: str) -> bool:
     """Whether `value` can be stored in a column of this type and read back unchanged."""
+    if type(value) is _EXACT.get(column_type):  # the common cases, quickly (every value of a load)
+        return True
+    if type(value) is list and column_type.endswith("[]") and all(type(v) is _EXACT.get(column_type[:-2])
+                                                                   for v in value):
+        return True
     if isinstance(value, list) and not value:
         return column_type.endswith("[]")
     return value_type(value) == column_type
@@ -80,15 +88,16 @@ class Schema:
     def columns(self, table: str) -> dict[str, str]:
         return self.node_columns.get(table) or self.rel_columns.get(table) or {}
 
-    def plan(self, nodes: Mapping[str, Iterable[Mapping[str, Any]]],
-             edges: Mapping[tuple[str, str, str], Iterable[Mapping[str, Any]]]) -> list[str]:
-        """The DDL statements that make room for these rows (label → property dicts, (type, source
-        label, target label) → property dicts), catalogue tables included; updates `self`."""
+    def plan(self, nodes: Mapping[str, Mapping[str, set]],
+             edges: Mapping[tuple[str, str, str], Mapping[str, set]]) -> list[str]:
+        """The DDL statements that make room for rows summarised by `add_kinds` (label → kinds of
+        its rows' properties, (type, source label, target label) → kinds), catalogue tables
+        included; updates `self`."""
         statements: list[str] = []
         for label in sorted(set(model.NODE_LABELS) | set(nodes)):
             declared = _declared(model.NODE_LABELS[label].key_properties) if label in model.NODE_LABELS else {}
             statements += self._node_table(label, declared)
-            statements += self._new_columns(label, self.node_columns[label], nodes.get(label, ()))
+            statements += self._new_columns(label, self.node_columns[label], nodes.get(label, {}))
         wanted: dict[str, set[tuple[str, str]]] = {
             t.name: {(s, o) for s in t.sources for o in t.targets} for t in model.REL_TYPES.values()}
         for (rel_type, source, target) in edges:
@@ -96,8 +105,11 @@ class Schema:
         for rel_type in sorted(wanted):
             declared = _declared(model.REL_TYPES[rel_type].properties) if rel_type in model.REL_TYPES else {}
             statements += self._rel_table(rel_type, declared, wanted[rel_type])
-            rows = [r for (t, _, _), group in edges.items() if t == rel_type for r in group]
-            statements += self._new_columns(rel_type, self.rel_columns[rel_type], rows)
+            kinds: dict[str, set] = {}
+            for (t, _, _), pair_kinds in edges.items():
+                for key, seen in pair_kinds.items() if t == rel_type else ():
+                    kinds.setdefault(key, set()).update(seen)
+            statements += self._new_columns(rel_type, self.rel_columns[rel_type], kinds)
         return statements
 
     def _node_table(self, label: str, declared: dict[str, str]) -> list[str]:
@@ -120,21 +132,18 @@ class Schema:
         return [f"ALTER TABLE {quote(rel_type)} ADD FROM {quote(s)} TO {quote(o)}" for s, o in missing]
 
     @staticmethod
-    def _new_columns(table: str, columns: dict[str, str], rows: Iterable[Mapping[str, Any]]) -> list[str]:
-        """A column for each property of `rows` that has none yet, when all its values agree on a
-        type (an empty list counts as a list of strings only if nothing says otherwise)."""
-        seen: dict[str, set[Optional[str]]] = {}
+    def _new_columns(table: str, columns: dict[str, str], kinds: Mapping[str, set]) -> list[str]:
+        """A column for each property that has none yet, when all its values agree on a type (an
+        empty list counts as a list of strings only if nothing says otherwise)."""
         taken = {c.lower() for c in columns}
-        for row in rows:
-            for key, value in row.items():
-                if key not in columns and _columnable(key) and key.lower() not in taken:
-                    seen.setdefault(key, set()).add(value_type(value) if value != [] else "[]")
         statements = []
-        for key, kinds in sorted(seen.items()):
-            typed = kinds - {"[]"}
+        for key, seen in sorted(kinds.items()):
+            if key in columns or not _columnable(key) or key.lower() in taken:
+                continue
+            typed = seen - {"[]"}
             if not typed:
                 column_type = "STRING[]"
-            elif len(typed) == 1 and None not in typed and ("[]" not in kinds or next(iter(typed)).endswith("[]")):
+            elif len(typed) == 1 and None not in typed and ("[]" not in seen or next(iter(typed)).endswith("[]")):
                 column_type = typed.pop()
             else:
                 continue  # mixed types: the values stay in _rest_json
@@ -142,6 +151,15 @@ class Schema:
             taken.add(key.lower())
             statements.append(f"ALTER TABLE {quote(table)} ADD {quote(key)} {column_type}")
         return statements
+
+
+def add_kinds(kinds: dict[str, set], columns: Mapping[str, str], props: Mapping[str, Any]) -> None:
+    """Note in `kinds` (property → the column types its values need, "[]" for an empty list) the
+    properties of one row that have no column among `columns` yet: what `Schema.plan` decides
+    new columns from, gathered row by row so that no row need be held."""
+    for key, value in props.items():
+        if key not in columns:
+            kinds.setdefault(key, set()).add(value_type(value) if value != [] else "[]")
 
 
 def encode(columns: Mapping[str, str], props: Mapping[str, Any]) -> list[Any]:

@@ -6,7 +6,9 @@ graph/ladybug_schema.py.
 
 - Writes are ACID transactions of the database: a load or a re-ingest is one transaction (COPY of
   new rows from Parquet files, `LOAD FROM … SET` of changed ones), so a failure or a crash leaves
-  the graph as it was before it, and nothing is rewritten whole.
+  the graph as it was before it, and nothing is rewritten whole. The export is streamed, never held
+  whole (graph/ladybug_load.py: the one writer, also of `load(Export)`), and checked before anything
+  is written.
 - One process writes at a time, and not while others read: a writer holds `graph.lbdb.lock`
   exclusively, readers (`read_only=True`, as the app opens it) hold it shared. A `policykg build`
   while the app runs gets `StoreBusy` naming the file, not a traceback; any number of read-only
@@ -36,7 +38,8 @@ import networkx as nx
 from . import cypher_dialect, model
 from .datadir import default_data_dir
 from .export import Export, from_records
-from .ladybug_schema import PRIMARY_KEY, REST, Schema, arrow_type, decode, encode, quote
+from .ladybug_load import ExportFiles, ExportRows, LoadPlan, Rows, TableFiles, Upsert
+from .ladybug_schema import REST, Schema, decode, quote
 from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, StoreError,
                     StoreUnavailable)
 
@@ -48,8 +51,9 @@ DEFAULT_BUFFER_POOL_MB = 512
 
 def write_buffer_pool_mb() -> int:
     """The page cache of a store opened for writing: a load is one transaction, and its changes must
-    fit in the cache (measured: re-ingesting the seed corpus at 100×, 253k nodes and 803k edges, fails
-    with 512 MB and succeeds with 2 GB). A quarter of the machine's memory, between 1 and 8 GB;
+    fit in the cache. A ceiling, not a reservation (measured at 100× the seed, 253k nodes and 803k
+    edges: a load and a re-ingest peak at ~0.9 GB RSS with 512 MB as with 5.9 GB), so it is generous:
+    a quarter of the machine's memory, between 1 and 8 GB, for corpora larger still;
     $POLICYKG_EMBEDDED_WRITE_MB sets it."""
     if os.environ.get("POLICYKG_EMBEDDED_WRITE_MB"):
         return max(64, int(os.environ["POLICYKG_EMBEDDED_WRITE_MB"]))
@@ -165,7 +169,7 @@ class LadybugStore(GraphStore):
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                     self._shared = _open_shared(self.path, self.read_only, self.buffer_pool_mb)
                     if not self.read_only:
-                        self._ensure(Export())  # the catalogue's tables, on a new database
+                        self._ensure()  # the catalogue's tables, on a new database
         return self._shared
 
     @contextlib.contextmanager
@@ -229,20 +233,13 @@ class LadybugStore(GraphStore):
             self._schema = schema
         return self._schema
 
-    def _ensure(self, export: Export, endpoint_labels: Mapping[str, str] | None = None) -> None:
-        """Tables and columns for everything `export` holds (DDL runs outside the load's transaction)."""
-        nodes: dict[str, list] = {}
-        for label, props in export.nodes.values():
-            nodes.setdefault(label, []).append(props)
-        labels = {**(endpoint_labels or {}), **{i: label for i, (label, _) in export.nodes.items()}}
-        edges: dict[tuple[str, str, str], list] = {}
-        for (s, t, o), props in export.edges.items():
-            if s in labels and o in labels:
-                edges.setdefault((t, labels[s], labels[o]), []).append(props)
+    def _ensure(self, plan: Optional[LoadPlan] = None) -> None:
+        """Tables and columns for the rows `plan` describes, the catalogue's at least (DDL runs
+        outside the load's transaction)."""
         schema = self.schema()
         try:
             with self._connection() as conn:
-                for statement in schema.plan(nodes, edges):
+                for statement in schema.plan(plan.node_kinds if plan else {}, plan.edge_kinds if plan else {}):
                     conn.execute(statement)
         except RuntimeError as exc:
             self._schema = None
@@ -265,43 +262,62 @@ class LadybugStore(GraphStore):
             conn.execute("COMMIT")
 
     # -- writing ----------------------------------------------------------------------------------
+    # Every write goes through `_write`: rows from an export directory (streamed) or an `Export` in
+    # memory, planned, written to Parquet files and upserted in one transaction (graph/ladybug_load.py).
+    def load_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
+        """Upsert an export directory, streamed (never the whole export in memory), in one transaction."""
+        return self._write(ExportFiles(export_dir), progress)[0]
+
     def load(self, export: Export, progress: Optional[Progress] = None) -> dict[str, int]:
-        return self._write(export, progress, lambda conn: None, prune_orphans=False)[0]
+        return self._write(ExportRows(export), progress)[0]
 
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
                           progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
         doc_ids = sorted(set(doc_ids))
-        gone = [d for d in doc_ids if d not in export.nodes]
-
-        def clear(conn) -> int:
-            owned = self._owned(conn, doc_ids)
-            tables = self.schema().node_columns
-            by_id(conn, tables, owned, "DETACH DELETE n")
-            by_id(conn, tables, doc_ids, "MATCH (n)-[r]->() DELETE r")
-            columns = self.schema().node_columns[model.DOCUMENT]
-            unset = "".join(f", d.{quote(p)} = NULL" for p in _PRINTING_PROPERTIES if p in columns)
-            conn.execute(f"UNWIND $ids AS i MATCH (d:{quote(model.DOCUMENT)}) WHERE d.id = i "
-                         f"SET d.in_corpus = false{unset}", {"ids": gone})  # kept only as a cited stub
-            return len(owned)
-        stats, deleted, orphans = self._write(export, progress, clear, prune_orphans)
+        stats, deleted, orphans, _ = self._write(ExportRows(export), progress, lambda plan: doc_ids, prune_orphans)
         stats.update(deleted_nodes=deleted, deleted_orphans=orphans)
         return stats
 
-    def _write(self, export: Export, progress: Optional[Progress], clear: Callable[[Any], Optional[int]],
-               prune_orphans: bool) -> tuple[dict[str, int], int, int]:
-        """`clear`, upsert `export`, tidy up: one transaction. Returns stats, cleared, pruned."""
+    def replace_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
+        """`replace_sources` of an export directory, streamed, in one transaction: the documents the
+        store holds from the export's input files and those the export has are replaced."""
+        def documents(plan: LoadPlan) -> list[str]:
+            files = set(plan.doc_files.values())
+            held = self._rows(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.source_file IS NOT NULL "
+                              "RETURN d.id, d.source_file")
+            return sorted({d for d, f in held if f in files} | set(plan.doc_files))
+        stats, deleted, orphans, plan = self._write(ExportFiles(export_dir), progress, documents, prune_orphans=True)
+        stats.update(deleted_nodes=deleted, deleted_orphans=orphans, replaced_files=len(set(plan.doc_files.values())))
+        return stats
+
+    def _write(self, rows: Rows, progress: Optional[Progress],
+               replacing: Optional[Callable[[LoadPlan], Sequence[str]]] = None,
+               prune_orphans: bool = False) -> tuple[dict[str, int], int, int, LoadPlan]:
+        """Upsert `rows` — after clearing the documents `replacing(plan)` names, when given — and
+        tidy up, in one transaction. Returns stats, cleared, pruned, and the rows' plan."""
         if self.read_only:
             raise StoreError(f"the embedded store {self.path} was opened read-only")
         self._database().labels.clear()
-        known = self._labels_of(sorted({n for e in export.edges for n in (e[0], e[2])} - set(export.nodes)))
-        self._ensure(export, known)
+        known = {} if rows.closed else self._labels_of(rows.outside_ids())
+        with tempfile.TemporaryDirectory(prefix="policykg-load-") as tmp:
+            plan = LoadPlan(rows, self.schema(), known, Path(tmp))
+            self._ensure(plan)
+            doc_ids = replacing(plan) if replacing else None
+            files = TableFiles(plan, self.schema(), progress)
+            stats, cleared, pruned = self._transaction(plan, files, doc_ids, prune_orphans, progress)
+        return stats, cleared, pruned, plan
+
+    def _transaction(self, plan: LoadPlan, files: TableFiles, doc_ids: Optional[Sequence[str]],
+                     prune_orphans: bool, progress: Optional[Progress]) -> tuple[dict[str, int], int, int]:
+        """The write itself: clear `doc_ids` (a re-ingest), upsert the table files, tidy up."""
         try:
-            with self._writing() as conn, tempfile.TemporaryDirectory(prefix="policykg-load-") as tmp:
-                cleared = clear(conn) or 0
-                stats = _Upsert(self, conn, Path(tmp), progress).run(export, known)
+            with self._writing() as conn:
+                upsert = Upsert(conn, self.schema(), files, progress)
+                cleared = self._clear(conn, doc_ids, plan, upsert) if doc_ids is not None else 0
+                upsert.run()
                 conn.execute(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.in_corpus = false "
                              "AND NOT EXISTS { MATCH (d)-[]-() } DELETE d")
-                pruned = self._prune(conn, export) if prune_orphans else 0
+                pruned = self._prune(conn, plan.isolated()) if prune_orphans else 0
             self._shared.labels.clear()  # readers on other threads may have cached during the write
         except RuntimeError as exc:
             hint = (f" — the load is one transaction and did not fit in the database's {self.buffer_pool_mb} MB "
@@ -309,7 +325,26 @@ class LadybugStore(GraphStore):
                     if "buffer pool is full" in str(exc) else "")
             raise LoadError(f"writing to the embedded store {self.path} failed, nothing was changed: "
                             f"{exc}{hint}") from exc
-        return stats, cleared, pruned
+        return files.counts(), cleared, pruned
+
+    def _clear(self, conn: Any, doc_ids: Sequence[str], plan: LoadPlan, upsert: Upsert) -> int:
+        """Make way for the documents' new rows: what they own that the rows no longer have goes
+        with its edges, and so do the edges leaving them or what they own, or entering what they
+        own, that the rows no longer have; a listed document the rows do not have stays only as a
+        cited stub. Returns how many nodes they owned (as Neo4j, which deletes them all first).
+        Deleting everything they own and writing it back gives the same graph, but at 100× the
+        seed that took 137 s and 1 GB inside the transaction (see docs/graph-stores.md)."""
+        owned = self._owned(conn, doc_ids)
+        tables = self.schema().node_columns
+        by_id(conn, tables, [i for i in owned if i not in plan.ids], "DETACH DELETE n")
+        kept = [i for i in owned if i in plan.ids]
+        upsert.stale_edges(sources=[*doc_ids, *kept], targets=kept)
+        columns = self.schema().node_columns[model.DOCUMENT]
+        unset = "".join(f", d.{quote(p)} = NULL" for p in _PRINTING_PROPERTIES if p in columns)
+        gone = [d for d in doc_ids if d not in plan.ids]
+        conn.execute(f"UNWIND $ids AS i MATCH (d:{quote(model.DOCUMENT)}) WHERE d.id = i "
+                     f"SET d.in_corpus = false{unset}", {"ids": gone})  # kept only as a cited stub
+        return len(owned)
 
     def _owned(self, conn: Any, doc_ids: Sequence[str]) -> list[str]:
         """Ids reached from the documents through incoming PART_OF (not the documents themselves)."""
@@ -321,10 +356,10 @@ class LadybugStore(GraphStore):
             owned.update(level)
         return sorted(owned)
 
-    def _prune(self, conn: Any, export: Export) -> int:
+    def _prune(self, conn: Any, keep: set[str]) -> int:
+        """Delete the nodes (documents apart) nothing points at, but those in `keep`."""
         rows = conn.execute(f"MATCH (n) WHERE label(n) <> '{model.DOCUMENT}' AND NOT EXISTS {{ MATCH (n)-[]-() }} "
                             "RETURN n.id", {}).get_all()
-        keep = export.isolated_nodes()
         orphans = [i for (i,) in rows if i not in keep]
         by_id(conn, self.schema().node_columns, orphans, "DELETE n")
         return len(orphans)
@@ -598,79 +633,6 @@ def by_id(conn: Any, tables: Iterable[str], ids: Sequence[str], then: str) -> li
             rows += conn.execute(f"UNWIND $ids AS i MATCH (n:{quote(table)} {{id: i}}) {then}",
                                  {"ids": list(ids)}).get_all()
     return rows
-
-
-class _Upsert:
-    """Writing an export's rows inside the load's transaction: new rows by COPY from Parquet files,
-    rows the store already holds by `LOAD FROM … SET` (every column, so a dropped property goes)."""
-
-    def __init__(self, store: LadybugStore, conn: Any, tmp: Path, progress: Optional[Progress]):
-        self.store, self.conn, self.tmp, self.progress = store, conn, tmp, progress
-        self.schema = store.schema()
-        self.files = 0
-
-    def run(self, export: Export, known: Mapping[str, str]) -> dict[str, int]:
-        existing = dict(by_id(self.conn, self.schema.node_columns, list(export.nodes), "RETURN n.id, label(n)"))
-        moved = [i for i, (label, _) in export.nodes.items() if i in existing and existing[i] != label]
-        # a node re-extracted under another label leaves its old table (with its edges: the export
-        # brings the ones it still has)
-        by_id(self.conn, self.schema.node_columns, moved, "DETACH DELETE n")
-        by_label: dict[str, list[tuple[str, dict]]] = {}
-        for node_id, (label, props) in export.nodes.items():
-            by_label.setdefault(label, []).append((node_id, props))
-        for label, items in sorted(by_label.items()):
-            self.nodes(label, items, {i for i, _ in items if existing.get(i) == label})
-        labels = {**known, **{i: label for i, (label, _) in export.nodes.items()}}
-        by_pair: dict[tuple[str, str, str], list[tuple[str, str, dict]]] = {}
-        for (s, t, o), props in export.edges.items():
-            if s not in labels or o not in labels:
-                raise LoadError(f"edge {s} -{t}-> {o}: endpoint missing from the store and the export")
-            by_pair.setdefault((t, labels[s], labels[o]), []).append((s, o, props))
-        for key, rows in sorted(by_pair.items()):
-            self.edges(*key, rows)
-        return {"nodes": len(export.nodes), "edges": len(export.edges)}
-
-    def _parquet(self, types: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-        """Rows as a Parquet file with columns c0, c1, … (COPY reads them by position, LOAD FROM by name)."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-        arrays = [pa.array([r[i] for r in rows], type=arrow_type(t)) for i, t in enumerate(types)]
-        self.files += 1
-        path = self.tmp / f"rows{self.files}.parquet"
-        pq.write_table(pa.table(arrays, names=[f"c{i}" for i in range(len(types))]), path)
-        return str(path).replace("'", "\\'")
-
-    def nodes(self, label: str, items: list[tuple[str, dict]], old: set[str]) -> None:
-        columns = self.schema.node_columns[label]
-        types = list(columns.values())
-        new_rows = [encode(columns, {**props, PRIMARY_KEY: i}) for i, props in items if i not in old]
-        old_rows = [encode(columns, {**props, PRIMARY_KEY: i}) for i, props in items if i in old]
-        if new_rows:
-            self.conn.execute(f"COPY {quote(label)} FROM '{self._parquet(types, new_rows)}'")
-        if old_rows:
-            sets = ", ".join(f"n.{quote(c)} = c{k}" for k, c in enumerate(columns) if c != PRIMARY_KEY)
-            self.conn.execute(f"LOAD FROM '{self._parquet(types, old_rows)}' "
-                              f"MATCH (n:{quote(label)} {{id: c0}}) SET {sets}")
-        if self.progress:
-            self.progress(f"nodes:{label}", len(items), len(items))
-
-    def edges(self, rel_type: str, source: str, target: str, rows: list[tuple[str, str, dict]]) -> None:
-        columns = self.schema.rel_columns[rel_type]
-        types = ["STRING", "STRING", *columns.values()]
-        encoded = [[s, o, *encode(columns, props)] for s, o, props in rows]
-        match = (f"MATCH (a:{quote(source)} {{id: c0}})-[r:{quote(rel_type)}]->(b:{quote(target)} {{id: c1}})")
-        there = {tuple(r) for r in self.conn.execute(
-            f"LOAD FROM '{self._parquet(types[:2], encoded)}' {match} RETURN c0, c1").get_all()}
-        new_rows = [r for r in encoded if (r[0], r[1]) not in there]
-        old_rows = [r for r in encoded if (r[0], r[1]) in there]
-        if new_rows:
-            self.conn.execute(f"COPY {quote(rel_type)} FROM '{self._parquet(types, new_rows)}' "
-                              f"(from='{source}', to='{target}')")
-        if old_rows:
-            sets = ", ".join(f"r.{quote(c)} = c{k + 2}" for k, c in enumerate(columns))
-            self.conn.execute(f"LOAD FROM '{self._parquet(types, old_rows)}' {match} SET {sets}")
-        if self.progress:
-            self.progress(f"edges:{rel_type} {source}→{target}", len(rows), len(rows))
 
 
 # --- the store of earlier versions ----------------------------------------------------------------

@@ -344,9 +344,9 @@ def test_a_property_no_node_has_reads_as_null(loaded):
 
 
 def test_writes_get_a_larger_page_cache_than_reads(tmp_path, monkeypatch):
-    """A load is one transaction that must fit in the page cache: 512 MB failed to re-ingest the seed
-    corpus at 100× (bench/scale.py), so a store opened for writing gets a quarter of the memory
-    (1–8 GB, or $POLICYKG_EMBEDDED_WRITE_MB); a read-only one keeps 512 MB, which bounds a runaway query."""
+    """A load is one transaction that must fit in the page cache, so a store opened for writing gets a
+    quarter of the memory (1–8 GB, or $POLICYKG_EMBEDDED_WRITE_MB); a read-only one keeps 512 MB,
+    which bounds a runaway query."""
     from graph import ladybug_store
     monkeypatch.delenv("POLICYKG_EMBEDDED_WRITE_MB", raising=False)
     with graph.open_store("embedded", path=tmp_path / "g.lbdb") as s:
