@@ -100,8 +100,10 @@ def replaced_note(stats: dict) -> str:
     """What a re-ingest removed, for the one-line report of `build` / `load --replace`."""
     if "replaced_files" not in stats or not (stats["deleted_nodes"] or stats["deleted_orphans"]):
         return ""  # nothing held from those files before (a first build): nothing to say
-    return (f"; {stats['replaced_files']} file(s) re-ingested: {stats['deleted_nodes']} old measures/obligations "
-            f"and {stats['deleted_orphans']} nodes nothing points at any more removed first")
+    # the stores differ in how (Neo4j deletes and writes back, the embedded store updates what is
+    # still there in place), not in what: the measures and obligations the files held are replaced
+    return (f"; {stats['replaced_files']} file(s) re-ingested: their {stats['deleted_nodes']} measures/obligations "
+            f"replaced by the export's, {stats['deleted_orphans']} nodes nothing points at any more removed")
 
 
 def cmd_load(args) -> int:

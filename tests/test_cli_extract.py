@@ -104,15 +104,20 @@ def test_build_again_replaces_what_the_files_no_longer_yield(tmp_path):
         res = subprocess.run([sys.executable, "-m", "policykg.cli", "build", str(tmp_path / "in"), "-q", *extra],
                              capture_output=True, text=True, env=env)
         assert res.returncode == 0, res.stderr
+        said.append(" ".join((res.stdout + res.stderr).split()))  # the console wraps long lines
         import graph
         with graph.open_store("embedded", path=str(tmp_path / "data" / "graph.lbdb")) as store:
             return store.counts()
 
-    assert build()["edges"]["SUPPORTS"] == 2
+    said: list[str] = []
+    first = build()
+    assert first["edges"]["SUPPORTS"] == 2 and "re-ingested" not in said[-1]  # nothing held before
     lines = NOTICE.splitlines()
     notice.write_text("\n".join(l for l in lines if "按职责分工负责" not in l) + "\n", encoding="utf-8")
     assert build("--upsert")["edges"].get("SUPPORTS") == 2  # an upsert keeps what is gone from the file
     assert build()["edges"].get("SUPPORTS") is None  # a build replaces it
+    measures = first["nodes"]["Measure"] + first["nodes"].get("Obligation", 0)
+    assert f"1 file(s) re-ingested: their {measures} measures/obligations replaced by the export's" in said[-1]
 
 
 def test_build_into_an_unreachable_neo4j_fails_before_extracting(tmp_path):
