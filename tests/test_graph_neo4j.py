@@ -262,11 +262,12 @@ def _fulltext_state(neo):
     return found[0]["state"] if found else None
 
 
+@pytest.mark.neo4j
 def test_a_load_into_an_empty_database_builds_the_fulltext_index_after_the_nodes(neo, export_dir):
     """Into an empty database the full-text index is dropped, and created once the nodes are in;
     the load returns with it online, and a search finds what the load wrote."""
-    wipe_neo4j(neo)
-    assert _fulltext_state(neo) == "ONLINE"  # left by the schema of earlier tests
+    neo.ensure_schema()
+    assert neo.is_empty() and _fulltext_state(neo) == "ONLINE"
     seen = []
     neo.load_export(export_dir, progress=lambda stage, done, total: seen.append((stage, _fulltext_state(neo))))
     assert ("nodes:Agency", None) in seen  # no index while the nodes were written
