@@ -10,9 +10,10 @@ may overwrite. So it is used only when all of these hold:
 - `policykg load --initial` asks for it, or `policykg build` finds the export large
   (BULK_MIN_MB, or $POLICYKG_BULK_MIN_MB) — below that, restarting the JVM costs more than the driver load.
 
-Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed) into a directory under
-the server's home, stop the server, run the import, start the server again on the same port with
-the same password, create the schema (constraints, indexes, full-text index) through the driver.
+Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed, nodes and edges by two
+processes) into a directory under the server's home while the server stops, run the import, start
+the server again on the same port with the same password, create the schema (constraints, indexes,
+then the full-text index, which populates while the empty lists are set) through the driver.
 If the import fails the server is started again on the (still empty) database and the error is
 reported.
 """
