@@ -20,6 +20,8 @@ list type); node labels in `labels` (":Node:Agency"), edge types in `label`.
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
@@ -33,6 +35,7 @@ from .export import ExportError, check_manifest, iter_export_edges, iter_export_
 NodeRow = tuple[str, str, dict[str, Any]]
 EdgeRow = tuple[str, str, str, dict[str, Any]]
 FORMATS = ("neo4j-admin", "graphml", "jsonl")
+KINDS = ("nodes", "edges")
 ARRAY_DELIMITERS = ("|", ";", "¦", "\x1f")
 _SCALAR_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 
@@ -43,11 +46,13 @@ class Rows:
 
     nodes: Callable[[], Iterable[NodeRow]]
     edges: Callable[[], Iterable[EdgeRow]]
+    #: the export directory the rows are read from (lets worker processes read it themselves)
+    export_dir: Optional[Path] = None
 
 
 def rows_of_export(export_dir: str | Path) -> Rows:
     check_manifest(export_dir)  # the two files must be one export (an interrupted extract is refused)
-    return Rows(lambda: iter_export_nodes(export_dir), lambda: iter_export_edges(export_dir))
+    return _export_rows(Path(export_dir))
 
 
 def rows_of_store(store) -> Rows:
@@ -112,12 +117,18 @@ class Columns:
 
 
 def _scan(rows: Rows) -> tuple[Columns, Columns]:
-    nodes, edges = Columns(), Columns()
-    for node_id, label, props in rows.nodes():
-        nodes.see(label, node_id, {k: v for k, v in props.items() if k != "id"})
-    for s, rel_type, o, props in rows.edges():
-        edges.see(rel_type, [s, o], props)
-    return nodes, edges
+    return _scan_kind(rows, "nodes"), _scan_kind(rows, "edges")
+
+
+def _scan_kind(rows: Rows, kind: str) -> Columns:
+    columns = Columns()
+    if kind == "nodes":
+        for node_id, label, props in rows.nodes():
+            columns.see(label, node_id, {k: v for k, v in props.items() if k != "id"})
+    else:
+        for s, rel_type, o, props in rows.edges():
+            columns.see(rel_type, [s, o], props)
+    return columns
 
 
 # --- neo4j-admin CSV -------------------------------------------------------------------------
@@ -167,31 +178,71 @@ class _CsvFiles:
         return [f"{self.kind}_{group}" for group in sorted(self.handles)]
 
 
-def write_neo4j_admin(rows: Rows, out: Path) -> dict[str, Any]:
-    """Header + data CSV files per label and per type in `out`, and `import.json` describing them."""
-    node_cols, edge_cols = _scan(rows)
-    delimiter = Columns(unsafe_delimiters=node_cols.unsafe_delimiters | edge_cols.unsafe_delimiters).delimiter()
+def _write_kind(rows: Rows, kind: str, columns: Columns, delimiter: str, out: Path) -> list[str]:
+    """The header + data files of one kind (nodes or edges); returns their base names."""
+    files = _CsvFiles(out, kind)
+    if kind == "nodes":
+        for node_id, label, props in rows.nodes():
+            cols = columns.props[label]
+            files.write(label, ["id:ID", ":LABEL", *_header(cols)],
+                        [_quoted(node_id), _quoted(delimiter.join((model.BASE_LABEL, label)))]
+                        + [_cell(props.get(k), t, delimiter) for k, t in cols.items()])
+    else:
+        for s, rel_type, o, props in rows.edges():
+            cols = columns.props[rel_type]
+            files.write(rel_type, [":START_ID", ":END_ID", ":TYPE", *_header(cols)],
+                        [_quoted(s), _quoted(o), _quoted(rel_type)]
+                        + [_cell(props.get(k), t, delimiter) for k, t in cols.items()])
+    return files.close()
+
+
+def _scan_export(export_dir: Path, kind: str) -> Columns:
+    """Worker process: the column types of one file of an export."""
+    return _scan_kind(_export_rows(export_dir), kind)
+
+
+def _write_export(export_dir: Path, kind: str, columns: Columns, delimiter: str, out: Path) -> list[str]:
+    """Worker process: the CSV files of one file of an export."""
+    return _write_kind(_export_rows(export_dir), kind, columns, delimiter, out)
+
+
+def _export_rows(export_dir: Path) -> Rows:
+    """rows_of_export without the manifest check (made once by the caller, not in each worker)."""
+    return Rows(lambda: iter_export_nodes(export_dir), lambda: iter_export_edges(export_dir), export_dir)
+
+
+def write_neo4j_admin(rows: Rows, out: Path, jobs: int = 1) -> dict[str, Any]:
+    """Header + data CSV files per label and per type in `out`, and `import.json` describing them.
+    With `jobs` ≥ 2 and rows read from an export, nodes.jsonl and edges.jsonl are converted by two
+    processes at once (each scans its file for the column types, then writes it; the array
+    delimiter, one for the whole import, is chosen between the two steps)."""
     out.mkdir(parents=True, exist_ok=True)
-    nodes = _CsvFiles(out, "nodes")
-    for node_id, label, props in rows.nodes():
-        cols = node_cols.props[label]
-        nodes.write(label, ["id:ID", ":LABEL", *_header(cols)],
-                    [_quoted(node_id), _quoted(delimiter.join((model.BASE_LABEL, label)))]
-                    + [_cell(props.get(k), t, delimiter) for k, t in cols.items()])
-    edges = _CsvFiles(out, "edges")
-    for s, rel_type, o, props in rows.edges():
-        cols = edge_cols.props[rel_type]
-        edges.write(rel_type, [":START_ID", ":END_ID", ":TYPE", *_header(cols)],
-                    [_quoted(s), _quoted(o), _quoted(rel_type)] + [_cell(props.get(k), t, delimiter)
-                                                                   for k, t in cols.items()])
-    manifest = {"format": "neo4j-admin", "array_delimiter": delimiter, "nodes": nodes.close(),
-                "relationships": edges.close(), "node_rows": node_cols.rows, "relationship_rows": edge_cols.rows}
+    if jobs >= 2 and rows.export_dir is not None:
+        # spawn, not fork: the caller may run threads (the bulk import stops the server meanwhile)
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            scans = [pool.submit(_scan_export, rows.export_dir, kind) for kind in KINDS]
+            node_cols, edge_cols = (f.result() for f in scans)
+            delimiter = _delimiter(node_cols, edge_cols)
+            writes = [pool.submit(_write_export, rows.export_dir, kind, cols, delimiter, out)
+                      for kind, cols in zip(KINDS, (node_cols, edge_cols))]
+            node_files, edge_files = (f.result() for f in writes)
+    else:
+        node_cols, edge_cols = _scan(rows)
+        delimiter = _delimiter(node_cols, edge_cols)
+        node_files = _write_kind(rows, "nodes", node_cols, delimiter, out)
+        edge_files = _write_kind(rows, "edges", edge_cols, delimiter, out)
+    manifest = {"format": "neo4j-admin", "array_delimiter": delimiter, "nodes": node_files,
+                "relationships": edge_files, "node_rows": node_cols.rows, "relationship_rows": edge_cols.rows}
     # an empty cell imports as no property: which rows hold an empty list, to set after the import
     (out / "empty_lists.json").write_text(json.dumps({"nodes": node_cols.empty_lists, "relationships":
                                                       edge_cols.empty_lists}, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
     (out / "import.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
+
+
+def _delimiter(node_cols: Columns, edge_cols: Columns) -> str:
+    return Columns(unsafe_delimiters=node_cols.unsafe_delimiters | edge_cols.unsafe_delimiters).delimiter()
 
 
 def neo4j_admin_arguments(out: Path) -> list[str]:

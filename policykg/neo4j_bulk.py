@@ -10,9 +10,10 @@ may overwrite. So it is used only when all of these hold:
 - `policykg load --initial` asks for it, or `policykg build` finds the export large
   (BULK_MIN_MB, or $POLICYKG_BULK_MIN_MB) — below that, restarting the JVM costs more than the driver load.
 
-Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed) into a directory under
-the server's home, stop the server, run the import, start the server again on the same port with
-the same password, create the schema (constraints, indexes, full-text index) through the driver.
+Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed, nodes and edges by two
+processes) into a directory under the server's home while the server stops, run the import, start
+the server again on the same port with the same password, create the schema (constraints, indexes,
+then the full-text index, which populates while the empty lists are set) through the driver.
 If the import fails the server is started again on the (still empty) database and the error is
 reported.
 """
@@ -22,6 +23,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
@@ -35,6 +37,8 @@ from policykg import neo4j_server as server
 #: (65 s); the driver goes ~2k rows/s, so the import wins from roughly 80 MB (the seed at ~25×) up
 BULK_MIN_MB = 96.0
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+#: processes writing the CSV (nodes.jsonl and edges.jsonl side by side)
+CSV_JOBS = 2
 
 
 def local_server_at(uri: str | None) -> server.ServerInfo | None:
@@ -82,14 +86,21 @@ def _check_target() -> server.ServerInfo:
 def initial_load(export_dir: str | Path, say: Callable[[str], None] = lambda m: None) -> dict:
     """Bulk-import `export_dir` into the empty local Neo4j. Returns {"nodes", "edges", "bulk"}."""
     info = _check_target()
+    rows = formats.rows_of_export(export_dir)  # a torn export is refused before the server stops
     home = Path(info.home)
     csv_dir = Path(tempfile.mkdtemp(prefix="import-", dir=home))
     try:
-        say(f"writing the export as neo4j-admin CSV into {csv_dir} …")
-        manifest = formats.write_neo4j_admin(formats.rows_of_export(export_dir), csv_dir)
+        say(f"writing the export as neo4j-admin CSV into {csv_dir}, stopping the local Neo4j meanwhile …")
+        with ThreadPoolExecutor(1) as stopper:  # the server's shutdown overlaps the CSV writing
+            stopped = stopper.submit(server.stop)
+            try:
+                manifest = formats.write_neo4j_admin(rows, csv_dir, jobs=CSV_JOBS)
+            except BaseException:  # the CSV failed: the server comes back as it was
+                stopped.result()
+                server.start(port=info.port)
+                raise
+            stopped.result()
         empty_lists = json.loads((csv_dir / "empty_lists.json").read_text(encoding="utf-8"))
-        say("stopping the local Neo4j for the import …")
-        server.stop()
         try:
             say("neo4j-admin database import full …")
             server.import_csv(formats.neo4j_admin_arguments(csv_dir))
@@ -100,9 +111,11 @@ def initial_load(export_dir: str | Path, say: Callable[[str], None] = lambda m: 
             server.start(port=info.port)
     finally:
         shutil.rmtree(csv_dir, ignore_errors=True)
-    say("creating constraints and indexes …")
+    say("creating constraints and indexes (the full-text index populates while empty lists are set) …")
     with open_store("neo4j") as store:
-        store.ensure_schema()
+        store.ensure_schema(fulltext=False)
+        store.build_fulltext(wait=False)
         store.restore_empty_lists(empty_lists)
+        store.ensure_schema()  # waits until every index is online
     return {"nodes": sum(manifest["node_rows"].values()), "edges": sum(manifest["relationship_rows"].values()),
             "bulk": True}

@@ -1,7 +1,8 @@
 """A local Neo4j Community 5.26 server without Docker, for development and CI.
 
 `start()` fetches the Neo4j jars with Maven (neo4j/pom.xml → `.neo4j/lib`, cached in ~/.m2), then
-runs `java -cp '.neo4j/lib/*' neo4j/Launcher.java HOME PORT` as a detached process: an embedded
+runs `java -cp '.neo4j/lib/*' neo4j/Launcher.java HOME PORT` as a detached process (compiled once
+into `.neo4j/launcher-<digest>/`, which saves the source launcher's compile on every start): an embedded
 DBMS with the Bolt connector on 127.0.0.1:PORT, its data under HOME = <data dir>/neo4j. Auth is
 on: the first start generates a password, kept in HOME/password (mode 600) and reused after; the
 server gets it on its standard input, so it is on no command line and in no process environment.
@@ -14,12 +15,14 @@ blocklisted) — see docs/reliability.md.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -98,6 +101,32 @@ def fetch(quiet: bool = True) -> Path:
     return lib
 
 
+def compiled_launcher(lib: Path) -> Optional[Path]:
+    """Launcher.java compiled with `javac`, kept next to the jars under a digest of its source and
+    of neo4j/pom.xml (an edited launcher or another Neo4j version compiles again). None without `javac` (the server then starts from source:
+    `java Launcher.java` compiles it in memory on every start, a few seconds)."""
+    digest = hashlib.sha256(LAUNCHER.read_bytes() + POM.read_bytes()).hexdigest()[:12]
+    classes = lib.parent / f"launcher-{digest}"
+    if (classes / "Launcher.class").exists():
+        return classes
+    if shutil.which("javac") is None:
+        return None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix="launcher-", dir=lib.parent))
+    except OSError:  # the jars' directory is read-only
+        return None
+    proc = subprocess.run(["javac", "-cp", f"{lib}/*", "-d", str(staging), str(LAUNCHER)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        return None
+    try:
+        staging.rename(classes)  # atomic: a concurrent start finds a complete directory or none
+    except OSError:  # another start got there first
+        shutil.rmtree(staging, ignore_errors=True)
+    return classes
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -117,7 +146,7 @@ def _is_our_server(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return _pid_alive(pid)
-    return "Launcher.java" in cmdline
+    return "Launcher.java" in cmdline or " Launcher " in cmdline
 
 
 def _state(home: Path) -> dict:
@@ -197,7 +226,9 @@ def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, passw
     log_path = home / "server.log"
     env = server_environment(pw)
     heap = heap or os.environ.get("POLICYKG_NEO4J_HEAP", "1g")
-    cmd = ["java", f"-Xmx{heap}", "-cp", f"{lib}/*", str(LAUNCHER), str(home), str(port)]
+    classes = compiled_launcher(lib)
+    cmd = (["java", f"-Xmx{heap}", "-cp", f"{classes}{os.pathsep}{lib}/*", "Launcher", str(home), str(port)]
+           if classes else ["java", f"-Xmx{heap}", "-cp", f"{lib}/*", str(LAUNCHER), str(home), str(port)])
     if progress:
         progress(f"starting Neo4j on 127.0.0.1:{port} (data in {home}) …")
     with open(log_path, "w") as log:

@@ -66,3 +66,16 @@ def test_export_command_from_an_export_dir_and_its_errors(export_dir, tmp_path, 
     assert "as neo4j-admin" in capsys.readouterr().out and (tmp_path / "c" / "import.json").exists()
     assert cli.main(["export", "-f", "graphml", "--from-export", str(tmp_path / "nope"), "-o", str(tmp_path / "d")]) == 1
     assert "nodes.jsonl not found" in capsys.readouterr().err
+
+
+def test_two_processes_write_the_same_csv_as_one(corpus_export, tmp_path):
+    """The bulk import converts nodes.jsonl and edges.jsonl in two processes: same files, byte for byte."""
+    export, _ = corpus_export
+    rows = formats.rows_of_export(export)
+    one = formats.write_neo4j_admin(rows, tmp_path / "one")
+    two = formats.write_neo4j_admin(rows, tmp_path / "two", jobs=2)
+    assert one == two and one["node_rows"]["Measure"] > 1000
+    names = sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "two").iterdir()) and len(names) > 10
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name

@@ -254,3 +254,25 @@ def test_the_server_inherits_no_credential_from_its_parent(monkeypatch):
     env = neo4j_server.server_environment("s3cret-password")
     assert not any("s3cret-password" in v for v in env.values())
     assert "NEO4J_PASSWORD" not in env and "NEO4J_AUTH" not in env and env["HARMLESS"] == "value"
+
+
+def _fulltext_state(neo):
+    found = neo.run_cypher("SHOW FULLTEXT INDEXES YIELD name, state WHERE name = $n RETURN state",
+                           {"n": graph.model.FULLTEXT_INDEX})
+    return found[0]["state"] if found else None
+
+
+@pytest.mark.neo4j
+def test_a_load_into_an_empty_database_builds_the_fulltext_index_after_the_nodes(neo, export_dir):
+    """Into an empty database the full-text index is dropped, and created once the nodes are in;
+    the load returns with it online, and a search finds what the load wrote."""
+    neo.ensure_schema()
+    assert neo.is_empty() and _fulltext_state(neo) == "ONLINE"
+    seen = []
+    neo.load_export(export_dir, progress=lambda stage, done, total: seen.append((stage, _fulltext_state(neo))))
+    assert ("nodes:Agency", None) in seen  # no index while the nodes were written
+    assert _fulltext_state(neo) == "ONLINE"
+    assert "agency:samr" in [h["id"] for h in neo.text_matches("市场监管", 10, ["Agency"])]
+    again = []  # a database that holds something keeps its index through a load
+    neo.load_export(export_dir, progress=lambda stage, done, total: again.append(_fulltext_state(neo)))
+    assert again and set(again) == {"ONLINE"}

@@ -99,3 +99,17 @@ def test_initial_refuses_a_server_it_does_not_run(own_server, corpus_export, tmp
     _, info = own_server
     res = _cli("load", str(corpus_export[0]), "--store", "neo4j", "--initial", data=tmp_path, info=info)
     assert res.returncode == 1 and "local Neo4j" in res.stderr and "without --initial" in res.stderr
+
+
+def test_the_server_runs_the_launcher_compiled_once(own_server):
+    """Starts (two per bulk import) run Launcher.class compiled once, not the source launcher."""
+    data, _ = own_server
+    classes = neo4j_server.compiled_launcher(neo4j_server.lib_dir())
+    compiled = (classes / "Launcher.class").stat().st_mtime_ns
+    assert neo4j_server.compiled_launcher(neo4j_server.lib_dir()) == classes
+    assert (classes / "Launcher.class").stat().st_mtime_ns == compiled  # not compiled again
+    pid = neo4j_server.status(data, check_bolt=False).pid
+    with open(f"/proc/{pid}/cmdline", "rb") as fh:
+        argv = fh.read().decode().split("\0")
+    assert "Launcher" in argv and "Launcher.java" not in " ".join(argv)
+    assert any(str(classes) in arg for arg in argv)
