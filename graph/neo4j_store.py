@@ -527,6 +527,74 @@ class Neo4jStore(GraphStore):
             out.append(hit)
         return out
 
+    # -- aggregating primitives: counted, paired and paged by the server ---------------------------
+    _START = f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH "
+
+    def typed_degrees(self, ids: Iterable[str], rel_types: Sequence[str],
+                      direction: Direction = "out") -> dict[str, dict[tuple[str, ...], int]]:
+        if not rel_types:
+            return {}
+        rows = self._read(f"{self._START}{_pattern(list(rel_types), direction)} "
+                          "WITH a, b, collect(DISTINCT type(r)) AS ts RETURN a.id AS a, ts, count(*) AS n",
+                          ids=list(ids))
+        out: dict[str, dict[tuple[str, ...], int]] = {}
+        for r in rows:
+            key = tuple(sorted(r["ts"]))
+            out.setdefault(r["a"], {})[key] = out.get(r["a"], {}).get(key, 0) + r["n"]
+        return out
+
+    @staticmethod
+    def _slice(offset: int, limit: Optional[int]) -> str:
+        return f"[{int(offset)}..{'' if limit is None else int(offset) + int(limit)}]"
+
+    def neighbour_page(self, ids: Iterable[str], rel_types: Sequence[str], direction: Direction = "out",
+                       limit: Optional[int] = None, offset: int = 0, sole: bool = False
+                       ) -> tuple[int, list[str]]:
+        types = list(rel_types) if rel_types is not None else None
+        if types == []:
+            return 0, []
+        alone = ""
+        if sole:
+            other = _pattern(types, direction).replace("(a)", "(o)").replace("[r", "[r2", 1)
+            alone = f" WHERE NOT EXISTS {{ MATCH {other} WHERE NOT o.id IN $ids }}"
+        rows = self._read(f"{self._START}{_pattern(types, direction)}{alone} "
+                          "WITH DISTINCT b.id AS i ORDER BY i WITH collect(i) AS found "
+                          f"RETURN size(found) AS total, found{self._slice(offset, limit)} AS page", ids=list(ids))
+        return (rows[0]["total"], rows[0]["page"]) if rows else (0, [])
+
+    def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
+                               limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+        if not rel_types:
+            return {"total": 0, "documents": 0, "rows": []}
+        rows = self._read(
+            f"{self._START}{_pattern(list(rel_types), direction)} WITH b, collect(DISTINCT type(r)) AS ts "
+            f"OPTIONAL MATCH p = (b)-[:{model.PART_OF}*1..12]->(d:{model.DOCUMENT}) "
+            "WITH b, ts, d, length(p) AS hops ORDER BY hops, d.id "
+            "WITH b, ts, head(collect(d.id)) AS d "
+            "WITH b.id AS i, ts, d ORDER BY d IS NULL, d, i "
+            "WITH collect([i, ts, d]) AS found, count(DISTINCT d) AS documents "
+            f"RETURN size(found) AS total, documents, found{self._slice(offset, limit)} AS page", ids=[node_id])
+        if not rows:
+            return {"total": 0, "documents": 0, "rows": []}
+        return {"total": rows[0]["total"], "documents": rows[0]["documents"],
+                "rows": [(i, tuple(sorted(ts)), d) for i, ts, d in rows[0]["page"]]}
+
+    def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
+                                of: Optional[str] = None) -> list[tuple[str, str, int, int]]:
+        if not rel_types:
+            return []
+
+        def pairs(types: list[str]) -> dict[tuple[str, str], int]:
+            rel = _rel(types)
+            ends = (f"(a:{model.BASE_LABEL} {{id: $of}})" if of is not None else f"(a:{model.BASE_LABEL})")
+            rows = self._read(f"MATCH {ends}-[{rel}]->(m)<-[{rel.replace('r:', 'r2:', 1)}]-(b:{model.BASE_LABEL}) "
+                              f"WHERE {'b <> a' if of is not None else 'a.id < b.id'} "
+                              "RETURN a.id AS a, b.id AS b, count(DISTINCT m) AS n", of=of)
+            return {(r["a"], r["b"]): r["n"] for r in rows}
+        shared = pairs(list(rel_types))
+        both = pairs([strong_type]) if strong_type else {}
+        return [(a, b, n, both.get((a, b), 0)) for (a, b), n in shared.items()]
+
     def documents_from_source(self, source_file: str) -> list[str]:
         rows = self._read(f"MATCH (d:{model.DOCUMENT} {{source_file: $f}}) RETURN d.id AS id ORDER BY id",
                           f=source_file)
