@@ -110,6 +110,11 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         "duties_of": lambda: queries.duties_of(store, name),
         "co_responsible": lambda: queries.co_responsible(store, name),
         "sole_lead_measures": lambda: queries.sole_lead_measures(store, name),
+        # what the app and the CLI ask: one page and honest totals (graph.queries PAGE_SIZE)
+        "duties_of (first page)": lambda: queries.duties_of(store, name, limit=queries.PAGE_SIZE),
+        "duties_of (a later page)": lambda: queries.duties_of(store, name, limit=queries.PAGE_SIZE,
+                                                              offset=10 * queries.PAGE_SIZE),
+        "sole_lead_page (first page)": lambda: queries.sole_lead_page(store, name, limit=queries.PAGE_SIZE),
         "superseded_by_chain": lambda: queries.superseded_by_chain(store, doc, include_amends=True),
         "supersedes_transitive": lambda: queries.supersedes_transitive(store, doc, include_amends=True),
         "cited_transitive": lambda: queries.cited_transitive(store, citing),

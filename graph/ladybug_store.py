@@ -469,9 +469,10 @@ class LadybugStore(GraphStore):
         located = self._locate(keep)
         rel = self._rel(rel_types) if located else None
         edges: set[tuple[str, str, str]] = set()
-        for label, hits in located.items() if rel else ():  # the far end filtered here: a hub has 12,000
-            edges.update(tuple(e) for e in self._rows(f"{self._start(label, hits)} MATCH (a)-[{rel}]->(b) "
-                                                      "WHERE b.id IN $keep RETURN a.id, label(r), b.id",
+        for label, hits in located.items() if rel else ():
+            # from the targets' side: a hub's 12,000 outgoing edges are never read, only what enters `ids`
+            edges.update(tuple(e) for e in self._rows(f"{self._start(label, hits)} MATCH (b)-[{rel}]->(a) "
+                                                      "WHERE b.id IN $keep RETURN b.id, label(r), a.id",
                                                       ids=hits, keep=keep))
         return sorted(edges)
 

@@ -23,6 +23,8 @@ from .store import Direction, GraphStore, StoreError
 
 MAX_DEPTH = 3
 WALK_LIMIT = 20
+#: how many measures a page of `duties_of` / `sole_lead_page` shows in the app
+PAGE_SIZE = 50
 
 
 Question = TypeVar("Question", bound=Callable[..., Any])
