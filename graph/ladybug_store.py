@@ -37,8 +37,8 @@ from . import cypher_dialect, model
 from .datadir import default_data_dir
 from .export import Export, from_records
 from .ladybug_schema import PRIMARY_KEY, REST, Schema, arrow_type, decode, encode, quote
-from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, StoreError,
-                    StoreUnavailable)
+from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
+                    LoadError, Progress, StoreError, StoreUnavailable)
 
 DATABASE_FILE = "graph.lbdb"
 LEGACY_FILE = "graph.json"
@@ -601,21 +601,17 @@ class LadybugStore(GraphStore):
                           + (f" LIMIT {int(limit)}" if limit is not None else ""), ids=hits, **params)
         return total, [i for (i,) in page]
 
-    #: how many PART_OF steps `neighbours_by_document` follows in the database (a measure of a
-    #: measure of a document is 2); the few deeper ones are walked afterwards
-    DOCUMENT_HOPS = 3
-
-    def _by_document(self, label: str, rel: str, direction: Direction) -> str:
-        """The neighbours `b` of node `a` with `ts` (their types) and `d`, the nearest document: one
-        fixed chain per depth, the smallest id at the nearest (LadybugDB's recursive joins from
-        thousands of measures take seconds)."""
-        chains = "".join(
-            f"OPTIONAL MATCH (b){'-[:PART_OF]->(:Measure)' * (k - 1)}-[:PART_OF]->(d{k}:Document) "
-            f"WITH b, ts, {''.join(f'd{j}, ' for j in range(1, k))}min(d{k}.id) AS d{k} "
-            for k in range(1, self.DOCUMENT_HOPS + 1))
-        nearest = ", ".join(f"d{k}" for k in range(1, self.DOCUMENT_HOPS + 1))
-        return (f"MATCH (a:{quote(label)} {{id: $id}}) MATCH {self._way(rel, direction)} "
-                f"WITH b, collect(DISTINCT label(r)) AS ts {chains}WITH b, ts, coalesce({nearest}) AS d ")
+    def _document_of(self, rel_types: Sequence[str], direction: Direction) -> str:
+        """The expression for `b`'s document: its `document` column when every table `rel_types`
+        reach in `direction` has one (measures, obligations), else NULL (walked afterwards)."""
+        pairs = self.schema().pairs
+        far = {(o if direction == "out" else s) for t in rel_types for s, o in pairs.get(t, ())}
+        if direction == "both":
+            far |= {s for t in rel_types for s, _ in pairs.get(t, ())}
+        columns = self.schema().node_columns
+        held = far and all(label in DOCUMENTED_LABELS and DOCUMENT_PROPERTY in columns.get(label, {})
+                           for label in far)
+        return f"b.{quote(DOCUMENT_PROPERTY)}" if held else "CAST(NULL AS STRING)"
 
     def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
                                limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
@@ -623,10 +619,11 @@ class LadybugStore(GraphStore):
         rel = self._rel(rel_types) if located else None
         if not rel:
             return {"total": 0, "documents": 0, "rows": []}
-        query = self._by_document(next(iter(located)), rel, direction)
+        query = (f"MATCH (a:{quote(next(iter(located)))} {{id: $id}}) MATCH {self._way(rel, direction)} "
+                 f"WITH b, collect(DISTINCT label(r)) AS ts WITH b, ts, {self._document_of(rel_types, direction)} AS d ")
         total, documents, undocumented = self._rows(query + "RETURN count(*), count(DISTINCT d), count(*) - count(d)",
                                                     id=node_id)[0]
-        if undocumented:  # in no document, or deeper than DOCUMENT_HOPS: walked, and every row ordered here
+        if undocumented:  # nodes without the property (an older export): walked, and every row ordered here
             rows = [(b, tuple(sorted(ts)), d) for b, ts, d in self._rows(query + "RETURN b.id, ts, d", id=node_id)]
             walked = self.containing_documents([b for b, _, d in rows if d is None])
             rows = sorted(((b, ts, d if d is not None else (walked.get(b) or {}).get("id")) for b, ts, d in rows),

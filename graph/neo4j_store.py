@@ -26,8 +26,8 @@ import networkx as nx
 from . import model
 from .export import Export, check_export, iter_export_edges, iter_export_nodes
 from .export_parts import DEFAULT_DOCS_PER_PART, SHARED, ExportParts
-from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, QueryPlan,
-                    ReadOnlyViolation, StoreError, StoreUnavailable)
+from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
+                    LoadError, Progress, QueryPlan, ReadOnlyViolation, StoreError, StoreUnavailable)
 
 DEFAULT_BATCH_SIZE = 2000
 #: concurrent write transactions of a streamed load (see Neo4jStore.load_export)
@@ -566,18 +566,31 @@ class Neo4jStore(GraphStore):
                                limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
         if not rel_types:
             return {"total": 0, "documents": 0, "rows": []}
+        found = self._by_document(node_id, rel_types, direction, limit, offset, walk=False)
+        if found and found["undocumented"]:  # nodes without the property (an older export): walked
+            found = self._by_document(node_id, rel_types, direction, limit, offset, walk=True)
+        if not found:
+            return {"total": 0, "documents": 0, "rows": []}
+        return {"total": found["total"], "documents": found["documents"],
+                "rows": [(i, tuple(sorted(ts)), d) for i, ts, d in found["page"]]}
+
+    #: for a node `b` lacking the `document` property: the nearest document through PART_OF (the
+    #: smallest id on a tie)
+    _WALK = (f"OPTIONAL MATCH p = (b)-[:{model.PART_OF}*1..12]->(x:{model.DOCUMENT}) WHERE d IS NULL "
+             "WITH b, ts, d, x, length(p) AS hops ORDER BY hops, x.id "
+             "WITH b, ts, d, head(collect(x.id)) AS walked WITH b, ts, coalesce(d, walked) AS d ")
+
+    def _by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction,
+                     limit: Optional[int], offset: int, walk: bool) -> Optional[dict[str, Any]]:
+        documented = " OR ".join(f"b:{label}" for label in DOCUMENTED_LABELS)
         rows = self._read(
             f"{self._START}{_pattern(list(rel_types), direction)} WITH b, collect(DISTINCT type(r)) AS ts "
-            f"OPTIONAL MATCH p = (b)-[:{model.PART_OF}*1..12]->(d:{model.DOCUMENT}) "
-            "WITH b, ts, d, length(p) AS hops ORDER BY hops, d.id "
-            "WITH b, ts, head(collect(d.id)) AS d "
+            f"WITH b, ts, CASE WHEN {documented} THEN b.{DOCUMENT_PROPERTY} END AS d {self._WALK if walk else ''}"
             "WITH b.id AS i, ts, d ORDER BY d IS NULL, d, i "
-            "WITH collect([i, ts, d]) AS found, count(DISTINCT d) AS documents "
-            f"RETURN size(found) AS total, documents, found{self._slice(offset, limit)} AS page", ids=[node_id])
-        if not rows:
-            return {"total": 0, "documents": 0, "rows": []}
-        return {"total": rows[0]["total"], "documents": rows[0]["documents"],
-                "rows": [(i, tuple(sorted(ts)), d) for i, ts, d in rows[0]["page"]]}
+            "WITH collect([i, ts, d]) AS found, count(DISTINCT d) AS documents, count(d) AS documented "
+            f"RETURN size(found) AS total, documents, size(found) - documented AS undocumented, "
+            f"found{self._slice(offset, limit)} AS page", ids=[node_id])
+        return rows[0] if rows else None
 
     def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
                                 of: Optional[str] = None) -> list[tuple[str, str, int, int]]:

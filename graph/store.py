@@ -22,6 +22,11 @@ Direction = Literal["out", "in", "both"]
 
 #: how many rows a plain `run_cypher` returns unless told otherwise
 DEFAULT_CYPHER_LIMIT = 1000
+#: the property naming the document a node belongs to, and the labels carrying it: extract/records.py
+#: writes the id of the document that the node's PART_OF chain ends at (checked equal to the nearest
+#: document through PART_OF on every measure and obligation of the seed, sample, 10× and 100× exports)
+DOCUMENT_PROPERTY = "document"
+DOCUMENTED_LABELS = (model.MEASURE, model.OBLIGATION)
 
 
 #: String literals and quoted names of a Cypher query (blanked before looking for keywords).
@@ -201,7 +206,9 @@ class GraphStore(ABC):
         """A node's neighbours through `rel_types` ordered by the document each belongs to (see
         `containing_documents`; none last), then by id: `total` (neighbours), `documents` (distinct
         documents, none not counted), `rows` — from `offset`, at most `limit` — as (id, sorted tuple
-        of the types reaching it, document id or None)."""
+        of the types reaching it, document id or None). A Measure's or Obligation's document is its
+        `document` property (DOCUMENT_PROPERTY: the writer sets it to the document its PART_OF chain
+        ends at), read in the database; only nodes without it (an older export) are walked."""
 
     @abstractmethod
     def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,

@@ -72,6 +72,36 @@ def test_neighbours_by_document_follow_part_of_to_any_depth(nested):
                                                                         ("m:b1", ("LEADS",), "doc:b")]
 
 
+#: the writer's `document` property on every measure in a document (extract/records.py)
+DOCUMENT_OF = {"m:a1": "doc:a", "m:a1.1": "doc:a", "m:a1.1.1": "doc:a", "m:a1.1.1.1": "doc:a",
+               "m:b1": "doc:b", "m:both": "doc:b"}
+
+
+@pytest.mark.parametrize("documented", [set(DOCUMENT_OF), {"m:b1", "m:both"}], ids=["all", "some"])
+def test_neighbours_by_document_read_the_document_property_and_walk_the_rest(store, documented):
+    """With the property on every measure the database orders by it; a measure lacking it (an older
+    export) is walked. Either way the answer is the one the walk alone gives."""
+    nodes = [dict(n, document=DOCUMENT_OF[n["id"]]) if n["id"] in documented else n for n in NODES]
+    store.load(from_records(nodes, EDGES))
+    whole = store.neighbours_by_document("agency:x", ROLES)
+    assert (whole["total"], whole["documents"]) == (5, 2)
+    assert [(m, d) for m, _, d in whole["rows"]] == [("m:a1", "doc:a"), ("m:a1.1.1.1", "doc:a"), ("m:b1", "doc:b"),
+                                                     ("m:both", "doc:b"), ("m:loose", None)]
+    for offset in range(6):
+        page = store.neighbours_by_document("agency:x", ROLES, limit=2, offset=offset)
+        assert page == {**whole, "rows": whole["rows"][offset:offset + 2]}, offset
+
+
+def test_neighbours_by_document_order_by_the_property_in_the_database(store):
+    """The property, not the walk, is what the database reads when every measure has it: a measure
+    whose property names another document is ordered under that one."""
+    nodes = [dict(n, document="doc:b" if n["id"] == "m:a1" else DOCUMENT_OF[n["id"]]) if n["id"] in DOCUMENT_OF
+             else dict(n, document=None) if n["label"] == "Measure" else n for n in NODES]
+    store.load(from_records(nodes, EDGES))
+    rows = store.neighbours_by_document("agency:x", ROLES)["rows"]
+    assert [(m, d) for m, _, d in rows][:3] == [("m:a1.1.1.1", "doc:a"), ("m:a1", "doc:b"), ("m:b1", "doc:b")]
+
+
 def test_shared_neighbour_counts_pair_agencies_in_the_database(nested):
     assert nested.shared_neighbour_counts(ROLES, "LEADS", of="agency:x") == [("agency:x", "agency:y", 2, 1)]
     assert nested.shared_neighbour_counts(ROLES, of="agency:y") == [("agency:y", "agency:x", 2, 0)]
