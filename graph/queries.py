@@ -301,20 +301,12 @@ def cited_transitive(store: GraphStore, doc_id: str, max_depth: int = WALK_LIMIT
 # -- app: overview, document detail (added for the Streamlit app) -----------------------------------
 def agency_workload(store: GraphStore) -> list[dict[str, Any]]:
     """Every agency with how many measures it leads and supports (a measure counts once, as lead
-    if the agency leads it), busiest first; agencies with no measure come last."""
-    proj = store.projection(labels=[model.AGENCY, model.MEASURE], rel_types=[model.LEADS, model.SUPPORTS],
-                            properties=["name", "short_name"])
-    rows = []
-    for node, attrs in proj.nodes(data=True):
-        if attrs.get("label") != model.AGENCY:
-            continue
-        roles: dict[str, str] = {}
-        for _, m, key in proj.out_edges(node, keys=True):
-            if roles.get(m) != "lead":
-                roles[m] = "lead" if key == model.LEADS else "support"
-        leads = sum(r == "lead" for r in roles.values())
-        rows.append({"id": node, "name": attrs.get("name"), "short_name": attrs.get("short_name"),
-                     "leads": leads, "supports": len(roles) - leads, "measures": len(roles)})
+    if the agency leads it), busiest first; agencies with no measure come last. The database
+    counts (`role_counts`): no measure leaves it."""
+    agencies = store.projection(labels=[model.AGENCY], rel_types=[], properties=["name", "short_name"])
+    counts = role_counts(store, sorted(agencies))
+    rows = [{"id": a, "name": attrs.get("name"), "short_name": attrs.get("short_name"), **counts[a],
+             "measures": counts[a]["leads"] + counts[a]["supports"]} for a, attrs in agencies.nodes(data=True)]
     rows.sort(key=lambda r: (-r["measures"], -r["leads"], r["id"]))
     return rows
 
