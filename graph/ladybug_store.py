@@ -487,6 +487,24 @@ class LadybugStore(GraphStore):
 
     def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
         ids = list(ids)
+        named = self._named_documents(ids)
+        nearest = {**self._walked_documents([i for i in ids if i not in named]), **named}
+        docs = self.get_nodes({d for d in nearest.values() if d})
+        return {i: docs.get(nearest[i]) if nearest.get(i) else None for i in ids}
+
+    def _named_documents(self, ids: Sequence[str]) -> dict[str, str]:
+        """id → the document its `document` property names (measures and obligations that have it)."""
+        columns = self.schema().node_columns if self._database() is not None else {}
+        named: dict[str, str] = {}
+        for label, hits in self._locate(ids).items():
+            if label in DOCUMENTED_LABELS and DOCUMENT_PROPERTY in columns.get(label, {}):
+                # primary-key lookups (`a.id IN $ids` scans the table: 190 ms on 100× the seed's measures)
+                named.update((i, d) for i, d in self._rows(f"UNWIND $ids AS i MATCH (a:{quote(label)} {{id: i}}) "
+                                                           f"RETURN a.id, a.{quote(DOCUMENT_PROPERTY)}", ids=hits) if d)
+        return named
+
+    def _walked_documents(self, ids: Sequence[str]) -> dict[str, Optional[str]]:
+        """id → the nearest document through PART_OF (for nodes without the `document` property)."""
         parents: dict[str, list[tuple[str, str]]] = {}  # PART_OF, level by level for all ids at once
         level = set(ids)
         while level:
@@ -504,8 +522,7 @@ class LadybugStore(GraphStore):
                 front = list(dict.fromkeys(p for p, _ in ups))
                 seen.update(front)
             nearest[start] = found
-        docs = self.get_nodes({d for d in nearest.values() if d})
-        return {i: docs.get(nearest[i]) if nearest[i] else None for i in ids}
+        return nearest
 
     def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
         needle = text.strip().lower()

@@ -444,11 +444,15 @@ class Neo4jStore(GraphStore):
 
     def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
         ids = list(ids)
+        documented = " OR ".join(f"m:{label}" for label in DOCUMENTED_LABELS)
+        # the writer's `document` property where a node has it (an index lookup), else the PART_OF walk
         rows = self._read(
             f"MATCH (m:{model.BASE_LABEL}) WHERE m.id IN $ids "
-            f"OPTIONAL MATCH p = (m)-[:{model.PART_OF}*1..12]->(d:{model.DOCUMENT}) "
-            "WITH m, d, length(p) AS hops ORDER BY hops, d.id "
-            "WITH m, head(collect(d)) AS d "
+            f"WITH m, CASE WHEN {documented} THEN m.{DOCUMENT_PROPERTY} END AS named "
+            f"OPTIONAL MATCH (n:{model.BASE_LABEL} {{id: named}}) WHERE n:{model.DOCUMENT} "
+            f"OPTIONAL MATCH p = (m)-[:{model.PART_OF}*1..12]->(d:{model.DOCUMENT}) WHERE n IS NULL "
+            "WITH m, n, d, length(p) AS hops ORDER BY hops, d.id "
+            "WITH m, coalesce(n, head(collect(d))) AS d "
             "WITH collect([m.id, d.id]) AS pairs, collect(DISTINCT d) AS docs "
             f"RETURN pairs, [x IN docs | x {{.*, label: '{model.DOCUMENT}'}}] AS docs", ids=ids)
         if not rows:
