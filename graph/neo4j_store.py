@@ -452,7 +452,7 @@ class Neo4jStore(GraphStore):
             f"OPTIONAL MATCH (n:{model.BASE_LABEL} {{id: named}}) WHERE n:{model.DOCUMENT} "
             f"OPTIONAL MATCH p = (m)-[:{model.PART_OF}*1..12]->(d:{model.DOCUMENT}) WHERE n IS NULL "
             "WITH m, n, d, length(p) AS hops ORDER BY hops, d.id "
-            "WITH m, coalesce(n, head(collect(d))) AS d "
+            "WITH m, n, head(collect(d)) AS walked WITH m, coalesce(n, walked) AS d "
             "WITH collect([m.id, d.id]) AS pairs, collect(DISTINCT d) AS docs "
             f"RETURN pairs, [x IN docs | x {{.*, label: '{model.DOCUMENT}'}}] AS docs", ids=ids)
         if not rows:
