@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from graph import impact, queries
-from ui import selection, state
+from ui import pager, selection, state
 from ui.common import enum_name, lang, require_store, tr
 from ui.i18n import t
 from ui.html import link
@@ -40,7 +40,7 @@ if asked is not None and asked not in names:  # a name: show the agency's id in 
     selection.put(agency=_agency_id(asked))
 selection.bind("im_agency", "agency", valid=lambda v: v in names)
 agency = st.selectbox(tr("im_pick"), list(names), format_func=names.get, key="im_agency",
-                      on_change=lambda: selection.follow("im_agency", "agency"))
+                      on_change=lambda: selection.follow("im_agency", "agency", mp=None))
 if agency is None:
     st.stop()
 
@@ -117,8 +117,20 @@ def by_sector():
                      hide_index=True, width="stretch")
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _measure_page(key, agency_id, number):
+    return impact.measure_page(store, agency_id, limit=queries.PAGE_SIZE, offset=(number - 1) * queries.PAGE_SIZE)
+
+
 def all_measures():
-    st.dataframe(measure_table(report["measures"]), hide_index=True, width="stretch", height=520)
+    """Every measure, a page at a time (the database counts them and reads only the page's rows)."""
+    number, pages = pager.page_number("mp", report["leads"] + report["supports"], queries.PAGE_SIZE)
+    page = _measure_page(state.store_key(), agency, number)
+    if page["measures"]:
+        st.caption(tr("im_page_range", a=page["offset"] + 1, b=page["offset"] + len(page["measures"]),
+                      n=page["total"]))
+        st.dataframe(measure_table(page["measures"]), hide_index=True, width="stretch", height=520)
+    pager.buttons("mp", number, pages)
 
 
 def partners():

@@ -3,12 +3,10 @@
 The query, the kind shown and the page are in the address (ui.selection: q, kind, p), so a search
 can be shared and Back returns to the previous one.
 """
-import math
-
 import streamlit as st
 
 from graph import model, queries
-from ui import selection
+from ui import pager, selection
 from ui.common import label_name, lang, require_store, tr
 from ui.html import esc, link
 
@@ -38,11 +36,7 @@ if picked and picked != kind:
     selection.put(kind=picked, p=None)
     st.rerun()
 
-pages = max(1, math.ceil(counts[kind] / PAGE_SIZE))
-try:
-    number = min(max(1, int(selection.get("p") or 1)), pages)
-except ValueError:
-    number = 1
+number, pages = pager.page_number("p", counts[kind], PAGE_SIZE)
 found = queries.search_page(store, q, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, label=kind)
 first, last = found["offset"] + 1, found["offset"] + len(found["hits"])
 st.caption(tr("search_range", a=first, b=last, n=found["total"], kind=label_name(kind)))
@@ -65,12 +59,4 @@ def _row(h: dict) -> str:
 
 st.html("<style>.pkg-results li{margin-bottom:4px}.pkg-in{color:#666;font-size:0.9em}</style>"
         "<ul class='pkg-results'>" + "".join(_row(h) for h in found["hits"]) + "</ul>")
-if pages > 1:
-    c1, c2, c3 = st.columns([1, 2, 1])
-    if c1.button(tr("search_prev"), key="search_prev", disabled=number <= 1):
-        selection.put(p=str(number - 1))
-        st.rerun()
-    c2.caption(tr("search_page_n", p=number, n=pages))
-    if c3.button(tr("search_next"), key="search_next", disabled=number >= pages):
-        selection.put(p=str(number + 1))
-        st.rerun()
+pager.buttons("p", number, pages)

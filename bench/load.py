@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import graph  # noqa: E402
-from graph import analysis, model, queries  # noqa: E402
+from graph import analysis, impact, model, queries  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 from policykg.localhost import free_port  # noqa: E402
 
@@ -110,6 +110,17 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         "duties_of": lambda: queries.duties_of(store, name),
         "co_responsible": lambda: queries.co_responsible(store, name),
         "sole_lead_measures": lambda: queries.sole_lead_measures(store, name),
+        # what the app and the CLI ask: one page and honest totals (graph.queries PAGE_SIZE)
+        "duties_of (first page)": lambda: queries.duties_of(store, name, limit=queries.PAGE_SIZE),
+        "duties_of (a later page)": lambda: queries.duties_of(store, name, limit=queries.PAGE_SIZE,
+                                                              offset=10 * queries.PAGE_SIZE),
+        "sole_lead_page (first page)": lambda: queries.sole_lead_page(store, name, limit=queries.PAGE_SIZE),
+        # the impact page: its agency list, its all-measures tab (a page), the whole report
+        "agency_workload": lambda: queries.agency_workload(store),
+        "impact measure_page (first page)": lambda: impact.measure_page(store, name, limit=queries.PAGE_SIZE),
+        "impact measure_page (a later page)": lambda: impact.measure_page(store, name, limit=queries.PAGE_SIZE,
+                                                                          offset=10 * queries.PAGE_SIZE),
+        "impact agency_report": lambda: impact.agency_report(store, name),
         "superseded_by_chain": lambda: queries.superseded_by_chain(store, doc, include_amends=True),
         "supersedes_transitive": lambda: queries.supersedes_transitive(store, doc, include_amends=True),
         "cited_transitive": lambda: queries.cited_transitive(store, citing),

@@ -1,7 +1,6 @@
 """Graph algorithms in NetworkX over a projection from either store."""
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Any
 
 import networkx as nx
@@ -12,23 +11,15 @@ from .store import GraphStore
 
 def co_responsibility_network(store: GraphStore) -> nx.Graph:
     """Agencies as nodes; an edge between two agencies for every measure they share, weighted by
-    the number of shared measures (`weight`), with the number of those they lead together (`co_leads`)."""
-    proj = store.projection(labels=[model.AGENCY, model.MEASURE], rel_types=[model.LEADS, model.SUPPORTS],
-                            properties=["name"])
+    the number of shared measures (`weight`), with the number of those they lead together (`co_leads`).
+    The database counts the pairs (a projection of every measure took seconds at 100× the seed)."""
+    agencies = store.projection(labels=[model.AGENCY], rel_types=[], properties=["name"])
     net = nx.Graph()
-    for node, attrs in proj.nodes(data=True):
-        if attrs.get("label") == model.AGENCY:
-            net.add_node(node, name=attrs.get("name"))
-    for measure, attrs in proj.nodes(data=True):
-        if attrs.get("label") != model.MEASURE:
-            continue
-        roles: dict[str, str] = {}
-        for agency, _, key in proj.in_edges(measure, keys=True):
-            roles[agency] = "lead" if key == model.LEADS or roles.get(agency) == "lead" else "support"
-        for a, b in combinations(sorted(roles), 2):
-            data = net.get_edge_data(a, b, default={"weight": 0, "co_leads": 0})
-            net.add_edge(a, b, weight=data["weight"] + 1,
-                         co_leads=data["co_leads"] + (roles[a] == roles[b] == "lead"))
+    for node, attrs in agencies.nodes(data=True):
+        net.add_node(node, name=attrs.get("name"))
+    for a, b, shared, co_leads in sorted(store.shared_neighbour_counts([model.LEADS, model.SUPPORTS], model.LEADS)):
+        if a in net and b in net:
+            net.add_edge(a, b, weight=shared, co_leads=co_leads)
     return net
 
 

@@ -2,6 +2,7 @@
 
     report = impact.agency_report(store, "商务部")           # measures by document and sector, partners,
                                                             # obligations binding it
+    page = impact.measure_page(store, "商务部", limit=50)    # its first 50 measures, totals counted
     gone = impact.abolish(store, "商务部")                   # its measures, each in one group
     merged = impact.merge(store, "商务部", into="财政部")      # what the merged agency would carry
     g = impact.duty_subgraph(store, "商务部")                 # networkx graph → to_csv / to_graphml
@@ -19,11 +20,9 @@ from typing import Any, Optional
 import networkx as nx
 
 from . import model
-from .queries import brief, co_responsible, inherited_measures, resolve_agency, statutory_duties
+from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measures, resolve_agency, role_counts,
+                      statutory_duties)
 from .store import GraphStore
-
-ROLES = (model.LEADS, model.SUPPORTS)
-
 
 def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any]], dict[str, dict]]:
     """The agency's measures, each with every responsible agency by role, its document and sectors."""
@@ -32,7 +31,29 @@ def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any
     for _, t, m in edges:
         if mine.get(m) != "lead":
             mine[m] = "lead" if t == model.LEADS else "support"
-    ids = sorted(m for m in mine if m in measures)
+    return _rows_of(store, {m: role for m, role in mine.items() if m in measures}, measures)
+
+
+def measure_page(store: GraphStore, agency: str, limit: Optional[int] = PAGE_SIZE, offset: int = 0
+                 ) -> dict[str, Any]:
+    """A page of the agency's measures, rows as in `agency_report`'s `measures`, ordered by document
+    (none last), then id: `total` measures, `leads`, `supports`, `total_documents` (counted by the
+    database) and the `measures` from `offset`, at most `limit` — only those are read."""
+    node = resolve_agency(store, agency)
+    page = store.neighbours_by_document(node["id"], list(ROLES), "out", limit=limit, offset=offset)
+    mine = {m: "lead" if model.LEADS in types else "support" for m, types, _ in page["rows"]}
+    rows, _ = _rows_of(store, mine, store.get_nodes(list(mine)))
+    at = {m: i for i, m in enumerate(mine)}
+    return {"agency": brief(node), **role_counts(store, [node["id"]])[node["id"]], "total": page["total"],
+            "total_documents": page["documents"], "offset": offset,
+            "measures": sorted(rows, key=lambda r: at[r["id"]])}
+
+
+def _rows_of(store: GraphStore, mine: dict[str, str], measures: dict[str, dict]
+             ) -> tuple[list[dict[str, Any]], dict[str, dict]]:
+    """Rows of the measures `mine` (id → the agency's role), with every responsible agency by role,
+    its document and sectors."""
+    ids = sorted(mine)
     if not ids:
         return [], {}
     resp_edges, agencies = store.expand_with_nodes(ids, list(ROLES), "in")

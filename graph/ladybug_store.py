@@ -40,8 +40,8 @@ from .datadir import default_data_dir
 from .export import Export, from_records
 from .ladybug_load import ExportFiles, ExportRows, LoadPlan, Rows, TableFiles, Upsert
 from .ladybug_schema import REST, Schema, decode, quote
-from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, StoreError,
-                    StoreUnavailable)
+from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
+                    LoadError, Progress, StoreError, StoreUnavailable)
 
 DATABASE_FILE = "graph.lbdb"
 LEGACY_FILE = "graph.json"
@@ -500,8 +500,16 @@ class LadybugStore(GraphStore):
 
     def edges_among(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None
                     ) -> list[tuple[str, str, str]]:
-        keep = set(ids)
-        return [e for e in self.expand(keep, rel_types, "out") if e[2] in keep]
+        keep = list(dict.fromkeys(ids))
+        located = self._locate(keep)
+        rel = self._rel(rel_types) if located else None
+        edges: set[tuple[str, str, str]] = set()
+        for label, hits in located.items() if rel else ():
+            # from the targets' side: a hub's 12,000 outgoing edges are never read, only what enters `ids`
+            edges.update(tuple(e) for e in self._rows(f"{self._start(label, hits)} MATCH (b)-[{rel}]->(a) "
+                                                      "WHERE b.id IN $keep RETURN b.id, label(r), a.id",
+                                                      ids=hits, keep=keep))
+        return sorted(edges)
 
     def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                           direction: Direction = "out"
@@ -514,6 +522,24 @@ class LadybugStore(GraphStore):
 
     def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
         ids = list(ids)
+        named = self._named_documents(ids)
+        nearest = {**self._walked_documents([i for i in ids if i not in named]), **named}
+        docs = self.get_nodes({d for d in nearest.values() if d})
+        return {i: docs.get(nearest[i]) if nearest.get(i) else None for i in ids}
+
+    def _named_documents(self, ids: Sequence[str]) -> dict[str, str]:
+        """id → the document its `document` property names (measures and obligations that have it)."""
+        columns = self.schema().node_columns if self._database() is not None else {}
+        named: dict[str, str] = {}
+        for label, hits in self._locate(ids).items():
+            if label in DOCUMENTED_LABELS and DOCUMENT_PROPERTY in columns.get(label, {}):
+                # primary-key lookups (`a.id IN $ids` scans the table: 190 ms on 100× the seed's measures)
+                named.update((i, d) for i, d in self._rows(f"UNWIND $ids AS i MATCH (a:{quote(label)} {{id: i}}) "
+                                                           f"RETURN a.id, a.{quote(DOCUMENT_PROPERTY)}", ids=hits) if d)
+        return named
+
+    def _walked_documents(self, ids: Sequence[str]) -> dict[str, Optional[str]]:
+        """id → the nearest document through PART_OF (for nodes without the `document` property)."""
         parents: dict[str, list[tuple[str, str]]] = {}  # PART_OF, level by level for all ids at once
         level = set(ids)
         while level:
@@ -531,8 +557,7 @@ class LadybugStore(GraphStore):
                 front = list(dict.fromkeys(p for p, _ in ups))
                 seen.update(front)
             nearest[start] = found
-        docs = self.get_nodes({d for d in nearest.values() if d})
-        return {i: docs.get(nearest[i]) if nearest[i] else None for i in ids}
+        return nearest
 
     def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
         needle = text.strip().lower()
@@ -576,6 +601,114 @@ class LadybugStore(GraphStore):
                 hit.update(exact=not inexact, length=length)
                 hits.append(hit)
         return hits
+
+    # -- aggregating primitives: counted, paired and paged in the database -------------------------
+    @staticmethod
+    def _start(label: str, hits: Sequence[str]) -> str:
+        """`a`, the nodes of `hits` in one table (a filter for a few ids, a join for many)."""
+        return (f"MATCH (a:{quote(label)}) WHERE a.id IN $ids" if len(hits) <= _FEW_IDS else
+                f"UNWIND $ids AS i MATCH (a:{quote(label)}) WHERE a.id = i")
+
+    @staticmethod
+    def _way(rel: str, direction: Direction, near: str = "a", far: str = "b") -> str:
+        return {"out": f"({near})-[{rel}]->({far})", "in": f"({far})-[{rel}]->({near})",
+                "both": f"({near})-[{rel}]-({far})"}[direction]
+
+    def typed_degrees(self, ids: Iterable[str], rel_types: Sequence[str],
+                      direction: Direction = "out") -> dict[str, dict[tuple[str, ...], int]]:
+        located = self._locate(ids)
+        rel = self._rel(rel_types) if located else None
+        out: dict[str, dict[tuple[str, ...], int]] = {}
+        for label, hits in located.items() if rel else ():
+            # grouped by the nodes, not their ids: 3× faster on a hub's 12,000 neighbours
+            for a, types, n in self._rows(f"{self._start(label, hits)} MATCH {self._way(rel, direction)} "
+                                          "WITH a, b, collect(DISTINCT label(r)) AS ts "
+                                          "RETURN a.id, ts, count(*)", ids=hits):
+                key = tuple(sorted(types))
+                out.setdefault(a, {})[key] = out.get(a, {}).get(key, 0) + n
+        return out
+
+    def neighbour_page(self, ids: Iterable[str], rel_types: Sequence[str], direction: Direction = "out",
+                       limit: Optional[int] = None, offset: int = 0, sole: bool = False
+                       ) -> tuple[int, list[str]]:
+        located = self._locate(ids)
+        rel = self._rel(rel_types) if located else None
+        if not rel:
+            return 0, []
+        members = [i for hits in located.values() for i in hits]
+        alone = (f" WHERE NOT EXISTS {{ MATCH {self._way(rel.replace('r', 'r2', 1), direction, 'o', 'b')} "
+                 "WHERE NOT o.id IN $members }" if sole else "")
+        params = {"members": members} if sole else {}
+        if len(located) > 1:  # several tables: their neighbours may overlap, so the ids are merged here
+            found = sorted({b for label, hits in located.items() for (b,) in self._rows(
+                f"{self._start(label, hits)} MATCH {self._way(rel, direction)}{alone} RETURN DISTINCT b.id",
+                ids=hits, **params)})
+            return len(found), found[offset:None if limit is None else offset + limit]
+        label, hits = next(iter(located.items()))
+        match = f"{self._start(label, hits)} MATCH {self._way(rel, direction)}{alone}"
+        total = self._rows(f"{match} RETURN count(DISTINCT b)", ids=hits, **params)[0][0]
+        if limit == 0 or total <= offset:
+            return total, []
+        page = self._rows(f"{match} WITH DISTINCT b RETURN b.id AS i ORDER BY i SKIP {int(offset)}"
+                          + (f" LIMIT {int(limit)}" if limit is not None else ""), ids=hits, **params)
+        return total, [i for (i,) in page]
+
+    def _document_of(self, rel_types: Sequence[str], direction: Direction) -> str:
+        """The expression for `b`'s document: its `document` column when every table `rel_types`
+        reach in `direction` has one (measures, obligations), else NULL (walked afterwards)."""
+        pairs = self.schema().pairs
+        far = {(o if direction == "out" else s) for t in rel_types for s, o in pairs.get(t, ())}
+        if direction == "both":
+            far |= {s for t in rel_types for s, _ in pairs.get(t, ())}
+        columns = self.schema().node_columns
+        held = far and all(label in DOCUMENTED_LABELS and DOCUMENT_PROPERTY in columns.get(label, {})
+                           for label in far)
+        return f"b.{quote(DOCUMENT_PROPERTY)}" if held else "CAST(NULL AS STRING)"
+
+    def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
+                               limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+        located = self._locate([node_id])
+        rel = self._rel(rel_types) if located else None
+        if not rel:
+            return {"total": 0, "documents": 0, "rows": []}
+        query = (f"MATCH (a:{quote(next(iter(located)))} {{id: $id}}) MATCH {self._way(rel, direction)} "
+                 f"WITH b, collect(DISTINCT label(r)) AS ts WITH b, ts, {self._document_of(rel_types, direction)} AS d ")
+        total, documents, undocumented = self._rows(query + "RETURN count(*), count(DISTINCT d), count(*) - count(d)",
+                                                    id=node_id)[0]
+        if undocumented:  # nodes without the property (an older export): walked, and every row ordered here
+            rows = [(b, tuple(sorted(ts)), d) for b, ts, d in self._rows(query + "RETURN b.id, ts, d", id=node_id)]
+            walked = self.containing_documents([b for b, _, d in rows if d is None])
+            rows = sorted(((b, ts, d if d is not None else (walked.get(b) or {}).get("id")) for b, ts, d in rows),
+                          key=lambda r: (r[2] is None, r[2] or "", r[0]))
+            return {"total": len(rows), "documents": len({r[2] for r in rows if r[2]}),
+                    "rows": rows[offset:None if limit is None else offset + limit]}
+        page = self._rows(query + f"RETURN b.id AS i, ts, d ORDER BY d, i SKIP {int(offset)}"
+                          + (f" LIMIT {int(limit)}" if limit is not None else ""), id=node_id) if limit != 0 else []
+        return {"total": total, "documents": documents, "rows": [(b, tuple(sorted(ts)), d) for b, ts, d in page]}
+
+    def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
+                                of: Optional[str] = None) -> list[tuple[str, str, int, int]]:
+        rel = self._rel(rel_types) if self._database() is not None else None
+        located = self._locate([of]) if of is not None else {}
+        if rel is None or (of is not None and not located):
+            return []
+        pairs = self.schema().pairs
+        ends = sorted({s for t in rel_types for s, _ in pairs.get(t, ())})  # labelled ends: 4× faster
+        middle = sorted({o for t in rel_types for _, o in pairs.get(t, ())})
+        b = "b:" + ":".join(quote(x) for x in ends)
+        m = "m:" + ":".join(quote(x) for x in middle)
+        def pattern(rel: str) -> str:
+            if of is not None:
+                return (f"MATCH (a:{quote(next(iter(located)))} {{id: $of}})-[{rel}]->({m})"
+                        f"<-[{rel.replace('r', 'r2', 1)}]-({b}) WHERE b.id <> a.id")
+            return (f"MATCH ({b.replace('b:', 'a:', 1)})-[{rel}]->({m})<-[{rel.replace('r', 'r2', 1)}]-({b}) "
+                    "WHERE a.id < b.id")
+        params = {"of": of} if of is not None else {}
+        shared = {(a, o): n for a, o, n in self._rows(f"{pattern(rel)} RETURN a.id, b.id, count(DISTINCT m)", **params)}
+        strong = self._rel([strong_type]) if strong_type else None
+        both = {(a, o): n for a, o, n in self._rows(f"{pattern(strong)} RETURN a.id, b.id, count(DISTINCT m)",
+                                                    **params)} if strong else {}
+        return [(a, o, n, both.get((a, o), 0)) for (a, o), n in shared.items()]
 
     def documents_from_source(self, source_file: str) -> list[str]:
         return [i for (i,) in self._rows(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.source_file = $f "

@@ -26,8 +26,8 @@ import networkx as nx
 from . import model
 from .export import Export, check_export, iter_export_edges, iter_export_nodes
 from .export_parts import DEFAULT_DOCS_PER_PART, SHARED, ExportParts
-from .store import (DEFAULT_CYPHER_LIMIT, Direction, GraphStore, LoadError, Progress, QueryPlan,
-                    ReadOnlyViolation, StoreError, StoreUnavailable)
+from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
+                    LoadError, Progress, QueryPlan, ReadOnlyViolation, StoreError, StoreUnavailable)
 
 DEFAULT_BATCH_SIZE = 2000
 #: concurrent write transactions of a streamed load (see Neo4jStore.load_export)
@@ -489,11 +489,15 @@ class Neo4jStore(GraphStore):
 
     def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:
         ids = list(ids)
+        documented = " OR ".join(f"m:{label}" for label in DOCUMENTED_LABELS)
+        # the writer's `document` property where a node has it (an index lookup), else the PART_OF walk
         rows = self._read(
             f"MATCH (m:{model.BASE_LABEL}) WHERE m.id IN $ids "
-            f"OPTIONAL MATCH p = (m)-[:{model.PART_OF}*1..12]->(d:{model.DOCUMENT}) "
-            "WITH m, d, length(p) AS hops ORDER BY hops, d.id "
-            "WITH m, head(collect(d)) AS d "
+            f"WITH m, CASE WHEN {documented} THEN m.{DOCUMENT_PROPERTY} END AS named "
+            f"OPTIONAL MATCH (n:{model.BASE_LABEL} {{id: named}}) WHERE n:{model.DOCUMENT} "
+            f"OPTIONAL MATCH p = (m)-[:{model.PART_OF}*1..12]->(d:{model.DOCUMENT}) WHERE n IS NULL "
+            "WITH m, n, d, length(p) AS hops ORDER BY hops, d.id "
+            "WITH m, n, head(collect(d)) AS walked WITH m, coalesce(n, walked) AS d "
             "WITH collect([m.id, d.id]) AS pairs, collect(DISTINCT d) AS docs "
             f"RETURN pairs, [x IN docs | x {{.*, label: '{model.DOCUMENT}'}}] AS docs", ids=ids)
         if not rows:
@@ -571,6 +575,87 @@ class Neo4jStore(GraphStore):
             hit.update(exact=best < 1_000_000_000, length=best % 1_000_000_000)
             out.append(hit)
         return out
+
+    # -- aggregating primitives: counted, paired and paged by the server ---------------------------
+    _START = f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH "
+
+    def typed_degrees(self, ids: Iterable[str], rel_types: Sequence[str],
+                      direction: Direction = "out") -> dict[str, dict[tuple[str, ...], int]]:
+        if not rel_types:
+            return {}
+        rows = self._read(f"{self._START}{_pattern(list(rel_types), direction)} "
+                          "WITH a, b, collect(DISTINCT type(r)) AS ts RETURN a.id AS a, ts, count(*) AS n",
+                          ids=list(ids))
+        out: dict[str, dict[tuple[str, ...], int]] = {}
+        for r in rows:
+            key = tuple(sorted(r["ts"]))
+            out.setdefault(r["a"], {})[key] = out.get(r["a"], {}).get(key, 0) + r["n"]
+        return out
+
+    @staticmethod
+    def _slice(offset: int, limit: Optional[int]) -> str:
+        return f"[{int(offset)}..{'' if limit is None else int(offset) + int(limit)}]"
+
+    def neighbour_page(self, ids: Iterable[str], rel_types: Sequence[str], direction: Direction = "out",
+                       limit: Optional[int] = None, offset: int = 0, sole: bool = False
+                       ) -> tuple[int, list[str]]:
+        types = list(rel_types) if rel_types is not None else None
+        if types == []:
+            return 0, []
+        alone = ""
+        if sole:
+            other = _pattern(types, direction).replace("(a)", "(o)").replace("[r", "[r2", 1)
+            alone = f" WHERE NOT EXISTS {{ MATCH {other} WHERE NOT o.id IN $ids }}"
+        rows = self._read(f"{self._START}{_pattern(types, direction)}{alone} "
+                          "WITH DISTINCT b.id AS i ORDER BY i WITH collect(i) AS found "
+                          f"RETURN size(found) AS total, found{self._slice(offset, limit)} AS page", ids=list(ids))
+        return (rows[0]["total"], rows[0]["page"]) if rows else (0, [])
+
+    def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
+                               limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+        if not rel_types:
+            return {"total": 0, "documents": 0, "rows": []}
+        found = self._by_document(node_id, rel_types, direction, limit, offset, walk=False)
+        if found and found["undocumented"]:  # nodes without the property (an older export): walked
+            found = self._by_document(node_id, rel_types, direction, limit, offset, walk=True)
+        if not found:
+            return {"total": 0, "documents": 0, "rows": []}
+        return {"total": found["total"], "documents": found["documents"],
+                "rows": [(i, tuple(sorted(ts)), d) for i, ts, d in found["page"]]}
+
+    #: for a node `b` lacking the `document` property: the nearest document through PART_OF (the
+    #: smallest id on a tie)
+    _WALK = (f"OPTIONAL MATCH p = (b)-[:{model.PART_OF}*1..12]->(x:{model.DOCUMENT}) WHERE d IS NULL "
+             "WITH b, ts, d, x, length(p) AS hops ORDER BY hops, x.id "
+             "WITH b, ts, d, head(collect(x.id)) AS walked WITH b, ts, coalesce(d, walked) AS d ")
+
+    def _by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction,
+                     limit: Optional[int], offset: int, walk: bool) -> Optional[dict[str, Any]]:
+        documented = " OR ".join(f"b:{label}" for label in DOCUMENTED_LABELS)
+        rows = self._read(
+            f"{self._START}{_pattern(list(rel_types), direction)} WITH b, collect(DISTINCT type(r)) AS ts "
+            f"WITH b, ts, CASE WHEN {documented} THEN b.{DOCUMENT_PROPERTY} END AS d {self._WALK if walk else ''}"
+            "WITH b.id AS i, ts, d ORDER BY d IS NULL, d, i "
+            "WITH collect([i, ts, d]) AS found, count(DISTINCT d) AS documents, count(d) AS documented "
+            f"RETURN size(found) AS total, documents, size(found) - documented AS undocumented, "
+            f"found{self._slice(offset, limit)} AS page", ids=[node_id])
+        return rows[0] if rows else None
+
+    def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
+                                of: Optional[str] = None) -> list[tuple[str, str, int, int]]:
+        if not rel_types:
+            return []
+
+        def pairs(types: list[str]) -> dict[tuple[str, str], int]:
+            rel = _rel(types)
+            ends = (f"(a:{model.BASE_LABEL} {{id: $of}})" if of is not None else f"(a:{model.BASE_LABEL})")
+            rows = self._read(f"MATCH {ends}-[{rel}]->(m)<-[{rel.replace('r:', 'r2:', 1)}]-(b:{model.BASE_LABEL}) "
+                              f"WHERE {'b <> a' if of is not None else 'a.id < b.id'} "
+                              "RETURN a.id AS a, b.id AS b, count(DISTINCT m) AS n", of=of)
+            return {(r["a"], r["b"]): r["n"] for r in rows}
+        shared = pairs(list(rel_types))
+        both = pairs([strong_type]) if strong_type else {}
+        return [(a, b, n, both.get((a, b), 0)) for (a, b), n in shared.items()]
 
     def documents_from_source(self, source_file: str) -> list[str]:
         rows = self._read(f"MATCH (d:{model.DOCUMENT} {{source_file: $f}}) RETURN d.id AS id ORDER BY id",

@@ -23,6 +23,8 @@ from .store import Direction, GraphStore, StoreError
 
 MAX_DEPTH = 3
 WALK_LIMIT = 20
+#: how many measures a page of `duties_of` / `sole_lead_page` shows in the app
+PAGE_SIZE = 50
 
 
 Question = TypeVar("Question", bound=Callable[..., Any])
@@ -130,13 +132,16 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
     types = list(rel_types) if rel_types is not None else None
     distance = {node_id: 0}
     frontier = [node_id]
-    for level in range(1, depth + 1):  # ids only: a hub's far side can be thousands of nodes
-        found = sorted({n for s, _, o in store.expand(frontier, types, "both") for n in (s, o)
-                        if n not in distance})
+    for level in range(1, depth + 1):
+        # ids only, and no more of them than the answer can hold: a hub's far side is thousands of
+        # nodes. The first `room + seen` neighbours in id order hold the `room` smallest new ones.
+        room = limit + 1 - len(distance)
+        total, first = store.neighbour_page(frontier, types, "both", limit=room + len(distance))
+        found = [n for n in first if n not in distance]
         for n in found:
             distance[n] = level
         frontier = found
-        if not frontier or len(distance) > limit + 1:
+        if total > len(first) or not frontier or len(distance) > limit + 1:
             break
     chosen = sorted((n for n in distance if n != node_id), key=lambda n: (distance[n], n))[:limit]
     nodes = store.get_nodes(chosen)
@@ -183,62 +188,72 @@ def resolve_agency(store: GraphStore, agency: str) -> dict[str, Any]:
     raise NotFound(f"no agency named {agency!r} (tried id, name, short_name, aliases)")
 
 
+ROLES = (model.LEADS, model.SUPPORTS)
+
+
+def role_counts(store: GraphStore, agency_ids: list[str]) -> dict[str, dict[str, int]]:
+    """For each agency: how many measures it leads (`leads`) and supports without leading them
+    (`supports`) — counted by the database."""
+    degrees = store.typed_degrees(agency_ids, list(ROLES), "out")
+    out = {}
+    for a in agency_ids:
+        combos = degrees.get(a, {})
+        leads = sum(n for types, n in combos.items() if model.LEADS in types)
+        out[a] = {"leads": leads, "supports": sum(combos.values()) - leads}
+    return out
+
+
 @one_read
-def duties_of(store: GraphStore, agency: str) -> dict[str, Any]:
-    """Every measure the agency leads or supports, grouped by document."""
+def duties_of(store: GraphStore, agency: str, limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+    """The measures the agency leads or supports, grouped by document (documents by id, those in
+    none last; measures by id): the measures `offset` … `offset + limit` of that order (all without
+    `limit`), with the totals — `leads`, `supports`, `total` measures, `total_documents`."""
     node = resolve_agency(store, agency)
-    edges, measures = store.expand_with_nodes([node["id"]], [model.LEADS, model.SUPPORTS], "out")
-    roles: dict[str, str] = {}
-    for _, t, m in edges:
-        if roles.get(m) != "lead":
-            roles[m] = "lead" if t == model.LEADS else "support"
-    containing = store.containing_documents(sorted(roles))
-    docs = {d["id"]: d for d in containing.values() if d}
-    groups: dict[Optional[str], list] = defaultdict(list)
-    for m, role in roles.items():
-        if m in measures:
-            mnode = measures[m]
-            doc = containing.get(m)
-            groups[doc["id"] if doc else None].append(
-                {"id": m, "role": role, "measure_no": mnode.get("measure_no"),
-                 "heading": mnode.get("heading"), "text": mnode.get("text")})
-    out = []
-    for doc in sorted(groups, key=lambda d: (d is None, d or "")):
-        out.append({"document": brief(docs[doc]) if doc in docs else None,
-                    "measures": sorted(groups[doc], key=lambda r: r["id"])})
-    return {"agency": brief(node),
-            "leads": sum(r == "lead" for r in roles.values()),
-            "supports": sum(r == "support" for r in roles.values()),
-            "documents": out}
+    page = store.neighbours_by_document(node["id"], list(ROLES), "out", limit=limit, offset=offset)
+    measures = store.get_nodes([m for m, _, _ in page["rows"]])
+    docs = store.get_nodes(sorted({d for _, _, d in page["rows"] if d}))
+    out: list[dict[str, Any]] = []
+    for m, types, doc in page["rows"]:
+        if m not in measures:
+            continue
+        if not out or out[-1]["id"] != doc:
+            out.append({"id": doc, "document": brief(docs[doc]) if doc in docs else None, "measures": []})
+        mnode = measures[m]
+        out[-1]["measures"].append({"id": m, "role": "lead" if model.LEADS in types else "support",
+                                    "measure_no": mnode.get("measure_no"), "heading": mnode.get("heading"),
+                                    "text": mnode.get("text")})
+    return {"agency": brief(node), **role_counts(store, [node["id"]])[node["id"]],
+            "total": page["total"], "total_documents": page["documents"], "offset": offset,
+            "documents": [{"document": g["document"], "measures": g["measures"]} for g in out]}
 
 
 @one_read
 def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     """Agencies sharing at least one measure with this one (any role), with how many they share."""
     node = resolve_agency(store, agency)
-    roles = [model.LEADS, model.SUPPORTS]
-    measures = sorted({m for _, _, m in store.expand([node["id"]], roles, "out")})
-    edges, partners = store.expand_with_nodes(measures, roles, "in")
-    shared: Counter = Counter()
-    for a, _, m in set((s, "", o) for s, _, o in edges):
-        if a != node["id"]:
-            shared[a] += 1
+    shared = {b: n for _, b, n, _ in store.shared_neighbour_counts(list(ROLES), of=node["id"])}
+    partners = store.get_nodes(sorted(shared))
     return [{**brief(partners[a]), "measures": n}
             for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if a in partners]
 
 
 @one_read
-def sole_lead_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
-    """Measures whose only lead is this agency."""
+def sole_lead_page(store: GraphStore, agency: str, limit: Optional[int] = None, offset: int = 0
+                   ) -> dict[str, Any]:
+    """Measures whose only lead is this agency, by id: `total`, and the measures `offset` …
+    `offset + limit` (all without `limit`)."""
     node = resolve_agency(store, agency)
-    out_edges, measures = store.expand_with_nodes([node["id"]], [model.LEADS], "out")
-    led = sorted({m for _, _, m in out_edges})
-    leads: dict[str, set] = defaultdict(set)
-    for a, _, m in store.expand(led, [model.LEADS], "in"):
-        leads[m].add(a)
-    sole = [m for m in led if leads[m] == {node["id"]}]
-    return [{"id": m, "measure_no": measures[m].get("measure_no"), "heading": measures[m].get("heading"),
-             "text": measures[m].get("text")} for m in sole if m in measures]
+    total, ids = store.neighbour_page([node["id"]], [model.LEADS], "out", limit=limit, offset=offset, sole=True)
+    measures = store.get_nodes(ids)
+    return {"agency": brief(node), "total": total, "offset": offset,
+            "measures": [{"id": m, "measure_no": measures[m].get("measure_no"),
+                          "heading": measures[m].get("heading"), "text": measures[m].get("text")}
+                         for m in ids if m in measures]}
+
+
+def sole_lead_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """Measures whose only lead is this agency (every one; `sole_lead_page` pages them)."""
+    return sole_lead_page(store, agency)["measures"]
 
 
 # -- documents ------------------------------------------------------------------------------------
@@ -286,20 +301,12 @@ def cited_transitive(store: GraphStore, doc_id: str, max_depth: int = WALK_LIMIT
 # -- app: overview, document detail (added for the Streamlit app) -----------------------------------
 def agency_workload(store: GraphStore) -> list[dict[str, Any]]:
     """Every agency with how many measures it leads and supports (a measure counts once, as lead
-    if the agency leads it), busiest first; agencies with no measure come last."""
-    proj = store.projection(labels=[model.AGENCY, model.MEASURE], rel_types=[model.LEADS, model.SUPPORTS],
-                            properties=["name", "short_name"])
-    rows = []
-    for node, attrs in proj.nodes(data=True):
-        if attrs.get("label") != model.AGENCY:
-            continue
-        roles: dict[str, str] = {}
-        for _, m, key in proj.out_edges(node, keys=True):
-            if roles.get(m) != "lead":
-                roles[m] = "lead" if key == model.LEADS else "support"
-        leads = sum(r == "lead" for r in roles.values())
-        rows.append({"id": node, "name": attrs.get("name"), "short_name": attrs.get("short_name"),
-                     "leads": leads, "supports": len(roles) - leads, "measures": len(roles)})
+    if the agency leads it), busiest first; agencies with no measure come last. The database
+    counts (`role_counts`): no measure leaves it."""
+    agencies = store.projection(labels=[model.AGENCY], rel_types=[], properties=["name", "short_name"])
+    counts = role_counts(store, sorted(agencies))
+    rows = [{"id": a, "name": attrs.get("name"), "short_name": attrs.get("short_name"), **counts[a],
+             "measures": counts[a]["leads"] + counts[a]["supports"]} for a, attrs in agencies.nodes(data=True)]
     rows.sort(key=lambda r: (-r["measures"], -r["leads"], r["id"]))
     return rows
 

@@ -22,6 +22,11 @@ Direction = Literal["out", "in", "both"]
 
 #: how many rows a plain `run_cypher` returns unless told otherwise
 DEFAULT_CYPHER_LIMIT = 1000
+#: the property naming the document a node belongs to, and the labels carrying it: extract/records.py
+#: writes the id of the document that the node's PART_OF chain ends at (checked equal to the nearest
+#: document through PART_OF on every measure and obligation of the seed, sample, 10× and 100× exports)
+DOCUMENT_PROPERTY = "document"
+DOCUMENTED_LABELS = (model.MEASURE, model.OBLIGATION)
 
 
 #: String literals and quoted names of a Cypher query (blanked before looking for keywords).
@@ -175,6 +180,42 @@ class GraphStore(ABC):
         contain `text` (lower-cased), as dicts of id, label, display and brief properties, plus
         `exact` (some value equals the text) and `length` (of the shortest such value, exact ones
         first) — ordered by exact first, then label in `label_order` (others last), length, id."""
+
+    # aggregating primitives: the database counts, pairs and pages, so that a hub's thousands of
+    # neighbours (a ministry leads or supports ~13,000 measures of a 100× corpus) stay in it
+    @abstractmethod
+    def typed_degrees(self, ids: Iterable[str], rel_types: Sequence[str],
+                      direction: Direction = "out") -> dict[str, dict[tuple[str, ...], int]]:
+        """For each of `ids` that has such edges: how many distinct neighbours it reaches through
+        exactly each combination of `rel_types` (a sorted tuple of types → count). An agency that
+        leads 3 measures, supports 5 and both leads and supports 1: {("LEADS",): 3,
+        ("SUPPORTS",): 5, ("LEADS", "SUPPORTS"): 1}."""
+
+    @abstractmethod
+    def neighbour_page(self, ids: Iterable[str], rel_types: Sequence[str], direction: Direction = "out",
+                       limit: Optional[int] = None, offset: int = 0, sole: bool = False
+                       ) -> tuple[int, list[str]]:
+        """(how many distinct neighbours `ids` have through `rel_types`, those of them from
+        `offset`, at most `limit`, in id order). With `sole`, only the neighbours that no node
+        outside `ids` reaches through `rel_types` in the same direction (measures whose only
+        lead is this agency)."""
+
+    @abstractmethod
+    def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
+                               limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+        """A node's neighbours through `rel_types` ordered by the document each belongs to (see
+        `containing_documents`; none last), then by id: `total` (neighbours), `documents` (distinct
+        documents, none not counted), `rows` — from `offset`, at most `limit` — as (id, sorted tuple
+        of the types reaching it, document id or None). A Measure's or Obligation's document is its
+        `document` property (DOCUMENT_PROPERTY: the writer sets it to the document its PART_OF chain
+        ends at), read in the database; only nodes without it (an older export) are walked."""
+
+    @abstractmethod
+    def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
+                                of: Optional[str] = None) -> list[tuple[str, str, int, int]]:
+        """Pairs of nodes with an edge of `rel_types` to a common target: (a, b, targets shared,
+        those of them both reach through `strong_type`). Without `of`, every pair once with
+        a < b; with `of`, the pairs (of, b) for every b. Unordered (callers sort)."""
 
     @abstractmethod
     def documents_from_source(self, source_file: str) -> list[str]:

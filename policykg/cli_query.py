@@ -15,14 +15,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-def _duty_rows(store, agency):
-    """duties_of flattened to one row per (document, measure), then measures printed under a predecessor
+def _duty_rows(store, agency, limit=None):
+    """duties_of (its first `limit` measures: the database pages them) flattened to one row per (document, measure), then measures printed under a predecessor
     (`inherited`), then the statutory duties: one row per obligation of a regulation binding the agency
     (level, modality; `inherited` from a predecessor)."""
     from graph import queries
     measures = [{"kind": "measure", "document": doc["document"].get("name") if doc["document"] else None,
                  "role": m.get("role"), "measure_no": m.get("measure_no"), "heading": m.get("heading")}
-                for doc in queries.duties_of(store, agency)["documents"] for m in doc["measures"]]
+                for doc in queries.duties_of(store, agency, limit=limit)["documents"] for m in doc["measures"]]
     measures += [{"kind": "inherited measure", "document": (m["document"] or {}).get("name"), "role": m["role"],
                   "measure_no": m["measure_no"], "heading": m["heading"],
                   "inherited": f"{m['inherited_from']['agency']['name']}, {m['inherited_from']['year']}"}
@@ -33,6 +33,12 @@ def _duty_rows(store, agency):
                         "modality": o["modality"],
                         "inherited": (f"{o['inherited_from']['agency']['name']}, {o['inherited_from']['year']}"
                                       if o["inherited_from"] else None)} for o in statutory]
+
+
+def _sole_lead_rows(store, agency, limit=None):
+    """sole_lead_page: the first `limit` measures whose only lead is the agency (paged by the database)."""
+    from graph import queries
+    return queries.sole_lead_page(store, agency, limit=limit)["measures"]
 
 
 def _holder_rows(store, duty_id):
@@ -66,7 +72,7 @@ QUESTIONS: dict[str, tuple[str, str, Any, dict[str, Any]]] = {
                                 "reorganisations (银保监会 → 国家金融监督管理总局, 2023)", _holder_rows, {}),
     "partners": ("AGENCY", "agencies sharing measures with AGENCY, with counts", "graph.queries:co_responsible", {}),
     "sole-lead": ("AGENCY", "measures whose only lead is AGENCY (what loses its lead if it goes)",
-                  "graph.queries:sole_lead_measures", {}),
+                  _sole_lead_rows, {}),
     "supersedes": ("DOC_ID", "documents DOC_ID repeals or replaces, transitively (AMENDS too)",
                    "graph.queries:supersedes_transitive", {"include_amends": True}),
     "superseded-by": ("DOC_ID", "documents that repeal or replace DOC_ID, transitively",
@@ -83,8 +89,14 @@ QUESTIONS: dict[str, tuple[str, str, Any, dict[str, Any]]] = {
 }
 
 
-def _answer(question: str, store, value: str) -> list[dict[str, Any]]:
+#: questions whose answer the database pages: they are asked for `--limit` rows only
+PAGED = {"duties", "sole-lead"}
+
+
+def _answer(question: str, store, value: str, limit: int | None = None) -> list[dict[str, Any]]:
     _, _, target, kwargs = QUESTIONS[question]
+    if question in PAGED:
+        kwargs = {**kwargs, "limit": limit}
     if isinstance(target, str):  # imported on demand: the CLI starts without the graph layer
         module, _, name = target.partition(":")
         target = getattr(importlib.import_module(module), name)
@@ -128,7 +140,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     try:
         with graph.open_store(args.store) as store:
-            rows = _answer(args.question, store, args.value)[:args.limit]
+            rows = _answer(args.question, store, args.value, args.limit)[:args.limit]
     except (graph.StoreError, ValueError) as exc:  # unreachable store, unknown name, malformed date
         err.print(f"[red]error:[/red] {exc}")
         return 1

@@ -149,3 +149,20 @@ def test_supersession_edges(loaded):
     with_amends = queries.supersession_edges(loaded, include_amends=True)
     assert ("doc:names", "doc:names-1991", "AMENDS") in [(r["newer"]["id"], r["older"]["id"], r["type"])
                                                           for r in with_amends]
+
+
+@pytest.mark.parametrize("agency", ["agency:mofcom", "agency:samr", "agency:state-council"])
+def test_measure_page_is_a_slice_of_every_measure_with_database_totals(loaded, agency):
+    """impact.measure_page: the rows of agency_report (same dicts), ordered by document then id;
+    each page the slice of the whole; totals as the report counts them."""
+    report = impact.agency_report(loaded, agency)
+    whole = impact.measure_page(loaded, agency, limit=None)
+    assert sorted(whole["measures"], key=lambda r: r["id"]) == report["measures"]
+    assert [r["id"] for r in whole["measures"]] == [r["id"] for r in sorted(
+        report["measures"], key=lambda r: (r["document"] is None, (r["document"] or {}).get("id") or "", r["id"]))]
+    assert (whole["total"], whole["leads"], whole["supports"]) == (
+        len(report["measures"]), report["leads"], report["supports"])
+    for offset in range(len(whole["measures"]) + 1):
+        page = impact.measure_page(loaded, agency, limit=2, offset=offset)
+        assert page["measures"] == whole["measures"][offset:offset + 2]
+        assert page["total"] == whole["total"]

@@ -211,6 +211,29 @@ def test_impact_page(env):
     assert len(downloads) == 2
 
 
+def test_impact_lists_every_measure_a_page_at_a_time(env, monkeypatch):
+    """The all-measures tab shows one page with "a–b of TOTAL" and Next/Previous; each page's rows are
+    that slice of the whole answer (impact.measure_page without a limit)."""
+    from graph import impact, queries
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    with graph.open_store("embedded", path=Path(env["POLICYKG_DATA"]) / "graph.lbdb", read_only=True) as s:
+        whole = impact.measure_page(s, "agency:mofcom", limit=None)["measures"]
+    assert len(whole) == 4
+
+    def shown(at):
+        return [row for row in at.dataframe[0].value["Measure"]]
+    at = run("impact", agency="agency:mofcom")
+    at.session_state["im_tab"] = "All measures"
+    at.run()
+    assert "Measures 1–2 of 4" in text_of(at) and "Page 1 of 2" in text_of(at)
+    assert shown(at) == [f"{r['measure_no'] or ''}{r['heading'] or ''}" for r in whole[:2]]
+    at.button(key="mp_next").click().run()
+    assert "Measures 3–4 of 4" in text_of(at) and at.query_params["mp"] == "2"
+    assert shown(at) == [f"{r['measure_no'] or ''}{r['heading'] or ''}" for r in whole[2:]]
+    at.button(key="mp_prev").click().run()
+    assert "Measures 1–2 of 4" in text_of(at)
+
+
 def test_impact_tables_name_modalities_in_chinese(env):
     """The obligation tables (dataframes: a browser sees them only as a canvas) speak the UI's language."""
     at = run("impact", lang="zh", agency="agency:samr")

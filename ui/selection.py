@@ -12,6 +12,7 @@ and shared links all show the same thing. The keys:
     agency   an agency id               the impact page's agency
     q        text                       the search box
     p        a page number (1-based)    the search results page
+    mp       a page number (1-based)    the impact page's list of all measures
 
 A page that is given an id the graph does not hold says so (`report_unknown`); it never shows
 another node in its place.

@@ -351,3 +351,21 @@ def test_impact_shows_statutory_duties_of_samr(page, base):
     total = int(re.search(r"法定职责（法规条款）：(\d+) 条", body).group(1))
     assert total >= 50  # 国务院令第746号 alone binds it more than 40 times
     _shot(page, "05b-impact-statutory")
+
+
+def test_impact_lists_every_measure_a_page_at_a_time(page, base, server):
+    """商务部's measures (over 100 in the seed corpus): the all-measures tab shows the first 50 with
+    the total the database counts, and 下一页 shows the next 50 (the page number in the address)."""
+    import graph
+    from graph import impact
+    with graph.open_store("embedded", path=server[1] / "graph.lbdb", read_only=True) as s:
+        first = impact.measure_page(s, "商务部", limit=50)
+    total = first["total"]
+    assert total > 100
+    _open(page, f"{base}/impact?agency={quote(first['agency']['id'])}&lang=zh", "牵头任务")
+    page.get_by_role("tab", name="全部任务").click()
+    page.get_by_text(f"第 1–50 项任务，共 {total} 项").first.wait_for()
+    page.get_by_role("button", name="下一页").click()
+    page.get_by_text(f"第 51–100 项任务，共 {total} 项").first.wait_for()
+    assert "mp=2" in page.url
+    _shot(page, "05c-impact-all-measures-page-2")

@@ -1,0 +1,33 @@
+"""Prev / Next over a paged answer: the page number lives in the address (ui.selection), so a page
+can be shared and Back returns to the previous one. The search page and the impact page use it."""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from ui import selection
+from ui.common import tr
+
+
+def page_number(param: str, total: int, size: int) -> tuple[int, int]:
+    """(the page asked for in the address under `param`, kept within 1 … pages; how many pages)."""
+    pages = max(1, math.ceil(total / size))
+    try:
+        return min(max(1, int(selection.get(param) or 1)), pages), pages
+    except ValueError:
+        return 1, pages
+
+
+def buttons(param: str, number: int, pages: int) -> None:
+    """Previous / "page p of n" / Next, when there is more than one page."""
+    if pages <= 1:
+        return
+    c1, c2, c3 = st.columns([1, 2, 1])
+    if c1.button(tr("search_prev"), key=f"{param}_prev", disabled=number <= 1):
+        selection.put(**{param: str(number - 1)})
+        st.rerun()
+    c2.caption(tr("search_page_n", p=number, n=pages))
+    if c3.button(tr("search_next"), key=f"{param}_next", disabled=number >= pages):
+        selection.put(**{param: str(number + 1)})
+        st.rerun()
