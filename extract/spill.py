@@ -13,8 +13,8 @@ in-memory semantics exactly, so the export is byte-identical:
 """
 from __future__ import annotations
 
+import fcntl
 import json
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -34,28 +34,23 @@ _SAME_KEY = "source IS ? AND type IS ? AND target IS ? AND evidence IS ?"
 
 
 _PREFIX = ".policykg-merge-"
+_LOCK = "lock"
 
 
 def remove_abandoned(directory: Path) -> list[Path]:
-    """Remove the spill directories a killed run left in `directory` (their process no longer
-    runs: a run killed outright cannot clean up after itself). Returns what was removed."""
+    """Remove the spill directories a killed run left in `directory`: a run holds its directory's
+    lock file while it lives (the system releases it when the process ends, however it ends), so a
+    directory whose lock can be taken is abandoned. Returns what was removed."""
     removed = []
     for leftover in directory.glob(f"{_PREFIX}*"):
-        pid = leftover.name[len(_PREFIX):].split("-", 1)[0]
-        if leftover.is_dir() and pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
-            removed.append(leftover)
+        try:
+            with open(leftover / _LOCK) as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a run in progress (locked), or one just starting (no lock file yet)
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover)
     return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class SpilledRecords:
@@ -65,7 +60,9 @@ class SpilledRecords:
     def __init__(self, directory: Optional[str | Path] = None) -> None:
         if directory is not None:
             remove_abandoned(Path(directory))
-        self.path = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=directory))
+        self.path = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=directory))
+        self.lock = open(self.path / _LOCK, "a")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)  # held while this run lives (see remove_abandoned)
         self.db = sqlite3.connect(self.path / "records.sqlite", isolation_level=None)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = FILE"):
             self.db.execute(f"PRAGMA {pragma}")  # a scratch file: nothing to recover after a crash
@@ -82,6 +79,7 @@ class SpilledRecords:
     def close(self) -> None:
         self.db.close()
         shutil.rmtree(self.path, ignore_errors=True)
+        self.lock.close()
 
     # -- in: first one wins ------------------------------------------------------------------
     def keep_nodes(self, nodes: Iterable[dict]) -> None:

@@ -12,7 +12,7 @@ from extract.agencies import load_gazetteer
 from extract.export import write_export, write_spilled
 from extract.merge import CorpusMerge, merge
 from extract.read import UnreadableFile, iter_input_files
-from extract.spill import SpilledRecords
+from extract.spill import SpilledRecords, remove_abandoned
 from policykg.cli import run_extract
 from policykg.extract_pool import extract_file
 
@@ -119,5 +119,7 @@ def test_the_spill_of_a_run_killed_outright_is_removed_by_the_next_run(corpus_di
     proc.wait()
     left = list(out.glob(".policykg-merge-*"))
     assert left, "the killed run had started spilling"
+    with SpilledRecords(tmp_path) as alive:  # a live run's spill is never taken for abandoned
+        assert remove_abandoned(tmp_path) == [] and alive.path.is_dir()
     run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
     assert _leftovers(out) == sorted(FILES)
