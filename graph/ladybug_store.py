@@ -461,12 +461,13 @@ class LadybugStore(GraphStore):
                         found.setdefault(n["id"], n)
         return list(found.values())
 
-    def _rel(self, rel_types: Optional[Iterable[str]]) -> Optional[str]:
-        """`r` or `r:A|B` for the types the store has; None when none of the asked types exists."""
+    def _rel(self, rel_types: Optional[Iterable[str]], var: str = "r") -> Optional[str]:
+        """`r` or `r:A|B` (`var` names the edge) for the types the store has; None when none of the
+        asked types exists."""
         if rel_types is None:
-            return "r"
+            return var
         have = sorted(set(rel_types) & set(self.schema().rel_columns))
-        return "r:" + "|".join(quote(t) for t in have) if have else None
+        return f"{var}:" + "|".join(quote(t) for t in have) if have else None
 
     def _oriented(self, ids: Iterable[str], rel_types: Optional[Iterable[str]], direction: Direction,
                   extra: str = "") -> list[list[Any]]:
@@ -481,11 +482,7 @@ class LadybugStore(GraphStore):
             pattern = f"(a)-[{rel}]->(b)" if way == "out" else f"(b)-[{rel}]->(a)"
             ends = "a.id, label(r), b.id" if way == "out" else "b.id, label(r), a.id"
             for label, hits in located.items():
-                # a few ids: a filter on the table; many: a hash join with them (LadybugDB 0.22 checks
-                # `IN $ids` element by element, and expands from a parameter list by joining)
-                start = (f"MATCH (a:{quote(label)}) WHERE a.id IN $ids" if len(hits) <= _FEW_IDS else
-                         f"UNWIND $ids AS i MATCH (a:{quote(label)}) WHERE a.id = i")
-                for row in self._rows(f"{start} MATCH {pattern} RETURN {ends}{extra}", ids=hits):
+                for row in self._rows(f"{self._start(label, hits)} MATCH {pattern} RETURN {ends}{extra}", ids=hits):
                     rows.setdefault(tuple(row[:3]), row)
         return list(rows.values())
 
@@ -605,7 +602,9 @@ class LadybugStore(GraphStore):
     # -- aggregating primitives: counted, paired and paged in the database -------------------------
     @staticmethod
     def _start(label: str, hits: Sequence[str]) -> str:
-        """`a`, the nodes of `hits` in one table (a filter for a few ids, a join for many)."""
+        """`a`, the nodes of `hits` in one table: a few ids, a filter on the table; many, a hash join
+        with them (LadybugDB 0.22 checks `IN $ids` element by element, and expands from a parameter
+        list by joining)."""
         return (f"MATCH (a:{quote(label)}) WHERE a.id IN $ids" if len(hits) <= _FEW_IDS else
                 f"UNWIND $ids AS i MATCH (a:{quote(label)}) WHERE a.id = i")
 
@@ -636,7 +635,7 @@ class LadybugStore(GraphStore):
         if not rel:
             return 0, []
         members = [i for hits in located.values() for i in hits]
-        alone = (f" WHERE NOT EXISTS {{ MATCH {self._way(rel.replace('r', 'r2', 1), direction, 'o', 'b')} "
+        alone = (f" WHERE NOT EXISTS {{ MATCH {self._way(self._rel(rel_types, 'r2'), direction, 'o', 'b')} "
                  "WHERE NOT o.id IN $members }" if sole else "")
         params = {"members": members} if sole else {}
         if len(located) > 1:  # several tables: their neighbours may overlap, so the ids are merged here
@@ -697,16 +696,18 @@ class LadybugStore(GraphStore):
         middle = sorted({o for t in rel_types for _, o in pairs.get(t, ())})
         b = "b:" + ":".join(quote(x) for x in ends)
         m = "m:" + ":".join(quote(x) for x in middle)
-        def pattern(rel: str) -> str:
+        def pattern(types: Sequence[str]) -> str:
+            rel, rel2 = self._rel(types), self._rel(types, "r2")
             if of is not None:
                 return (f"MATCH (a:{quote(next(iter(located)))} {{id: $of}})-[{rel}]->({m})"
-                        f"<-[{rel.replace('r', 'r2', 1)}]-({b}) WHERE b.id <> a.id")
-            return (f"MATCH ({b.replace('b:', 'a:', 1)})-[{rel}]->({m})<-[{rel.replace('r', 'r2', 1)}]-({b}) "
+                        f"<-[{rel2}]-({b}) WHERE b.id <> a.id")
+            return (f"MATCH ({b.replace('b:', 'a:', 1)})-[{rel}]->({m})<-[{rel2}]-({b}) "
                     "WHERE a.id < b.id")
         params = {"of": of} if of is not None else {}
-        shared = {(a, o): n for a, o, n in self._rows(f"{pattern(rel)} RETURN a.id, b.id, count(DISTINCT m)", **params)}
-        strong = self._rel([strong_type]) if strong_type else None
-        both = {(a, o): n for a, o, n in self._rows(f"{pattern(strong)} RETURN a.id, b.id, count(DISTINCT m)",
+        shared = {(a, o): n for a, o, n in self._rows(f"{pattern(rel_types)} RETURN a.id, b.id, count(DISTINCT m)",
+                                                      **params)}
+        strong = strong_type if strong_type and self._rel([strong_type]) else None
+        both = {(a, o): n for a, o, n in self._rows(f"{pattern([strong])} RETURN a.id, b.id, count(DISTINCT m)",
                                                     **params)} if strong else {}
         return [(a, o, n, both.get((a, o), 0)) for (a, o), n in shared.items()]
 

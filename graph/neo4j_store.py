@@ -43,18 +43,24 @@ def _is_han(char: str) -> bool:
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FA1F
 
 
-def _rel(types: Optional[list[str]]) -> str:
-    """`r` or `r:`A`|`B`` — a typed pattern lets the planner expand only those types (a hub
-    agency's relationship chains are split by type), where `type(r) IN $types` filters after."""
+def _rel(types: Optional[list[str]], var: str = "r") -> str:
+    """`r` or `r:`A`|`B`` (`var` names the edge) — a typed pattern lets the planner expand only those
+    types (a hub agency's relationship chains are split by type), where `type(r) IN $types` filters after."""
     if types is None:
-        return "r"
+        return var
     assert types and all(model.is_identifier(t) for t in types)
-    return "r:" + "|".join(f"`{t}`" for t in sorted(set(types)))
+    return f"{var}:" + "|".join(f"`{t}`" for t in sorted(set(types)))
 
 
-def _pattern(types: Optional[list[str]], direction: Direction) -> str:
-    rel = _rel(types)
-    return {"out": f"(a)-[{rel}]->(b)", "in": f"(b)-[{rel}]->(a)", "both": f"(a)-[{rel}]-(b)"}[direction]
+def _pattern(types: Optional[list[str]], direction: Direction, near: str = "a", var: str = "r") -> str:
+    """The edges `var` of `types` at `near` in `direction`, `b` the far end."""
+    rel = _rel(types, var)
+    return {"out": f"({near})-[{rel}]->(b)", "in": f"(b)-[{rel}]->({near})",
+            "both": f"({near})-[{rel}]-(b)"}[direction]
+
+
+#: `a`, the nodes whose ids are `$ids`, then the MATCH of a pattern at them
+_START = f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH "
 
 
 def _connection_refused(uri: str, exc: Exception) -> str:
@@ -466,7 +472,7 @@ class Neo4jStore(GraphStore):
         if types == []:
             return []
         rows = self._read(
-            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH (a)-[{_rel(types)}]->(b) WHERE b.id IN $ids "
+            f"{_START}(a)-[{_rel(types)}]->(b) WHERE b.id IN $ids "
             "RETURN collect(DISTINCT [a.id, type(r), b.id]) AS edges", ids=list(ids))
         return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
 
@@ -479,7 +485,7 @@ class Neo4jStore(GraphStore):
             return [], {}
         # collect(DISTINCT b) dedupes by identity, so each far node is turned into a map once
         rows = self._read(
-            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {_pattern(types, direction)} "
+            f"{_START}{_pattern(types, direction)} "
             "WITH collect(DISTINCT [startNode(r).id, type(r), endNode(r).id]) AS edges, "
             "collect(DISTINCT b) AS far "
             f"RETURN edges, [n IN far WHERE NOT n.id IN $ids | {self._NODE}] AS nodes", ids=ids)
@@ -512,7 +518,7 @@ class Neo4jStore(GraphStore):
         if types == []:
             return []
         rows = self._read(
-            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {_pattern(types, direction)} "
+            f"{_START}{_pattern(types, direction)} "
             "RETURN collect(DISTINCT [startNode(r).id, type(r), endNode(r).id]) AS edges",
             ids=list(ids))  # one record: the driver's cost is per record
         return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
@@ -523,7 +529,7 @@ class Neo4jStore(GraphStore):
         if types == []:
             return []
         rows = self._read(
-            f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH {_pattern(types, direction)} "
+            f"{_START}{_pattern(types, direction)} "
             "WITH DISTINCT r RETURN collect([startNode(r).id, type(r), endNode(r).id, properties(r)]) AS edges",
             ids=list(ids))
         edges = sorted(rows[0]["edges"] if rows else [], key=lambda e: (e[0], e[1], e[2]))
@@ -577,13 +583,12 @@ class Neo4jStore(GraphStore):
         return out
 
     # -- aggregating primitives: counted, paired and paged by the server ---------------------------
-    _START = f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH "
 
     def typed_degrees(self, ids: Iterable[str], rel_types: Sequence[str],
                       direction: Direction = "out") -> dict[str, dict[tuple[str, ...], int]]:
         if not rel_types:
             return {}
-        rows = self._read(f"{self._START}{_pattern(list(rel_types), direction)} "
+        rows = self._read(f"{_START}{_pattern(list(rel_types), direction)} "
                           "WITH a, b, collect(DISTINCT type(r)) AS ts RETURN a.id AS a, ts, count(*) AS n",
                           ids=list(ids))
         out: dict[str, dict[tuple[str, ...], int]] = {}
@@ -604,9 +609,9 @@ class Neo4jStore(GraphStore):
             return 0, []
         alone = ""
         if sole:
-            other = _pattern(types, direction).replace("(a)", "(o)").replace("[r", "[r2", 1)
+            other = _pattern(types, direction, near="o", var="r2")
             alone = f" WHERE NOT EXISTS {{ MATCH {other} WHERE NOT o.id IN $ids }}"
-        rows = self._read(f"{self._START}{_pattern(types, direction)}{alone} "
+        rows = self._read(f"{_START}{_pattern(types, direction)}{alone} "
                           "WITH DISTINCT b.id AS i ORDER BY i WITH collect(i) AS found "
                           f"RETURN size(found) AS total, found{self._slice(offset, limit)} AS page", ids=list(ids))
         return (rows[0]["total"], rows[0]["page"]) if rows else (0, [])
@@ -633,7 +638,7 @@ class Neo4jStore(GraphStore):
                      limit: Optional[int], offset: int, walk: bool) -> Optional[dict[str, Any]]:
         documented = " OR ".join(f"b:{label}" for label in DOCUMENTED_LABELS)
         rows = self._read(
-            f"{self._START}{_pattern(list(rel_types), direction)} WITH b, collect(DISTINCT type(r)) AS ts "
+            f"{_START}{_pattern(list(rel_types), direction)} WITH b, collect(DISTINCT type(r)) AS ts "
             f"WITH b, ts, CASE WHEN {documented} THEN b.{DOCUMENT_PROPERTY} END AS d {self._WALK if walk else ''}"
             "WITH b.id AS i, ts, d ORDER BY d IS NULL, d, i "
             "WITH collect([i, ts, d]) AS found, count(DISTINCT d) AS documents, count(d) AS documented "
