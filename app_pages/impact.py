@@ -40,23 +40,43 @@ if asked is not None and asked not in names:  # a name: show the agency's id in 
     selection.put(agency=_agency_id(asked))
 selection.bind("im_agency", "agency", valid=lambda v: v in names)
 agency = st.selectbox(tr("im_pick"), list(names), format_func=names.get, key="im_agency",
-                      on_change=lambda: selection.follow("im_agency", "agency", mp=None))
+                      on_change=lambda: selection.follow("im_agency", "agency", mp=None, sp=None, gp=None))
 if agency is None:
     st.stop()
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _report(key, agency_id):
-    return impact.agency_report(store, agency_id)
+def _summary(key, agency_id):
+    return impact.agency_summary(store, agency_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _documents(key, agency_id):
+    return impact.documents_of(store, agency_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _sectors(key, agency_id):
+    return impact.sectors_of(store, agency_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _partners(key, agency_id):
+    return queries.co_responsible(store, agency_id)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _statutory(key, agency_id):
+    return impact.statutory_report(store, agency_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _abolish(key, agency_id):
-    return impact.abolish(store, agency_id)
+    return impact.abolish(store, agency_id, limit=0)  # counts; each group is listed a page at a time
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _merge(key, agency_id, target):
-    return impact.merge(store, agency_id, into=target)
+    return impact.merge(store, agency_id, into=target, limit=0)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -66,14 +86,14 @@ def _exports(key, agency_id):
 
 
 with st.spinner("…"):
-    report = _report(state.store_key(), agency)
+    summary = _summary(state.store_key(), agency)
 
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(tr("im_metrics_leads"), report["leads"])
-m2.metric(tr("im_metrics_supports"), report["supports"])
-m3.metric(tr("im_metrics_deadline"), report["with_deadline"])
-m4.metric(tr("im_metrics_obligations"), report["statutory"]["total"])
-if not report["measures"]:
+m1.metric(tr("im_metrics_leads"), summary["leads"])
+m2.metric(tr("im_metrics_supports"), summary["supports"])
+m3.metric(tr("im_metrics_deadline"), summary["with_deadline"])
+m4.metric(tr("im_metrics_obligations"), summary["obligations"])
+if not summary["leads"] + summary["supports"]:
     st.info(tr("im_none_measures"))
 
 
@@ -88,10 +108,23 @@ def measure_table(rows):
     } for r in rows])
 
 
+def paged_measures(param: str, total: int, fetch) -> None:
+    """Measures a page at a time: `fetch(limit, offset)` gives the page (graph.impact); the page
+    number lives in the address under `param`."""
+    number, pages = pager.page_number(param, total, queries.PAGE_SIZE)
+    page = fetch(queries.PAGE_SIZE, (number - 1) * queries.PAGE_SIZE)
+    if page["measures"]:
+        st.caption(tr("im_page_range", a=page["offset"] + 1, b=page["offset"] + len(page["measures"]),
+                      n=page["total"]))
+        st.dataframe(measure_table(page["measures"]), hide_index=True, width="stretch",
+                     height=min(520, 38 + 35 * len(page["measures"])))
+    pager.buttons(param, number, pages)
+
+
 TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_statutory", "im_whatif",
               "im_download"]
 def by_document():
-    groups = report["by_document"]
+    groups = _documents(state.store_key(), agency)
     st.dataframe(pd.DataFrame([{tr("date"): (g["document"] or {}).get("date") or "",
                                 tr("document"): (g["document"] or {}).get("name", "—"),
                                 tr("leads"): g["leads"], tr("supports"): g["supports"]} for g in groups]),
@@ -101,40 +134,51 @@ def by_document():
     i = st.selectbox(tr("rd_pick"), list(labels), format_func=labels.get, key="im_doc")
     if i is not None:
         g = groups[i]
-        if g["document"]:
-            st.html(link(tr("open_reader"), "reader", doc=g["document"]["id"], lang=lang()))
-        st.dataframe(measure_table(g["measures"]), hide_index=True, width="stretch")
-
-
-def by_sector():
-    df = pd.DataFrame([{tr("sector"): s["sector"], tr("leads"): s["leads"], tr("supports"): s["supports"]}
-                       for s in report["by_sector"]])
-    if not df.empty:
-        st.bar_chart(df.set_index(tr("sector")), horizontal=True, stack=True, color=["#D0021B", "#F5A623"],
-                     height=max(240, 28 * len(df)))
-        sector = st.selectbox(tr("sector"), [s["sector"] for s in report["by_sector"]], key="im_sector")
-        st.dataframe(measure_table([r for r in report["measures"] if sector in (r["sectors"] or ["—"])]),
-                     hide_index=True, width="stretch")
+        doc_id = (g["document"] or {}).get("id")
+        if doc_id:
+            st.html(link(tr("open_reader"), "reader", doc=doc_id, lang=lang()))
+        rows = _document_measures(state.store_key(), agency, doc_id)
+        st.dataframe(measure_table(rows), hide_index=True, width="stretch")
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _measure_page(key, agency_id, number):
-    return impact.measure_page(store, agency_id, limit=queries.PAGE_SIZE, offset=(number - 1) * queries.PAGE_SIZE)
+def _document_measures(key, agency_id, doc_id):
+    return impact.document_measures(store, agency_id, doc_id)["measures"]
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _sector_page(key, agency_id, sector_id, limit, offset):
+    return impact.sector_measures(store, agency_id, sector_id, limit=limit, offset=offset)
+
+
+def by_sector():
+    rows = _sectors(state.store_key(), agency)
+    df = pd.DataFrame([{tr("sector"): s["sector"], tr("leads"): s["leads"], tr("supports"): s["supports"]}
+                       for s in rows])
+    if df.empty:
+        return
+    st.bar_chart(df.set_index(tr("sector")), horizontal=True, stack=True, color=["#D0021B", "#F5A623"],
+                 height=max(240, 28 * len(df)))
+    by_name = {s["sector"]: s for s in rows}
+    picked = by_name[st.selectbox(tr("sector"), list(by_name), key="im_sector",
+                                  on_change=lambda: selection.put(sp=None))]
+    paged_measures("sp", picked["measures"], lambda limit, offset: _sector_page(
+        state.store_key(), agency, picked["id"], limit, offset))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _measure_page(key, agency_id, limit, offset):
+    return impact.measure_page(store, agency_id, limit=limit, offset=offset)
 
 
 def all_measures():
     """Every measure, a page at a time (the database counts them and reads only the page's rows)."""
-    number, pages = pager.page_number("mp", report["leads"] + report["supports"], queries.PAGE_SIZE)
-    page = _measure_page(state.store_key(), agency, number)
-    if page["measures"]:
-        st.caption(tr("im_page_range", a=page["offset"] + 1, b=page["offset"] + len(page["measures"]),
-                      n=page["total"]))
-        st.dataframe(measure_table(page["measures"]), hide_index=True, width="stretch", height=520)
-    pager.buttons("mp", number, pages)
+    paged_measures("mp", summary["leads"] + summary["supports"],
+                   lambda limit, offset: _measure_page(state.store_key(), agency, limit, offset))
 
 
 def partners():
-    rows = report["partners"][:30]
+    rows = _partners(state.store_key(), agency)[:30]
     if rows:
         pdf = pd.DataFrame([{tr("agency"): p.get("short_name") or p["name"], tr("shared"): p["measures"]}
                             for p in rows])
@@ -150,6 +194,7 @@ def _inherited(row):
 
 def statutory():
     """Statutory duties: clauses of regulations binding the agency (or a predecessor), by regulation."""
+    report = _statutory(state.store_key(), agency)
     duties = report["statutory"]
     if not duties["total"] and not report["inherited_measures"]:
         st.caption(tr("im_statutory_none"))
@@ -172,19 +217,33 @@ def statutory():
                      hide_index=True, width="stretch")
 
 
-def _group(key: str, rows: list, **fmt) -> None:
-    """One group of a what-if answer: its count and meaning, and its measures (each once)."""
-    st.markdown(f"**{tr('im_g_' + key, n=len(rows), **fmt)}**")
-    st.caption(tr("im_g_" + key + "_why", **fmt))
-    if rows:
-        st.dataframe(measure_table(rows), hide_index=True, width="stretch", height=min(360, 38 + 35 * len(rows)))
+@st.cache_data(ttl=60, show_spinner=False)
+def _group_page(key, agency_id, target, group, limit, offset):
+    if target is None:
+        return impact.abolish_group(store, agency_id, group, limit=limit, offset=offset)
+    return impact.merge_group(store, agency_id, target, group, limit=limit, offset=offset)
+
+
+def _groups(counts: dict, target=None, **fmt) -> None:
+    """The groups of a what-if answer, each with its count and meaning (every measure is in one);
+    the measures of the group picked, a page at a time."""
+    for key, n in counts.items():
+        st.markdown(f"**{tr('im_g_' + key, n=n, **fmt)}**")
+        st.caption(tr("im_g_" + key + "_why", **fmt))
+    shown = [k for k, n in counts.items() if n]
+    if not shown:
+        return
+    group = st.radio(tr("im_list_group"), shown, horizontal=True, key=f"im_group_{target or ''}",
+                     format_func=lambda k, _l=lang(): t("im_g_" + k, _l, n=counts[k], **fmt),
+                     on_change=lambda: selection.put(gp=None))
+    paged_measures("gp", counts[group], lambda limit, offset: _group_page(
+        state.store_key(), agency, target, group, limit, offset))
 
 
 def measures_if_abolished() -> None:
     gone = _abolish(state.store_key(), agency)
     st.caption(tr("im_abolish_total", n=gone["measures"]))
-    for key in impact.ABOLISH_GROUPS:
-        _group(key, gone["groups"][key])
+    _groups(gone["counts"])
 
 
 def measures_if_merged(target: str) -> None:
@@ -194,8 +253,7 @@ def measures_if_merged(target: str) -> None:
                           s=merged["after"]["supports"], s0=merged["before"]["supports"]) + "**")
     st.caption(tr("im_merged_union", name=into, a=merged["agency"]["name"],
                   n=merged["after"]["leads"] + merged["after"]["supports"]))
-    for key in impact.MERGE_GROUPS:
-        _group(key, merged["groups"][key], name=into)
+    _groups(merged["counts"], target, name=into)
     if merged["partners"]:
         st.markdown(f"**{tr('partners')}**")
         st.dataframe(pd.DataFrame([{tr("partners"): p["name"], tr("shared"): p["measures"]}
@@ -224,11 +282,12 @@ WHAT_IF_SECTIONS = [("im_section_measures", measures_if_abolished, measures_if_m
 
 def what_if():
     scenario = st.radio(tr("im_scenario"), ["abolished", "merged"], horizontal=True, key="im_scenario",
-                        format_func=lambda s, _l=lang(): t("im_" + s, _l))
+                        format_func=lambda s, _l=lang(): t("im_" + s, _l), on_change=lambda: selection.put(gp=None))
     target = None
     if scenario == "merged":
         others = [a for a in names if a != agency]
-        target = st.selectbox(tr("im_target"), others, format_func=names.get, key="im_target")
+        target = st.selectbox(tr("im_target"), others, format_func=names.get, key="im_target",
+                              on_change=lambda: selection.put(gp=None))
         if target is None:
             return
     for title, if_abolished, if_merged in WHAT_IF_SECTIONS:

@@ -18,6 +18,7 @@ Targets (issue 3): batched ≥ 20× naive; p95 < 50 ms on Neo4j and < 20 ms embe
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import json
 import platform
 import statistics
@@ -104,6 +105,13 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
     cited = [s for (s, t, o) in export.edges if t == model.CITES]
     doc = (walked or cited or [next(i for i, (lab, _) in export.nodes.items() if lab == model.DOCUMENT)])[0]
     citing = (cited or [doc])[0]
+    binds = Counter(o for (s, t, o) in export.edges if t == model.BINDS)
+    bound = max(binds, key=lambda a: (binds[a], a)) if binds else agency  # the agency most obligations bind
+
+    # the busiest agency's largest sector (what the sector tab opens on), and its first partner (the
+    # merger the what-if tab would most likely be asked about)
+    sector_id = (impact.sectors_of(store, name) or [{"id": None}])[0]["id"]
+    partner_id = next((p["id"] for p in queries.co_responsible(store, name)), None)
     return {
         "search": lambda: queries.search(store, name[:2] if len(name) > 2 else name),
         "neighbourhood(depth=2)": lambda: queries.neighbourhood(store, agency, depth=2, limit=100),
@@ -115,12 +123,24 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         "duties_of (a later page)": lambda: queries.duties_of(store, name, limit=queries.PAGE_SIZE,
                                                               offset=10 * queries.PAGE_SIZE),
         "sole_lead_page (first page)": lambda: queries.sole_lead_page(store, name, limit=queries.PAGE_SIZE),
-        # the impact page: its agency list, its all-measures tab (a page), the whole report
+        # the impact page: its agency list, what it shows on opening, each tab (lists a page at a time)
         "agency_workload": lambda: queries.agency_workload(store),
+        "impact agency_summary": lambda: impact.agency_summary(store, name),
+        "impact documents_of": lambda: impact.documents_of(store, name),
+        "impact sectors_of": lambda: impact.sectors_of(store, name),
+        "impact sector_measures (first page)": lambda: impact.sector_measures(store, name, sector_id,
+                                                                              limit=queries.PAGE_SIZE),
         "impact measure_page (first page)": lambda: impact.measure_page(store, name, limit=queries.PAGE_SIZE),
         "impact measure_page (a later page)": lambda: impact.measure_page(store, name, limit=queries.PAGE_SIZE,
                                                                           offset=10 * queries.PAGE_SIZE),
-        "impact agency_report": lambda: impact.agency_report(store, name),
+        "impact abolish (counts)": lambda: impact.abolish(store, name, limit=0),
+        "impact abolish_group (first page)": lambda: impact.abolish_group(store, name, "support_dropped",
+                                                                          limit=queries.PAGE_SIZE),
+        **({"impact merge (counts)": lambda: impact.merge(store, name, partner_id, limit=0),
+            "impact merge_group (first page)": lambda: impact.merge_group(store, name, partner_id, "already_shared",
+                                                                          limit=queries.PAGE_SIZE)}
+           if partner_id else {}),
+        "impact statutory_report": lambda: impact.statutory_report(store, bound),
         "superseded_by_chain": lambda: queries.superseded_by_chain(store, doc, include_amends=True),
         "supersedes_transitive": lambda: queries.supersedes_transitive(store, doc, include_amends=True),
         "cited_transitive": lambda: queries.cited_transitive(store, citing),

@@ -20,9 +20,10 @@ from typing import Any, Optional
 import networkx as nx
 
 from . import model
-from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measures, resolve_agency, role_counts,
-                      statutory_duties)
-from .store import GraphStore
+from .facets import AlsoReached, Filter, Present, Prop, Reaches, Through
+from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measures, inherited_sources, one_read,
+                      resolve_agency, role_counts, statutory_duties)
+from .store import DOCUMENT_PROPERTY, GraphStore
 
 def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any]], dict[str, dict]]:
     """The agency's measures, each with every responsible agency by role, its document and sectors."""
@@ -34,19 +35,36 @@ def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any
     return _rows_of(store, {m: role for m, role in mine.items() if m in measures}, measures)
 
 
+#: the facets of the what-if groups: the agency leads the measure; another agency leads / supports it
+LEADS_IT = Through((model.LEADS,))
+OTHER_LEADS = AlsoReached((model.LEADS,))
+OTHER_SUPPORTS = AlsoReached((model.SUPPORTS,))
+SECTOR = Reaches(model.CONCERNS)
+DOCUMENT = Prop(DOCUMENT_PROPERTY)
+NO_SECTOR = "—"
+
+
+def _page(store: GraphStore, node: dict[str, Any], where: Optional[Filter], limit: Optional[int], offset: int
+          ) -> dict[str, Any]:
+    """A page of the agency's measures matching `where` (graph/facets.py; None: all of them), ordered by
+    document (none last), then id: `total` (counted by the database), `total_documents`, `offset`
+    and the `measures` rows (as in `agency_report`) — only the page's are read."""
+    page = store.neighbours_by_document(node["id"], list(ROLES), "out", limit=limit, offset=offset, where=where)
+    mine = {m: _roles(types) for m, types, _ in page["rows"]}
+    rows, _ = _rows_of(store, mine, store.get_nodes(list(mine)))
+    at = {m: i for i, m in enumerate(mine)}
+    return {"agency": brief(node), "total": page["total"], "total_documents": page["documents"], "offset": offset,
+            "measures": sorted(rows, key=lambda r: at[r["id"]])}
+
+
+@one_read
 def measure_page(store: GraphStore, agency: str, limit: Optional[int] = PAGE_SIZE, offset: int = 0
                  ) -> dict[str, Any]:
     """A page of the agency's measures, rows as in `agency_report`'s `measures`, ordered by document
     (none last), then id: `total` measures, `leads`, `supports`, `total_documents` (counted by the
     database) and the `measures` from `offset`, at most `limit` — only those are read."""
     node = resolve_agency(store, agency)
-    page = store.neighbours_by_document(node["id"], list(ROLES), "out", limit=limit, offset=offset)
-    mine = {m: "lead" if model.LEADS in types else "support" for m, types, _ in page["rows"]}
-    rows, _ = _rows_of(store, mine, store.get_nodes(list(mine)))
-    at = {m: i for i, m in enumerate(mine)}
-    return {"agency": brief(node), **role_counts(store, [node["id"]])[node["id"]], "total": page["total"],
-            "total_documents": page["documents"], "offset": offset,
-            "measures": sorted(rows, key=lambda r: at[r["id"]])}
+    return {**_page(store, node, None, limit, offset), **role_counts(store, [node["id"]])[node["id"]]}
 
 
 def _rows_of(store: GraphStore, mine: dict[str, str], measures: dict[str, dict]
@@ -94,35 +112,116 @@ def _rows_of(store: GraphStore, mine: dict[str, str], measures: dict[str, dict]
     return rows, agencies
 
 
-def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
-    """Everything the impact page shows for one agency: its measures (role, deadline, document,
-    sectors, co-responsible agencies), grouped by document and by sector; partner agencies with the
-    number of shared measures; its statutory duties (obligations binding it or a predecessor)."""
+def _roles(types: tuple[str, ...]) -> str:
+    return "lead" if model.LEADS in types else "support"
+
+
+# -- the impact page: counted in the database, listed a page at a time -------------------------------
+@one_read
+def agency_summary(store: GraphStore, agency: str) -> dict[str, Any]:
+    """What the impact page shows first (counted by the database, no measure read): the agency
+    (with aliases), `leads`, `supports`, `with_deadline` (measures with a deadline, dated or
+    not), `total_documents`, and its statutory duties' `obligations` and `inherited` counts."""
     node = resolve_agency(store, agency)
-    rows, _ = _measure_rows(store, node["id"])
-    by_doc: dict[Optional[str], list] = defaultdict(list)
-    by_sector: dict[str, list] = defaultdict(list)
-    docs: dict[str, dict] = {}
-    for r in rows:
-        d = r["document"]
-        if d:
-            docs[d["id"]] = d
-        by_doc[d["id"] if d else None].append(r)
-        for s in r["sectors"] or ["—"]:
-            by_sector[s].append(r)
-    documents = [{"document": docs.get(d), "leads": sum(r["role"] == "lead" for r in ms),
-                  "supports": sum(r["role"] == "support" for r in ms), "measures": ms}
-                 for d, ms in sorted(by_doc.items(), key=lambda kv: (kv[0] is None, -len(kv[1]), kv[0] or ""))]
-    sectors = [{"sector": s, "leads": sum(r["role"] == "lead" for r in ms),
-                "supports": sum(r["role"] == "support" for r in ms), "measures": len(ms)}
-               for s, ms in sorted(by_sector.items(), key=lambda kv: (kv[0] == "—", -len(kv[1]), kv[0]))]
+    aid = node["id"]
+    counts = store.neighbour_counts(aid, list(ROLES), "out", by=[Present(("deadline", "deadline_text")), DOCUMENT])
+    sources = inherited_sources(store, aid)
+    bound = store.typed_degrees(sorted(sources), [model.BINDS], "in")
+    obligations = {a: sum(bound.get(a, {}).values()) for a in sources}
     return {"agency": brief(node) | {"aliases": node.get("aliases") or []},
-            "leads": sum(r["role"] == "lead" for r in rows),
-            "supports": sum(r["role"] == "support" for r in rows),
-            "with_deadline": sum(1 for r in rows if r["deadline"] or r["deadline_text"]),
-            "measures": rows, "by_document": documents, "by_sector": sectors,
-            "partners": co_responsible(store, node["id"]),
-            **statutory_report(store, node["id"])}
+            **role_counts(store, [aid])[aid],
+            "with_deadline": sum(n for _, (dated, _), n in counts if dated),
+            "total_documents": len({d for _, (_, d), _ in counts if d is not None}),
+            "obligations": sum(obligations.values()),
+            "inherited": sum(n for a, n in obligations.items() if sources[a] is not None)}
+
+
+@one_read
+def documents_of(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """The documents the agency's measures are in (counted by the database): `document` (brief;
+    None for measures in none), `leads`, `supports`, `measures` — most measures first."""
+    node = resolve_agency(store, agency)
+    by_doc: dict[Optional[str], Counter] = defaultdict(Counter)
+    for types, (doc,), n in store.neighbour_counts(node["id"], list(ROLES), "out", by=[DOCUMENT]):
+        by_doc[doc][_roles(types)] += n
+    docs = store.get_nodes(sorted(d for d in by_doc if d is not None))
+    rows = [{"document": brief(docs[d]) if d in docs else None, "leads": c["lead"], "supports": c["support"],
+             "measures": c["lead"] + c["support"]} for d, c in by_doc.items()]
+    return sorted(rows, key=lambda r: (r["document"] is None, -r["measures"], (r["document"] or {}).get("id", "")))
+
+
+@one_read
+def document_measures(store: GraphStore, agency: str, doc_id: Optional[str], limit: Optional[int] = None,
+                      offset: int = 0) -> dict[str, Any]:
+    """The agency's measures in one document (None: in none), rows as in `measure_page`."""
+    return _page(store, resolve_agency(store, agency), {DOCUMENT: doc_id}, limit, offset)
+
+
+def _bare_documents(store: GraphStore, agency_id: str) -> tuple[list, dict[str, set]]:
+    """The agency's measures without a sector of their own counted by document, and the sectors
+    each of those documents concerns (which such a measure takes)."""
+    bare = store.neighbour_counts(agency_id, list(ROLES), "out", by=[DOCUMENT], where={SECTOR: None})
+    docs = sorted({d for _, (d,), _ in bare if d is not None})
+    doc_sectors: dict[str, set] = defaultdict(set)
+    for d, _, s in store.expand(docs, [model.CONCERNS], "out") if docs else ():
+        doc_sectors[d].add(s)
+    return bare, doc_sectors
+
+
+@one_read
+def sectors_of(store: GraphStore, agency: str) -> list[dict[str, Any]]:
+    """The sectors of the agency's measures (a measure's own, else its document's; NO_SECTOR for
+    neither), counted by the database: `id` (None for NO_SECTOR), `sector` (name), `leads`,
+    `supports`, `measures` — most first. A measure in two sectors counts in both."""
+    node = resolve_agency(store, agency)
+    counts: dict[Optional[str], Counter] = defaultdict(Counter)
+    for types, (s,), n in store.neighbour_counts(node["id"], list(ROLES), "out",
+                                                 by=[Reaches(model.CONCERNS, none=False)]):
+        counts[s][_roles(types)] += n
+    bare, doc_sectors = _bare_documents(store, node["id"])
+    for types, (d,), n in bare:
+        for s in sorted(doc_sectors.get(d, ())) or [None]:
+            counts[s][_roles(types)] += n
+    names = {k: model.display_name(v) for k, v in store.get_nodes(sorted(s for s in counts if s)).items()}
+    rows = [{"id": s, "sector": names.get(s, s) if s else NO_SECTOR, "leads": c["lead"], "supports": c["support"],
+             "measures": c["lead"] + c["support"]} for s, c in counts.items()]
+    return sorted(rows, key=lambda r: (r["id"] is None, -r["measures"], r["sector"]))
+
+
+@one_read
+def sector_measures(store: GraphStore, agency: str, sector_id: Optional[str], limit: Optional[int] = PAGE_SIZE,
+                    offset: int = 0) -> dict[str, Any]:
+    """A page of the agency's measures in one sector (None: in none), rows as in `measure_page`:
+    those in the sector themselves and those without one whose document is (by document, then id)."""
+    node = resolve_agency(store, agency)
+    bare, doc_sectors = _bare_documents(store, node["id"])
+    bare_docs = {d for _, (d,), _ in bare}
+    docs = sorted(d for d in bare_docs if d is not None and (sector_id in doc_sectors.get(d, ()) if sector_id
+                                                             else not doc_sectors.get(d)))
+    where: list[dict] = [{SECTOR: sector_id}] if sector_id else []
+    if docs:
+        where.append({SECTOR: None, DOCUMENT: docs})
+    if sector_id is None and None in bare_docs:
+        where.append({SECTOR: None, DOCUMENT: None})
+    return _page(store, node, where, limit, offset)
+
+
+@one_read
+def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
+    """The impact page's answers whole, every measure read (the page asks for them in parts —
+    `agency_summary`, `documents_of`, `sectors_of`, pages of measures — so that a ministry with
+    12,500 measures opens at once; this is for exports and checks): the summary, its `measures`
+    (rows as in `measure_page`), `by_document` (each with its measures), `by_sector`, `partners`
+    (graph.queries.co_responsible), and the statutory part (`statutory_report`)."""
+    summary = agency_summary(store, agency)
+    aid = summary["agency"]["id"]
+    rows = measure_page(store, aid, limit=None)["measures"]
+    by_doc: dict[Optional[str], list] = defaultdict(list)
+    for r in rows:
+        by_doc[(r["document"] or {}).get("id")].append(r)
+    documents = [g | {"measures": by_doc[(g["document"] or {}).get("id")]} for g in documents_of(store, aid)]
+    return {**summary, "measures": rows, "by_document": documents, "by_sector": sectors_of(store, aid),
+            "partners": co_responsible(store, aid), **statutory_report(store, aid)}
 
 
 # -- statutory duties (obligations of regulations) and what reorganisations handed down ------------
@@ -161,14 +260,45 @@ def statutory_what_if(store: GraphStore, agency_id: str, merge_into_id: Optional
 
 # -- what if: abolished, or merged into another agency -------------------------------------------
 #: what happens to each of an abolished agency's measures, in the order the page shows them; every
-#: measure is in exactly one group
-ABOLISH_GROUPS = ("no_agency_left", "no_lead_left", "other_leads_remain", "support_dropped")
-#: what happens to each measure of an agency merged into another; every measure is in exactly one
+#: measure is in exactly one group. Each group is the measures matching any of its filters (facets:
+#: the agency leads it; another agency leads / supports it).
+ABOLISH_GROUPS: dict[str, list[dict]] = {
+    "no_agency_left": [{OTHER_LEADS: False, OTHER_SUPPORTS: False}],
+    "no_lead_left": [{LEADS_IT: True, OTHER_LEADS: False, OTHER_SUPPORTS: True}],
+    "other_leads_remain": [{LEADS_IT: True, OTHER_LEADS: True}],
+    "support_dropped": [{LEADS_IT: False, OTHER_LEADS: True},
+                        {LEADS_IT: False, OTHER_LEADS: False, OTHER_SUPPORTS: True}],
+}
+#: what happens to each measure of an agency merged into another (`into`'s roles are the facets)
 MERGE_GROUPS = ("gained_lead", "gained_support", "upgraded_to_lead", "already_shared")
 
 
-def abolish(store: GraphStore, agency: str) -> dict[str, Any]:
-    """If `agency` were abolished, with nobody taking over: each of its measures in one group —
+def merge_groups(into_id: str) -> dict[str, list[dict]]:
+    """The filters of MERGE_GROUPS for a merger into `into_id`."""
+    leads, supports = AlsoReached((model.LEADS,), into_id), AlsoReached((model.SUPPORTS,), into_id)
+    return {"gained_lead": [{LEADS_IT: True, leads: False, supports: False}],
+            "gained_support": [{LEADS_IT: False, leads: False, supports: False}],
+            "upgraded_to_lead": [{LEADS_IT: True, leads: False, supports: True}],
+            "already_shared": [{leads: True}, {LEADS_IT: False, leads: False, supports: True}]}
+
+
+def _group_counts(store: GraphStore, agency_id: str, groups: dict[str, list[dict]]) -> dict[str, int]:
+    """How many of the agency's measures each group holds — one count in the database, grouped by
+    every facet the groups name."""
+    facets = list(dict.fromkeys(f for parts in groups.values() for where in parts for f in where))
+    out = dict.fromkeys(groups, 0)
+    for types, values, n in store.neighbour_counts(agency_id, list(ROLES), "out", by=facets):
+        have = dict(zip(facets, values))
+        for name, parts in groups.items():
+            if any(all(have[f] == v for f, v in where.items()) for where in parts):
+                out[name] += n
+    return out
+
+
+@one_read
+def abolish(store: GraphStore, agency: str, limit: Optional[int] = PAGE_SIZE) -> dict[str, Any]:
+    """If `agency` were abolished, with nobody taking over: how many of its measures fall in each
+    group (`counts`) and the first `limit` of each (`groups`; every one with limit None) —
 
     - `no_agency_left`: it was the only agency responsible (lead or support);
     - `no_lead_left`: it was the only lead; supporting agencies remain, one must take the lead;
@@ -176,26 +306,25 @@ def abolish(store: GraphStore, agency: str) -> dict[str, Any]:
     - `support_dropped`: it only supported; the measure keeps its other agencies.
     """
     node = resolve_agency(store, agency)
-    aid = node["id"]
-    rows, _ = _measure_rows(store, aid)
-    groups: dict[str, list] = {g: [] for g in ABOLISH_GROUPS}
-    for r in rows:
-        others_lead = [a for a in r["lead_ids"] if a != aid]
-        others = others_lead + [a for a in r["support_ids"] if a != aid]
-        if not others:
-            groups["no_agency_left"].append(r)
-        elif aid in r["lead_ids"]:
-            groups["other_leads_remain" if others_lead else "no_lead_left"].append(r)
-        else:
-            groups["support_dropped"].append(r)
-    return {"agency": brief(node), "measures": len(rows), "groups": groups,
-            "statutory": statutory_what_if(store, aid)}
+    counts = _group_counts(store, node["id"], ABOLISH_GROUPS)
+    return {"agency": brief(node), "measures": sum(counts.values()), "counts": counts,
+            "groups": {g: abolish_group(store, node["id"], g, limit)["measures"] if limit != 0 else []
+                       for g in ABOLISH_GROUPS},
+            "statutory": statutory_what_if(store, node["id"])}
 
 
-def merge(store: GraphStore, agency: str, into: str) -> dict[str, Any]:
+@one_read
+def abolish_group(store: GraphStore, agency: str, group: str, limit: Optional[int] = PAGE_SIZE, offset: int = 0
+                  ) -> dict[str, Any]:
+    """A page of one `abolish` group (rows as in `measure_page`)."""
+    return _page(store, resolve_agency(store, agency), ABOLISH_GROUPS[group], limit, offset)
+
+
+@one_read
+def merge(store: GraphStore, agency: str, into: str, limit: Optional[int] = PAGE_SIZE) -> dict[str, Any]:
     """If `agency` were merged into `into`: the merged agency takes over every measure of both
     (a measure led by either is led after the merger). Nothing loses its lead. Each of the
-    absorbed agency's measures is in one group —
+    absorbed agency's measures is in one group (`counts`; the first `limit` of each in `groups`) —
 
     - `gained_lead` / `gained_support`: new to `into`, with the absorbed agency's role;
     - `upgraded_to_lead`: both had it; `into` supported it and the absorbed agency led it;
@@ -203,44 +332,39 @@ def merge(store: GraphStore, agency: str, into: str) -> dict[str, Any]:
 
     `before` and `after` count `into`'s measures by role; `after` counts the union of both
     agencies' measures. `partners`: other agencies sharing measures with the merged agency."""
-    node = resolve_agency(store, agency)
-    target = resolve_agency(store, into)
+    node, target = resolve_agency(store, agency), resolve_agency(store, into)
     aid, tid = node["id"], target["id"]
     if tid == aid:
         raise ValueError("an agency cannot be merged into itself")
-    rows, _ = _measure_rows(store, aid)
-    trows, _ = _measure_rows(store, tid)
-    a_roles = {r["id"]: r["role"] for r in rows}
-    t_roles = {r["id"]: r["role"] for r in trows}
-    combined = {m: ("lead" if "lead" in (a_roles.get(m), t_roles.get(m)) else "support")
-                for m in set(a_roles) | set(t_roles)}
-    groups: dict[str, list] = {g: [] for g in MERGE_GROUPS}
-    for r in rows:  # sorted by id already
-        if r["id"] not in t_roles:
-            groups["gained_" + r["role"]].append(r)
-        elif t_roles[r["id"]] == "support" and r["role"] == "lead":
-            groups["upgraded_to_lead"].append(r)
-        else:
-            groups["already_shared"].append(r | {"role": combined[r["id"]]})
-    by_id = {r["id"]: r for r in trows} | {r["id"]: r for r in rows}
-    partners: Counter = Counter()
-    for m in combined:
-        for p in set(by_id[m]["lead_ids"]) | set(by_id[m]["support_ids"]):
-            if p not in (aid, tid):
-                partners[p] += 1
-    pnodes = store.get_nodes(list(partners))
+    counts = _group_counts(store, aid, merge_groups(tid))
+    roles = role_counts(store, [aid, tid])
+    before = roles[tid]
+    after = {"leads": before["leads"] + counts["gained_lead"] + counts["upgraded_to_lead"],
+             "supports": before["supports"] + counts["gained_support"] - counts["upgraded_to_lead"]}
+    shared = {b: n for _, b, n, _ in store.shared_neighbour_counts(list(ROLES), of=[aid, tid])}
+    pnodes = store.get_nodes(sorted(shared))
     return {
-        "agency": brief(node), "into": brief(target), "groups": groups,
-        "before": _role_counts(t_roles), "absorbed": _role_counts(a_roles), "after": _role_counts(combined),
+        "agency": brief(node), "into": brief(target), "counts": counts,
+        "groups": {g: merge_group(store, aid, tid, g, limit)["measures"] if limit != 0 else []
+                   for g in MERGE_GROUPS},
+        "before": before, "absorbed": roles[aid], "after": after,
         "partners": [{**brief(pnodes[p]), "measures": n}
-                     for p, n in sorted(partners.items(), key=lambda kv: (-kv[1], kv[0])) if p in pnodes],
+                     for p, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if p in pnodes],
         "statutory": statutory_what_if(store, aid, tid),
     }
 
 
-def _role_counts(roles: dict[str, str]) -> dict[str, int]:
-    return {"leads": sum(r == "lead" for r in roles.values()),
-            "supports": sum(r == "support" for r in roles.values())}
+@one_read
+def merge_group(store: GraphStore, agency: str, into: str, group: str, limit: Optional[int] = PAGE_SIZE,
+                offset: int = 0) -> dict[str, Any]:
+    """A page of one `merge` group (rows as in `measure_page`; in `already_shared` the role is the
+    merged agency's: lead when either led it)."""
+    node, target = resolve_agency(store, agency), resolve_agency(store, into)
+    page = _page(store, node, merge_groups(target["id"])[group], limit, offset)
+    if group == "already_shared":
+        page["measures"] = [r | {"role": "lead" if r["role"] == "lead" or target["id"] in r["lead_ids"]
+                                 else "support"} for r in page["measures"]]
+    return page
 
 
 # -- the duty subgraph and its exports --------------------------------------------------------------

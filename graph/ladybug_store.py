@@ -38,6 +38,7 @@ import networkx as nx
 from . import cypher_dialect, model
 from .datadir import default_data_dir
 from .export import Export, from_records
+from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries
 from .ladybug_load import ExportFiles, ExportRows, LoadPlan, Rows, TableFiles, Upsert
 from .ladybug_schema import REST, Schema, decode, quote
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
@@ -62,6 +63,11 @@ def write_buffer_pool_mb() -> int:
     except (ValueError, OSError, AttributeError):
         total_mb = 4096
     return max(1024, min(8192, total_mb // 4))
+#: a pooled connection is closed after serving this many calls: LadybugDB 0.22 keeps something of
+#: every distinct parametrised query text a connection runs in the page cache until the connection
+#: closes (a read-only store's 512 MB filled after ~1,000 different texts, 64 MB after ~110: a
+#: long-running app asking pages at many offsets); a new connection costs well under a millisecond
+CONNECTION_USES = 50
 #: up to this many ids an expansion filters the table by `id IN $ids`; above, it joins (measured:
 #: 2,000 ids on 60k measures take 2 s one way and 46 ms the other; 20 ids, 20 ms and 58 ms)
 _FEW_IDS = 100
@@ -88,9 +94,10 @@ class _Shared:
         self.database, self.read_only, self.users = database, read_only, 0
         self.lock_file = lock_file
         self.write_lock = threading.Lock()
-        # id → label of nodes looked up, for every store object on this file: valid while the
-        # database is open (no other process writes while this one holds the lock); writes clear it
-        self.labels: dict[str, str] = {}
+        # id → (label, offset in its table) of nodes looked up, for every store object on this file:
+        # valid while the database is open (no other process writes while this one holds the lock);
+        # this process's writes clear it
+        self.labels: dict[str, tuple[str, int]] = {}
 
 
 def _lock(path: Path, read_only: bool) -> Any:
@@ -153,6 +160,7 @@ class LadybugStore(GraphStore):
         self._open_lock = threading.Lock()
         self._local = threading.local()  # the connection a thread is using, and its read transaction
         self._idle: list[Any] = []  # connections not in use
+        self._uses: dict[int, int] = {}  # how many calls each pooled connection has served
         self._pool_lock = threading.Lock()
         self._schema: Optional[Schema] = None
 
@@ -193,8 +201,13 @@ class LadybugStore(GraphStore):
         finally:
             self._local.conn = None
             with self._pool_lock:
-                if self._shared is shared:
+                uses = self._uses.pop(id(conn), 0) + 1
+                if self._shared is shared and uses < CONNECTION_USES:
+                    self._uses[id(conn)] = uses
                     self._idle.append(conn)
+                else:  # retired: what it kept of the queries it ran is freed (see CONNECTION_USES)
+                    with contextlib.suppress(Exception):
+                        conn.close()
 
     def close(self) -> None:
         with self._open_lock:
@@ -214,7 +227,11 @@ class LadybugStore(GraphStore):
             if conn is None:
                 return []
             try:
-                return conn.execute(query, params).get_all()
+                result = conn.execute(query, params)
+                try:
+                    return result.get_all()
+                finally:
+                    result.close()  # now, not when collected: an open result holds pages of the cache
             except RuntimeError as exc:
                 raise StoreError(f"the embedded store failed on its own query ({exc}): {query[:200]}") from exc
 
@@ -422,13 +439,14 @@ class LadybugStore(GraphStore):
         labels = self._shared.labels
         unknown = [i for i in ids if i not in labels]
         for label in self.schema().node_columns if unknown else ():
-            for (i,) in self._rows(f"UNWIND $ids AS i MATCH (n:{quote(label)} {{id: i}}) RETURN n.id", ids=unknown):
-                labels[i] = label
+            for i, at in self._rows(f"UNWIND $ids AS i MATCH (n:{quote(label)} {{id: i}}) RETURN n.id, offset(id(n))",
+                                    ids=unknown):
+                labels[i] = (label, at)
         if len(labels) > 500_000:
             labels.clear()
         for i in ids:
             if i in labels:
-                found.setdefault(labels[i], []).append(i)
+                found.setdefault(labels[i][0], []).append(i)
         return found
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -482,7 +500,8 @@ class LadybugStore(GraphStore):
             pattern = f"(a)-[{rel}]->(b)" if way == "out" else f"(b)-[{rel}]->(a)"
             ends = "a.id, label(r), b.id" if way == "out" else "b.id, label(r), a.id"
             for label, hits in located.items():
-                for row in self._rows(f"{self._start(label, hits)} MATCH {pattern} RETURN {ends}{extra}", ids=hits):
+                for row in self._rows(f"{self._start(label, hits)} MATCH {pattern} RETURN {ends}{extra}",
+                                      **self._starting(hits)):
                     rows.setdefault(tuple(row[:3]), row)
         return list(rows.values())
 
@@ -505,7 +524,7 @@ class LadybugStore(GraphStore):
             # from the targets' side: a hub's 12,000 outgoing edges are never read, only what enters `ids`
             edges.update(tuple(e) for e in self._rows(f"{self._start(label, hits)} MATCH (b)-[{rel}]->(a) "
                                                       "WHERE b.id IN $keep RETURN b.id, label(r), a.id",
-                                                      ids=hits, keep=keep))
+                                                      keep=keep, **self._starting(hits)))
         return sorted(edges)
 
     def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
@@ -600,13 +619,22 @@ class LadybugStore(GraphStore):
         return hits
 
     # -- aggregating primitives: counted, paired and paged in the database -------------------------
-    @staticmethod
-    def _start(label: str, hits: Sequence[str]) -> str:
-        """`a`, the nodes of `hits` in one table: a few ids, a filter on the table; many, a hash join
-        with them (LadybugDB 0.22 checks `IN $ids` element by element, and expands from a parameter
-        list by joining)."""
-        return (f"MATCH (a:{quote(label)}) WHERE a.id IN $ids" if len(hits) <= _FEW_IDS else
-                f"UNWIND $ids AS i MATCH (a:{quote(label)}) WHERE a.id = i")
+    def _start(self, label: str, hits: Sequence[str]) -> str:
+        """`a`, the nodes of `hits` (located: `_locate`) in one table, `$ids` their ids. A few: by
+        their offsets in the table, then checked by id (LadybugDB expands from offsets without a scan:
+        50 measures of 100k, 13 ms instead of 66–130 ms by `a.id IN $ids`; an offset changes only when
+        the store is written, which clears `_locate`'s cache and which no other process does while
+        this one has it open). Many: a hash join with the ids (LadybugDB 0.22 checks `IN` element by
+        element)."""
+        if len(hits) > _FEW_IDS:
+            return f"UNWIND $ids AS i MATCH (a:{quote(label)}) WHERE a.id = i"
+        # a parameter, not literals: every distinct query text is kept by the database (a cache
+        # that fills the page cache after a few hundred different lists)
+        return f"MATCH (a:{quote(label)}) WHERE offset(id(a)) IN $positions AND a.id IN $ids"
+
+    def _starting(self, hits: Sequence[str]) -> dict[str, Any]:
+        """The parameters of `_start` for `hits`."""
+        return {"ids": list(hits), "positions": [self._shared.labels[i][1] for i in hits]}
 
     @staticmethod
     def _way(rel: str, direction: Direction, near: str = "a", far: str = "b") -> str:
@@ -622,7 +650,7 @@ class LadybugStore(GraphStore):
             # grouped by the nodes, not their ids: 3× faster on a hub's 12,000 neighbours
             for a, types, n in self._rows(f"{self._start(label, hits)} MATCH {self._way(rel, direction)} "
                                           "WITH a, b, collect(DISTINCT label(r)) AS ts "
-                                          "RETURN a.id, ts, count(*)", ids=hits):
+                                          "RETURN a.id, ts, count(*)", **self._starting(hits)):
                 key = tuple(sorted(types))
                 out.setdefault(a, {})[key] = out.get(a, {}).get(key, 0) + n
         return out
@@ -641,56 +669,97 @@ class LadybugStore(GraphStore):
         if len(located) > 1:  # several tables: their neighbours may overlap, so the ids are merged here
             found = sorted({b for label, hits in located.items() for (b,) in self._rows(
                 f"{self._start(label, hits)} MATCH {self._way(rel, direction)}{alone} RETURN DISTINCT b.id",
-                ids=hits, **params)})
+                **self._starting(hits), **params)})
             return len(found), found[offset:None if limit is None else offset + limit]
         label, hits = next(iter(located.items()))
         match = f"{self._start(label, hits)} MATCH {self._way(rel, direction)}{alone}"
-        total = self._rows(f"{match} RETURN count(DISTINCT b)", ids=hits, **params)[0][0]
+        total = self._rows(f"{match} RETURN count(DISTINCT b)", **self._starting(hits), **params)[0][0]
         if limit == 0 or total <= offset:
             return total, []
         page = self._rows(f"{match} WITH DISTINCT b RETURN b.id AS i ORDER BY i SKIP {int(offset)}"
-                          + (f" LIMIT {int(limit)}" if limit is not None else ""), ids=hits, **params)
+                          + (f" LIMIT {int(limit)}" if limit is not None else ""), **self._starting(hits), **params)
         return total, [i for (i,) in page]
 
-    def _document_of(self, rel_types: Sequence[str], direction: Direction) -> str:
-        """The expression for `b`'s document: its `document` column when every table `rel_types`
-        reach in `direction` has one (measures, obligations), else NULL (walked afterwards)."""
+    def _far_tables(self, rel_types: Sequence[str], direction: Direction) -> set[str]:
+        """The node tables `rel_types` reach in `direction`."""
         pairs = self.schema().pairs
         far = {(o if direction == "out" else s) for t in rel_types for s, o in pairs.get(t, ())}
         if direction == "both":
             far |= {s for t in rel_types for s, _ in pairs.get(t, ())}
+        return far
+
+    def _document_of(self, rel_types: Sequence[str], direction: Direction) -> str:
+        """The expression for `b`'s document: its `document` column when every table `rel_types`
+        reach in `direction` has one (measures, obligations), else NULL (walked afterwards)."""
+        far = self._far_tables(rel_types, direction)
         columns = self.schema().node_columns
         held = far and all(label in DOCUMENTED_LABELS and DOCUMENT_PROPERTY in columns.get(label, {})
                            for label in far)
         return f"b.{quote(DOCUMENT_PROPERTY)}" if held else "CAST(NULL AS STRING)"
 
-    def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
-                               limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+    def _column(self, rel_types: Sequence[str], direction: Direction) -> Callable[[str], str]:
+        """`b`'s property `name` as the tables `rel_types` reach in `direction` have it (NULL when
+        none has such a column: a query naming a column no table has is refused)."""
+        far = self._far_tables(rel_types, direction)
+        columns = self.schema().node_columns
+        return lambda name: (f"b.{quote(name)}" if any(name in columns.get(label, {}) for label in far)
+                             else "CAST(NULL AS STRING)")
+
+    def _facet_head(self, node_id: str, rel_types: Sequence[str], direction: Direction) -> Optional[str]:
+        """MATCH `a` (the node) and `b` (its neighbours through `rel_types`) WITH a, b, ts."""
         located = self._locate([node_id])
         rel = self._rel(rel_types) if located else None
         if not rel:
+            return None
+        # two types: the set of those reaching `b` is {min, max} — 2× faster than collect(DISTINCT) here
+        types = ("WITH a, b, min(label(r)) AS t1, max(label(r)) AS t2 "
+                 "WITH a, b, CASE WHEN t1 = t2 THEN [t1] ELSE [t1, t2] END AS ts" if len(set(rel_types)) <= 2
+                 else "WITH a, b, collect(DISTINCT label(r)) AS ts")
+        return f"MATCH (a:{quote(next(iter(located)))} {{id: $id}}) MATCH {self._way(rel, direction)} {types}"
+
+    def neighbour_counts(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
+                         by: Sequence[Facet] = (), where: Optional[Filter] = None
+                         ) -> list[tuple[tuple[str, ...], tuple, int]]:
+        head = self._facet_head(node_id, rel_types, direction)
+        if head is None:
+            return []
+        out = []
+        for query, params, missing in counting_queries(head, by, where, direction, self._rel,
+                                                       self._column(rel_types, direction)):
+            out += count_rows(self._rows(query, id=node_id, **params), missing)
+        return out
+
+    def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
+                               limit: Optional[int] = None, offset: int = 0,
+                               where: Optional[Filter] = None) -> dict[str, Any]:
+        head = self._facet_head(node_id, rel_types, direction)
+        if head is None:
             return {"total": 0, "documents": 0, "rows": []}
-        query = (f"MATCH (a:{quote(next(iter(located)))} {{id: $id}}) MATCH {self._way(rel, direction)} "
-                 f"WITH b, collect(DISTINCT label(r)) AS ts WITH b, ts, {self._document_of(rel_types, direction)} AS d ")
+        facets = FacetCypher(direction, self._rel, self._column(rel_types, direction))
+        query = f"{head}{facets.where(where)} WITH b, ts, {self._document_of(rel_types, direction)} AS d "
+        params = {"id": node_id, **facets.params}
         total, documents, undocumented = self._rows(query + "RETURN count(*), count(DISTINCT d), count(*) - count(d)",
-                                                    id=node_id)[0]
+                                                    **params)[0]
         if undocumented:  # nodes without the property (an older export): walked, and every row ordered here
-            rows = [(b, tuple(sorted(ts)), d) for b, ts, d in self._rows(query + "RETURN b.id, ts, d", id=node_id)]
+            rows = [(b, tuple(sorted(ts)), d) for b, ts, d in self._rows(query + "RETURN b.id, ts, d", **params)]
             walked = self.containing_documents([b for b, _, d in rows if d is None])
             rows = sorted(((b, ts, d if d is not None else (walked.get(b) or {}).get("id")) for b, ts, d in rows),
                           key=lambda r: (r[2] is None, r[2] or "", r[0]))
             return {"total": len(rows), "documents": len({r[2] for r in rows if r[2]}),
                     "rows": rows[offset:None if limit is None else offset + limit]}
         page = self._rows(query + f"RETURN b.id AS i, ts, d ORDER BY d, i SKIP {int(offset)}"
-                          + (f" LIMIT {int(limit)}" if limit is not None else ""), id=node_id) if limit != 0 else []
+                          + (f" LIMIT {int(limit)}" if limit is not None else ""), **params) if limit != 0 else []
         return {"total": total, "documents": documents, "rows": [(b, tuple(sorted(ts)), d) for b, ts, d in page]}
 
     def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
-                                of: Optional[str] = None) -> list[tuple[str, str, int, int]]:
+                                of: Optional[str | Sequence[str]] = None) -> list[tuple[str, str, int, int]]:
         rel = self._rel(rel_types) if self._database() is not None else None
-        located = self._locate([of]) if of is not None else {}
-        if rel is None or (of is not None and not located):
+        group = [of] if isinstance(of, str) else list(of) if of is not None else []
+        located = self._locate(group)
+        if rel is None or (of is not None and len(located) != 1):  # one table: agencies with agencies
             return []
+        start = (f"(a:{quote(next(iter(located)))} {{id: $of}})" if isinstance(of, str)
+                 else f"(a:{quote(next(iter(located)))})" if of is not None else "")
         pairs = self.schema().pairs
         ends = sorted({s for t in rel_types for s, _ in pairs.get(t, ())})  # labelled ends: 4× faster
         middle = sorted({o for t in rel_types for _, o in pairs.get(t, ())})
@@ -698,16 +767,19 @@ class LadybugStore(GraphStore):
         m = "m:" + ":".join(quote(x) for x in middle)
         def pattern(types: Sequence[str]) -> str:
             rel, rel2 = self._rel(types), self._rel(types, "r2")
-            if of is not None:
-                return (f"MATCH (a:{quote(next(iter(located)))} {{id: $of}})-[{rel}]->({m})"
-                        f"<-[{rel2}]-({b}) WHERE b.id <> a.id")
+            if isinstance(of, str):
+                return f"MATCH {start}-[{rel}]->({m})<-[{rel2}]-({b}) WHERE b.id <> a.id"
+            if of is not None:  # a group: what any of them reaches, counted once, with each outsider
+                return (f"MATCH {start}-[{rel}]->({m})<-[{rel2}]-({b}) WHERE a.id IN $of AND NOT b.id IN $of "
+                        f"WITH $first AS a, b, m")
             return (f"MATCH ({b.replace('b:', 'a:', 1)})-[{rel}]->({m})<-[{rel2}]-({b}) "
                     "WHERE a.id < b.id")
-        params = {"of": of} if of is not None else {}
-        shared = {(a, o): n for a, o, n in self._rows(f"{pattern(rel_types)} RETURN a.id, b.id, count(DISTINCT m)",
+        params = {"of": of} if isinstance(of, str) else {"of": group, "first": group[0]} if of is not None else {}
+        a_id = "a" if of is not None and not isinstance(of, str) else "a.id"
+        shared = {(a, o): n for a, o, n in self._rows(f"{pattern(rel_types)} RETURN {a_id}, b.id, count(DISTINCT m)",
                                                       **params)}
         strong = strong_type if strong_type and self._rel([strong_type]) else None
-        both = {(a, o): n for a, o, n in self._rows(f"{pattern([strong])} RETURN a.id, b.id, count(DISTINCT m)",
+        both = {(a, o): n for a, o, n in self._rows(f"{pattern([strong])} RETURN {a_id}, b.id, count(DISTINCT m)",
                                                     **params)} if strong else {}
         return [(a, o, n, both.get((a, o), 0)) for (a, o), n in shared.items()]
 

@@ -25,6 +25,7 @@ import networkx as nx
 
 from . import model
 from .export import Export, check_export, iter_export_edges, iter_export_nodes
+from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries
 from .export_parts import DEFAULT_DOCS_PER_PART, SHARED, ExportParts
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
                     LoadError, Progress, QueryPlan, ReadOnlyViolation, StoreError, StoreUnavailable)
@@ -616,13 +617,35 @@ class Neo4jStore(GraphStore):
                           f"RETURN size(found) AS total, found{self._slice(offset, limit)} AS page", ids=list(ids))
         return (rows[0]["total"], rows[0]["page"]) if rows else (0, [])
 
+    @staticmethod
+    def _facet_rel(types: Sequence[str], var: str) -> str:
+        return _rel(list(types), var)
+
+    @staticmethod
+    def _facet_head(rel_types: Sequence[str], direction: Direction) -> str:
+        """MATCH `a` (the node `$id`) and `b` (its neighbours through `rel_types`) WITH a, b, ts."""
+        return (f"MATCH (a:{model.BASE_LABEL} {{id: $id}}) MATCH {_pattern(list(rel_types), direction)} "
+                "WITH a, b, collect(DISTINCT type(r)) AS ts")
+
+    def neighbour_counts(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
+                         by: Sequence[Facet] = (), where: Optional[Filter] = None
+                         ) -> list[tuple[tuple[str, ...], tuple, int]]:
+        if not rel_types:
+            return []
+        out = []
+        for query, params, missing in counting_queries(self._facet_head(rel_types, direction), by, where, direction,
+                                                       self._facet_rel, lambda name: f"b.`{name}`"):
+            out += count_rows([list(r.values()) for r in self._read(query, id=node_id, **params)], missing)
+        return out
+
     def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
-                               limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+                               limit: Optional[int] = None, offset: int = 0,
+                               where: Optional[Filter] = None) -> dict[str, Any]:
         if not rel_types:
             return {"total": 0, "documents": 0, "rows": []}
-        found = self._by_document(node_id, rel_types, direction, limit, offset, walk=False)
+        found = self._by_document(node_id, rel_types, direction, limit, offset, where, walk=False)
         if found and found["undocumented"]:  # nodes without the property (an older export): walked
-            found = self._by_document(node_id, rel_types, direction, limit, offset, walk=True)
+            found = self._by_document(node_id, rel_types, direction, limit, offset, where, walk=True)
         if not found:
             return {"total": 0, "documents": 0, "rows": []}
         return {"total": found["total"], "documents": found["documents"],
@@ -634,29 +657,37 @@ class Neo4jStore(GraphStore):
              "WITH b, ts, d, x, length(p) AS hops ORDER BY hops, x.id "
              "WITH b, ts, d, head(collect(x.id)) AS walked WITH b, ts, coalesce(d, walked) AS d ")
 
-    def _by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction,
-                     limit: Optional[int], offset: int, walk: bool) -> Optional[dict[str, Any]]:
+    def _by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction, limit: Optional[int],
+                     offset: int, where: Optional[Filter], walk: bool) -> Optional[dict[str, Any]]:
         documented = " OR ".join(f"b:{label}" for label in DOCUMENTED_LABELS)
+        facets = FacetCypher(direction, self._facet_rel, lambda name: f"b.`{name}`")
         rows = self._read(
-            f"{_START}{_pattern(list(rel_types), direction)} WITH b, collect(DISTINCT type(r)) AS ts "
+            f"{self._facet_head(rel_types, direction)}{facets.where(where)} "
             f"WITH b, ts, CASE WHEN {documented} THEN b.{DOCUMENT_PROPERTY} END AS d {self._WALK if walk else ''}"
             "WITH b.id AS i, ts, d ORDER BY d IS NULL, d, i "
             "WITH collect([i, ts, d]) AS found, count(DISTINCT d) AS documents, count(d) AS documented "
             f"RETURN size(found) AS total, documents, size(found) - documented AS undocumented, "
-            f"found{self._slice(offset, limit)} AS page", ids=[node_id])
+            f"found{self._slice(offset, limit)} AS page", id=node_id, **facets.params)
         return rows[0] if rows else None
 
     def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
-                                of: Optional[str] = None) -> list[tuple[str, str, int, int]]:
+                                of: Optional[str | Sequence[str]] = None) -> list[tuple[str, str, int, int]]:
         if not rel_types:
+            return []
+        group = None if of is None or isinstance(of, str) else list(of)
+        if group == []:
             return []
 
         def pairs(types: list[str]) -> dict[tuple[str, str], int]:
-            rel = _rel(types)
-            ends = (f"(a:{model.BASE_LABEL} {{id: $of}})" if of is not None else f"(a:{model.BASE_LABEL})")
-            rows = self._read(f"MATCH {ends}-[{rel}]->(m)<-[{rel.replace('r:', 'r2:', 1)}]-(b:{model.BASE_LABEL}) "
-                              f"WHERE {'b <> a' if of is not None else 'a.id < b.id'} "
-                              "RETURN a.id AS a, b.id AS b, count(DISTINCT m) AS n", of=of)
+            if isinstance(of, str):
+                ends, keep, a_id = f"(a:{model.BASE_LABEL} {{id: $of}})", "b <> a", "a.id"
+            elif group:  # a group: what any of them reaches, counted once, with each outsider
+                ends, keep, a_id = f"(a:{model.BASE_LABEL})", "a.id IN $of AND NOT b.id IN $of", "$of[0]"
+            else:
+                ends, keep, a_id = f"(a:{model.BASE_LABEL})", "a.id < b.id", "a.id"
+            rows = self._read(f"MATCH {ends}-[{_rel(types)}]->(m)<-[{_rel(types, 'r2')}]-(b:{model.BASE_LABEL}) "
+                              f"WHERE {keep} RETURN {a_id} AS a, b.id AS b, count(DISTINCT m) AS n",
+                              of=group if group else of)
             return {(r["a"], r["b"]): r["n"] for r in rows}
         shared = pairs(list(rel_types))
         both = pairs([strong_type]) if strong_type else {}

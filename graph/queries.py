@@ -470,7 +470,7 @@ def holders_today(store: GraphStore, duty_id: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["role"] != "lead", r["role"], r["printed"]["id"]))
 
 
-def _inherited_sources(store: GraphStore, agency_id: str) -> dict[str, Optional[dict[str, Any]]]:
+def inherited_sources(store: GraphStore, agency_id: str) -> dict[str, Optional[dict[str, Any]]]:
     """The agency (None: its own duties) and every predecessor whose whole duties reached it, with
     the succession that brought them (the predecessor's own edge: from, date)."""
     sources: dict[str, Optional[dict[str, Any]]] = {agency_id: None}
@@ -485,7 +485,7 @@ def statutory_duties(store: GraphStore, agency: str, inherited: bool = True) -> 
     with `inherited` — those binding predecessors whose duties it took over (`inherited_from`:
     the predecessor, date, year). Counted by regulation, level and modality."""
     node = resolve_agency(store, agency)
-    sources = _inherited_sources(store, node["id"]) if inherited else {node["id"]: None}
+    sources = inherited_sources(store, node["id"]) if inherited else {node["id"]: None}
     binds = store.relationships(sorted(sources), [model.BINDS], "in")
     obligations = store.get_nodes(sorted({e["source"] for e in binds}))
     docs = store.containing_documents(sorted(obligations))
@@ -527,7 +527,7 @@ def inherited_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     """Measures led or supported by predecessors whose whole duties the agency took over (the
     measure as printed names the predecessor), each with `inherited_from` (agency, date, year)."""
     node = resolve_agency(store, agency)
-    sources = {a: e for a, e in _inherited_sources(store, node["id"]).items() if e}
+    sources = {a: e for a, e in inherited_sources(store, node["id"]).items() if e}
     if not sources:
         return []
     edges, measures = store.expand_with_nodes(sorted(sources), [model.LEADS, model.SUPPORTS], "out")

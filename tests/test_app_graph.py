@@ -59,6 +59,42 @@ def _ids(rows):
     return [r["id"] for r in rows]
 
 
+def test_impact_summary_and_tabs_are_counted_and_paged(loaded):
+    """What the impact page asks when it opens and per tab: counts from the database equal to the
+    whole report's, pages that are slices of the whole, in the order the page lists them."""
+    summary = impact.agency_summary(loaded, "商务部")
+    assert {k: summary[k] for k in ("leads", "supports", "with_deadline", "total_documents", "obligations")} == {
+        "leads": 3, "supports": 1, "with_deadline": 0, "total_documents": 2, "obligations": 0}
+    assert impact.agency_summary(loaded, "市场监管总局")["obligations"] == 1
+    assert [(g["document"]["id"], g["leads"], g["supports"], g["measures"]) for g in impact.documents_of(
+        loaded, "商务部")] == [("doc:opinion", 2, 1, 3), ("doc:plan", 1, 0, 1)]
+    assert _ids(impact.document_measures(loaded, "商务部", "doc:opinion")["measures"]) == [
+        "m:opinion:1", "m:opinion:1.1", "m:opinion:2"]
+    sectors = impact.sectors_of(loaded, "商务部")
+    assert [(s["sector"], s["leads"], s["supports"]) for s in sectors] == [("对外贸易", 2, 1), ("—", 1, 0)]
+    for s in sectors:
+        whole = impact.sector_measures(loaded, "商务部", s["id"], limit=None)
+        assert whole["total"] == len(whole["measures"]) == s["measures"]
+        assert all((s["sector"] in r["sectors"]) if s["id"] else not r["sectors"] for r in whole["measures"])
+        for offset in range(s["measures"] + 1):
+            page = impact.sector_measures(loaded, "商务部", s["id"], limit=1, offset=offset)
+            assert page["measures"] == whole["measures"][offset:offset + 1] and page["total"] == s["measures"]
+
+
+def test_what_if_groups_are_counted_and_paged(loaded):
+    gone = impact.abolish(loaded, "商务部", limit=1)
+    assert gone["counts"] == {"no_agency_left": 0, "no_lead_left": 2, "other_leads_remain": 1, "support_dropped": 1}
+    assert {g: _ids(rows) for g, rows in gone["groups"].items()} == {
+        "no_agency_left": [], "no_lead_left": ["m:opinion:1"], "other_leads_remain": ["m:opinion:2"],
+        "support_dropped": ["m:opinion:1.1"]}
+    assert _ids(impact.abolish_group(loaded, "商务部", "no_lead_left", limit=1, offset=1)["measures"]) == ["m:plan:1"]
+    merged = impact.merge(loaded, "商务部", into="财政部", limit=0)
+    assert merged["counts"] == {"gained_lead": 1, "gained_support": 1, "upgraded_to_lead": 1, "already_shared": 1}
+    assert all(rows == [] for rows in merged["groups"].values())
+    shared = impact.merge_group(loaded, "商务部", "财政部", "already_shared")
+    assert [(r["id"], r["role"]) for r in shared["measures"]] == [("m:opinion:2", "lead")]
+
+
 def test_abolish_puts_each_measure_in_one_group(loaded):
     gone = impact.abolish(loaded, "商务部")
     groups = {g: _ids(rows) for g, rows in gone["groups"].items()}
@@ -157,9 +193,11 @@ def test_measure_page_is_a_slice_of_every_measure_with_database_totals(loaded, a
     each page the slice of the whole; totals as the report counts them."""
     report = impact.agency_report(loaded, agency)
     whole = impact.measure_page(loaded, agency, limit=None)
-    assert sorted(whole["measures"], key=lambda r: r["id"]) == report["measures"]
+    assert whole["measures"] == report["measures"]
+    responsible = {m for _, _, m in loaded.expand([report["agency"]["id"]], ["LEADS", "SUPPORTS"], "out")}
     assert [r["id"] for r in whole["measures"]] == [r["id"] for r in sorted(
         report["measures"], key=lambda r: (r["document"] is None, (r["document"] or {}).get("id") or "", r["id"]))]
+    assert {r["id"] for r in whole["measures"]} == responsible
     assert (whole["total"], whole["leads"], whole["supports"]) == (
         len(report["measures"]), report["leads"], report["supports"])
     for offset in range(len(whole["measures"]) + 1):

@@ -234,6 +234,37 @@ def test_impact_lists_every_measure_a_page_at_a_time(env, monkeypatch):
     assert "Measures 1–2 of 4" in text_of(at)
 
 
+def test_impact_sector_and_what_if_lists_are_paged(env, monkeypatch):
+    """The sector tab lists the picked sector's measures and the what-if tab the picked group's, a
+    page at a time, each page the slice of the whole (graph.impact without a limit)."""
+    from graph import impact, queries
+    monkeypatch.setattr(queries, "PAGE_SIZE", 1)
+    with graph.open_store("embedded", path=Path(env["POLICYKG_DATA"]) / "graph.lbdb", read_only=True) as s:
+        sector = impact.sectors_of(s, "agency:mofcom")[0]
+        in_sector = impact.sector_measures(s, "agency:mofcom", sector["id"], limit=None)["measures"]
+        no_lead = impact.abolish_group(s, "agency:mofcom", "no_lead_left", limit=None)["measures"]
+    assert len(in_sector) == sector["measures"] >= 2 and len(no_lead) == 2
+
+    def shown(at):
+        return list(at.dataframe[-1].value["Measure"])
+
+    def heading(r):
+        return f"{r['measure_no'] or ''}{r['heading'] or ''}"
+    at = run("impact", agency="agency:mofcom")
+    at.session_state["im_tab"] = "By sector"
+    at.run()
+    assert at.selectbox(key="im_sector").value == sector["sector"]
+    assert f"Measures 1–1 of {len(in_sector)}" in text_of(at) and shown(at) == [heading(in_sector[0])]
+    at.button(key="sp_next").click().run()
+    assert at.query_params["sp"] == "2" and shown(at) == [heading(in_sector[1])]
+    at.session_state["im_tab"] = "What if"
+    at.run()
+    assert at.radio(key="im_group_").value == "no_lead_left"  # the first group that has measures
+    assert shown(at) == [heading(no_lead[0])]
+    at.button(key="gp_next").click().run()
+    assert shown(at) == [heading(no_lead[1])] and "Measures 2–2 of 2" in text_of(at)
+
+
 def test_impact_tables_name_modalities_in_chinese(env):
     """The obligation tables (dataframes: a browser sees them only as a canvas) speak the UI's language."""
     at = run("impact", lang="zh", agency="agency:samr")

@@ -125,6 +125,25 @@ def test_the_app_opens_the_database_read_only(tmp_path, export_dir):
     app.close()
 
 
+def test_a_long_running_reader_runs_hundreds_of_different_queries(tmp_path, export_dir):
+    """LadybugDB keeps something of every distinct parametrised query a connection runs until it closes: a
+    read-only store's page cache (here 64 MB) filled after ~100 different parametrised expansions
+    — what a long-running app asks, a page at each offset. Pooled
+    connections are retired (CONNECTION_USES), so the reader keeps answering."""
+    path = tmp_path / "graph.lbdb"
+    with graph.open_store("embedded", path=path) as s:
+        s.load_export(export_dir)
+    reader = graph.open_store("embedded", path=path, read_only=True, buffer_pool_mb=64)
+    try:
+        whole = reader.neighbours_by_document("agency:mofcom", ["LEADS", "SUPPORTS"])["rows"]
+        for k in range(600):  # every offset is another query text (it failed at the 112th)
+            page = reader.neighbours_by_document("agency:mofcom", ["LEADS", "SUPPORTS"], limit=1, offset=k % 5)
+            assert page["rows"] == whole[k % 5:k % 5 + 1] and page["total"] == 4, k
+            assert reader.neighbour_page(["agency:mofcom"], ["LEADS"], limit=k + 1)[0] == 3
+    finally:
+        reader.close()
+
+
 BUSY_HOLDER = textwrap.dedent("""
     import sys, time, graph
     s = graph.open_store("embedded", path=sys.argv[1], read_only=True)

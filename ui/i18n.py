@@ -153,6 +153,7 @@ S: dict[str, tuple[str, str]] = {
     "im_unknown": ("图谱中没有部门“{id}”。请在下面重新选择。", "There is no agency “{id}” in the graph. Pick one below."),
     "im_section_measures": ("任务（牵头 / 配合）", "Measures (lead / support)"),
     "im_section_statutory": ("法规规定的职责", "Statutory duties"),
+    "im_list_group": ("列出其中一组的任务", "List the measures of one group"),
     "im_abolish_total": ("该部门承担的 {n} 项任务，每项只列在下面一组中：",
                          "Its {n} measures, each listed in exactly one group below:"),
     "im_g_no_agency_left": ("无部门负责的任务：{n}", "Measures left with no agency: {n}"),

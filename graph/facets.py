@@ -1,0 +1,192 @@
+"""Facets: what the database groups and filters a node's neighbours by.
+
+A hub (a ministry leads or supports ~12,500 measures of a 100× corpus) is summarised by counting
+its neighbours in groups — by document, by sector, by whether another agency also leads them — and
+listed a page of one group at a time. The stores' `neighbour_counts` and `neighbours_by_document`
+take these facets; this module writes the Cypher both dialects share for them (EXISTS subqueries,
+`IN` on lists, IS NULL), each store supplying its own spelling of a relationship pattern.
+
+In the query, `a` is the start node, `b` the neighbour, `ts` the list of the types through which
+`a` reaches `b`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
+from .store import Direction
+
+
+@dataclass(frozen=True)
+class Prop:
+    """The neighbour's property `name`. As a filter, a list value matches any of its items."""
+    name: str
+
+
+@dataclass(frozen=True)
+class Present:
+    """Whether the neighbour has any of the properties `names` set."""
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Through:
+    """Whether the start node reaches the neighbour through one of `rel_types` (e.g. it leads it)."""
+    rel_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AlsoReached:
+    """Whether another node reaches the neighbour the way the start node does (same direction),
+    through one of `rel_types`: any node other than the start, or only the node whose id is `by`
+    (another agency also leads this measure; 财政部 supports it)."""
+    rel_types: tuple[str, ...]
+    by: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Reaches:
+    """The node the neighbour reaches through `rel_type` (its sector through CONCERNS). Grouped by,
+    a neighbour counts once per node it reaches, and under None when it reaches none (unless
+    `none` is False: then those are not counted, one query less); as a filter, the value is that
+    node's id, or None for neighbours reaching none (`none` plays no part in filters)."""
+    rel_type: str
+    direction: Direction = "out"
+    none: bool = True
+
+
+Facet = Union[Prop, Present, Through, AlsoReached, Reaches]
+#: which neighbours to keep: facet → value (all must hold), or a list of such (any must hold)
+Filter = Union[Mapping[Facet, Any], Sequence[Mapping[Facet, Any]]]
+#: a store's relationship pattern: (types, variable) → `r2:A|B`, or None when it has none of the types
+RelPattern = Callable[[Sequence[str], str], Optional[str]]
+#: a store's spelling of the neighbour's property `name` (NULL when the store has no such column)
+Column = Callable[[str], str]
+
+
+def _oriented(direction: Direction, rel: str, near: str, far: str) -> str:
+    return {"out": f"({near})-[{rel}]->({far})", "in": f"({far})-[{rel}]->({near})",
+            "both": f"({near})-[{rel}]-({far})"}[direction]
+
+
+class FacetCypher:
+    """Cypher for facets of one query: conditions for WHERE, expressions for RETURN, and the
+    parameters they use (`params`, named f0, f1, …)."""
+
+    def __init__(self, direction: Direction, rel: RelPattern, column: Column) -> None:
+        self.direction, self.rel, self.column = direction, rel, column
+        self.params: dict[str, Any] = {}
+        self.joins: list[str] = []  # MATCH clauses some filters need, before the WHERE
+
+    def _param(self, value: Any) -> str:
+        name = f"f{len(self.params)}"
+        self.params[name] = value
+        return "$" + name
+
+    def expression(self, facet: Facet) -> str:
+        """The facet's value for `b` (not for Reaches: see `reach`)."""
+        if isinstance(facet, Prop):
+            return self.column(facet.name)
+        if isinstance(facet, Present):
+            return "(" + " OR ".join(f"{self.column(n)} IS NOT NULL" for n in facet.names) + ")"
+        if isinstance(facet, Through):
+            return "(" + " OR ".join(f"{self._param(t)} IN ts" for t in facet.rel_types) + ")"
+        if isinstance(facet, AlsoReached):
+            rel = self.rel(facet.rel_types, "r2")
+            if rel is None:
+                return "false"
+            who = f"o.id = {self._param(facet.by)}" if facet.by is not None else "o.id <> a.id"
+            return f"EXISTS {{ MATCH {_oriented(self.direction, rel, 'o', 'b')} WHERE {who} }}"
+        raise TypeError(f"no expression for {facet!r}")
+
+    def condition(self, facet: Facet, value: Any, join: bool = True) -> str:
+        """`b`'s facet has `value` (`join`: a Reaches facet may be a join rather than a subquery)."""
+        if isinstance(facet, Reaches):
+            rel = self.rel([facet.rel_type], "r3")
+            if rel is None:
+                return "true" if value is None else "false"
+            if value is None:
+                return f"NOT EXISTS {{ MATCH {_oriented(facet.direction, rel, 'b', 'x')} }}"
+            if not join:
+                return (f"EXISTS {{ MATCH {_oriented(facet.direction, rel, 'b', 'x')} "
+                        f"WHERE x.id = {self._param(value)} }}")
+            # a join, not an EXISTS per neighbour (LadybugDB: 3× faster); ids are unique, so no row repeats
+            far = f"y{len(self.joins)}"
+            self.joins.append(f"MATCH {_oriented(facet.direction, rel.replace('r3', 'r' + far), 'b', far)}")
+            return f"{far}.id = {self._param(value)}"
+        if isinstance(facet, Prop) and value is None:
+            return f"{self.column(facet.name)} IS NULL"
+        if isinstance(facet, Prop) and isinstance(value, (list, tuple, set, frozenset)):
+            return f"{self.column(facet.name)} IN {self._param(sorted(value))}"
+        if isinstance(facet, Prop):
+            return f"{self.column(facet.name)} = {self._param(value)}"
+        return ("" if value else "NOT ") + self.expression(facet)
+
+    def where(self, where: Optional[Filter]) -> str:
+        """` [MATCH …] WHERE …` for the filters (after the WITH that makes `ts`), or ``: a mapping
+        (facet → value, all must hold), or a list of them (any must hold)."""
+        if where is None or isinstance(where, Mapping) or len(where) == 1:
+            one = where if where is None or isinstance(where, Mapping) else where[0]
+            parts = [self.condition(f, v) for f, v in (one or {}).items()]
+            text = " AND ".join(parts)
+        else:
+            text = " OR ".join("(" + (" AND ".join(self.condition(f, v, join=False) for f, v in one.items())
+                                      or "true") + ")" for one in where) if where else "false"
+        return "".join(" " + j for j in self.joins) + ((" WHERE " + text) if text else "")
+
+    def reach(self, facet: Reaches) -> Optional[str]:
+        """The MATCH giving `x`, a node `b` reaches (one row per such node), or None when the store
+        has no such edges."""
+        rel = self.rel([facet.rel_type], "r3")
+        return None if rel is None else f"MATCH {_oriented(facet.direction, rel, 'b', 'x')}"
+
+
+def split_reach(by: Sequence[Facet]) -> tuple[list[Facet], Optional[Reaches]]:
+    """The facets other than Reaches, and the Reaches one (at most one is allowed)."""
+    reaches = [f for f in by if isinstance(f, Reaches)]
+    if len(reaches) > 1:
+        raise ValueError("neighbour_counts groups by at most one Reaches facet")
+    return [f for f in by if not isinstance(f, Reaches)], (reaches[0] if reaches else None)
+
+
+def counting_queries(head: str, by: Sequence[Facet], where: Optional[Filter],
+                     direction: Direction, rel: RelPattern, column: Column
+                     ) -> list[tuple[str, dict[str, Any], Optional[int]]]:
+    """The queries counting `b` grouped by `by`, after `head` (which MATCHes `a` and `b` and ends
+    WITH a, b, ts): (query returning ts then one column per facet then the count, its parameters,
+    the position of the Reaches facet in `by` when this query leaves it out: the neighbours
+    reaching none, to be reported under None)."""
+    plain, reach = split_reach(by)
+    out = []
+    for reaching in (((True, False) if reach.none else (True,)) if reach else (None,)):
+        cy = FacetCypher(direction, rel, column)
+        filters: Any = where
+        if reaching is False:  # the neighbours reaching none: that condition added to each alternative
+            alternatives = [where or {}] if where is None or isinstance(where, Mapping) else list(where)
+            filters = [{**one, reach: None} for one in alternatives]
+        text = head + cy.where(filters)
+        columns = [cy.expression(f) for f in plain]
+        missing = None
+        if reaching:
+            match = cy.reach(reach)
+            if match is None:
+                continue
+            text += f" {match}"
+            columns.insert(by.index(reach), "x.id")
+        elif reaching is False:
+            missing = by.index(reach)
+        returned = ", ".join(["ts", *(f"{c} AS c{i}" for i, c in enumerate(columns)), "count(*) AS n"])
+        out.append((f"{text} RETURN {returned}", cy.params, missing))
+    return out
+
+
+def count_rows(rows: Sequence[Sequence[Any]], missing: Optional[int]) -> list[tuple[tuple[str, ...], tuple, int]]:
+    """Rows of a counting query as (sorted types, facet values, count); `missing`: where the
+    Reaches facet's value (None) goes."""
+    out = []
+    for ts, *values, n in rows:
+        values = list(values)
+        if missing is not None:
+            values.insert(missing, None)
+        out.append((tuple(sorted(ts)), tuple(values), n))
+    return out
