@@ -42,7 +42,7 @@ from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries
 from .ladybug_load import ExportFiles, ExportRows, LoadPlan, Rows, TableFiles, Upsert
 from .ladybug_schema import REST, Schema, decode, quote
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
-                    LoadError, Progress, StoreError, StoreUnavailable)
+                    LoadError, Progress, StoreError, StoreUnavailable, two_type_degrees)
 
 DATABASE_FILE = "graph.lbdb"
 LEGACY_FILE = "graph.json"
@@ -646,6 +646,18 @@ class LadybugStore(GraphStore):
         located = self._locate(ids)
         rel = self._rel(rel_types) if located else None
         out: dict[str, dict[tuple[str, ...], int]] = {}
+        have = sorted(set(rel_types) & set(self.schema().rel_columns)) if rel else []
+        if len(have) == 2 and direction != "both":  # every agency's roles: 225 ms → 20 ms at 100×
+            for label, hits in located.items():
+                start, params = self._start(label, hits), self._starting(hits)
+                per_type = self._rows(f"{start} MATCH {self._way(rel, direction)} RETURN a.id, label(r), count(*)",
+                                      **params)
+                first, second = (self._rel([t], v) for t, v in zip(have, ("r", "r2")))
+                both = {a: n for a, n in self._rows(
+                    f"{start} MATCH {self._way(first, direction)} MATCH {self._way(second, direction)} "
+                    "RETURN a.id, count(*)", **params)}
+                out.update(two_type_degrees(tuple(have), per_type, both))
+            return out
         for label, hits in located.items() if rel else ():
             # grouped by the nodes, not their ids: 3× faster on a hub's 12,000 neighbours
             for a, types, n in self._rows(f"{self._start(label, hits)} MATCH {self._way(rel, direction)} "

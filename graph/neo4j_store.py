@@ -28,7 +28,8 @@ from .export import Export, check_export, iter_export_edges, iter_export_nodes
 from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries
 from .export_parts import DEFAULT_DOCS_PER_PART, SHARED, ExportParts
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
-                    LoadError, Progress, QueryPlan, ReadOnlyViolation, StoreError, StoreUnavailable)
+                    LoadError, Progress, QueryPlan, ReadOnlyViolation, StoreError, StoreUnavailable,
+                    two_type_degrees)
 
 DEFAULT_BATCH_SIZE = 2000
 #: concurrent write transactions of a streamed load (see Neo4jStore.load_export)
@@ -589,6 +590,17 @@ class Neo4jStore(GraphStore):
                       direction: Direction = "out") -> dict[str, dict[tuple[str, ...], int]]:
         if not rel_types:
             return {}
+        types = sorted(set(rel_types))
+        if len(types) == 2 and direction != "both":  # degrees from the store, one expansion for both
+            arrow = {"out": "(a)-[:`{}`]->({})", "in": "({1})-[:`{0}`]->(a)"}[direction]
+            rows = self._read(f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids RETURN a.id AS a, "
+                              f"COUNT {{ {arrow.format(types[0], '')} }} AS n0, "
+                              f"COUNT {{ {arrow.format(types[1], '')} }} AS n1, "
+                              f"COUNT {{ MATCH {arrow.format(types[0], 'b')} WHERE EXISTS "
+                              f"{{ {arrow.format(types[1], 'b')} }} }} AS both", ids=list(ids))
+            return two_type_degrees((types[0], types[1]),
+                                    [(r["a"], t, r[f"n{i}"]) for r in rows for i, t in enumerate(types)],
+                                    {r["a"]: r["both"] for r in rows})
         rows = self._read(f"{_START}{_pattern(list(rel_types), direction)} "
                           "WITH a, b, collect(DISTINCT type(r)) AS ts RETURN a.id AS a, ts, count(*) AS n",
                           ids=list(ids))
