@@ -108,20 +108,22 @@ wanted_types = types or ALL_TYPES
 shown: dict[str, dict] = {}
 hidden_groups: dict[str, list] = {}  # expanded node -> [(group, hidden count)]
 for n, only in [(centre, None), *expanded]:
+    # the database counts each group and reads only the nodes shown: cap, plus any "more" asked
+    most = cap + max([k for (m, _, _), k in more.items() if m == n], default=0)
     try:
-        hood = queries.neighbour_groups(store, n, rel_types=[only] if only else wanted_types)
+        hood = queries.neighbour_groups(store, n, rel_types=[only] if only else wanted_types, labels=labels,
+                                        limit=most)
     except queries.NotFound:
         continue
     shown.setdefault(n, hood["centre"])
     budget = cap
     for g in hood["groups"]:
-        nodes = [x for x in g["nodes"] if x["label"] in labels or x["id"] == centre]
-        take = min(len(nodes), budget) + more.get((n, g["type"], g["direction"]), 0)
-        budget -= min(len(nodes), budget)
-        for x in nodes[:take]:
+        take = min(g["count"], budget) + more.get((n, g["type"], g["direction"]), 0)
+        budget -= min(g["count"], budget)
+        for x in g["nodes"][:take]:
             shown.setdefault(x["id"], x)
-        if len(nodes) > take:
-            hidden_groups.setdefault(n, []).append((g, len(nodes) - take))
+        if g["count"] > take:
+            hidden_groups.setdefault(n, []).append((g, g["count"] - take))
 
 # -- paths from the centre agency to another agency ------------------------------------------------
 path_to = selection.get("to")
@@ -193,7 +195,7 @@ def _grow(sel: str) -> None:
                 selection.put(more=[*entries, SEP.join((sel, g["type"], g["direction"], str(have + step)))])
                 st.rerun()
         return
-    groups = queries.neighbour_groups(store, sel, rel_types=wanted_types)["groups"]
+    groups = queries.neighbour_groups(store, sel, rel_types=wanted_types, limit=0)["groups"]  # counts only
     c1, c2 = st.columns(2)
     if c1.button(tr("ex_expand"), key="ex_expand_btn"):
         _expand(sel)

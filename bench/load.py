@@ -115,6 +115,8 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
     return {
         "search": lambda: queries.search(store, name[:2] if len(name) > 2 else name),
         "neighbourhood(depth=2)": lambda: queries.neighbourhood(store, agency, depth=2, limit=100),
+        # the explorer: every group counted, the first 12 of each read (its default cap)
+        "neighbour_groups (explorer)": lambda: queries.neighbour_groups(store, agency, limit=12),
         "duties_of": lambda: queries.duties_of(store, name),
         "co_responsible": lambda: queries.co_responsible(store, name),
         "sole_lead_measures": lambda: queries.sole_lead_measures(store, name),

@@ -55,7 +55,12 @@ class Reaches:
     none: bool = True
 
 
-Facet = Union[Prop, Present, Through, AlsoReached, Reaches]
+@dataclass(frozen=True)
+class Label:
+    """The neighbour's label (Agency, Measure …). As a filter, a list value matches any of them."""
+
+
+Facet = Union[Prop, Present, Through, AlsoReached, Reaches, Label]
 #: which neighbours to keep: facet → value (all must hold), or a list of such (any must hold)
 Filter = Union[Mapping[Facet, Any], Sequence[Mapping[Facet, Any]]]
 #: a store's relationship pattern: (types, variable) → `r2:A|B`, or None when it has none of the types
@@ -73,8 +78,8 @@ class FacetCypher:
     """Cypher for facets of one query: conditions for WHERE, expressions for RETURN, and the
     parameters they use (`params`, named f0, f1, …)."""
 
-    def __init__(self, direction: Direction, rel: RelPattern, column: Column) -> None:
-        self.direction, self.rel, self.column = direction, rel, column
+    def __init__(self, direction: Direction, rel: RelPattern, column: Column, label: str) -> None:
+        self.direction, self.rel, self.column, self.label = direction, rel, column, label
         self.params: dict[str, Any] = {}
         self.joins: list[str] = []  # MATCH clauses some filters need, before the WHERE
 
@@ -87,6 +92,8 @@ class FacetCypher:
         """The facet's value for `b` (not for Reaches: see `reach`)."""
         if isinstance(facet, Prop):
             return self.column(facet.name)
+        if isinstance(facet, Label):
+            return self.label
         if isinstance(facet, Present):
             return "(" + " OR ".join(f"{self.column(n)} IS NOT NULL" for n in facet.names) + ")"
         if isinstance(facet, Through):
@@ -114,6 +121,9 @@ class FacetCypher:
             far = f"y{len(self.joins)}"
             self.joins.append(f"MATCH {_oriented(facet.direction, rel.replace('r3', 'r' + far), 'b', far)}")
             return f"{far}.id = {self._param(value)}"
+        if isinstance(facet, Label):
+            values = sorted(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            return f"{self.label} IN {self._param(values)}"
         if isinstance(facet, Prop) and value is None:
             return f"{self.column(facet.name)} IS NULL"
         if isinstance(facet, Prop) and isinstance(value, (list, tuple, set, frozenset)):
@@ -150,7 +160,7 @@ def split_reach(by: Sequence[Facet]) -> tuple[list[Facet], Optional[Reaches]]:
 
 
 def counting_queries(head: str, by: Sequence[Facet], where: Optional[Filter],
-                     direction: Direction, rel: RelPattern, column: Column
+                     direction: Direction, rel: RelPattern, column: Column, label: str
                      ) -> list[tuple[str, dict[str, Any], Optional[int]]]:
     """The queries counting `b` grouped by `by`, after `head` (which MATCHes `a` and `b` and ends
     WITH a, b, ts): (query returning ts then one column per facet then the count, its parameters,
@@ -159,7 +169,7 @@ def counting_queries(head: str, by: Sequence[Facet], where: Optional[Filter],
     plain, reach = split_reach(by)
     out = []
     for reaching in (((True, False) if reach.none else (True,)) if reach else (None,)):
-        cy = FacetCypher(direction, rel, column)
+        cy = FacetCypher(direction, rel, column, label)
         filters: Any = where
         if reaching is False:  # the neighbours reaching none: that condition added to each alternative
             alternatives = [where or {}] if where is None or isinstance(where, Mapping) else list(where)

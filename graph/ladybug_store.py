@@ -425,9 +425,10 @@ class LadybugStore(GraphStore):
             with self._connection() as conn:
                 result = conn.execute(f"{where.format(n=f'n:{quote(label)}')} RETURN {wanted}", params)
                 rows = result.get_all()
+                names = [c[2:] for c in result.get_column_names()]  # "n.title" → "title"
+                result.close()  # while its connection is open (a retired connection closes its results)
         except RuntimeError as exc:
             raise StoreError(f"the embedded store failed reading {label} nodes: {exc}") from exc
-        names = [c[2:] for c in result.get_column_names()]  # "n.title" → "title"
         return [{**decode(dict(zip(names, row))), "label": label} for row in rows]
 
     def _locate(self, ids: Iterable[str]) -> dict[str, list[str]]:
@@ -668,29 +669,38 @@ class LadybugStore(GraphStore):
         return out
 
     def neighbour_page(self, ids: Iterable[str], rel_types: Sequence[str], direction: Direction = "out",
-                       limit: Optional[int] = None, offset: int = 0, sole: bool = False
+                       limit: Optional[int] = None, offset: int = 0, sole: bool = False,
+                       order_by: Sequence[Sequence[str]] = (), labels: Optional[Sequence[str]] = None
                        ) -> tuple[int, list[str]]:
         located = self._locate(ids)
         rel = self._rel(rel_types) if located else None
         if not rel:
             return 0, []
         members = [i for hits in located.values() for i in hits]
-        alone = (f" WHERE NOT EXISTS {{ MATCH {self._way(self._rel(rel_types, 'r2'), direction, 'o', 'b')} "
-                 "WHERE NOT o.id IN $members }" if sole else "")
+        tests = [f"NOT EXISTS {{ MATCH {self._way(self._rel(rel_types, 'r2'), direction, 'o', 'b')} "
+                 "WHERE NOT o.id IN $members }"] if sole else []
+        if labels is not None:
+            tests.append("label(b) IN $labels")
+        where = (" WHERE " + " AND ".join(tests)) if tests else ""
         params = {"members": members} if sole else {}
+        params |= {"labels": list(labels)} if labels is not None else {}
+        column = self._column(rel_types if rel_types is not None else list(self.schema().rel_columns), direction)
+        keys = [f"coalesce({', '.join(column(p) for p in key)}, '')" for key in order_by]
         if len(located) > 1:  # several tables: their neighbours may overlap, so the ids are merged here
-            found = sorted({b for label, hits in located.items() for (b,) in self._rows(
-                f"{self._start(label, hits)} MATCH {self._way(rel, direction)}{alone} RETURN DISTINCT b.id",
-                **self._starting(hits), **params)})
-            return len(found), found[offset:None if limit is None else offset + limit]
+            found = sorted({tuple([*row[1:], row[0]]) for label, hits in located.items() for row in self._rows(
+                f"{self._start(label, hits)} MATCH {self._way(rel, direction)}{where} "
+                f"RETURN DISTINCT {', '.join(['b.id', *keys])}", **self._starting(hits), **params)})
+            return len(found), [row[-1] for row in found[offset:None if limit is None else offset + limit]]
         label, hits = next(iter(located.items()))
-        match = f"{self._start(label, hits)} MATCH {self._way(rel, direction)}{alone}"
+        match = f"{self._start(label, hits)} MATCH {self._way(rel, direction)}{where}"
         total = self._rows(f"{match} RETURN count(DISTINCT b)", **self._starting(hits), **params)[0][0]
         if limit == 0 or total <= offset:
             return total, []
-        page = self._rows(f"{match} WITH DISTINCT b RETURN b.id AS i ORDER BY i SKIP {int(offset)}"
+        order = ", ".join([*(f"k{i}" for i in range(len(keys))), "i"])
+        page = self._rows(f"{match} WITH DISTINCT b RETURN {', '.join(['b.id AS i', *(f'{k} AS k{i}' for i, k in enumerate(keys))])} "
+                          f"ORDER BY {order} SKIP {int(offset)}"
                           + (f" LIMIT {int(limit)}" if limit is not None else ""), **self._starting(hits), **params)
-        return total, [i for (i,) in page]
+        return total, [row[0] for row in page]
 
     def _far_tables(self, rel_types: Sequence[str], direction: Direction) -> set[str]:
         """The node tables `rel_types` reach in `direction`."""
@@ -737,7 +747,7 @@ class LadybugStore(GraphStore):
             return []
         out = []
         for query, params, missing in counting_queries(head, by, where, direction, self._rel,
-                                                       self._column(rel_types, direction)):
+                                                       self._column(rel_types, direction), "label(b)"):
             out += count_rows(self._rows(query, id=node_id, **params), missing)
         return out
 
@@ -747,7 +757,7 @@ class LadybugStore(GraphStore):
         head = self._facet_head(node_id, rel_types, direction)
         if head is None:
             return {"total": 0, "documents": 0, "rows": []}
-        facets = FacetCypher(direction, self._rel, self._column(rel_types, direction))
+        facets = FacetCypher(direction, self._rel, self._column(rel_types, direction), "label(b)")
         query = f"{head}{facets.where(where)} WITH b, ts, {self._document_of(rel_types, direction)} AS d "
         params = {"id": node_id, **facets.params}
         total, documents, undocumented = self._rows(query + "RETURN count(*), count(DISTINCT d), count(*) - count(d)",

@@ -61,6 +61,8 @@ def _pattern(types: Optional[list[str]], direction: Direction, near: str = "a", 
             "both": f"({near})-[{rel}]-(b)"}[direction]
 
 
+#: `b`'s label in a facet (every node also carries the base label)
+_LABEL_OF_B = f"[x IN labels(b) WHERE x <> '{model.BASE_LABEL}'][0]"
 #: `a`, the nodes whose ids are `$ids`, then the MATCH of a pattern at them
 _START = f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH "
 
@@ -615,18 +617,25 @@ class Neo4jStore(GraphStore):
         return f"[{int(offset)}..{'' if limit is None else int(offset) + int(limit)}]"
 
     def neighbour_page(self, ids: Iterable[str], rel_types: Sequence[str], direction: Direction = "out",
-                       limit: Optional[int] = None, offset: int = 0, sole: bool = False
+                       limit: Optional[int] = None, offset: int = 0, sole: bool = False,
+                       order_by: Sequence[Sequence[str]] = (), labels: Optional[Sequence[str]] = None
                        ) -> tuple[int, list[str]]:
         types = list(rel_types) if rel_types is not None else None
         if types == []:
             return 0, []
-        alone = ""
+        tests = []
         if sole:
             other = _pattern(types, direction, near="o", var="r2")
-            alone = f" WHERE NOT EXISTS {{ MATCH {other} WHERE NOT o.id IN $ids }}"
-        rows = self._read(f"{_START}{_pattern(types, direction)}{alone} "
-                          "WITH DISTINCT b.id AS i ORDER BY i WITH collect(i) AS found "
-                          f"RETURN size(found) AS total, found{self._slice(offset, limit)} AS page", ids=list(ids))
+            tests.append(f"NOT EXISTS {{ MATCH {other} WHERE NOT o.id IN $ids }}")
+        if labels is not None:
+            tests.append(f"{_LABEL_OF_B} IN $labels")
+        where = (" WHERE " + " AND ".join(tests)) if tests else ""
+        keys = "".join(f", coalesce({', '.join(f'b.`{p}`' for p in key)}, '') AS k{i}" for i, key in enumerate(order_by))
+        order = ", ".join([*(f"k{i}" for i in range(len(order_by))), "i"])
+        rows = self._read(f"{_START}{_pattern(types, direction)}{where} "
+                          f"WITH DISTINCT b WITH b.id AS i{keys} ORDER BY {order} WITH collect(i) AS found "
+                          f"RETURN size(found) AS total, found{self._slice(offset, limit)} AS page", ids=list(ids),
+                          labels=list(labels or []))
         return (rows[0]["total"], rows[0]["page"]) if rows else (0, [])
 
     @staticmethod
@@ -646,7 +655,7 @@ class Neo4jStore(GraphStore):
             return []
         out = []
         for query, params, missing in counting_queries(self._facet_head(rel_types, direction), by, where, direction,
-                                                       self._facet_rel, lambda name: f"b.`{name}`"):
+                                                       self._facet_rel, lambda name: f"b.`{name}`", _LABEL_OF_B):
             out += count_rows([list(r.values()) for r in self._read(query, id=node_id, **params)], missing)
         return out
 
@@ -672,7 +681,7 @@ class Neo4jStore(GraphStore):
     def _by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction, limit: Optional[int],
                      offset: int, where: Optional[Filter], walk: bool) -> Optional[dict[str, Any]]:
         documented = " OR ".join(f"b:{label}" for label in DOCUMENTED_LABELS)
-        facets = FacetCypher(direction, self._facet_rel, lambda name: f"b.`{name}`")
+        facets = FacetCypher(direction, self._facet_rel, lambda name: f"b.`{name}`", _LABEL_OF_B)
         rows = self._read(
             f"{self._facet_head(rel_types, direction)}{facets.where(where)} "
             f"WITH b, ts, CASE WHEN {documented} THEN b.{DOCUMENT_PROPERTY} END AS d {self._WALK if walk else ''}"

@@ -19,6 +19,7 @@ from extract.docnumber import norm_docno
 from extract.numerals import chinese_int
 
 from . import model
+from .facets import Label
 from .store import Direction, GraphStore, StoreError
 
 MAX_DEPTH = 3
@@ -565,29 +566,41 @@ NEIGHBOUR_RELEVANCE: tuple[tuple[str, Direction], ...] = (
     (model.CONCERNS, "out"), (model.CONCERNS, "in"))
 
 
+def reading_order(labels: Iterable[str]) -> list[tuple[str, ...]]:
+    """The keys of a group's reading order (date, measure number, the name shown — each label's
+    display property, then name/title/id — then the id), for `neighbour_page(order_by=…)`."""
+    shown = [model.NODE_LABELS[lab].display for lab in labels if lab in model.NODE_LABELS]
+    return [("date",), ("measure_no",), tuple(dict.fromkeys([*shown, "name", "title", "id"]))]
+
+
 @one_read
-def neighbour_groups(store: GraphStore, node_id: str, rel_types: Optional[Iterable[str]] = None
-                     ) -> dict[str, Any]:
+def neighbour_groups(store: GraphStore, node_id: str, rel_types: Optional[Iterable[str]] = None,
+                     labels: Optional[Iterable[str]] = None, limit: Optional[int] = None) -> dict[str, Any]:
     """A node's neighbours grouped by (relationship type, direction), the groups in
-    NEIGHBOUR_RELEVANCE order, each group's nodes in reading order (measure number / date / name,
+    NEIGHBOUR_RELEVANCE order, each group's nodes in reading order (date / measure number / name,
     then id): `{"centre": brief, "groups": [{"type", "direction", "count", "nodes": [brief …]}]}`.
-    A caller showing at most N neighbours takes them group by group, so the most relevant stay."""
+    `labels`: only neighbours with one of them. `count` counts the group's neighbours in the
+    database; `nodes` holds the first `limit` of them (all without) — a hub's 12,000 measures are
+    never read. A caller showing at most N neighbours takes them group by group, so the most
+    relevant stay."""
     centre = store.get_nodes([node_id]).get(node_id)
     if centre is None:
         raise NotFound(f"no node with id {node_id!r}")
-    members: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for s, t, o in store.expand([node_id], list(rel_types) if rel_types is not None else None, "both"):
-        if s == node_id:
-            members[(t, "out")].add(o)
-        if o == node_id:
-            members[(t, "in")].add(s)
-    nodes = store.get_nodes(sorted({n for ids in members.values() for n in ids}))
+    types = list(rel_types) if rel_types is not None else list(model.REL_TYPES)
+    keep = list(labels) if labels is not None else list(model.NODE_LABELS)
+    counts: Counter = Counter()
+    for direction in ("out", "in"):
+        for combo, (label,), n in store.neighbour_counts(node_id, types, direction, by=[Label()]) if types else ():
+            for t in combo if label in keep else ():
+                counts[(t, direction)] += n
     rank = {key: i for i, key in enumerate(NEIGHBOUR_RELEVANCE)}
+    order = reading_order(keep)
     groups = []
-    for (t, d) in sorted(members, key=lambda k: (rank.get(k, len(rank)), k)):
-        briefs = [brief(nodes[n]) for n in members[(t, d)] if n in nodes]
-        briefs.sort(key=lambda b: (b.get("date") or "", b.get("measure_no") or "", b["name"], b["id"]))
-        groups.append({"type": t, "direction": d, "count": len(briefs), "nodes": briefs})
+    for (t, d) in sorted(counts, key=lambda k: (rank.get(k, len(rank)), k)):
+        _, ids = store.neighbour_page([node_id], [t], d, limit=limit, order_by=order, labels=keep)
+        nodes = store.get_nodes(ids)
+        groups.append({"type": t, "direction": d, "count": counts[(t, d)],
+                       "nodes": [brief(nodes[i]) for i in ids if i in nodes]})
     return {"centre": brief(centre), "groups": groups}
 
 

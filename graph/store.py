@@ -211,12 +211,14 @@ class GraphStore(ABC):
 
     @abstractmethod
     def neighbour_page(self, ids: Iterable[str], rel_types: Sequence[str], direction: Direction = "out",
-                       limit: Optional[int] = None, offset: int = 0, sole: bool = False
+                       limit: Optional[int] = None, offset: int = 0, sole: bool = False,
+                       order_by: Sequence[Sequence[str]] = (), labels: Optional[Sequence[str]] = None
                        ) -> tuple[int, list[str]]:
         """(how many distinct neighbours `ids` have through `rel_types`, those of them from
         `offset`, at most `limit`, in id order). With `sole`, only the neighbours that no node
         outside `ids` reaches through `rel_types` in the same direction (measures whose only
-        lead is this agency)."""
+        lead is this agency). `order_by`: keys to order by before the id, each the first of its
+        properties the neighbour has (missing: empty text); `labels`: only neighbours with one."""
 
     @abstractmethod
     def neighbour_counts(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",

@@ -158,3 +158,21 @@ def test_neighbourhood_of_a_hub_takes_the_smallest_ids_at_the_cut(nested):
     assert [(n["id"], n["distance"]) for n in wide["nodes"]] == [
         ("m:a1", 1), ("m:a1.1.1.1", 1), ("m:b1", 1), ("m:both", 1), ("m:loose", 1),
         ("agency:y", 2), ("doc:a", 2), ("doc:b", 2), ("m:a1.1", 2)]
+
+
+def test_neighbour_groups_count_everything_and_read_only_what_is_shown(loaded):
+    """Counts per group from the database; `limit` keeps each group's first nodes in reading order
+    (the whole group's order); `labels` leaves other labels out of counts and nodes."""
+    whole = queries.neighbour_groups(loaded, "agency:mofcom")
+    firsts = queries.neighbour_groups(loaded, "agency:mofcom", limit=1)
+    assert [(g["type"], g["direction"], g["count"]) for g in firsts["groups"]] == [
+        (g["type"], g["direction"], g["count"]) for g in whole["groups"]]
+    assert [g["nodes"] for g in firsts["groups"]] == [g["nodes"][:1] for g in whole["groups"]]
+    assert all(g["nodes"] == [] for g in queries.neighbour_groups(loaded, "agency:mofcom", limit=0)["groups"])
+    documents_only = queries.neighbour_groups(loaded, "agency:mofcom", labels=["Document"])
+    assert [(g["type"], g["direction"], [n["id"] for n in g["nodes"]]) for g in documents_only["groups"]] == [
+        ("ISSUED_BY", "in", ["doc:notice-2023"])]
+    measure = queries.neighbour_groups(loaded, "m:opinion:1", rel_types=["LEADS", "SUPPORTS"], labels=["Agency"],
+                                       limit=1)
+    assert [(g["type"], g["count"], [n["id"] for n in g["nodes"]]) for g in measure["groups"]] == [
+        ("LEADS", 1, ["agency:mofcom"]), ("SUPPORTS", 2, ["agency:customs"])]
