@@ -19,6 +19,8 @@ store = require_store()
 
 ALL_LABELS = list(model.NODE_LABELS)
 ALL_TYPES = list(model.REL_TYPES)
+#: relationships listed in the side panel (outgoing first, by type): the first this many
+RELATIONS_SHOWN = 200
 SEP = "|"
 
 
@@ -252,11 +254,13 @@ with side:
         st.markdown(f"**{tr('text')}**")
         st.html(f"<div class='pkg-evidence' style='background:#fafafa;border-left:3px solid #F5A623;"
                 f"padding:6px 10px;white-space:pre-wrap'>{esc(node['text'])}</div>")
-    relations = queries.relationships_of(store, selected)
-    if relations:
-        with st.expander(tr("ex_relations", n=len(relations)), expanded=node["label"] == model.MEASURE):
-            st.dataframe([_relation_row(r) for r in relations], hide_index=True, width="stretch",
-                         height=min(320, 38 + 35 * len(relations)))
+    relations = queries.relationships_page(store, selected, limit=RELATIONS_SHOWN)  # a hub has 13,000
+    if relations["total"]:
+        with st.expander(tr("ex_relations", n=relations["total"]), expanded=node["label"] == model.MEASURE):
+            if relations["total"] > len(relations["rows"]):
+                st.caption(tr("ex_relations_first", k=len(relations["rows"]), n=relations["total"]))
+            st.dataframe([_relation_row(r) for r in relations["rows"]], hide_index=True, width="stretch",
+                         height=min(320, 38 + 35 * len(relations["rows"])))
     if node.get("source_file"):
         st.markdown(f"**{tr('ex_evidence')}** — " + tr("rd_lines", a=node.get("line_start"),
                                                         b=node.get("line_end"), file=node["source_file"]))

@@ -157,7 +157,7 @@ def by_sector():
                        for s in rows])
     if df.empty:
         return
-    st.bar_chart(df.set_index(tr("sector")), horizontal=True, stack=True, color=["#D0021B", "#F5A623"],
+    st.bar_chart(df.set_index(tr("sector")), horizontal=True, stack=True, color=["#D0021B", "#F5A623"], sort=False,
                  height=max(240, 28 * len(df)))
     by_name = {s["sector"]: s for s in rows}
     picked = by_name[st.selectbox(tr("sector"), list(by_name), key="im_sector",
@@ -182,7 +182,7 @@ def partners():
     if rows:
         pdf = pd.DataFrame([{tr("agency"): p.get("short_name") or p["name"], tr("shared"): p["measures"]}
                             for p in rows])
-        st.bar_chart(pdf.set_index(tr("agency")), horizontal=True, height=max(240, 24 * len(pdf)))
+        st.bar_chart(pdf.set_index(tr("agency")), horizontal=True, sort=False, height=max(240, 24 * len(pdf)))
     else:
         st.caption(tr("none"))
 

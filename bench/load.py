@@ -117,6 +117,7 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         "neighbourhood(depth=2)": lambda: queries.neighbourhood(store, agency, depth=2, limit=100),
         # the explorer: every group counted, the first 12 of each read (its default cap)
         "neighbour_groups (explorer)": lambda: queries.neighbour_groups(store, agency, limit=12),
+        "relationships_page (explorer)": lambda: queries.relationships_page(store, agency, limit=200),
         "duties_of": lambda: queries.duties_of(store, name),
         "co_responsible": lambda: queries.co_responsible(store, name),
         "sole_lead_measures": lambda: queries.sole_lead_measures(store, name),

@@ -511,9 +511,22 @@ class LadybugStore(GraphStore):
         return sorted(tuple(e) for e in self._oriented(ids, rel_types, direction))
 
     def relationships(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
-                      direction: Direction = "both") -> list[dict[str, Any]]:
-        rows = self._oriented(ids, rel_types, direction, ", r")
-        return [{**decode(r), "source": s, "type": t, "target": o} for s, t, o, r in sorted(rows, key=lambda e: e[:3])]
+                      direction: Direction = "both", limit: Optional[int] = None, offset: int = 0
+                      ) -> list[dict[str, Any]]:
+        located = self._locate(ids)
+        if (limit is not None or offset) and len(located) == 1 and direction != "both":
+            rel = self._rel(rel_types)  # one table, one direction: the database orders and pages
+            if rel is None or limit == 0:
+                return []
+            label, hits = next(iter(located.items()))
+            ends = "a.id, label(r), b.id" if direction == "out" else "b.id, label(r), a.id"
+            rows = self._rows(f"{self._start(label, hits)} MATCH {self._way(rel, direction)} RETURN {ends}, r "
+                              f"ORDER BY {ends} SKIP {int(offset)}" + (f" LIMIT {int(limit)}" if limit is not None else ""),
+                              **self._starting(hits))
+        else:
+            rows = sorted(self._oriented(ids, rel_types, direction, ", r"), key=lambda e: e[:3])
+            rows = rows[offset:None if limit is None else offset + limit]
+        return [{**decode(r), "source": s, "type": t, "target": o} for s, t, o, r in rows]
 
     def edges_among(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None
                     ) -> list[tuple[str, str, str]]:

@@ -528,16 +528,16 @@ class Neo4jStore(GraphStore):
         return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
 
     def relationships(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
-                      direction: Direction = "both") -> list[dict[str, Any]]:
+                      direction: Direction = "both", limit: Optional[int] = None, offset: int = 0
+                      ) -> list[dict[str, Any]]:
         types = list(rel_types) if rel_types is not None else None
         if types == []:
             return []
         rows = self._read(
-            f"{_START}{_pattern(types, direction)} "
-            "WITH DISTINCT r RETURN collect([startNode(r).id, type(r), endNode(r).id, properties(r)]) AS edges",
-            ids=list(ids))
-        edges = sorted(rows[0]["edges"] if rows else [], key=lambda e: (e[0], e[1], e[2]))
-        return [{**props, "source": s, "type": t, "target": o} for s, t, o, props in edges]
+            f"{_START}{_pattern(types, direction)} WITH DISTINCT r "
+            "WITH startNode(r).id AS s, type(r) AS t, endNode(r).id AS o, r ORDER BY s, t, o "
+            f"RETURN collect([s, t, o, properties(r)]){self._slice(offset, limit)} AS edges", ids=list(ids))
+        return [{**props, "source": s, "type": t, "target": o} for s, t, o, props in (rows[0]["edges"] if rows else [])]
 
     #: how many full-text hits (best Lucene score first) are filtered and ranked
     FULLTEXT_CANDIDATES = 5000

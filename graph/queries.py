@@ -157,12 +157,33 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
 @one_read
 def relationships_of(store: GraphStore, node_id: str, rel_types: Optional[Iterable[str]] = None
                      ) -> list[dict[str, Any]]:
-    """Every relationship of a node with its evidence: direction ("out"/"in"), type, the node at the
-    other end (brief), and the edge's properties in export form (`evidence`, `provenance` {file,
-    line_start, line_end}, `surface`, `kind`, …); outgoing first, then by type and other end."""
+    """Every relationship of a node with its evidence (`relationships_page` without a limit)."""
+    return relationships_page(store, node_id, rel_types)["rows"]
+
+
+@one_read
+def relationships_page(store: GraphStore, node_id: str, rel_types: Optional[Iterable[str]] = None,
+                       limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+    """A node's relationships with their evidence: `total` (counted by the database), and the rows
+    from `offset`, at most `limit` (only those are read) — each with its direction ("out"/"in"),
+    type, the node at the other end (brief), and the edge's properties in export form (`evidence`,
+    `provenance` {file, line_start, line_end}, `surface`, `kind`, …); outgoing first, then by type
+    and other end."""
     if not store.get_nodes([node_id]):
         raise NotFound(f"no node with id {node_id!r}")
-    edges = store.relationships([node_id], rel_types, "both")
+    types = list(rel_types) if rel_types is not None else list(model.REL_TYPES)
+    sizes: Counter = Counter()
+    for direction in ("out", "in"):
+        for combo, _, n in store.neighbour_counts(node_id, types, direction) if types else ():
+            for t in combo:
+                sizes[(direction, t)] += n
+    edges, seen = [], 0
+    for (direction, t) in sorted(sizes, key=lambda k: (k[0] != "out", k[1])):
+        start = max(0, offset - seen)
+        room = None if limit is None else limit - len(edges)
+        if start < sizes[(direction, t)] and room != 0:
+            edges += store.relationships([node_id], [t], direction, limit=room, offset=start)
+        seen += sizes[(direction, t)]
     others = store.get_nodes(sorted({e["target"] if e["source"] == node_id else e["source"] for e in edges}))
     rows = []
     for edge in edges:
@@ -173,8 +194,7 @@ def relationships_of(store: GraphStore, node_id: str, rel_types: Optional[Iterab
         props = model.from_stored({k: v for k, v in edge.items() if k not in ("source", "type", "target")})
         rows.append({"direction": "out" if out else "in", "type": edge["type"], "other": brief(others[other]),
                      **props})
-    rows.sort(key=lambda r: (r["direction"] != "out", r["type"], r["other"]["id"]))
-    return rows
+    return {"total": sum(sizes.values()), "offset": offset, "rows": rows}
 
 
 # -- agencies -------------------------------------------------------------------------------------

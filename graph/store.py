@@ -184,9 +184,11 @@ class GraphStore(ABC):
 
     @abstractmethod
     def relationships(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
-                      direction: Direction = "both") -> list[dict[str, Any]]:
+                      direction: Direction = "both", limit: Optional[int] = None, offset: int = 0
+                      ) -> list[dict[str, Any]]:
         """Like `expand`, with each edge's stored properties: dicts of source, type, target and
-        the properties (evidence, provenance_json, …), sorted by (source, type, target)."""
+        the properties (evidence, provenance_json, …), sorted by (source, type, target); from
+        `offset`, at most `limit` of them (only those are read)."""
 
     @abstractmethod
     def containing_documents(self, ids: Iterable[str]) -> dict[str, Optional[dict[str, Any]]]:

@@ -176,3 +176,15 @@ def test_neighbour_groups_count_everything_and_read_only_what_is_shown(loaded):
                                        limit=1)
     assert [(g["type"], g["count"], [n["id"] for n in g["nodes"]]) for g in measure["groups"]] == [
         ("LEADS", 1, ["agency:mofcom"]), ("SUPPORTS", 2, ["agency:customs"])]
+
+
+def test_relationships_page_is_a_slice_of_every_relationship(loaded):
+    whole = queries.relationships_page(loaded, "agency:mofcom")
+    assert whole["total"] == len(whole["rows"]) == 5
+    assert [(r["direction"], r["type"], r["other"]["id"]) for r in whole["rows"]] == [
+        ("out", "LEADS", "m:opinion:1"), ("out", "LEADS", "m:opinion:2"), ("out", "LEADS", "m:plan:1"),
+        ("out", "SUPPORTS", "m:opinion:1.1"), ("in", "ISSUED_BY", "doc:notice-2023")]
+    for offset in range(6):
+        page = queries.relationships_page(loaded, "agency:mofcom", limit=2, offset=offset)
+        assert page["rows"] == whole["rows"][offset:offset + 2] and page["total"] == 5
+    assert queries.relationships_of(loaded, "agency:mofcom") == whole["rows"]

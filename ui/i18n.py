@@ -112,6 +112,7 @@ S: dict[str, tuple[str, str]] = {
     "ex_details": ("节点详情", "Node details"),
     "ex_evidence": ("原文证据", "Evidence (original text)"),
     "ex_properties": ("属性", "Properties"),
+    "ex_relations_first": ("列出前 {k} 条（共 {n} 条：先出边，按类型）", "The first {k} of {n} (outgoing first, by type)"),
     "ex_relations": ("关系及其证据（{n}）", "Relationships and their evidence ({n})"),
     "ex_rel_type": ("关系", "Relationship"), "ex_rel_other": ("另一端", "Other end"),
     "ex_rel_evidence": ("证据", "Evidence"), "ex_rel_where": ("原文位置", "Where in the original"),
