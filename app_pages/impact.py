@@ -40,7 +40,7 @@ if asked is not None and asked not in names:  # a name: show the agency's id in 
     selection.put(agency=_agency_id(asked))
 selection.bind("im_agency", "agency", valid=lambda v: v in names)
 agency = st.selectbox(tr("im_pick"), list(names), format_func=names.get, key="im_agency",
-                      on_change=lambda: selection.follow("im_agency", "agency", mp=None, sp=None, gp=None))
+                      on_change=lambda: selection.follow("im_agency", "agency", mp=None, sp=None, gp=None, op=None))
 if agency is None:
     st.stop()
 
@@ -66,7 +66,12 @@ def _partners(key, agency_id):
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _statutory(key, agency_id):
-    return impact.statutory_report(store, agency_id)
+    return impact.statutory_report(store, agency_id, limit=0)  # counts; the clauses a page at a time
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _clause_page(key, agency_id, limit, offset):
+    return queries.statutory_page(store, agency_id, limit=limit, offset=offset)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -204,11 +209,17 @@ def statutory():
         st.dataframe(pd.DataFrame([{tr("document"): (g["document"] or {}).get("name", "—"), "#": g["count"],
                                     **{tr("level_" + k) if k != "—" else "—": v for k, v in g["by_level"].items()}}
                                    for g in duties["regulations"]]).fillna(0), hide_index=True, width="stretch")
+        number, pages = pager.page_number("op", duties["total"], queries.PAGE_SIZE)
+        clauses = _clause_page(state.store_key(), agency, queries.PAGE_SIZE, (number - 1) * queries.PAGE_SIZE)
+        if pages > 1:
+            st.caption(tr("im_clause_range", a=clauses["offset"] + 1, b=clauses["offset"] + len(clauses["obligations"]),
+                          n=clauses["total"]))
         st.dataframe(pd.DataFrame([{tr("document"): (o["document"] or {}).get("name", ""), tr("article"): o["article"],
                                     tr("im_level"): tr("level_" + o["level"]) if o["level"] else "",
                                     tr("modality"): enum_name("modality", o["modality"]), tr("im_inherited"): _inherited(o),
-                                    tr("text"): o["text"] or o["action"]} for o in duties["obligations"]]),
+                                    tr("text"): o["text"] or o["action"]} for o in clauses["obligations"]]),
                      hide_index=True, width="stretch")
+        pager.buttons("op", number, pages)
     if report["inherited_measures"]:
         st.markdown("**" + tr("im_inherited_measures", n=len(report["inherited_measures"])) + "**")
         st.dataframe(pd.DataFrame([{tr("role"): tr(r["role"]), tr("measure"): f"{r['measure_no'] or ''}{r['heading'] or ''}",
@@ -262,7 +273,7 @@ def measures_if_merged(target: str) -> None:
 
 def statutory_if_abolished() -> None:
     part = _abolish(state.store_key(), agency)["statutory"]
-    st.markdown("**" + tr("im_statutory_sole", n=len(part["sole"])) + "**")
+    st.markdown("**" + tr("im_statutory_sole", n=part["sole"]) + "**")
     if part["shared_with"]:
         st.dataframe(pd.DataFrame([{tr("partners"): a["name"], "#": a["obligations"]} for a in part["shared_with"][:20]]),
                      hide_index=True)
@@ -270,7 +281,7 @@ def statutory_if_abolished() -> None:
 
 def statutory_if_merged(target: str) -> None:
     part = _merge(state.store_key(), agency, target)["statutory"]
-    st.markdown("**" + tr("im_statutory_sole", n=len(part["sole"])) + "**")
+    st.markdown("**" + tr("im_statutory_sole", n=part["sole"]) + "**")
     if part["merged"]:
         st.markdown(tr("im_statutory_merged", **part["merged"]))
 

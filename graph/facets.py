@@ -38,10 +38,21 @@ class Through:
 @dataclass(frozen=True)
 class AlsoReached:
     """Whether another node reaches the neighbour the way the start node does (same direction),
-    through one of `rel_types`: any node other than the start, or only the node whose id is `by`
-    (another agency also leads this measure; 财政部 supports it)."""
+    through one of `rel_types`: any node other than the start and those in `besides`, or only the
+    node whose id is `by` (or one of the ids `by` lists); with `label`, only a node of that label
+    counts (another agency also leads this measure; 财政部 supports it; the clause binds another
+    agency, not a party)."""
     rel_types: tuple[str, ...]
-    by: Optional[str] = None
+    by: Optional[str | tuple[str, ...]] = None
+    besides: tuple[str, ...] = ()
+    label: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class EdgeProp:
+    """A property of the edge through which the start reaches the neighbour (the smallest value
+    when several edges do): the level at which a clause binds an agency."""
+    name: str
 
 
 @dataclass(frozen=True)
@@ -60,7 +71,7 @@ class Label:
     """The neighbour's label (Agency, Measure …). As a filter, a list value matches any of them."""
 
 
-Facet = Union[Prop, Present, Through, AlsoReached, Reaches, Label]
+Facet = Union[Prop, Present, Through, AlsoReached, Reaches, Label, EdgeProp]
 #: which neighbours to keep: facet → value (all must hold), or a list of such (any must hold)
 Filter = Union[Mapping[Facet, Any], Sequence[Mapping[Facet, Any]]]
 #: a store's relationship pattern: (types, variable) → `r2:A|B`, or None when it has none of the types
@@ -98,12 +109,20 @@ class FacetCypher:
             return "(" + " OR ".join(f"{self.column(n)} IS NOT NULL" for n in facet.names) + ")"
         if isinstance(facet, Through):
             return "(" + " OR ".join(f"{self._param(t)} IN ts" for t in facet.rel_types) + ")"
+        if isinstance(facet, EdgeProp):
+            return edge_alias(facet.name)
         if isinstance(facet, AlsoReached):
             rel = self.rel(facet.rel_types, "r2")
             if rel is None:
                 return "false"
-            who = f"o.id = {self._param(facet.by)}" if facet.by is not None else "o.id <> a.id"
-            return f"EXISTS {{ MATCH {_oriented(self.direction, rel, 'o', 'b')} WHERE {who} }}"
+            if isinstance(facet.by, tuple):
+                who = f"o.id IN {self._param(list(facet.by))}"
+            else:
+                who = f"o.id = {self._param(facet.by)}" if facet.by is not None else "o.id <> a.id"
+            if facet.besides and facet.by is None:
+                who += f" AND NOT o.id IN {self._param(list(facet.besides))}"
+            other = f"o:{facet.label}" if facet.label else "o"
+            return f"EXISTS {{ MATCH {_oriented(self.direction, rel, other, 'b')} WHERE {who} }}"
         raise TypeError(f"no expression for {facet!r}")
 
     def condition(self, facet: Facet, value: Any, join: bool = True) -> str:
@@ -124,12 +143,13 @@ class FacetCypher:
         if isinstance(facet, Label):
             values = sorted(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
             return f"{self.label} IN {self._param(values)}"
-        if isinstance(facet, Prop) and value is None:
-            return f"{self.column(facet.name)} IS NULL"
-        if isinstance(facet, Prop) and isinstance(value, (list, tuple, set, frozenset)):
-            return f"{self.column(facet.name)} IN {self._param(sorted(value))}"
-        if isinstance(facet, Prop):
-            return f"{self.column(facet.name)} = {self._param(value)}"
+        if isinstance(facet, (Prop, EdgeProp)):
+            column = self.expression(facet)
+            if value is None:
+                return f"{column} IS NULL"
+            if isinstance(value, (list, tuple, set, frozenset)):
+                return f"{column} IN {self._param(sorted(value))}"
+            return f"{column} = {self._param(value)}"
         return ("" if value else "NOT ") + self.expression(facet)
 
     def where(self, where: Optional[Filter]) -> str:
@@ -149,6 +169,19 @@ class FacetCypher:
         has no such edges."""
         rel = self.rel([facet.rel_type], "r3")
         return None if rel is None else f"MATCH {_oriented(facet.direction, rel, 'b', 'x')}"
+
+
+def edge_alias(name: str) -> str:
+    """The query's name for the edge property `name` (made in the head, see `edge_props`)."""
+    assert name.isidentifier(), name
+    return f"e_{name}"
+
+
+def edge_props(by: Sequence[Facet] = (), where: Optional[Filter] = None) -> list[str]:
+    """The edge properties `by` and `where` name: the head aggregates each (`edge_alias`)."""
+    wheres = [] if where is None else [where] if isinstance(where, Mapping) else list(where)
+    facets = [*by, *(f for one in wheres for f in one)]
+    return sorted({f.name for f in facets if isinstance(f, EdgeProp)})
 
 
 def split_reach(by: Sequence[Facet]) -> tuple[list[Facet], Optional[Reaches]]:

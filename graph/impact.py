@@ -22,7 +22,7 @@ import networkx as nx
 from . import model
 from .facets import AlsoReached, Filter, Present, Prop, Reaches, Through
 from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measures, inherited_sources, one_read,
-                      resolve_agency, role_counts, statutory_duties)
+                      resolve_agency, role_counts, statutory_counts, statutory_page)
 from .store import DOCUMENT_PROPERTY, GraphStore
 
 def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any]], dict[str, dict]]:
@@ -225,36 +225,46 @@ def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
 
 
 # -- statutory duties (obligations of regulations) and what reorganisations handed down ------------
-def statutory_report(store: GraphStore, agency_id: str) -> dict[str, Any]:
-    """The impact page's statutory part: `statutory` (graph.queries.statutory_duties, inherited
-    ones included) and `inherited_measures` (measures printed under a predecessor)."""
-    return {"statutory": statutory_duties(store, agency_id),
+def statutory_report(store: GraphStore, agency_id: str, limit: Optional[int] = None) -> dict[str, Any]:
+    """The impact page's statutory part: `statutory` (graph.queries.statutory_counts, inherited ones
+    included, with the first `limit` clauses in `obligations` — all without a limit) and
+    `inherited_measures` (measures printed under a predecessor)."""
+    duties = statutory_counts(store, agency_id)
+    clauses = statutory_page(store, agency_id, limit=limit)["obligations"] if limit != 0 else []
+    return {"statutory": {**duties, "obligations": clauses},
             "inherited_measures": inherited_measures(store, agency_id)}
 
 
 def statutory_what_if(store: GraphStore, agency_id: str, merge_into_id: Optional[str] = None) -> dict[str, Any]:
-    """Statutory duties in the what-if: every obligation binding the agency (own and inherited);
-    `sole` — those no other agency is bound by (abolished: no body holds them; merged: they pass to
-    the merged agency); `shared_with` — other agencies bound by the rest, with counts; when merged,
-    the merged agency's statutory duties before and after."""
-    duties = statutory_duties(store, agency_id)
-    ids = [r["id"] for r in duties["obligations"]]
-    others: dict[str, set] = defaultdict(set)
-    bound, agencies = store.expand_with_nodes(ids, [model.BINDS], "out") if ids else ([], {})
-    mine = {agency_id} | {r["inherited_from"]["agency"]["id"] for r in duties["obligations"] if r["inherited_from"]}
-    for o, _, a in bound:
-        if a not in mine and agencies.get(a, {}).get("label") == model.AGENCY:
-            others[o].add(a)
-    counts = Counter(a for o in others for a in others[o])
+    """Statutory duties in the what-if, counted by the database: `total` clauses binding the agency
+    (own and inherited); `sole` — how many no other agency is bound by (abolished: no body holds
+    them; merged: they pass to the merged agency); `shared_with` — other agencies bound by the
+    rest, with counts; when merged, the merged agency's statutory duties `before` and `after`."""
+    sources = inherited_sources(store, agency_id)
+    mine = tuple(sorted(sources))
+    alone = AlsoReached((model.BINDS,), besides=mine, label=model.AGENCY)
+    total = sole = 0
+    shared: Counter = Counter()
+    for source in mine:
+        for _, (other,), n in store.neighbour_counts(source, [model.BINDS], "in", by=[alone]):
+            total += n
+            sole += 0 if other else n
+        for _, (bound,), n in store.neighbour_counts(source, [model.BINDS], "in",
+                                                     by=[Reaches(model.BINDS, "out", none=False)]):
+            shared[bound] += n if bound not in sources else 0
+    agencies = {a: n for a, n in store.get_nodes(sorted(a for a in shared if shared[a])).items()
+                if n.get("label") == model.AGENCY}
     out: dict[str, Any] = {
-        "total": duties["total"], "sole": [r for r in duties["obligations"] if not others[r["id"]]],
-        "shared_with": [{**brief(agencies[a]), "obligations": n} for a, n in sorted(counts.items(),
-                                                                                   key=lambda kv: (-kv[1], kv[0]))],
+        "total": total, "sole": sole,
+        "shared_with": [{**brief(agencies[a]), "obligations": shared[a]}
+                        for a in sorted(agencies, key=lambda a: (-shared[a], a))],
         "merged": None}
     if merge_into_id is not None:
-        target = statutory_duties(store, merge_into_id)
-        union = {r["id"] for r in target["obligations"]} | set(ids)
-        out["merged"] = {"before": target["total"], "after": len(union)}
+        theirs = tuple(sorted(inherited_sources(store, merge_into_id)))
+        before = statutory_counts(store, merge_into_id)["total"]
+        both = sum(n for source in mine for _, (held,), n in store.neighbour_counts(
+            source, [model.BINDS], "in", by=[AlsoReached((model.BINDS,), by=theirs)]) if held)
+        out["merged"] = {"before": before, "after": before + total - both}
     return out
 
 

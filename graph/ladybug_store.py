@@ -38,7 +38,7 @@ import networkx as nx
 from . import cypher_dialect, model
 from .datadir import default_data_dir
 from .export import Export, from_records
-from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries
+from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries, edge_alias, edge_props
 from .ladybug_load import ExportFiles, ExportRows, LoadPlan, Rows, TableFiles, Upsert
 from .ladybug_schema import REST, Schema, decode, quote
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
@@ -740,22 +740,28 @@ class LadybugStore(GraphStore):
         return lambda name: (f"b.{quote(name)}" if any(name in columns.get(label, {}) for label in far)
                              else "CAST(NULL AS STRING)")
 
-    def _facet_head(self, node_id: str, rel_types: Sequence[str], direction: Direction) -> Optional[str]:
-        """MATCH `a` (the node) and `b` (its neighbours through `rel_types`) WITH a, b, ts."""
+    def _facet_head(self, node_id: str, rel_types: Sequence[str], direction: Direction,
+                    edges: Sequence[str] = ()) -> Optional[str]:
+        """MATCH `a` (the node) and `b` (its neighbours through `rel_types`) WITH a, b, ts, and the
+        smallest value of each edge property in `edges` (graph/facets.py `edge_alias`)."""
         located = self._locate([node_id])
         rel = self._rel(rel_types) if located else None
         if not rel:
             return None
+        have = {c for t in rel_types for c in self.schema().rel_columns.get(t, {})}
+        aggregates = "".join(f", min(r.{quote(e)}) AS {edge_alias(e)}" if e in have else
+                             f", CAST(NULL AS STRING) AS {edge_alias(e)}" for e in edges)
+        carried = "".join(f", {edge_alias(e)}" for e in edges)
         # two types: the set of those reaching `b` is {min, max} — 2× faster than collect(DISTINCT) here
-        types = ("WITH a, b, min(label(r)) AS t1, max(label(r)) AS t2 "
-                 "WITH a, b, CASE WHEN t1 = t2 THEN [t1] ELSE [t1, t2] END AS ts" if len(set(rel_types)) <= 2
-                 else "WITH a, b, collect(DISTINCT label(r)) AS ts")
+        types = (f"WITH a, b, min(label(r)) AS t1, max(label(r)) AS t2{aggregates} "
+                 f"WITH a, b, CASE WHEN t1 = t2 THEN [t1] ELSE [t1, t2] END AS ts{carried}"
+                 if len(set(rel_types)) <= 2 else f"WITH a, b, collect(DISTINCT label(r)) AS ts{aggregates}")
         return f"MATCH (a:{quote(next(iter(located)))} {{id: $id}}) MATCH {self._way(rel, direction)} {types}"
 
     def neighbour_counts(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
                          by: Sequence[Facet] = (), where: Optional[Filter] = None
                          ) -> list[tuple[tuple[str, ...], tuple, int]]:
-        head = self._facet_head(node_id, rel_types, direction)
+        head = self._facet_head(node_id, rel_types, direction, edge_props(by, where))
         if head is None:
             return []
         out = []
@@ -766,12 +772,14 @@ class LadybugStore(GraphStore):
 
     def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
                                limit: Optional[int] = None, offset: int = 0,
-                               where: Optional[Filter] = None) -> dict[str, Any]:
-        head = self._facet_head(node_id, rel_types, direction)
+                               where: Optional[Filter] = None, then: Sequence[str] = ()) -> dict[str, Any]:
+        head = self._facet_head(node_id, rel_types, direction, edge_props(where=where))
         if head is None:
             return {"total": 0, "documents": 0, "rows": []}
-        facets = FacetCypher(direction, self._rel, self._column(rel_types, direction), "label(b)")
-        query = f"{head}{facets.where(where)} WITH b, ts, {self._document_of(rel_types, direction)} AS d "
+        column = self._column(rel_types, direction)
+        facets = FacetCypher(direction, self._rel, column, "label(b)")
+        keys = "".join(f", {column(p)} AS k{i}" for i, p in enumerate(then))
+        query = f"{head}{facets.where(where)} WITH b, ts, {self._document_of(rel_types, direction)} AS d{keys} "
         params = {"id": node_id, **facets.params}
         total, documents, undocumented = self._rows(query + "RETURN count(*), count(DISTINCT d), count(*) - count(d)",
                                                     **params)[0]
@@ -782,9 +790,11 @@ class LadybugStore(GraphStore):
                           key=lambda r: (r[2] is None, r[2] or "", r[0]))
             return {"total": len(rows), "documents": len({r[2] for r in rows if r[2]}),
                     "rows": rows[offset:None if limit is None else offset + limit]}
-        page = self._rows(query + f"RETURN b.id AS i, ts, d ORDER BY d, i SKIP {int(offset)}"
+        order = ", ".join(["d", *(f"k{i}" for i in range(len(then))), "i"])
+        page = self._rows(query + f"RETURN b.id AS i, ts, d{''.join(f', k{i}' for i in range(len(then)))} "
+                          f"ORDER BY {order} SKIP {int(offset)}"
                           + (f" LIMIT {int(limit)}" if limit is not None else ""), **params) if limit != 0 else []
-        return {"total": total, "documents": documents, "rows": [(b, tuple(sorted(ts)), d) for b, ts, d in page]}
+        return {"total": total, "documents": documents, "rows": [(b, tuple(sorted(ts)), d) for b, ts, d, *_ in page]}
 
     def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
                                 of: Optional[str | Sequence[str]] = None) -> list[tuple[str, str, int, int]]:

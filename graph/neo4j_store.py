@@ -25,7 +25,7 @@ import networkx as nx
 
 from . import model
 from .export import Export, check_export, iter_export_edges, iter_export_nodes
-from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries
+from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries, edge_alias, edge_props
 from .export_parts import DEFAULT_DOCS_PER_PART, SHARED, ExportParts
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
                     LoadError, Progress, QueryPlan, ReadOnlyViolation, StoreError, StoreUnavailable,
@@ -643,10 +643,12 @@ class Neo4jStore(GraphStore):
         return _rel(list(types), var)
 
     @staticmethod
-    def _facet_head(rel_types: Sequence[str], direction: Direction) -> str:
-        """MATCH `a` (the node `$id`) and `b` (its neighbours through `rel_types`) WITH a, b, ts."""
+    def _facet_head(rel_types: Sequence[str], direction: Direction, edges: Sequence[str] = ()) -> str:
+        """MATCH `a` (the node `$id`) and `b` (its neighbours through `rel_types`) WITH a, b, ts, and
+        the smallest value of each edge property in `edges` (graph/facets.py `edge_alias`)."""
+        aggregates = "".join(f", min(r.`{e}`) AS {edge_alias(e)}" for e in edges)
         return (f"MATCH (a:{model.BASE_LABEL} {{id: $id}}) MATCH {_pattern(list(rel_types), direction)} "
-                "WITH a, b, collect(DISTINCT type(r)) AS ts")
+                f"WITH a, b, collect(DISTINCT type(r)) AS ts{aggregates}")
 
     def neighbour_counts(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
                          by: Sequence[Facet] = (), where: Optional[Filter] = None
@@ -654,19 +656,20 @@ class Neo4jStore(GraphStore):
         if not rel_types:
             return []
         out = []
-        for query, params, missing in counting_queries(self._facet_head(rel_types, direction), by, where, direction,
+        head = self._facet_head(rel_types, direction, edge_props(by, where))
+        for query, params, missing in counting_queries(head, by, where, direction,
                                                        self._facet_rel, lambda name: f"b.`{name}`", _LABEL_OF_B):
             out += count_rows([list(r.values()) for r in self._read(query, id=node_id, **params)], missing)
         return out
 
     def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
                                limit: Optional[int] = None, offset: int = 0,
-                               where: Optional[Filter] = None) -> dict[str, Any]:
+                               where: Optional[Filter] = None, then: Sequence[str] = ()) -> dict[str, Any]:
         if not rel_types:
             return {"total": 0, "documents": 0, "rows": []}
-        found = self._by_document(node_id, rel_types, direction, limit, offset, where, walk=False)
+        found = self._by_document(node_id, rel_types, direction, limit, offset, where, then, walk=False)
         if found and found["undocumented"]:  # nodes without the property (an older export): walked
-            found = self._by_document(node_id, rel_types, direction, limit, offset, where, walk=True)
+            found = self._by_document(node_id, rel_types, direction, limit, offset, where, then, walk=True)
         if not found:
             return {"total": 0, "documents": 0, "rows": []}
         return {"total": found["total"], "documents": found["documents"],
@@ -679,13 +682,16 @@ class Neo4jStore(GraphStore):
              "WITH b, ts, d, head(collect(x.id)) AS walked WITH b, ts, coalesce(d, walked) AS d ")
 
     def _by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction, limit: Optional[int],
-                     offset: int, where: Optional[Filter], walk: bool) -> Optional[dict[str, Any]]:
+                     offset: int, where: Optional[Filter], then: Sequence[str], walk: bool
+                     ) -> Optional[dict[str, Any]]:
         documented = " OR ".join(f"b:{label}" for label in DOCUMENTED_LABELS)
         facets = FacetCypher(direction, self._facet_rel, lambda name: f"b.`{name}`", _LABEL_OF_B)
+        keys = "".join(f", b.`{p}` AS k{i}" for i, p in enumerate(then))
+        order = ", ".join(["d IS NULL", "d", *(f"k{i}" for i in range(len(then))), "i"])
         rows = self._read(
-            f"{self._facet_head(rel_types, direction)}{facets.where(where)} "
+            f"{self._facet_head(rel_types, direction, edge_props(where=where))}{facets.where(where)} "
             f"WITH b, ts, CASE WHEN {documented} THEN b.{DOCUMENT_PROPERTY} END AS d {self._WALK if walk else ''}"
-            "WITH b.id AS i, ts, d ORDER BY d IS NULL, d, i "
+            f"WITH b.id AS i, ts, d{keys} ORDER BY {order} "
             "WITH collect([i, ts, d]) AS found, count(DISTINCT d) AS documents, count(d) AS documented "
             f"RETURN size(found) AS total, documents, size(found) - documented AS undocumented, "
             f"found{self._slice(offset, limit)} AS page", id=node_id, **facets.params)

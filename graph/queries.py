@@ -19,7 +19,7 @@ from extract.docnumber import norm_docno
 from extract.numerals import chinese_int
 
 from . import model
-from .facets import Label
+from .facets import EdgeProp, Label, Prop
 from .store import Direction, GraphStore, StoreError
 
 MAX_DEPTH = 3
@@ -210,6 +210,8 @@ def resolve_agency(store: GraphStore, agency: str) -> dict[str, Any]:
 
 
 ROLES = (model.LEADS, model.SUPPORTS)
+#: a clause's document and modality, and the level at which it binds (a property of BINDS)
+CLAUSE_DOCUMENT, MODALITY, LEVEL = Prop("document"), Prop("modality"), EdgeProp("level")
 
 
 def role_counts(store: GraphStore, agency_ids: list[str]) -> dict[str, dict[str, int]]:
@@ -500,47 +502,91 @@ def inherited_sources(store: GraphStore, agency_id: str) -> dict[str, Optional[d
     return sources
 
 
-@one_read
-def statutory_duties(store: GraphStore, agency: str, inherited: bool = True) -> dict[str, Any]:
-    """The agency's statutory duties: obligations of regulations that BIND it (at a level), and —
-    with `inherited` — those binding predecessors whose duties it took over (`inherited_from`:
-    the predecessor, date, year). Counted by regulation, level and modality."""
+def _statutory_sources(store: GraphStore, agency: str, inherited: bool
+                       ) -> tuple[dict[str, Any], dict[str, Optional[dict[str, Any]]]]:
+    """The agency, and the agencies whose BINDS count as its duties: itself (None) first, then —
+    with `inherited` — each predecessor whose whole duties it took over, with that succession."""
     node = resolve_agency(store, agency)
     sources = inherited_sources(store, node["id"]) if inherited else {node["id"]: None}
-    binds = store.relationships(sorted(sources), [model.BINDS], "in")
-    obligations = store.get_nodes(sorted({e["source"] for e in binds}))
-    docs = store.containing_documents(sorted(obligations))
+    return node, {a: sources[a] for a in sorted(sources, key=lambda a: (sources[a] is not None, a))}
+
+
+@one_read
+def statutory_counts(store: GraphStore, agency: str, inherited: bool = True) -> dict[str, Any]:
+    """The agency's statutory duties counted by the database (no clause read): `total`,
+    `inherited` (binding a predecessor), `by_level`, `by_modality`, and `regulations` — per
+    regulation its `document`, `count`, `by_level`, `by_modality`, most clauses first."""
+    node, sources = _statutory_sources(store, agency, inherited)
+    levels: Counter = Counter()
+    modalities: Counter = Counter()
+    per_doc: dict[Optional[str], list[Counter]] = defaultdict(lambda: [Counter(), Counter()])
+    total = handed_down = 0
+    for source, via in sources.items():
+        for _, (doc, modality, level), n in store.neighbour_counts(source, [model.BINDS], "in",
+                                                                   by=[CLAUSE_DOCUMENT, MODALITY, LEVEL]):
+            total += n
+            handed_down += n if via is not None else 0
+            levels[level or "—"] += n
+            modalities[modality or "—"] += n
+            per_doc[doc][0][level or "—"] += n
+            per_doc[doc][1][modality or "—"] += n
+    docs = store.get_nodes(sorted(d for d in per_doc if d))
+    regulations = [{"document": brief(docs[d]) if d in docs else None, "count": sum(lv.values()),
+                    "by_level": dict(sorted(lv.items())), "by_modality": dict(sorted(md.items()))}
+                   for d, (lv, md) in per_doc.items()]
+    regulations.sort(key=lambda g: (-g["count"], (g["document"] or {}).get("id") or ""))
+    return {"agency": brief(node), "total": total, "inherited": handed_down, "by_level": dict(sorted(levels.items())),
+            "by_modality": dict(sorted(modalities.items())), "regulations": regulations}
+
+
+@one_read
+def statutory_page(store: GraphStore, agency: str, inherited: bool = True, limit: Optional[int] = None,
+                   offset: int = 0) -> dict[str, Any]:
+    """The agency's statutory duties, one row per clause binding it (then those binding each
+    predecessor), each part by regulation and the clause's place in it: `total` and the rows from
+    `offset`, at most `limit` (only those are read) — id, document, article, modality, level,
+    subject, action, penalty, text, `inherited_from` (the predecessor, date, year; None for its own)."""
+    node, sources = _statutory_sources(store, agency, inherited)
+    picked: list[tuple[str, str]] = []  # (clause, the agency it binds)
+    total = 0
+    for source in sources:
+        room = None if limit is None else max(0, limit - len(picked))
+        page = store.neighbours_by_document(source, [model.BINDS], "in", limit=room, offset=max(0, offset - total),
+                                            then=("line_start",))
+        total += page["total"]
+        picked += [(o, source) for o, _, _ in page["rows"]]
+    clauses = store.get_nodes(sorted({o for o, _ in picked}))
+    levels = {(e["source"], e["target"]): e.get("level") for e in store.relationships(
+        sorted(clauses), [model.BINDS], "out")} if clauses else {}
+    docs = store.containing_documents(sorted(clauses))
     preds = store.get_nodes(sorted(a for a, e in sources.items() if e))
     rows = []
-    for e in binds:
-        o = obligations.get(e["source"])
-        if o is None:
+    for o, source in picked:
+        clause, via = clauses.get(o), sources[source]
+        if clause is None:
             continue
-        via = sources[e["target"]]
-        rows.append({"id": o["id"], "document": brief(docs[o["id"]]) if docs.get(o["id"]) else None,
-                     "article": o.get("article"), "modality": o.get("modality"), "level": e.get("level"),
-                     "subject": o.get("subject"), "action": o.get("action"), "penalty": o.get("penalty"),
-                     "text": o.get("text"),
+        rows.append({"id": o, "document": brief(docs[o]) if docs.get(o) else None,
+                     "article": clause.get("article"), "modality": clause.get("modality"),
+                     "level": levels.get((o, source)), "subject": clause.get("subject"),
+                     "action": clause.get("action"), "penalty": clause.get("penalty"), "text": clause.get("text"),
                      "inherited_from": None if via is None else {
-                         "agency": brief(preds[e["target"]]), "date": via.get("date"),
+                         "agency": brief(preds[source]), "date": via.get("date"),
                          "year": (via.get("date") or "")[:4] or None}})
-    rows.sort(key=lambda r: ((r["document"] or {}).get("id") or "", article_number(r["article"]), r["id"]))
-    return {"agency": brief(node), "total": len(rows),
-            "inherited": sum(r["inherited_from"] is not None for r in rows),
-            "by_level": dict(sorted(Counter(r["level"] or "—" for r in rows).items())),
-            "by_modality": dict(sorted(Counter(r["modality"] or "—" for r in rows).items())),
-            "regulations": _by_regulation(rows), "obligations": rows}
+    return {"agency": brief(node), "total": total, "offset": offset, "obligations": rows}
 
 
-def _by_regulation(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    groups: dict[Optional[str], list] = defaultdict(list)
+def statutory_duties(store: GraphStore, agency: str, inherited: bool = True) -> dict[str, Any]:
+    """The agency's statutory duties whole (`statutory_counts` and every row of `statutory_page`):
+    obligations of regulations that BIND it (at a level), and — with `inherited` — those binding
+    predecessors whose duties it took over; `regulations` each with its `obligations`."""
+    counts = statutory_counts(store, agency, inherited)
+    rows = statutory_page(store, agency, inherited)["obligations"]
+    by_doc: dict[Optional[str], list] = defaultdict(list)
     for r in rows:
-        groups[(r["document"] or {}).get("id")].append(r)
-    out = [{"document": rs[0]["document"], "count": len(rs),
-            "by_level": dict(sorted(Counter(r["level"] or "—" for r in rs).items())),
-            "by_modality": dict(sorted(Counter(r["modality"] or "—" for r in rs).items())),
-            "obligations": rs} for rs in groups.values()]
-    return sorted(out, key=lambda g: (-g["count"], (g["document"] or {}).get("id") or ""))
+        by_doc[(r["document"] or {}).get("id")].append(r)
+    return {**counts, "obligations": rows,
+            "regulations": [g | {"obligations": by_doc[(g["document"] or {}).get("id")]}
+                            for g in counts["regulations"]]}
 
 
 @one_read

@@ -236,14 +236,15 @@ class GraphStore(ABC):
     @abstractmethod
     def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
                                limit: Optional[int] = None, offset: int = 0,
-                               where: Optional[Mapping[Any, Any]] = None) -> dict[str, Any]:
+                               where: Optional[Any] = None, then: Sequence[str] = ()) -> dict[str, Any]:
         """A node's neighbours through `rel_types` ordered by the document each belongs to (see
         `containing_documents`; none last), then by id: `total` (neighbours), `documents` (distinct
         documents, none not counted), `rows` — from `offset`, at most `limit` — as (id, sorted tuple
         of the types reaching it, document id or None). A Measure's or Obligation's document is its
         `document` property (DOCUMENT_PROPERTY: the writer sets it to the document its PART_OF chain
         ends at), read in the database; only nodes without it (an older export) are walked. `where`:
-        only the neighbours whose facets (graph/facets.py) have these values."""
+        only the neighbours whose facets (graph/facets.py) have these values; `then`: properties to
+        order by within a document, before the id (a clause's line: the order of the articles)."""
 
     @abstractmethod
     def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,

@@ -12,6 +12,7 @@ def _src(a, b):
     return {"file": F, "line_start": a, "line_end": b}
 
 
+#: measures and obligations carry the id of their document, as the writer gives them
 NODES = [
     {"id": "doc:reg", "label": "Document", "title": "中华人民共和国市场主体登记管理条例", "doc_number": "国务院令第746号",
      "date": "2021-07-27", "doc_type": "行政法规", "in_corpus": True, "source": _src(1, 60)},
@@ -31,19 +32,19 @@ NODES = [
      "verified": True},
     {"id": "agency:mps", "label": "Agency", "name": "公安部", "short_name": "公安部", "aliases": ["公安部"],
      "verified": True},
-    {"id": "m:plan:1", "label": "Measure", "measure_no": "（一）", "heading": "加大外贸信贷投放",
+    {"id": "m:plan:1", "label": "Measure", "document": "doc:plan", "measure_no": "（一）", "heading": "加大外贸信贷投放",
      "text": "（一）加大外贸信贷投放。（银保监会牵头，人民银行配合）", "generic_parties": [], "source": _src(95, 96)},
-    {"id": "m:plan:2", "label": "Measure", "measure_no": "（二）", "heading": "优化跨境结算",
+    {"id": "m:plan:2", "label": "Measure", "document": "doc:plan", "measure_no": "（二）", "heading": "优化跨境结算",
      "text": "（二）优化跨境结算。（人民银行负责）", "generic_parties": [], "source": _src(97, 98)},
-    {"id": "o:reg:5", "label": "Obligation", "subject": "国务院市场监督管理部门", "modality": "obligation",
+    {"id": "o:reg:5", "label": "Obligation", "document": "doc:reg", "subject": "国务院市场监督管理部门", "modality": "obligation",
      "action": "主管全国市场主体登记管理工作", "article": "第五条", "source": _src(10, 11)},
-    {"id": "o:reg:6", "label": "Obligation", "subject": "登记机关", "modality": "obligation",
+    {"id": "o:reg:6", "label": "Obligation", "document": "doc:reg", "subject": "登记机关", "modality": "obligation",
      "action": "优化市场主体登记办理流程", "article": "第六条", "source": _src(12, 14)},
-    {"id": "o:reg:21", "label": "Obligation", "subject": "登记机关", "modality": "permission",
+    {"id": "o:reg:21", "label": "Obligation", "document": "doc:reg", "subject": "登记机关", "modality": "permission",
      "action": "对申请材料进行核查", "article": "第二十一条", "source": _src(30, 31)},
-    {"id": "o:reg:44", "label": "Obligation", "subject": "登记机关、公安机关", "modality": "obligation",
+    {"id": "o:reg:44", "label": "Obligation", "document": "doc:reg", "subject": "登记机关、公安机关", "modality": "obligation",
      "action": "依法查处", "article": "第四十四条", "penalty": True, "source": _src(50, 51)},
-    {"id": "o:old:3", "label": "Obligation", "subject": "企业登记机关", "modality": "obligation",
+    {"id": "o:old:3", "label": "Obligation", "document": "doc:old", "subject": "企业登记机关", "modality": "obligation",
      "action": "受理企业登记申请", "article": "第三条", "source": _src(70, 71)},
     {"id": "party:enterprise", "label": "RegulatedParty", "name": "企业", "kind": "enterprise", "aliases": ["企业"]},
 ]

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from graph.export import from_records
-from graph.facets import AlsoReached, Present, Prop, Reaches, Through
+from graph.facets import AlsoReached, EdgeProp, Present, Prop, Reaches, Through
 
 from conftest_graph import store  # noqa: F401
 
@@ -27,12 +27,16 @@ ROLE_EDGES = [("agency:x", "LEADS", "m:1"), ("agency:x", "LEADS", "m:2"), ("agen
               ("agency:x", "SUPPORTS", "m:6"), ("agency:x", "LEADS", "m:7"),
               ("agency:y", "LEADS", "m:2"), ("agency:y", "SUPPORTS", "m:1"), ("agency:y", "LEADS", "m:3"),
               ("agency:z", "SUPPORTS", "m:2"), ("agency:z", "SUPPORTS", "m:4"), ("agency:z", "LEADS", "m:6")]
+#: a property on some role edges (the smallest counts when two edges reach a measure)
+NOTES = {("agency:x", "LEADS", "m:1"): "b", ("agency:x", "LEADS", "m:5"): "c", ("agency:x", "SUPPORTS", "m:5"): "a",
+         ("agency:z", "SUPPORTS", "m:4"): "d"}
 NODES = ([{"id": a, "label": "Agency", "name": a} for a in AGENCIES]
          + [{"id": d, "label": "Document", "title": d} for d in ("doc:a", "doc:b")]
          + [{"id": s, "label": "Sector", "name": s} for s in ("sec:trade", "sec:tax")]
          + [{"id": m, "label": "Measure", "heading": m, "document": d, "deadline": dl, "deadline_text": dt}
             for m, (d, dl, dt, _) in MEASURES.items()])
-EDGES = ([{"source": s, "type": t, "target": o} for s, t, o in ROLE_EDGES]
+EDGES = ([{"source": s, "type": t, "target": o, **({"note": NOTES[(s, t, o)]} if (s, t, o) in NOTES else {})}
+          for s, t, o in ROLE_EDGES]
          + [{"source": m, "type": "PART_OF", "target": d} for m, (d, *_rest) in MEASURES.items() if d]
          + [{"source": m, "type": "CONCERNS", "target": s} for m, (*_rest, secs) in MEASURES.items() for s in secs])
 
@@ -50,21 +54,30 @@ def _value(facet, agency: str, m: str):
     if isinstance(facet, Through):
         return any(t in facet.rel_types for t in _types(agency, m))
     if isinstance(facet, AlsoReached):
-        return any(o == m and t in facet.rel_types and (s == facet.by if facet.by else s != agency)
+        by = (facet.by,) if isinstance(facet.by, str) else facet.by
+        return any(o == m and t in facet.rel_types and (s in by if by else s != agency and s not in facet.besides)
                    for s, t, o in ROLE_EDGES)
+    if isinstance(facet, EdgeProp):
+        return min((NOTES[e] for e in ROLE_EDGES if e[0] == agency and e[2] == m and e in NOTES), default=None)
     raise TypeError(facet)
 
 
 def _by_hand(agency: str, by, where=None) -> Counter:
     out: Counter = Counter()
     for m in sorted({o for s, _, o in ROLE_EDGES if s == agency}):
-        if not all(_matches(f, v, agency, m) for f, v in (where or {}).items()):
+        if where is not None and not _kept(where, agency, m):
             continue
         keys = [[v for v in MEASURES[m][3]] or [None] if isinstance(f, Reaches) else [_value(f, agency, m)]
                 for f in by]
         for values in itertools.product(*keys):
             out[(_types(agency, m), values)] += 1
     return out
+
+
+def _kept(where, agency: str, m: str) -> bool:
+    """`where` as the stores read it: a mapping (all hold) or a list of them (any does)."""
+    alternatives = [where] if isinstance(where, dict) else where
+    return any(all(_matches(f, v, agency, m) for f, v in one.items()) for one in alternatives)
 
 
 def _matches(facet, value, agency: str, m: str) -> bool:
@@ -85,7 +98,9 @@ def graph_store(store):
 FACET_SETS = [[], [Prop("document")], [Present(("deadline", "deadline_text"))], [Through(("LEADS",))],
               [AlsoReached(("LEADS",))], [AlsoReached(("SUPPORTS",), "agency:z")], [Reaches("CONCERNS")],
               [Prop("document"), AlsoReached(("LEADS",)), AlsoReached(("SUPPORTS",))],
-              [Reaches("CONCERNS"), Through(("LEADS",))]]
+              [Reaches("CONCERNS"), Through(("LEADS",))], [EdgeProp("note")],
+              [AlsoReached(("LEADS", "SUPPORTS"), besides=("agency:y",))],
+              [AlsoReached(("LEADS",), by=("agency:y", "agency:z")), EdgeProp("note")]]
 
 
 @pytest.mark.parametrize("by", FACET_SETS, ids=lambda by: "+".join(type(f).__name__ for f in by) or "none")
@@ -109,7 +124,9 @@ WHERES = [{Prop("document"): "doc:b"}, {Prop("document"): None}, {Prop("document
           {Reaches("CONCERNS"): None, Prop("document"): ["doc:b"]},
           {Through(("LEADS",)): True, AlsoReached(("LEADS",)): False},
           {AlsoReached(("LEADS",)): False, AlsoReached(("SUPPORTS",)): False},
-          {AlsoReached(("SUPPORTS",), "agency:z"): True, Through(("LEADS",)): False}]
+          {AlsoReached(("SUPPORTS",), "agency:z"): True, Through(("LEADS",)): False},
+          {EdgeProp("note"): "a"}, {EdgeProp("note"): None},
+          [{Reaches("CONCERNS"): "sec:trade"}, {Prop("document"): None}]]
 
 
 @pytest.mark.parametrize("where", WHERES, ids=range(len(WHERES)))
@@ -122,8 +139,7 @@ def test_filters_count_and_page_what_matches(graph_store, where):
         assert got == expected, agency
         whole = graph_store.neighbours_by_document(agency, ROLES, where=where)
         ids = [m for m, _, _ in whole["rows"]]
-        assert sorted(ids) == sorted(m for m in MEASURES if _types(agency, m)
-                                     and all(_matches(f, v, agency, m) for f, v in where.items()))
+        assert sorted(ids) == sorted(m for m in MEASURES if _types(agency, m) and _kept(where, agency, m))
         assert whole["total"] == len(ids) == sum(expected.values())
         for offset in range(len(ids) + 1):
             page = graph_store.neighbours_by_document(agency, ROLES, limit=2, offset=offset, where=where)

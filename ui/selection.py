@@ -15,6 +15,7 @@ and shared links all show the same thing. The keys:
     mp       a page number (1-based)    the impact page's list of all measures
     sp       a page number (1-based)    the impact page's measures of the sector picked
     gp       a page number (1-based)    the impact page's measures of the what-if group picked
+    op       a page number (1-based)    the impact page's clauses of statutory duties
 
 A page that is given an id the graph does not hold says so (`report_unknown`); it never shows
 another node in its place.
