@@ -143,7 +143,8 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
             "impact merge_group (first page)": lambda: impact.merge_group(store, name, partner_id, "already_shared",
                                                                           limit=queries.PAGE_SIZE)}
            if partner_id else {}),
-        "impact statutory_report": lambda: impact.statutory_report(store, bound),
+        "impact statutory_report (counts)": lambda: impact.statutory_report(store, bound, limit=0),
+        "statutory_page (first page)": lambda: queries.statutory_page(store, bound, limit=queries.PAGE_SIZE),
         "superseded_by_chain": lambda: queries.superseded_by_chain(store, doc, include_amends=True),
         "supersedes_transitive": lambda: queries.supersedes_transitive(store, doc, include_amends=True),
         "cited_transitive": lambda: queries.cited_transitive(store, citing),
