@@ -207,7 +207,7 @@ def store_steps(export: Path, rows: int, kind: str, env: dict, seed_export: grap
     saved = dict(os.environ)
     os.environ.update(env)  # the store opens here as in the CLI steps (data dir, NEO4J_*)
     try:
-        with graph.open_store(kind) as store:
+        with graph.open_store(kind, read_only=True) as store:  # as the app and the CLI's questions open it
             out["questions"], _ = query_latencies(store, seed_export, repeat)
             out["counts"] = store.counts()
     finally:

@@ -121,6 +121,7 @@ class FacetCypher:
                 who = f"o.id = {self._param(facet.by)}" if facet.by is not None else "o.id <> a.id"
             if facet.besides and facet.by is None:
                 who += f" AND NOT o.id IN {self._param(list(facet.besides))}"
+            assert facet.label is None or facet.label.isidentifier(), facet.label
             other = f"o:{facet.label}" if facet.label else "o"
             return f"EXISTS {{ MATCH {_oriented(self.direction, rel, other, 'b')} WHERE {who} }}"
         raise TypeError(f"no expression for {facet!r}")

@@ -155,7 +155,7 @@ def cmd_export(args) -> int:
         if args.from_export:
             counts = formats.write_format(formats.rows_of_export(args.from_export), args.format, Path(args.out))
         else:
-            with graph.open_store(args.store) as store:
+            with graph.open_store(args.store, read_only=True) as store:  # reads: also while the app runs
                 counts = formats.write_format(formats.rows_of_store(store), args.format, Path(args.out))
     except (graph.StoreError, graph.ExportError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

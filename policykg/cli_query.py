@@ -139,7 +139,11 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     err = Console(stderr=True)
     try:
-        with graph.open_store(args.store) as store:
+        with graph.open_store(args.store, read_only=True) as store:  # a question reads: also while the app runs
+            if not store.counts()["nodes"]:
+                err.print("[red]error:[/red] the graph is empty (nothing has been built or loaded yet): run "
+                          "`policykg build CORPUS` (or `make run`) first")
+                return 1
             rows = _answer(args.question, store, args.value, args.limit)[:args.limit]
     except (graph.StoreError, ValueError) as exc:  # unreachable store, unknown name, malformed date
         err.print(f"[red]error:[/red] {exc}")

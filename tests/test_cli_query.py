@@ -69,3 +69,9 @@ def test_unknown_names_exit_one_with_a_message(data_dir):
     assert res.returncode == 1 and "error" in res.stderr
     res = ask(data_dir, "in-force", "June 2021")
     assert res.returncode == 1 and "not a date" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_graph_never_built_says_how_to_build_one(tmp_path):
+    res = ask(tmp_path / "nothing", "duties", "商务部")
+    assert res.returncode == 1 and "policykg build" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "nothing").exists()  # asking creates nothing

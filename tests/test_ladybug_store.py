@@ -172,6 +172,15 @@ def test_a_load_while_another_process_reads_says_the_store_is_in_use(tmp_path, e
                               cwd=str(ROOT), timeout=120)
         assert done.returncode == 1 and "in use by another process" in done.stderr
         assert not (tmp_path / "out").exists() and time.monotonic() - started < 15
+        # a question and an export only read: they run while the app has the store open
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "query", "duties", "商务部", "--json"], env=env,
+                              capture_output=True, text=True, cwd=str(ROOT), timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert {r["heading"] for r in json.loads(done.stdout) if r.get("kind") == "measure"} >= {"稳定外贸外资基本盘"}
+        done = subprocess.run([sys.executable, "-m", "policykg.cli", "export", "--format", "jsonl", "--out",
+                               str(tmp_path / "jsonl")], env=env, capture_output=True, text=True, cwd=str(ROOT),
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
     finally:
         holder.kill()
         holder.wait()
