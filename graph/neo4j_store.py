@@ -33,6 +33,9 @@ DEFAULT_BATCH_SIZE = 2000
 #: concurrent write transactions of a streamed load (see Neo4jStore.load_export)
 DEFAULT_NODE_WRITERS = 2
 DEFAULT_EDGE_WRITERS = 1
+#: edge writers of a load into an empty database, which CREATEs: without MERGE's lock on both
+#: endpoints, two writers do not deadlock on the hub agencies (measured, docs/graph-stores.md)
+DEFAULT_FRESH_EDGE_WRITERS = 2
 _MATCH_FIELDS = ("id", "label", *sorted({label.display for label in model.NODE_LABELS.values()}
                                        | {"name", "title"}), *model.BRIEF_PROPERTIES)
 START_HINT = "start a local server with `policykg neo4j start` (or `make neo4j`) and export the NEO4J_* variables it prints"
@@ -90,7 +93,8 @@ class Neo4jStore(GraphStore):
                  password: Optional[str] = None, database: Optional[str] = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float = 5.0,
                  max_transaction_retry_time: float = 30.0, node_writers: int = DEFAULT_NODE_WRITERS,
-                 edge_writers: int = DEFAULT_EDGE_WRITERS, docs_per_part: int = DEFAULT_DOCS_PER_PART):
+                 edge_writers: int = DEFAULT_EDGE_WRITERS, docs_per_part: int = DEFAULT_DOCS_PER_PART,
+                 fresh_edge_writers: int = DEFAULT_FRESH_EDGE_WRITERS):
         neo4j = _neo4j()
         self.uri = uri or os.environ.get("NEO4J_URI")
         if not self.uri:
@@ -100,6 +104,7 @@ class Neo4jStore(GraphStore):
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = batch_size
         self.node_writers, self.edge_writers = max(1, node_writers), max(1, edge_writers)
+        self.fresh_edge_writers = max(1, fresh_edge_writers)
         self.docs_per_part = max(1, docs_per_part)
         auth = (username, password) if password else None
         try:
@@ -263,23 +268,29 @@ class Neo4jStore(GraphStore):
 
     def load_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
         """Upsert an export directory streamed in chunks (never the whole export in memory): node
-        batches of one label run `node_writers` at a time (safe: each MERGEs distinct ids under
+        batches of one label run `node_writers` at a time (safe: each writes distinct ids under
         the unique constraint), then edge batches on `edge_writers` threads (default one, fed while
         the next chunk is parsed: concurrent edge batches lock the same hub agencies and
-        deadlock — see docs/graph-stores.md for the measurement)."""
-        check_export(export_dir)  # a bad export writes nothing
+        deadlock — see docs/graph-stores.md for the measurement). Into an empty database, from an
+        export that names each node and edge once (`check_export`'s `repeats_adjacent`), the
+        batches CREATE instead of MERGE: nothing can exist yet, and MERGE's look-up of an edge
+        between two nodes is most of the edge phase's server time; CREATE takes no lock on both
+        ends, so the edges go on `fresh_edge_writers` threads. Anything else MERGEs."""
+        found = check_export(export_dir)  # a bad export writes nothing
         deferred = self.defer_fulltext()
+        fresh = deferred and found["repeats_adjacent"]
         try:
             with BatchWriter(self, self.node_writers, progress) as writer:
                 nodes = writer.stream(((label, {"id": i, "props": p})
                                        for i, label, p in iter_export_nodes(export_dir)),
-                                      "nodes", self.node_merge_query)
+                                      "nodes", self.node_create_query if fresh else self.node_merge_query)
             if deferred:  # populates on the server while the edges load
                 self.build_fulltext(wait=False)
-            with BatchWriter(self, self.edge_writers, progress) as writer:
+            with BatchWriter(self, self.fresh_edge_writers if fresh else self.edge_writers, progress) as writer:
                 edges = writer.stream(((t, {"source": s, "target": o, "props": p})
                                        for s, t, o, p in iter_export_edges(export_dir)),
-                                      "edges", self.edge_merge_query, check_count=True)
+                                      "edges", self.edge_create_query if fresh else self.edge_merge_query,
+                                      check_count=True)
         finally:
             if deferred:  # also after a failure: the store is never left without its index
                 if progress:
@@ -320,6 +331,20 @@ class Neo4jStore(GraphStore):
         return (f"UNWIND $rows AS row "
                 f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
                 f"MERGE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
+
+    @staticmethod
+    def node_create_query(label: str) -> str:
+        """node_merge_query for a node known not to exist (a load into an empty database)."""
+        assert model.is_identifier(label)
+        return f"UNWIND $rows AS row CREATE (n:{model.BASE_LABEL}:`{label}`) SET n = row.props RETURN count(n) AS n"
+
+    @staticmethod
+    def edge_create_query(rel_type: str) -> str:
+        """edge_merge_query for an edge known not to exist (a load into an empty database)."""
+        assert model.is_identifier(rel_type)
+        return (f"UNWIND $rows AS row "
+                f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
+                f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
 
     def replace_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
         """Re-ingest the export's input files in bounded transactions: the export is split into
