@@ -238,13 +238,14 @@ class Neo4jStore(GraphStore):
 
     # -- writing ----------------------------------------------------------------------------------
     def _batches(self, rows: list, stage: str, query: str, progress: Optional[Progress],
-                 check_count: bool = False, tx=None) -> None:
-        """Run `query` over `rows` in batches: each batch its own managed transaction, or, given
-        `tx`, all of them statements of that transaction (re-ingest: all or nothing)."""
+                 check_count: bool = False, tx=None, batch_size: Optional[int] = None) -> None:
+        """Run `query` over `rows` in batches (of `batch_size`, default the store's): each batch its
+        own managed transaction, or, given `tx`, all of them statements of that transaction
+        (re-ingest: all or nothing)."""
         neo4j = _neo4j()
-        total = len(rows)
-        for start in range(0, total, self.batch_size):
-            batch = rows[start:start + self.batch_size]
+        total, size = len(rows), batch_size or self.batch_size
+        for start in range(0, total, size):
+            batch = rows[start:start + size]
 
             def work(tx, batch=batch):
                 return tx.run(query, rows=batch).single(strict=True)["n"]
@@ -327,10 +328,7 @@ class Neo4jStore(GraphStore):
 
     @staticmethod
     def edge_merge_query(rel_type: str) -> str:
-        assert model.is_identifier(rel_type)
-        return (f"UNWIND $rows AS row "
-                f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
-                f"MERGE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
+        return _edge_write_query(rel_type, "MERGE")
 
     @staticmethod
     def node_create_query(label: str) -> str:
@@ -341,10 +339,7 @@ class Neo4jStore(GraphStore):
     @staticmethod
     def edge_create_query(rel_type: str) -> str:
         """edge_merge_query for an edge known not to exist (a load into an empty database)."""
-        assert model.is_identifier(rel_type)
-        return (f"UNWIND $rows AS row "
-                f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
-                f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
+        return _edge_write_query(rel_type, "CREATE")
 
     def replace_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
         """Re-ingest the export's input files in bounded transactions: the export is split into
@@ -401,22 +396,25 @@ class Neo4jStore(GraphStore):
                 deleted += n if counted else 0
         return deleted
 
-    def restore_empty_lists(self, spec: Mapping[str, Mapping[str, Mapping[str, list]]]) -> None:
+    def restore_empty_lists(self, spec: Mapping[str, Mapping[str, Mapping[str, list]]],
+                            batch_size: Optional[int] = None) -> None:
         """After a bulk import (graph/formats.py): set the properties that are empty lists, which a
-        CSV cell cannot express. `spec`: {"nodes": {label: {prop: [id…]}}, "relationships":
-        {type: {prop: [[source, target]…]}}}."""
+        CSV cell cannot express (neo4j-admin imports `""` in a list column as no property). `spec`:
+        {"nodes": {label: {prop: [id…]}}, "relationships": {type: {prop: [[source, target]…]}}};
+        `batch_size` rows per transaction (default the store's)."""
         for label, props in spec.get("nodes", {}).items():
             for prop, ids in props.items():
                 assert model.is_identifier(prop)
                 self._batches(ids, f"empty lists:{label}.{prop}",
                               f"UNWIND $rows AS id MATCH (n:{model.BASE_LABEL} {{id: id}}) SET n.`{prop}` = [] "
-                              "RETURN count(n) AS n", None)
+                              "RETURN count(n) AS n", None, batch_size=batch_size)
         for rel_type, props in spec.get("relationships", {}).items():
             for prop, pairs in props.items():
                 assert model.is_identifier(prop) and model.is_identifier(rel_type)
                 self._batches(pairs, f"empty lists:{rel_type}.{prop}",
                               f"UNWIND $rows AS row MATCH (:{model.BASE_LABEL} {{id: row[0]}})-[r:`{rel_type}`]->"
-                              f"(:{model.BASE_LABEL} {{id: row[1]}}) SET r.`{prop}` = [] RETURN count(r) AS n", None)
+                              f"(:{model.BASE_LABEL} {{id: row[1]}}) SET r.`{prop}` = [] RETURN count(r) AS n", None,
+                              batch_size=batch_size)
 
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
                           progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
@@ -771,6 +769,15 @@ class Neo4jStore(GraphStore):
                 return (session.execute_read if read_only else session.execute_write)(work)
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"Neo4j rejected the query: {exc.message or exc}") from exc
+
+
+def _edge_write_query(rel_type: str, verb: str) -> str:
+    """The batch statement writing edges of `rel_type` between existing nodes with `verb` (MERGE
+    or CREATE); it returns how many rows found both ends."""
+    assert model.is_identifier(rel_type) and verb in ("MERGE", "CREATE")
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
+            f"{verb} (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
 
 
 def _operators(plan: Mapping[str, Any]) -> list[tuple[str, str]]:

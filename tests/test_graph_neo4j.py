@@ -15,18 +15,10 @@ from graph import queries
 from graph.neo4j_store import Neo4jStore
 from policykg import cli_graph, neo4j_server
 
-from conftest_graph import EDGES, NODES, export_dir, neo4j_uri, open_neo4j, wipe_neo4j, write_export  # noqa: F401
+from conftest_graph import EDGES, NODES, export_dir, neo, neo4j_uri, open_neo4j, write_export  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 DEAD = "bolt://127.0.0.1:9"  # discard port: nothing listens
-
-
-@pytest.fixture
-def neo():
-    store = open_neo4j()
-    wipe_neo4j(store)
-    yield store
-    store.close()
 
 
 @pytest.mark.neo4j

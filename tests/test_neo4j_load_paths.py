@@ -12,7 +12,7 @@ import graph
 from graph.export import check_export
 from graph.neo4j_store import Neo4jStore
 
-from conftest_graph import EDGES, EXPECTED_COUNTS, NODES, open_neo4j, wipe_neo4j, write_export
+from conftest_graph import EDGES, EXPECTED_COUNTS, NODES, neo, wipe_neo4j, write_export  # noqa: F401
 
 
 def _graph_of(store) -> tuple[dict, Counter]:
@@ -31,14 +31,6 @@ def _recording(monkeypatch, name: str) -> list[str]:
     real = getattr(Neo4jStore, name)
     monkeypatch.setattr(Neo4jStore, name, staticmethod(lambda group: calls.append(group) or real(group)))
     return calls
-
-
-@pytest.fixture
-def neo():
-    store = open_neo4j()
-    wipe_neo4j(store)
-    yield store
-    store.close()
 
 
 def test_the_pre_pass_tells_a_sorted_export_from_one_with_repeats_apart(tmp_path):
