@@ -10,7 +10,8 @@ Loading: per label / per relationship type, `UNWIND $rows … MERGE` in batches 
 rows (default 2000, see docs/graph-stores.md for the measurement), each batch one managed
 transaction, which the driver retries on transient errors (deadlock, leader switch) for up to
 `max_transaction_retry_time`. A batch that still fails raises LoadError naming the batch. MERGE on
-the unique `Node.id` and on (source, type, target) makes loads idempotent.
+the unique `Node.id` and on (source, type, target) makes loads idempotent. A streamed load into an
+empty database CREATEs instead (see `load_export`): once anything is there, loads MERGE again.
 """
 from __future__ import annotations
 
