@@ -176,20 +176,33 @@ def _read_described(export_dir: Path, read: Callable[[str, manifest.Describer], 
 
 def checked_node(record: Mapping[str, Any], where: str) -> tuple[str, str, dict[str, Any]]:
     """An export node record → (id, label, stored properties), or ExportError naming `where`."""
+    node_key(record, where)
+    return model.node_row(record)
+
+
+def node_key(record: Mapping[str, Any], where: str) -> str:
+    """The id of an export node record after the checks `checked_node` makes (no properties
+    converted: the pre-pass of a streamed load needs only this), or ExportError naming `where`."""
     if not record.get("id") or not record.get("label"):
         raise ExportError(f"{where}: a node needs `id` and `label`")
     if not model.is_identifier(record["label"]):
         raise ExportError(f"{where}: label {record['label']!r} is not a plain identifier")
-    return model.node_row(record)
+    return str(record["id"])
 
 
 def checked_edge(record: Mapping[str, Any], where: str) -> tuple[str, str, str, dict[str, Any]]:
     """An export edge record → (source, type, target, stored properties), or ExportError."""
+    edge_key(record, where)
+    return model.edge_row(record)
+
+
+def edge_key(record: Mapping[str, Any], where: str) -> tuple[str, str, str]:
+    """(source, type, target) of an export edge record after the checks `checked_edge` makes."""
     if not record.get("source") or not record.get("target") or not record.get("type"):
         raise ExportError(f"{where}: an edge needs `source`, `target` and `type`")
     if not model.is_identifier(record["type"]):
         raise ExportError(f"{where}: type {record['type']!r} is not a plain identifier")
-    return model.edge_row(record)
+    return str(record["source"]), str(record["type"]), str(record["target"])
 
 
 def _add_node(export: Export, record: Mapping[str, Any], where: str) -> None:
@@ -250,17 +263,39 @@ def dangling_edges(where: str, count: int, sample: Iterable[tuple[str, str, str]
     return ExportError(f"{where}: {count} edge(s) point at ids missing from nodes.jsonl, e.g. {shown}")
 
 
-def check_export(export_dir: str | Path) -> dict[str, int]:
+def check_export(export_dir: str | Path) -> dict[str, Any]:
     """Read the whole export once, streamed, holding only node ids, and raise ExportError on the
     first problem `read_export` would find (missing file, bad line, unsafe name, dangling edge), so
-    a streamed load writes nothing from a bad export. Returns its row counts."""
+    a streamed load writes nothing from a bad export. Only what is checked is computed (the lines
+    are parsed, the properties are not converted). Returns the row counts (repeats collapsed as
+    `iter_export_*` collapse them) and `repeats_adjacent`: whether every repeated node id and edge
+    (source, type, target) is a run of neighbouring lines — then the streamed rows name each node
+    and edge once, and a load into an empty database may CREATE instead of MERGE. The extractor
+    writes sorted exports, where it holds; an export that is not sorted is not checked further
+    and counts as False (the load then MERGEs, which is right whatever the order)."""
     check_manifest(export_dir)
-    ids = {node_id for node_id, _, _ in iter_export_nodes(export_dir)}
-    edges, dangling = 0, []
-    for s, t, o, _ in iter_export_edges(export_dir):
+    ids: set[str] = set()
+    node_rows = 0
+    nodes_path = Path(export_dir) / "nodes.jsonl"
+    previous: Any = None
+    for number, record in _read_jsonl(nodes_path):
+        node_id = node_key(record, f"{nodes_path}:{number}")
+        if node_id != previous:
+            node_rows += 1
+            ids.add(node_id)
+        previous = node_id
+    edges, dangling, ascending = 0, [], True
+    edges_path = Path(export_dir) / "edges.jsonl"
+    previous = None
+    for number, record in _read_jsonl(edges_path):
+        key = edge_key(record, f"{edges_path}:{number}")
+        if key == previous:
+            continue
+        ascending = ascending and (previous is None or key > previous)
+        previous = key
         edges += 1
-        if s not in ids or o not in ids:
-            dangling.append((s, t, o))
+        if key[0] not in ids or key[2] not in ids:
+            dangling.append(key)
     if dangling:
-        raise dangling_edges(str(Path(export_dir) / "edges.jsonl"), len(dangling), dangling)
-    return {"nodes": len(ids), "edges": edges}
+        raise dangling_edges(str(edges_path), len(dangling), dangling)
+    return {"nodes": len(ids), "edges": edges, "repeats_adjacent": node_rows == len(ids) and ascending}

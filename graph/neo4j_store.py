@@ -10,7 +10,8 @@ Loading: per label / per relationship type, `UNWIND $rows … MERGE` in batches 
 rows (default 2000, see docs/graph-stores.md for the measurement), each batch one managed
 transaction, which the driver retries on transient errors (deadlock, leader switch) for up to
 `max_transaction_retry_time`. A batch that still fails raises LoadError naming the batch. MERGE on
-the unique `Node.id` and on (source, type, target) makes loads idempotent.
+the unique `Node.id` and on (source, type, target) makes loads idempotent. A streamed load into an
+empty database CREATEs instead (see `load_export`): once anything is there, loads MERGE again.
 """
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ DEFAULT_BATCH_SIZE = 2000
 #: concurrent write transactions of a streamed load (see Neo4jStore.load_export)
 DEFAULT_NODE_WRITERS = 2
 DEFAULT_EDGE_WRITERS = 1
+#: edge writers of a load into an empty database, which CREATEs: without MERGE's lock on both
+#: endpoints, two writers do not deadlock on the hub agencies (measured, docs/graph-stores.md)
+DEFAULT_FRESH_EDGE_WRITERS = 2
 _MATCH_FIELDS = ("id", "label", *sorted({label.display for label in model.NODE_LABELS.values()}
                                        | {"name", "title"}), *model.BRIEF_PROPERTIES)
 START_HINT = "start a local server with `policykg neo4j start` (or `make neo4j`) and export the NEO4J_* variables it prints"
@@ -94,7 +98,8 @@ class Neo4jStore(GraphStore):
                  password: Optional[str] = None, database: Optional[str] = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, connection_timeout: float = 5.0,
                  max_transaction_retry_time: float = 30.0, node_writers: int = DEFAULT_NODE_WRITERS,
-                 edge_writers: int = DEFAULT_EDGE_WRITERS, docs_per_part: int = DEFAULT_DOCS_PER_PART):
+                 edge_writers: int = DEFAULT_EDGE_WRITERS, docs_per_part: int = DEFAULT_DOCS_PER_PART,
+                 fresh_edge_writers: int = DEFAULT_FRESH_EDGE_WRITERS):
         neo4j = _neo4j()
         self.uri = uri or os.environ.get("NEO4J_URI")
         if not self.uri:
@@ -104,6 +109,7 @@ class Neo4jStore(GraphStore):
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.batch_size = batch_size
         self.node_writers, self.edge_writers = max(1, node_writers), max(1, edge_writers)
+        self.fresh_edge_writers = max(1, fresh_edge_writers)
         self.docs_per_part = max(1, docs_per_part)
         auth = (username, password) if password else None
         try:
@@ -237,13 +243,14 @@ class Neo4jStore(GraphStore):
 
     # -- writing ----------------------------------------------------------------------------------
     def _batches(self, rows: list, stage: str, query: str, progress: Optional[Progress],
-                 check_count: bool = False, tx=None) -> None:
-        """Run `query` over `rows` in batches: each batch its own managed transaction, or, given
-        `tx`, all of them statements of that transaction (re-ingest: all or nothing)."""
+                 check_count: bool = False, tx=None, batch_size: Optional[int] = None) -> None:
+        """Run `query` over `rows` in batches (of `batch_size`, default the store's): each batch its
+        own managed transaction, or, given `tx`, all of them statements of that transaction
+        (re-ingest: all or nothing)."""
         neo4j = _neo4j()
-        total = len(rows)
-        for start in range(0, total, self.batch_size):
-            batch = rows[start:start + self.batch_size]
+        total, size = len(rows), batch_size or self.batch_size
+        for start in range(0, total, size):
+            batch = rows[start:start + size]
 
             def work(tx, batch=batch):
                 return tx.run(query, rows=batch).single(strict=True)["n"]
@@ -267,23 +274,29 @@ class Neo4jStore(GraphStore):
 
     def load_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
         """Upsert an export directory streamed in chunks (never the whole export in memory): node
-        batches of one label run `node_writers` at a time (safe: each MERGEs distinct ids under
+        batches of one label run `node_writers` at a time (safe: each writes distinct ids under
         the unique constraint), then edge batches on `edge_writers` threads (default one, fed while
         the next chunk is parsed: concurrent edge batches lock the same hub agencies and
-        deadlock — see docs/graph-stores.md for the measurement)."""
-        check_export(export_dir)  # a bad export writes nothing
+        deadlock — see docs/graph-stores.md for the measurement). Into an empty database, from an
+        export that names each node and edge once (`check_export`'s `repeats_adjacent`), the
+        batches CREATE instead of MERGE: nothing can exist yet, and MERGE's look-up of an edge
+        between two nodes is most of the edge phase's server time; CREATE takes no lock on both
+        ends, so the edges go on `fresh_edge_writers` threads. Anything else MERGEs."""
+        found = check_export(export_dir)  # a bad export writes nothing
         deferred = self.defer_fulltext()
+        fresh = deferred and found["repeats_adjacent"]
         try:
             with BatchWriter(self, self.node_writers, progress) as writer:
                 nodes = writer.stream(((label, {"id": i, "props": p})
                                        for i, label, p in iter_export_nodes(export_dir)),
-                                      "nodes", self.node_merge_query)
+                                      "nodes", self.node_create_query if fresh else self.node_merge_query)
             if deferred:  # populates on the server while the edges load
                 self.build_fulltext(wait=False)
-            with BatchWriter(self, self.edge_writers, progress) as writer:
+            with BatchWriter(self, self.fresh_edge_writers if fresh else self.edge_writers, progress) as writer:
                 edges = writer.stream(((t, {"source": s, "target": o, "props": p})
                                        for s, t, o, p in iter_export_edges(export_dir)),
-                                      "edges", self.edge_merge_query, check_count=True)
+                                      "edges", self.edge_create_query if fresh else self.edge_merge_query,
+                                      check_count=True)
         finally:
             if deferred:  # also after a failure: the store is never left without its index
                 if progress:
@@ -320,10 +333,18 @@ class Neo4jStore(GraphStore):
 
     @staticmethod
     def edge_merge_query(rel_type: str) -> str:
-        assert model.is_identifier(rel_type)
-        return (f"UNWIND $rows AS row "
-                f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
-                f"MERGE (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
+        return _edge_write_query(rel_type, "MERGE")
+
+    @staticmethod
+    def node_create_query(label: str) -> str:
+        """node_merge_query for a node known not to exist (a load into an empty database)."""
+        assert model.is_identifier(label)
+        return f"UNWIND $rows AS row CREATE (n:{model.BASE_LABEL}:`{label}`) SET n = row.props RETURN count(n) AS n"
+
+    @staticmethod
+    def edge_create_query(rel_type: str) -> str:
+        """edge_merge_query for an edge known not to exist (a load into an empty database)."""
+        return _edge_write_query(rel_type, "CREATE")
 
     def replace_export(self, export_dir: str | Path, progress: Optional[Progress] = None) -> dict[str, int]:
         """Re-ingest the export's input files in bounded transactions: the export is split into
@@ -380,22 +401,25 @@ class Neo4jStore(GraphStore):
                 deleted += n if counted else 0
         return deleted
 
-    def restore_empty_lists(self, spec: Mapping[str, Mapping[str, Mapping[str, list]]]) -> None:
+    def restore_empty_lists(self, spec: Mapping[str, Mapping[str, Mapping[str, list]]],
+                            batch_size: Optional[int] = None) -> None:
         """After a bulk import (graph/formats.py): set the properties that are empty lists, which a
-        CSV cell cannot express. `spec`: {"nodes": {label: {prop: [id…]}}, "relationships":
-        {type: {prop: [[source, target]…]}}}."""
+        CSV cell cannot express (neo4j-admin imports `""` in a list column as no property). `spec`:
+        {"nodes": {label: {prop: [id…]}}, "relationships": {type: {prop: [[source, target]…]}}};
+        `batch_size` rows per transaction (default the store's)."""
         for label, props in spec.get("nodes", {}).items():
             for prop, ids in props.items():
                 assert model.is_identifier(prop)
                 self._batches(ids, f"empty lists:{label}.{prop}",
                               f"UNWIND $rows AS id MATCH (n:{model.BASE_LABEL} {{id: id}}) SET n.`{prop}` = [] "
-                              "RETURN count(n) AS n", None)
+                              "RETURN count(n) AS n", None, batch_size=batch_size)
         for rel_type, props in spec.get("relationships", {}).items():
             for prop, pairs in props.items():
                 assert model.is_identifier(prop) and model.is_identifier(rel_type)
                 self._batches(pairs, f"empty lists:{rel_type}.{prop}",
                               f"UNWIND $rows AS row MATCH (:{model.BASE_LABEL} {{id: row[0]}})-[r:`{rel_type}`]->"
-                              f"(:{model.BASE_LABEL} {{id: row[1]}}) SET r.`{prop}` = [] RETURN count(r) AS n", None)
+                              f"(:{model.BASE_LABEL} {{id: row[1]}}) SET r.`{prop}` = [] RETURN count(r) AS n", None,
+                              batch_size=batch_size)
 
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
                           progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
@@ -804,6 +828,15 @@ class Neo4jStore(GraphStore):
                 return (session.execute_read if read_only else session.execute_write)(work)
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"Neo4j rejected the query: {exc.message or exc}") from exc
+
+
+def _edge_write_query(rel_type: str, verb: str) -> str:
+    """The batch statement writing edges of `rel_type` between existing nodes with `verb` (MERGE
+    or CREATE); it returns how many rows found both ends."""
+    assert model.is_identifier(rel_type) and verb in ("MERGE", "CREATE")
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{model.BASE_LABEL} {{id: row.source}}) MATCH (b:{model.BASE_LABEL} {{id: row.target}}) "
+            f"{verb} (a)-[r:`{rel_type}`]->(b) SET r = row.props RETURN count(r) AS n")
 
 
 def _operators(plan: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -183,6 +183,15 @@ def wipe_neo4j(store) -> None:
 
 
 @pytest.fixture
+def neo():
+    """The test Neo4j server's store, emptied."""
+    store = open_neo4j()
+    wipe_neo4j(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def export_dir(tmp_path) -> Path:
     return write_export(tmp_path / "export")
 

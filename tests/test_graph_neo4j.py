@@ -15,18 +15,10 @@ from graph import queries
 from graph.neo4j_store import Neo4jStore
 from policykg import cli_graph, neo4j_server
 
-from conftest_graph import export_dir, neo4j_uri, open_neo4j, wipe_neo4j  # noqa: F401
+from conftest_graph import EDGES, NODES, export_dir, neo, neo4j_uri, open_neo4j, write_export  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 DEAD = "bolt://127.0.0.1:9"  # discard port: nothing listens
-
-
-@pytest.fixture
-def neo():
-    store = open_neo4j()
-    wipe_neo4j(store)
-    yield store
-    store.close()
 
 
 @pytest.mark.neo4j
@@ -91,8 +83,14 @@ def test_threads_sharing_a_store_get_their_own_transactions(neo, export_dir):
 
 
 @pytest.mark.neo4j
-def test_a_failing_batch_raises_and_names_the_batch(neo, export_dir, monkeypatch):
-    monkeypatch.setattr(Neo4jStore, "node_merge_query",
+@pytest.mark.parametrize("query", ["node_create_query", "node_merge_query"])
+def test_a_failing_batch_raises_and_names_the_batch(neo, tmp_path, monkeypatch, query):
+    # sorted as the extractor writes it, so into the empty database the load CREATEs
+    export_dir = write_export(tmp_path / "export", sorted(NODES, key=lambda n: n["id"]),
+                              sorted(EDGES, key=lambda e: (e["source"], e["type"], e["target"])))
+    if query == "node_merge_query":  # a database holding something: the load MERGEs
+        neo.load(graph.from_records([{"id": "x:other", "label": "Sector", "name": "其他"}], []))
+    monkeypatch.setattr(Neo4jStore, query,
                         staticmethod(lambda label: "UNWIND $rows AS row MERGE (n:Node {id: row.id}) "
                                                    "SET n = row.nosuch.props RETURN count(n) AS n"))
     with pytest.raises(graph.LoadError, match=r"loading nodes:Agency rows 1-8 of 8 into Neo4j failed"):

@@ -1,0 +1,93 @@
+"""The two ways the streamed Neo4j load writes (graph/neo4j_store.py `load_export`): CREATE into an
+empty database from an export that names each node and edge once, MERGE otherwise — and the
+pre-pass (graph/export.py `check_export`) that tells them apart. Both must give the same graph."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+import graph
+from graph.export import check_export
+from graph.neo4j_store import Neo4jStore
+
+from conftest_graph import EDGES, EXPECTED_COUNTS, NODES, neo, wipe_neo4j, write_export  # noqa: F401
+
+
+def _graph_of(store) -> tuple[dict, Counter]:
+    """Every node (id → labels, properties) and every relationship (counted, so a duplicate shows)."""
+    nodes = {r["id"]: (sorted(r["labels"]), r["props"]) for r in store.run_cypher(
+        "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props", limit=10_000_000)}
+    edges = Counter((r["s"], r["t"], r["o"], json.dumps(r["props"], sort_keys=True, ensure_ascii=False))
+                    for r in store.run_cypher("MATCH (a)-[r]->(b) RETURN a.id AS s, type(r) AS t, b.id AS o, "
+                                              "properties(r) AS props", limit=10_000_000))
+    return nodes, edges
+
+
+def _recording(monkeypatch, name: str) -> list[str]:
+    """Which of the store's load queries ran (the real query still runs against the server)."""
+    calls: list[str] = []
+    real = getattr(Neo4jStore, name)
+    monkeypatch.setattr(Neo4jStore, name, staticmethod(lambda group: calls.append(group) or real(group)))
+    return calls
+
+
+def test_the_pre_pass_tells_a_sorted_export_from_one_with_repeats_apart(tmp_path):
+    sorted_nodes = sorted(NODES, key=lambda n: n["id"])
+    sorted_edges = sorted(EDGES, key=lambda e: (e["source"], e["type"], e["target"]))
+    clean = write_export(tmp_path / "sorted", sorted_nodes, sorted_edges)
+    assert check_export(clean) == {"nodes": 27, "edges": 35, "repeats_adjacent": True}
+    # a repeat on the next line is one row (the last wins): still each named once
+    neighbours = write_export(tmp_path / "neighbours", sorted_nodes,
+                              sorted_edges[:1] + [dict(sorted_edges[0], evidence="again")] + sorted_edges[1:])
+    assert check_export(neighbours) == {"nodes": 27, "edges": 35, "repeats_adjacent": True}
+    apart = write_export(tmp_path / "apart", sorted_nodes, sorted_edges + [sorted_edges[0]])
+    assert check_export(apart) == {"nodes": 27, "edges": 36, "repeats_adjacent": False}
+    node_apart = write_export(tmp_path / "node-apart", sorted_nodes + [sorted_nodes[0]], sorted_edges)
+    assert check_export(node_apart)["repeats_adjacent"] is False
+    # the export as the fixtures write it is not sorted: it cannot be told, so it MERGEs
+    assert check_export(write_export(tmp_path / "fixture"))["repeats_adjacent"] is False
+
+
+@pytest.mark.neo4j
+def test_a_load_into_an_empty_database_creates_and_equals_the_merge_load(neo, corpus_export, monkeypatch):
+    """The seed export into an empty database goes the CREATE way; loading it again (MERGE) changes
+    nothing; and the MERGE way into a database that held something gives the same graph."""
+    export, _ = corpus_export
+    assert check_export(export)["repeats_adjacent"]  # the extractor writes sorted exports
+    created_nodes = _recording(monkeypatch, "node_create_query")
+    created_edges = _recording(monkeypatch, "edge_create_query")
+    merged_edges = _recording(monkeypatch, "edge_merge_query")
+    stats = neo.load_export(export)
+    assert created_nodes and created_edges and not merged_edges
+    fresh = _graph_of(neo)
+    assert len(fresh[0]) == stats["nodes"] and sum(fresh[1].values()) == stats["edges"]
+    assert max(fresh[1].values()) == 1  # no relationship twice
+    assert neo.counts()["nodes"]["Measure"] > 1000
+
+    created_nodes.clear()
+    neo.load_export(export)  # not empty any more: MERGE, and nothing changes
+    assert merged_edges and not created_nodes
+    assert _graph_of(neo) == fresh
+
+    wipe_neo4j(neo)
+    neo.load(graph.from_records([{"id": "x:placeholder", "label": "Sector", "name": "占位"}], []))
+    neo.load_export(export)  # the MERGE way from the start
+    neo.run_cypher("MATCH (n {id: 'x:placeholder'}) DETACH DELETE n", read_only=False)
+    assert _graph_of(neo) == fresh
+
+
+@pytest.mark.neo4j
+def test_an_export_repeating_an_edge_apart_merges_it_into_one(neo, tmp_path, monkeypatch):
+    """A repeat that is not on the next line cannot be collapsed while streaming: the load into an
+    empty database then MERGEs, and the edge is there once with its last record's properties."""
+    repeated = dict(EDGES[0], evidence="最后一次")
+    export = write_export(tmp_path / "export", NODES, [*EDGES, repeated])
+    created = _recording(monkeypatch, "edge_create_query")
+    neo.load_export(export)
+    assert not created
+    assert neo.counts() == EXPECTED_COUNTS
+    found = neo.run_cypher(f"MATCH (a {{id: $s}})-[r:{EDGES[0]['type']}]->(b {{id: $o}}) RETURN r.evidence AS e",
+                           {"s": EDGES[0]["source"], "o": EDGES[0]["target"]})
+    assert found == [{"e": "最后一次"}]
