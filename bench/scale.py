@@ -159,9 +159,7 @@ def open_time(kind: str, env: dict) -> dict:
 
 def wipe_neo4j(env: dict) -> None:
     with graph.open_store("neo4j", uri=env["NEO4J_URI"], password=env["NEO4J_PASSWORD"]) as store:
-        while store.run_cypher("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n",
-                               read_only=False)[0]["n"]:
-            pass
+        store.delete_all()
 
 
 # --- one scale ----------------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def wipe_neo4j(store) -> None:
     if foreign:
         pytest.fail(f"the test Neo4j database holds {foreign} nodes PolicyKG did not write; "
                     "refusing to empty it — point POLICYKG_TEST_NEO4J_URI at a throwaway server")
-    store.run_cypher("MATCH (n) DETACH DELETE n", read_only=False)
+    store.delete_all()
 
 
 @pytest.fixture
