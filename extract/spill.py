@@ -24,13 +24,29 @@ from typing import Callable, Iterable, Iterator, Optional
 from extract.records import edge_key
 from kgcatalogue.manifest import export_line
 
-_SCHEMA = """
-CREATE TABLE nodes (id TEXT PRIMARY KEY, label TEXT, line BLOB) WITHOUT ROWID;
-CREATE TABLE edges (seq INTEGER PRIMARY KEY, source TEXT, type TEXT, target TEXT, evidence, line BLOB);
-CREATE UNIQUE INDEX edge_key ON edges (source, type, target, evidence);
+# While files arrive, rows are only appended (rowid = arrival order): no index to keep up, so a
+# file's rows cost the same however many are stored. Keeping a unique index up to date instead meant
+# a random B-tree insert per row, and once the tables outgrew the page cache (10x corpus and up) every
+# insert read and wrote pages: at 100x the parent spent more time there than on anything else.
+_ARRIVALS = """
+CREATE TABLE node_rows (id TEXT, label TEXT, line BLOB);
+CREATE TABLE edge_rows (source TEXT, type TEXT, target TEXT, evidence TEXT, line BLOB);
 """
-_EDGE_COLUMNS = "seq, source, type, target, evidence, line"
-_SAME_KEY = "source IS ? AND type IS ? AND target IS ? AND evidence IS ?"
+# Sealed once, when the steps across files begin: one sort (SQLite's external merge sort, on helper
+# threads) keeps the first row of each id / edge key, written in export order, so reading them back
+# for the export is a scan. `seq` is the edge's arrival, which reference resolution compares.
+_SEAL = """
+CREATE TABLE nodes (id TEXT PRIMARY KEY, label TEXT, line BLOB) WITHOUT ROWID;
+INSERT OR IGNORE INTO nodes SELECT id, label, line FROM node_rows ORDER BY id, rowid;
+DROP TABLE node_rows;
+CREATE TABLE edges (source TEXT, type TEXT, target TEXT, evidence TEXT, seq INTEGER, line BLOB,
+                    PRIMARY KEY (source, type, target, evidence)) WITHOUT ROWID;
+INSERT OR IGNORE INTO edges SELECT source, type, target, evidence, rowid, line FROM edge_rows
+    ORDER BY source, type, target, evidence, rowid;
+DROP TABLE edge_rows;
+"""
+_EDGE_COLUMNS = "source, type, target, evidence, seq, line"
+_SAME_KEY = "source = ? AND type = ? AND target = ? AND evidence = ?"
 
 
 _PREFIX = ".policykg-merge-"
@@ -55,7 +71,11 @@ def remove_abandoned(directory: Path) -> list[Path]:
 
 class SpilledRecords:
     """Nodes and edges in a temporary SQLite file (under `directory`, default the system's
-    temporary directory), first one wins. Use as a context manager: the file goes at the end."""
+    temporary directory), first one wins. Use as a context manager: the file goes at the end.
+
+    Rows arrive in input order (`keep_nodes`, `keep_edges`); the first read (`node`, `remap_edges`,
+    the export) seals the store — one row per id and per edge key, the first that arrived — and
+    rows kept after that are added to the sealed tables, still first one wins."""
 
     def __init__(self, directory: Optional[str | Path] = None) -> None:
         if directory is not None:
@@ -64,11 +84,13 @@ class SpilledRecords:
         self.lock = open(self.path / _LOCK, "a")
         fcntl.flock(self.lock, fcntl.LOCK_EX)  # held while this run lives (see remove_abandoned)
         self.db = sqlite3.connect(self.path / "records.sqlite", isolation_level=None)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = FILE"):
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = FILE",
+                       "threads = 2"):  # the seal's sort runs when the workers are done: a core is free
             self.db.execute(f"PRAGMA {pragma}")  # a scratch file: nothing to recover after a crash
-        self.db.executescript(_SCHEMA)
+        self.db.executescript(_ARRIVALS)
         self.db.execute("BEGIN")
-        self.seq = 0
+        self.seq = 0  # edges kept so far: the arrival (rowid, then `seq`) of the next one is seq + 1
+        self.sealed = False
 
     def __enter__(self) -> "SpilledRecords":
         return self
@@ -83,12 +105,13 @@ class SpilledRecords:
 
     # -- in: first one wins ------------------------------------------------------------------
     def keep_nodes(self, nodes: Iterable[dict]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
-                            ((n["id"], n["label"], export_line(n)) for n in nodes))
+        sql = "INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)" if self.sealed else "INSERT INTO node_rows VALUES (?, ?, ?)"
+        self.db.executemany(sql, ((n["id"], n["label"], export_line(n)) for n in nodes))
 
     def keep_edges(self, edges: Iterable[dict]) -> None:
-        self.db.executemany(f"INSERT OR IGNORE INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                            (self._row(e) for e in edges))
+        sql = (f"INSERT OR IGNORE INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)" if self.sealed
+               else "INSERT INTO edge_rows (source, type, target, evidence, rowid, line) VALUES (?, ?, ?, ?, ?, ?)")
+        self.db.executemany(sql, (self._row(e) for e in edges))
 
     def add_edge(self, src: str, target: str, type_: str, **props) -> None:
         """As `Records.add_edge` (link_versions writes through it)."""
@@ -96,9 +119,16 @@ class SpilledRecords:
 
     def _row(self, e: dict) -> tuple:
         self.seq += 1
-        return (self.seq, *edge_key(e), export_line(e))
+        return (*edge_key(e), self.seq, export_line(e))
+
+    def _seal(self) -> None:
+        if not self.sealed:
+            self.db.executescript(_SEAL)  # ends the open transaction: nothing to keep it for
+            self.db.execute("BEGIN")
+            self.sealed = True
 
     def node(self, node_id: str) -> Optional[dict]:
+        self._seal()
         row = self.db.execute("SELECT line FROM nodes WHERE id = ?", (node_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
@@ -108,6 +138,7 @@ class SpilledRecords:
         """Apply `move(key, edge) -> (key, edge) | None` (None: drop) to every edge with an end in
         `ends` and every document relation from a node to itself, as a pass over all edges in input
         order would: where two edges end with one key, the earlier one (by `seq`) is kept."""
+        self._seal()
         self.db.execute("CREATE TEMP TABLE ends (id TEXT PRIMARY KEY) WITHOUT ROWID")
         self.db.executemany("INSERT OR IGNORE INTO ends VALUES (?)", ((i,) for i in ends))
         relations = tuple(doc_relations)
@@ -115,8 +146,8 @@ class SpilledRecords:
             f"SELECT {_EDGE_COLUMNS} FROM edges WHERE source IN (SELECT id FROM ends) OR target IN "
             f"(SELECT id FROM ends) OR (source = target AND type IN ({','.join('?' * len(relations))})) "
             "ORDER BY seq", relations).fetchall()
-        self.db.executemany("DELETE FROM edges WHERE seq = ?", ((r[0],) for r in rows))
-        for seq, *key, line in rows:
+        self.db.executemany(f"DELETE FROM edges WHERE {_SAME_KEY}", (r[:4] for r in rows))
+        for *key, seq, line in rows:
             moved = move(tuple(key), json.loads(line))
             if moved is None:
                 continue
@@ -124,17 +155,17 @@ class SpilledRecords:
             other = self.db.execute(f"SELECT seq FROM edges WHERE {_SAME_KEY}", key).fetchone()
             if other is not None and other[0] < seq:
                 continue  # an earlier edge holds that key
-            if other is not None:
-                self.db.execute("DELETE FROM edges WHERE seq = ?", other)
-            self.db.execute(f"INSERT INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                            (seq, *key, export_line(edge)))
+            self.db.execute(f"INSERT OR REPLACE INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                            (*key, seq, export_line(edge)))  # replaces a later edge with that key
         self.db.execute("DROP TABLE temp.ends")
 
     # -- out: in export order ---------------------------------------------------------------
     def node_lines(self) -> Iterator[tuple[str, bytes]]:
         """(label, line) of every node, by id."""
+        self._seal()
         yield from self.db.execute("SELECT label, line FROM nodes ORDER BY id")
 
     def edge_lines(self) -> Iterator[tuple[str, bytes]]:
         """(type, line) of every edge, by (source, type, target, evidence)."""
+        self._seal()
         yield from self.db.execute("SELECT type, line FROM edges ORDER BY source, type, target, evidence")
