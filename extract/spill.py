@@ -39,7 +39,7 @@ CREATE INDEX node_id ON nodes (id);
 CREATE TABLE edges (source TEXT, type TEXT, target TEXT, evidence TEXT, seq INTEGER, line BLOB);
 """
 _EDGE_KEY = "(source, type, target, evidence)"
-RUN_BYTES = 8 * 1024 * 1024  # lines held in memory before they are sorted and appended as a run
+RUN_BYTES = 4 * 1024 * 1024  # lines held in memory before they are sorted and appended as a run
 _PREFIX = ".policykg-merge-"
 _LOCK = "lock"
 
@@ -108,7 +108,7 @@ class SpilledRecords:
         self.lock = open(self.path / _LOCK, "a")
         fcntl.flock(self.lock, fcntl.LOCK_EX)  # held while this run lives (see remove_abandoned)
         self.db = sqlite3.connect(self.path / "records.sqlite", isolation_level=None)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -65536", "temp_store = FILE"):
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -32768", "temp_store = FILE"):
             self.db.execute(f"PRAGMA {pragma}")  # a scratch file: nothing to recover after a crash
         self.db.executescript(_SCHEMA)
         self.db.execute("BEGIN")
