@@ -12,7 +12,6 @@ from extract.agencies import load_gazetteer
 from extract.export import write_export, write_spilled
 from extract.merge import CorpusMerge, merge
 from extract.read import UnreadableFile, iter_input_files
-from extract import spill
 from extract.spill import SpilledRecords, remove_abandoned
 from kgcatalogue import CITES, REGULATED_PARTY
 from policykg.cli import run_extract
@@ -48,13 +47,9 @@ def test_streamed_export_is_byte_identical_to_the_in_memory_merge(which, request
     assert (streamed / "edges.jsonl").read_bytes().count(b"\n") > (1000 if which == "corpus" else 50)
 
 
-@pytest.mark.parametrize("run_bytes", [spill.RUN_BYTES, 4096])
-def test_references_across_files_are_resolved_on_disk_as_in_memory(run_bytes, corpus_dir, tmp_path, monkeypatch):
+def test_references_across_files_are_resolved_on_disk_as_in_memory(corpus_dir, tmp_path):
     """The corpus's second file cites and reprints texts of its first: placeholders resolved across
-    files (edges moved in the spill) give the edges the in-memory resolution gives — also when the
-    spill holds many small sorted runs (4 KB: a few rows each), so that rows of one key, and edges
-    moved onto a key, meet across runs."""
-    monkeypatch.setattr(spill, "RUN_BYTES", run_bytes)
+    files (edges moved in the spill) give the edges the in-memory resolution gives."""
     results = _per_file_records([corpus_dir])
     with SpilledRecords(tmp_path) as kept:
         corpus = CorpusMerge(kept)
@@ -63,8 +58,6 @@ def test_references_across_files_are_resolved_on_disk_as_in_memory(run_bytes, co
         placeholders = {nid for nid, n in corpus.documents.items() if n.get("in_corpus") is False}
         corpus.finish()
         write_spilled(kept, tmp_path / "disk")
-        runs = len(kept.edges.runs)
-    assert runs > (100 if run_bytes == 4096 else 0)
     moved = placeholders - {nid for nid, n in corpus.documents.items() if n.get("in_corpus") is False}
     assert moved, "no placeholder was resolved across files: the test would not test the remap"
     write_export(merge(results), tmp_path / "memory")
@@ -78,12 +71,10 @@ def _edge(source: str, target: str, evidence: str, note: str) -> dict:
     return {"source": source, "type": CITES, "target": target, "evidence": evidence, "note": note}
 
 
-@pytest.mark.parametrize("run_bytes", [spill.RUN_BYTES, 1])
-def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(run_bytes, tmp_path, monkeypatch):
+def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path):
     """Resolution moves the edges of a placeholder onto its document; where a moved edge and a kept
     one then share a key, the one that came first in input order stays (as one pass over the edges
-    in input order keeps it), whichever sorted run each of them is in."""
-    monkeypatch.setattr(spill, "RUN_BYTES", run_bytes)  # 1: every row a run of its own
+    in input order keeps it), and a repeated key keeps its first edge."""
     edges = [_edge("doc:a", "doc:placeholder", "见《条例》", "1st: moved onto doc:a→doc:real, comes first"),
              _edge("doc:a", "doc:real", "见《条例》", "2nd: had that key, but later: gives way"),
              _edge("doc:a", "doc:real", "见《条例》", "3rd: a repeat of the 2nd: never kept"),
@@ -105,8 +96,7 @@ def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(run_bytes, tmp_
                                                                          ("doc:c", "doc:real", "7th")]
 
 
-def test_the_first_node_of_an_id_is_kept_across_runs(tmp_path, monkeypatch):
-    monkeypatch.setattr(spill, "RUN_BYTES", 1)
+def test_the_first_node_of_an_id_is_kept(tmp_path):
     nodes = [{"id": f"party:{name}", "label": REGULATED_PARTY, "name": name, "n": n}
              for n, name in enumerate(["企业", "平台", "企业", "银行", "平台"])]
     with SpilledRecords(tmp_path) as kept:
