@@ -13,6 +13,7 @@ from extract.export import write_export, write_spilled
 from extract.merge import CorpusMerge, merge
 from extract.read import UnreadableFile, iter_input_files
 from extract.spill import SpilledRecords, remove_abandoned
+from kgcatalogue import CITES, REGULATED_PARTY
 from policykg.cli import run_extract
 from policykg.extract_pool import extract_file
 
@@ -64,6 +65,44 @@ def test_references_across_files_are_resolved_on_disk_as_in_memory(corpus_dir, t
         assert (tmp_path / "disk" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
     ids = {json.loads(line)["target"] for line in (tmp_path / "disk" / "edges.jsonl").open(encoding="utf-8")}
     assert not moved & ids
+
+
+def _edge(source: str, target: str, evidence: str, note: str) -> dict:
+    return {"source": source, "type": CITES, "target": target, "evidence": evidence, "note": note}
+
+
+def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path):
+    """Resolution moves the edges of a placeholder onto its document; where a moved edge and a kept
+    one then share a key, the one that came first in input order stays (as one pass over the edges
+    in input order keeps it), and a repeated key keeps its first edge."""
+    edges = [_edge("doc:a", "doc:placeholder", "见《条例》", "1st: moved onto doc:a→doc:real, comes first"),
+             _edge("doc:a", "doc:real", "见《条例》", "2nd: had that key, but later: gives way"),
+             _edge("doc:a", "doc:real", "见《条例》", "3rd: a repeat of the 2nd: never kept"),
+             _edge("doc:b", "doc:real", "依据《办法》", "4th: holds its key first"),
+             _edge("doc:b", "doc:placeholder", "依据《办法》", "5th: moved onto the 4th's key: dropped"),
+             _edge("doc:real", "doc:placeholder", "同上", "6th: would cite itself once moved: dropped"),
+             _edge("doc:c", "doc:real", "根据《规定》", "7th: not moved, first of its key"),
+             _edge("doc:c", "doc:real", "根据《规定》", "8th: a repeat of the 7th: never kept")]
+    with SpilledRecords(tmp_path) as kept:
+        kept.keep_edges(edges)
+
+        def move(key, e):
+            target = "doc:real" if e["target"] == "doc:placeholder" else e["target"]
+            return None if target == e["source"] else ((key[0], key[1], target, key[3]), dict(e, target=target))
+        kept.remap_edges({"doc:placeholder"}, move, [CITES])
+        lines = [json.loads(line) for _, line in kept.edge_lines()]
+    assert [(e["source"], e["target"], e["note"][:3]) for e in lines] == [("doc:a", "doc:real", "1st"),
+                                                                         ("doc:b", "doc:real", "4th"),
+                                                                         ("doc:c", "doc:real", "7th")]
+
+
+def test_the_first_node_of_an_id_is_kept(tmp_path):
+    nodes = [{"id": f"party:{name}", "label": REGULATED_PARTY, "name": name, "n": n}
+             for n, name in enumerate(["企业", "平台", "企业", "银行", "平台"])]
+    with SpilledRecords(tmp_path) as kept:
+        kept.keep_nodes(nodes)
+        assert kept.node("party:平台")["n"] == 1
+        assert [json.loads(line)["n"] for _, line in kept.node_lines()] == [0, 1, 3]
 
 
 def _leftovers(directory: Path) -> list[str]:
