@@ -44,9 +44,14 @@ def describe_file(path: str | Path) -> dict:
     return describer.description()
 
 
+#: the one encoder of export lines (json.dumps with options builds a new encoder on every call: a
+#: sixth of the time of encoding a million records, in the process that writes the export)
+_EXPORT_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def export_line(record: dict) -> bytes:
     """One record as a line of the export: keys sorted, UTF-8 without escapes."""
-    return (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    return (_EXPORT_ENCODER.encode(record) + "\n").encode("utf-8")
 
 
 def write_export_files(directory: str | Path, nodes: Iterable[dict], edges: Iterable[dict]) -> dict[str, dict]:
