@@ -39,6 +39,7 @@ def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any
 LEADS_IT = Through((model.LEADS,))
 OTHER_LEADS = AlsoReached((model.LEADS,))
 OTHER_SUPPORTS = AlsoReached((model.SUPPORTS,))
+OTHER_AGENCY = AlsoReached((model.LEADS, model.SUPPORTS))  # another leads or supports it: one test, not two
 SECTOR = Reaches(model.CONCERNS)
 DOCUMENT = Prop(DOCUMENT_PROPERTY)
 NO_SECTOR = "—"
@@ -49,11 +50,25 @@ def _page(store: GraphStore, node: dict[str, Any], where: Optional[Filter], limi
     """A page of the agency's measures matching `where` (graph/facets.py; None: all of them), ordered by
     document (none last), then id: `total` (counted by the database), `total_documents`, `offset`
     and the `measures` rows (as in `agency_report`) — only the page's are read."""
-    page = store.neighbours_by_document(node["id"], list(ROLES), "out", limit=limit, offset=offset, where=where)
-    mine = {m: _roles(types) for m, types, _ in page["rows"]}
+    return _parts_page(store, node, [where], limit, offset)
+
+
+def _parts_page(store: GraphStore, node: dict[str, Any], parts: list[dict], limit: Optional[int], offset: int
+                ) -> dict[str, Any]:
+    """`_page` over disjoint filters listed one after the other (each counted in the database;
+    `total_documents` sums theirs)."""
+    total, documents, found = 0, 0, []
+    for where in parts:
+        room = None if limit is None else max(0, limit - len(found))
+        page = store.neighbours_by_document(node["id"], list(ROLES), "out", limit=room,
+                                            offset=max(0, offset - total), where=where)
+        total += page["total"]
+        documents += page["documents"]
+        found += page["rows"]
+    mine = {m: _roles(types) for m, types, _ in found}
     rows, _ = _rows_of(store, mine, store.get_nodes(list(mine)))
     at = {m: i for i, m in enumerate(mine)}
-    return {"agency": brief(node), "total": page["total"], "total_documents": page["documents"], "offset": offset,
+    return {"agency": brief(node), "total": total, "total_documents": documents, "offset": offset,
             "measures": sorted(rows, key=lambda r: at[r["id"]])}
 
 
@@ -192,18 +207,20 @@ def sectors_of(store: GraphStore, agency: str) -> list[dict[str, Any]]:
 def sector_measures(store: GraphStore, agency: str, sector_id: Optional[str], limit: Optional[int] = PAGE_SIZE,
                     offset: int = 0) -> dict[str, Any]:
     """A page of the agency's measures in one sector (None: in none), rows as in `measure_page`:
-    those in the sector themselves and those without one whose document is (by document, then id)."""
+    first those in the sector themselves, then those without one whose document is (each by
+    document, then id); `total` counts both."""
     node = resolve_agency(store, agency)
     bare, doc_sectors = _bare_documents(store, node["id"])
     bare_docs = {d for _, (d,), _ in bare}
     docs = sorted(d for d in bare_docs if d is not None and (sector_id in doc_sectors.get(d, ()) if sector_id
                                                              else not doc_sectors.get(d)))
-    where: list[dict] = [{SECTOR: sector_id}] if sector_id else []
+    parts: list[dict] = [{SECTOR: sector_id}] if sector_id else []
     if docs:
-        where.append({SECTOR: None, DOCUMENT: docs})
+        parts.append({SECTOR: None, DOCUMENT: docs})
     if sector_id is None and None in bare_docs:
-        where.append({SECTOR: None, DOCUMENT: None})
-    return _page(store, node, where, limit, offset)
+        parts.append({SECTOR: None, DOCUMENT: None})
+    # the parts one after another (they are disjoint): the first is a join, an OR of them is not
+    return _parts_page(store, node, parts, limit, offset)
 
 
 @one_read
@@ -273,11 +290,10 @@ def statutory_what_if(store: GraphStore, agency_id: str, merge_into_id: Optional
 #: measure is in exactly one group. Each group is the measures matching any of its filters (facets:
 #: the agency leads it; another agency leads / supports it).
 ABOLISH_GROUPS: dict[str, list[dict]] = {
-    "no_agency_left": [{OTHER_LEADS: False, OTHER_SUPPORTS: False}],
+    "no_agency_left": [{OTHER_AGENCY: False}],
     "no_lead_left": [{LEADS_IT: True, OTHER_LEADS: False, OTHER_SUPPORTS: True}],
     "other_leads_remain": [{LEADS_IT: True, OTHER_LEADS: True}],
-    "support_dropped": [{LEADS_IT: False, OTHER_LEADS: True},
-                        {LEADS_IT: False, OTHER_LEADS: False, OTHER_SUPPORTS: True}],
+    "support_dropped": [{LEADS_IT: False, OTHER_AGENCY: True}],
 }
 #: what happens to each measure of an agency merged into another (`into`'s roles are the facets)
 MERGE_GROUPS = ("gained_lead", "gained_support", "upgraded_to_lead", "already_shared")
@@ -292,13 +308,22 @@ def merge_groups(into_id: str) -> dict[str, list[dict]]:
             "already_shared": [{leads: True}, {LEADS_IT: False, leads: False, supports: True}]}
 
 
+def _single_types(facet: Any) -> list[Any]:
+    """An AlsoReached facet of several types is true when one of its one-type facets is: those."""
+    if isinstance(facet, AlsoReached) and len(facet.rel_types) > 1:
+        return [AlsoReached((t,), facet.by, facet.besides, facet.label) for t in facet.rel_types]
+    return [facet]
+
+
 def _group_counts(store: GraphStore, agency_id: str, groups: dict[str, list[dict]]) -> dict[str, int]:
     """How many of the agency's measures each group holds — one count in the database, grouped by
-    every facet the groups name."""
-    facets = list(dict.fromkeys(f for parts in groups.values() for where in parts for f in where))
+    every facet the groups name (one of several types through its one-type facets)."""
+    named = list(dict.fromkeys(f for parts in groups.values() for where in parts for f in where))
+    facets = list(dict.fromkeys(one for f in named for one in _single_types(f)))
     out = dict.fromkeys(groups, 0)
     for types, values, n in store.neighbour_counts(agency_id, list(ROLES), "out", by=facets):
         have = dict(zip(facets, values))
+        have.update({f: any(have[one] for one in _single_types(f)) for f in named})
         for name, parts in groups.items():
             if any(all(have[f] == v for f, v in where.items()) for where in parts):
                 out[name] += n
