@@ -12,12 +12,7 @@ st.title(tr("page_impact"))
 store = require_store()
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _agencies(key):
-    return queries.agency_workload(store)  # every agency, also those with no measure (they can be picked)
-
-
-agencies = _agencies(state.store_key())
+agencies = state.ask(queries.agency_workload)  # every agency, also those with no measure (they can be picked)
 names = {a["id"]: f"{a['name']}" + (f"（{a['short_name']}）" if a.get("short_name") and a["short_name"] != a["name"] else "")
          + f" · {tr('leads')} {a['leads']} · {tr('supports')} {a['supports']}" for a in agencies}
 
@@ -45,53 +40,13 @@ if agency is None:
     st.stop()
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _summary(key, agency_id):
-    return impact.agency_summary(store, agency_id)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _documents(key, agency_id):
-    return impact.documents_of(store, agency_id)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _sectors(key, agency_id):
-    return impact.sectors_of(store, agency_id)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _partners(key, agency_id):
-    return queries.co_responsible(store, agency_id)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _statutory(key, agency_id):
-    return impact.statutory_report(store, agency_id, limit=0)  # counts; the clauses a page at a time
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _clause_page(key, agency_id, limit, offset):
-    return queries.statutory_page(store, agency_id, limit=limit, offset=offset)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _abolish(key, agency_id):
-    return impact.abolish(store, agency_id, limit=0)  # counts; each group is listed a page at a time
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _merge(key, agency_id, target):
-    return impact.merge(store, agency_id, into=target, limit=0)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
 def _exports(key, agency_id):
     sub = impact.duty_subgraph(store, agency_id)
     return sub.number_of_nodes(), sub.number_of_edges(), impact.to_csv(sub), impact.to_graphml(sub)
 
 
 with st.spinner("…"):
-    summary = _summary(state.store_key(), agency)
+    summary = state.ask(impact.agency_summary, agency)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(tr("im_metrics_leads"), summary["leads"])
@@ -113,11 +68,11 @@ def measure_table(rows):
     } for r in rows])
 
 
-def paged_measures(param: str, total: int, fetch) -> None:
-    """Measures a page at a time: `fetch(limit, offset)` gives the page (graph.impact); the page
-    number lives in the address under `param`."""
+def paged_measures(param: str, total: int, question, *args) -> None:
+    """Measures a page at a time: `question(store, agency, *args, limit=…, offset=…)` (graph.impact)
+    gives the page; the page number lives in the address under `param`."""
     number, pages = pager.page_number(param, total, queries.PAGE_SIZE)
-    page = fetch(queries.PAGE_SIZE, (number - 1) * queries.PAGE_SIZE)
+    page = state.ask(question, agency, *args, limit=queries.PAGE_SIZE, offset=(number - 1) * queries.PAGE_SIZE)
     if page["measures"]:
         st.caption(tr("im_page_range", a=page["offset"] + 1, b=page["offset"] + len(page["measures"]),
                       n=page["total"]))
@@ -129,7 +84,7 @@ def paged_measures(param: str, total: int, fetch) -> None:
 TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_statutory", "im_whatif",
               "im_download"]
 def by_document():
-    groups = _documents(state.store_key(), agency)
+    groups = state.ask(impact.documents_of, agency)
     st.dataframe(pd.DataFrame([{tr("date"): (g["document"] or {}).get("date") or "",
                                 tr("document"): (g["document"] or {}).get("name", "—"),
                                 tr("leads"): g["leads"], tr("supports"): g["supports"]} for g in groups]),
@@ -142,22 +97,12 @@ def by_document():
         doc_id = (g["document"] or {}).get("id")
         if doc_id:
             st.html(link(tr("open_reader"), "reader", doc=doc_id, lang=lang()))
-        rows = _document_measures(state.store_key(), agency, doc_id)
+        rows = state.ask(impact.document_measures, agency, doc_id)["measures"]
         st.dataframe(measure_table(rows), hide_index=True, width="stretch")
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _document_measures(key, agency_id, doc_id):
-    return impact.document_measures(store, agency_id, doc_id)["measures"]
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _sector_page(key, agency_id, sector_id, limit, offset):
-    return impact.sector_measures(store, agency_id, sector_id, limit=limit, offset=offset)
-
-
 def by_sector():
-    rows = _sectors(state.store_key(), agency)
+    rows = state.ask(impact.sectors_of, agency)
     df = pd.DataFrame([{tr("sector"): s["sector"], tr("leads"): s["leads"], tr("supports"): s["supports"]}
                        for s in rows])
     if df.empty:
@@ -167,23 +112,16 @@ def by_sector():
     by_name = {s["sector"]: s for s in rows}
     picked = by_name[st.selectbox(tr("sector"), list(by_name), key="im_sector",
                                   on_change=lambda: selection.put(sp=None))]
-    paged_measures("sp", picked["measures"], lambda limit, offset: _sector_page(
-        state.store_key(), agency, picked["id"], limit, offset))
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _measure_page(key, agency_id, limit, offset):
-    return impact.measure_page(store, agency_id, limit=limit, offset=offset)
+    paged_measures("sp", picked["measures"], impact.sector_measures, picked["id"])
 
 
 def all_measures():
     """Every measure, a page at a time (the database counts them and reads only the page's rows)."""
-    paged_measures("mp", summary["leads"] + summary["supports"],
-                   lambda limit, offset: _measure_page(state.store_key(), agency, limit, offset))
+    paged_measures("mp", summary["leads"] + summary["supports"], impact.measure_page)
 
 
 def partners():
-    rows = _partners(state.store_key(), agency)[:30]
+    rows = state.ask(queries.co_responsible, agency)[:30]
     if rows:
         pdf = pd.DataFrame([{tr("agency"): p.get("short_name") or p["name"], tr("shared"): p["measures"]}
                             for p in rows])
@@ -199,7 +137,7 @@ def _inherited(row):
 
 def statutory():
     """Statutory duties: clauses of regulations binding the agency (or a predecessor), by regulation."""
-    report = _statutory(state.store_key(), agency)
+    report = state.ask(impact.statutory_report, agency, limit=0)  # counts; the clauses a page at a time
     duties = report["statutory"]
     if not duties["total"] and not report["inherited_measures"]:
         st.caption(tr("im_statutory_none"))
@@ -210,7 +148,8 @@ def statutory():
                                     **{tr("level_" + k) if k != "—" else "—": v for k, v in g["by_level"].items()}}
                                    for g in duties["regulations"]]).fillna(0), hide_index=True, width="stretch")
         number, pages = pager.page_number("op", duties["total"], queries.PAGE_SIZE)
-        clauses = _clause_page(state.store_key(), agency, queries.PAGE_SIZE, (number - 1) * queries.PAGE_SIZE)
+        clauses = state.ask(queries.statutory_page, agency, limit=queries.PAGE_SIZE,
+                            offset=(number - 1) * queries.PAGE_SIZE)
         if pages > 1:
             st.caption(tr("im_clause_range", a=clauses["offset"] + 1, b=clauses["offset"] + len(clauses["obligations"]),
                           n=clauses["total"]))
@@ -228,13 +167,6 @@ def statutory():
                      hide_index=True, width="stretch")
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _group_page(key, agency_id, target, group, limit, offset):
-    if target is None:
-        return impact.abolish_group(store, agency_id, group, limit=limit, offset=offset)
-    return impact.merge_group(store, agency_id, target, group, limit=limit, offset=offset)
-
-
 def _groups(counts: dict, target=None, **fmt) -> None:
     """The groups of a what-if answer, each with its count and meaning (every measure is in one);
     the measures of the group picked, a page at a time."""
@@ -247,18 +179,20 @@ def _groups(counts: dict, target=None, **fmt) -> None:
     group = st.radio(tr("im_list_group"), shown, horizontal=True, key=f"im_group_{target or ''}",
                      format_func=lambda k, _l=lang(): t("im_g_" + k, _l, n=counts[k], **fmt),
                      on_change=lambda: selection.put(gp=None))
-    paged_measures("gp", counts[group], lambda limit, offset: _group_page(
-        state.store_key(), agency, target, group, limit, offset))
+    if target is None:
+        paged_measures("gp", counts[group], impact.abolish_group, group)
+    else:
+        paged_measures("gp", counts[group], impact.merge_group, target, group)
 
 
 def measures_if_abolished() -> None:
-    gone = _abolish(state.store_key(), agency)
+    gone = state.ask(impact.abolish, agency, limit=0)
     st.caption(tr("im_abolish_total", n=gone["measures"]))
     _groups(gone["counts"])
 
 
 def measures_if_merged(target: str) -> None:
-    merged = _merge(state.store_key(), agency, target)
+    merged = state.ask(impact.merge, agency, target, limit=0)
     into = merged["into"]["name"]
     st.markdown("**" + tr("im_merged_carry", name=into, l=merged["after"]["leads"], l0=merged["before"]["leads"],
                           s=merged["after"]["supports"], s0=merged["before"]["supports"]) + "**")
@@ -272,7 +206,7 @@ def measures_if_merged(target: str) -> None:
 
 
 def statutory_if_abolished() -> None:
-    part = _abolish(state.store_key(), agency)["statutory"]
+    part = state.ask(impact.abolish, agency, limit=0)["statutory"]
     st.markdown("**" + tr("im_statutory_sole", n=part["sole"]) + "**")
     if part["shared_with"]:
         st.dataframe(pd.DataFrame([{tr("partners"): a["name"], "#": a["obligations"]} for a in part["shared_with"][:20]]),
@@ -280,7 +214,7 @@ def statutory_if_abolished() -> None:
 
 
 def statutory_if_merged(target: str) -> None:
-    part = _merge(state.store_key(), agency, target)["statutory"]
+    part = state.ask(impact.merge, agency, target, limit=0)["statutory"]
     st.markdown("**" + tr("im_statutory_sole", n=part["sole"]) + "**")
     if part["merged"]:
         st.markdown(tr("im_statutory_merged", **part["merged"]))

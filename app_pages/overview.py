@@ -17,30 +17,15 @@ counts = state.graph_counts()
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _workload(key):
-    return queries.agency_workload(store)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _docs(key):
-    return queries.documents_overview(store)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
 def _parties(key):
     rows = [p for p in queries.party_workload(store) if p["obligations"]]
     # enterprises first: the question the card asks
     return sorted(rows, key=lambda p: ("企业" not in (p["name"] or ""), -p["obligations"], p["id"]))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _replacements(key):
-    return queries.supersession_edges(store)
-
-
-docs = _docs(state.store_key())
+docs = state.ask(queries.documents_overview)
 in_corpus = [d for d in docs if d["in_corpus"]]
-load = [r for r in _workload(state.store_key()) if r["measures"]]
+load = [r for r in state.ask(queries.agency_workload) if r["measures"]]
 parties = _parties(state.store_key())
 nodes, edges = counts["nodes"], counts["edges"]
 
@@ -60,7 +45,7 @@ with q1:
                         links=" · ".join(link(a.get("short_name") or a["name"], "impact", agency=a["id"], lang=lang())
                                          for a in top)))
 with q2:
-    newest = _replacements(state.store_key())[:3]
+    newest = state.ask(queries.supersession_edges)[:3]
     links = "".join(f"<div>{link(e['newer']['name'][:28], 'timeline', doc=e['newer']['id'], lang=lang())}</div>"
                     for e in newest)
     st.html(CARD.format(title=esc(tr("ov_q_replaced")), what=esc(tr("ov_q_replaced_what")),

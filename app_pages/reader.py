@@ -14,12 +14,7 @@ st.title(tr("page_reader"))
 store = require_store()
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _docs(key):
-    return queries.documents_overview(store)
-
-
-everything = _docs(state.store_key())
+everything = state.ask(queries.documents_overview)
 by_id = {d["id"]: d for d in everything}
 asked = selection.get("doc")
 if asked is not None and asked not in by_id:

@@ -14,12 +14,7 @@ st.title(tr("page_timeline"))
 store = require_store()
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _docs(key):
-    return queries.documents_overview(store)
-
-
-docs = _docs(state.store_key())
+docs = state.ask(queries.documents_overview)
 by_id = {d["id"]: d for d in docs}
 
 # -- documents in force on a date (graph.history.documents_in_force) ------------------------------
@@ -39,12 +34,7 @@ st.subheader(tr("tl_chain"))
 with_amends = st.toggle(tr("tl_with_amends"), key="tl_amends")
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _relations(key, amends: bool):
-    return queries.supersession_edges(store, include_amends=amends)
-
-
-edges = _relations(state.store_key(), with_amends)
+edges = state.ask(queries.supersession_edges, include_amends=with_amends)
 
 
 def _start(doc_id: str) -> str:
@@ -101,7 +91,7 @@ st.dataframe(pd.DataFrame([{tr("date"): e["newer"].get("date") or "", tr("effect
 st.subheader(tr("tl_unplaced"))
 st.caption(tr("tl_unplaced_why"))
 replaced_by = {}
-for e in _relations(state.store_key(), True):
+for e in state.ask(queries.supersession_edges, include_amends=True):
     replaced_by.setdefault(e["older"]["id"], []).append(e)
 
 

@@ -156,13 +156,12 @@ class FacetCypher:
     def where(self, where: Optional[Filter]) -> str:
         """` [MATCH …] WHERE …` for the filters (after the WITH that makes `ts`), or ``: a mapping
         (facet → value, all must hold), or a list of them (any must hold)."""
-        if where is None or isinstance(where, Mapping) or len(where) == 1:
-            one = where if where is None or isinstance(where, Mapping) else where[0]
-            parts = [self.condition(f, v) for f, v in (one or {}).items()]
-            text = " AND ".join(parts)
+        anyof = alternatives(where)
+        if len(anyof) == 1:  # all of one mapping: a Reaches value may be a join
+            text = " AND ".join(self.condition(f, v) for f, v in anyof[0].items())
         else:
             text = " OR ".join("(" + (" AND ".join(self.condition(f, v, join=False) for f, v in one.items())
-                                      or "true") + ")" for one in where) if where else "false"
+                                      or "true") + ")" for one in anyof) if anyof else "false"
         return "".join(" " + j for j in self.joins) + ((" WHERE " + text) if text else "")
 
     def reach(self, facet: Reaches) -> Optional[str]:
@@ -178,10 +177,16 @@ def edge_alias(name: str) -> str:
     return f"e_{name}"
 
 
+def alternatives(where: Optional[Filter]) -> list[Mapping[Facet, Any]]:
+    """A filter as the list of its alternatives (any must hold): None keeps everything."""
+    if where is None:
+        return [{}]
+    return [where] if isinstance(where, Mapping) else list(where)
+
+
 def edge_props(by: Sequence[Facet] = (), where: Optional[Filter] = None) -> list[str]:
     """The edge properties `by` and `where` name: the head aggregates each (`edge_alias`)."""
-    wheres = [] if where is None else [where] if isinstance(where, Mapping) else list(where)
-    facets = [*by, *(f for one in wheres for f in one)]
+    facets = [*by, *(f for one in alternatives(where) for f in one)]
     return sorted({f.name for f in facets if isinstance(f, EdgeProp)})
 
 
@@ -206,8 +211,7 @@ def counting_queries(head: str, by: Sequence[Facet], where: Optional[Filter],
         cy = FacetCypher(direction, rel, column, label)
         filters: Any = where
         if reaching is False:  # the neighbours reaching none: that condition added to each alternative
-            alternatives = [where or {}] if where is None or isinstance(where, Mapping) else list(where)
-            filters = [{**one, reach: None} for one in alternatives]
+            filters = [{**one, reach: None} for one in alternatives(where)]
         text = head + cy.where(filters)
         columns = [cy.expression(f) for f in plain]
         missing = None

@@ -1,14 +1,15 @@
 """What-if / impact analysis of one agency's duties, on any GraphStore.
 
-    report = impact.agency_report(store, "商务部")           # measures by document and sector, partners,
-                                                            # obligations binding it
+    summary = impact.agency_summary(store, "商务部")         # roles, deadlines, documents, clauses: counts
     page = impact.measure_page(store, "商务部", limit=50)    # its first 50 measures, totals counted
-    gone = impact.abolish(store, "商务部")                   # its measures, each in one group
+    gone = impact.abolish(store, "商务部")                   # its measures, each in one group (counts, pages)
     merged = impact.merge(store, "商务部", into="财政部")      # what the merged agency would carry
+    report = impact.agency_report(store, "商务部")           # all of it whole (exports, checks)
     g = impact.duty_subgraph(store, "商务部")                 # networkx graph → to_csv / to_graphml
 
-Written on the store primitives only (`expand_with_nodes`, `containing_documents`, …), like
-graph.queries, so both stores answer alike.
+Written on the store primitives only, like graph.queries, so both stores answer alike: what the
+page shows first is counted by the database (`neighbour_counts` with facets, graph/facets.py), and
+every list is a page (`neighbours_by_document`), so a ministry with 12,500 measures reads 50.
 """
 from __future__ import annotations
 
@@ -25,16 +26,6 @@ from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measure
                       resolve_agency, role_counts, statutory_counts, statutory_page)
 from .store import DOCUMENT_PROPERTY, GraphStore
 
-def _measure_rows(store: GraphStore, agency_id: str) -> tuple[list[dict[str, Any]], dict[str, dict]]:
-    """The agency's measures, each with every responsible agency by role, its document and sectors."""
-    edges, measures = store.expand_with_nodes([agency_id], list(ROLES), "out")
-    mine: dict[str, str] = {}
-    for _, t, m in edges:
-        if mine.get(m) != "lead":
-            mine[m] = "lead" if t == model.LEADS else "support"
-    return _rows_of(store, {m: role for m, role in mine.items() if m in measures}, measures)
-
-
 #: the facets of the what-if groups: the agency leads the measure; another agency leads / supports it
 LEADS_IT = Through((model.LEADS,))
 OTHER_LEADS = AlsoReached((model.LEADS,))
@@ -43,6 +34,11 @@ OTHER_AGENCY = AlsoReached((model.LEADS, model.SUPPORTS))  # another leads or su
 SECTOR = Reaches(model.CONCERNS)
 DOCUMENT = Prop(DOCUMENT_PROPERTY)
 NO_SECTOR = "—"
+
+
+def _roles(types: tuple[str, ...]) -> str:
+    """The agency's role in a measure it reaches through `types`: lead if it leads it."""
+    return "lead" if model.LEADS in types else "support"
 
 
 def _page(store: GraphStore, node: dict[str, Any], where: Optional[Filter], limit: Optional[int], offset: int
@@ -66,10 +62,9 @@ def _parts_page(store: GraphStore, node: dict[str, Any], parts: list[dict], limi
         documents += page["documents"]
         found += page["rows"]
     mine = {m: _roles(types) for m, types, _ in found}
-    rows, _ = _rows_of(store, mine, store.get_nodes(list(mine)))
     at = {m: i for i, m in enumerate(mine)}
     return {"agency": brief(node), "total": total, "total_documents": documents, "offset": offset,
-            "measures": sorted(rows, key=lambda r: at[r["id"]])}
+            "measures": sorted(_rows_of(store, mine), key=lambda r: at[r["id"]])}
 
 
 @one_read
@@ -82,13 +77,13 @@ def measure_page(store: GraphStore, agency: str, limit: Optional[int] = PAGE_SIZ
     return {**_page(store, node, None, limit, offset), **role_counts(store, [node["id"]])[node["id"]]}
 
 
-def _rows_of(store: GraphStore, mine: dict[str, str], measures: dict[str, dict]
-             ) -> tuple[list[dict[str, Any]], dict[str, dict]]:
+def _rows_of(store: GraphStore, mine: dict[str, str]) -> list[dict[str, Any]]:
     """Rows of the measures `mine` (id → the agency's role), with every responsible agency by role,
     its document and sectors."""
     ids = sorted(mine)
     if not ids:
-        return [], {}
+        return []
+    measures = store.get_nodes(ids)
     resp_edges, agencies = store.expand_with_nodes(ids, list(ROLES), "in")
     leads: dict[str, set] = defaultdict(set)
     supports: dict[str, set] = defaultdict(set)
@@ -110,7 +105,9 @@ def _rows_of(store: GraphStore, mine: dict[str, str], measures: dict[str, dict]
     names = {a: model.display_name(n) for a, n in agencies.items()}
     rows = []
     for m in ids:
-        node = measures[m]
+        node = measures.get(m)
+        if node is None:
+            continue
         doc = docs.get(m)
         secs = m_sectors[m] or (d_sectors[doc["id"]] if doc else set())
         rows.append({
@@ -124,11 +121,7 @@ def _rows_of(store: GraphStore, mine: dict[str, str], measures: dict[str, dict]
             "source_file": node.get("source_file"), "line_start": node.get("line_start"),
             "line_end": node.get("line_end"),
         })
-    return rows, agencies
-
-
-def _roles(types: tuple[str, ...]) -> str:
-    return "lead" if model.LEADS in types else "support"
+    return rows
 
 
 # -- the impact page: counted in the database, listed a page at a time -------------------------------
@@ -140,11 +133,12 @@ def agency_summary(store: GraphStore, agency: str) -> dict[str, Any]:
     node = resolve_agency(store, agency)
     aid = node["id"]
     counts = store.neighbour_counts(aid, list(ROLES), "out", by=[Present(("deadline", "deadline_text")), DOCUMENT])
+    leads = sum(n for types, _, n in counts if _roles(types) == "lead")
     sources = inherited_sources(store, aid)
     bound = store.typed_degrees(sorted(sources), [model.BINDS], "in")
     obligations = {a: sum(bound.get(a, {}).values()) for a in sources}
     return {"agency": brief(node) | {"aliases": node.get("aliases") or []},
-            **role_counts(store, [aid])[aid],
+            "leads": leads, "supports": sum(n for _, _, n in counts) - leads,
             "with_deadline": sum(n for _, (dated, _), n in counts if dated),
             "total_documents": len({d for _, (_, d), _ in counts if d is not None}),
             "obligations": sum(obligations.values()),

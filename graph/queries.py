@@ -155,6 +155,20 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1,
 
 
 @one_read
+def group_sizes(store: GraphStore, node_id: str, rel_types: Optional[Iterable[str]] = None,
+                labels: Optional[Iterable[str]] = None) -> Counter:
+    """How many neighbours (so edges: one per type and pair) the node has per (type, direction),
+    counted by the database; with `labels`, only neighbours with one of them."""
+    types = list(rel_types) if rel_types is not None else list(model.REL_TYPES)
+    keep = set(labels) if labels is not None else None
+    sizes: Counter = Counter()
+    for direction in ("out", "in"):
+        for combo, (label,), n in store.neighbour_counts(node_id, types, direction, by=[Label()]) if types else ():
+            for t in combo if keep is None or label in keep else ():
+                sizes[(t, direction)] += n
+    return sizes
+
+
 def relationships_of(store: GraphStore, node_id: str, rel_types: Optional[Iterable[str]] = None
                      ) -> list[dict[str, Any]]:
     """Every relationship of a node with its evidence (`relationships_page` without a limit)."""
@@ -171,19 +185,14 @@ def relationships_page(store: GraphStore, node_id: str, rel_types: Optional[Iter
     and other end."""
     if not store.get_nodes([node_id]):
         raise NotFound(f"no node with id {node_id!r}")
-    types = list(rel_types) if rel_types is not None else list(model.REL_TYPES)
-    sizes: Counter = Counter()
-    for direction in ("out", "in"):
-        for combo, _, n in store.neighbour_counts(node_id, types, direction) if types else ():
-            for t in combo:
-                sizes[(direction, t)] += n
+    sizes = group_sizes(store, node_id, rel_types)
     edges, seen = [], 0
-    for (direction, t) in sorted(sizes, key=lambda k: (k[0] != "out", k[1])):
+    for (t, direction) in sorted(sizes, key=lambda k: (k[1] != "out", k[0])):
         start = max(0, offset - seen)
         room = None if limit is None else limit - len(edges)
-        if start < sizes[(direction, t)] and room != 0:
+        if start < sizes[(t, direction)] and room != 0:
             edges += store.relationships([node_id], [t], direction, limit=room, offset=start)
-        seen += sizes[(direction, t)]
+        seen += sizes[(t, direction)]
     others = store.get_nodes(sorted({e["target"] if e["source"] == node_id else e["source"] for e in edges}))
     rows = []
     for edge in edges:
@@ -652,13 +661,8 @@ def neighbour_groups(store: GraphStore, node_id: str, rel_types: Optional[Iterab
     centre = store.get_nodes([node_id]).get(node_id)
     if centre is None:
         raise NotFound(f"no node with id {node_id!r}")
-    types = list(rel_types) if rel_types is not None else list(model.REL_TYPES)
     keep = list(labels) if labels is not None else list(model.NODE_LABELS)
-    counts: Counter = Counter()
-    for direction in ("out", "in"):
-        for combo, (label,), n in store.neighbour_counts(node_id, types, direction, by=[Label()]) if types else ():
-            for t in combo if label in keep else ():
-                counts[(t, direction)] += n
+    counts = group_sizes(store, node_id, rel_types, keep)
     rank = {key: i for i, key in enumerate(NEIGHBOUR_RELEVANCE)}
     order = reading_order(keep)
     groups = []

@@ -1,9 +1,10 @@
 """The cached store, the language, the corpus folder and source lines."""
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import streamlit as st
 
@@ -29,6 +30,19 @@ def get_store() -> graph.GraphStore:
     """One store (and so one Neo4j driver) per process, shared by every session: Neo4j when
     NEO4J_URI is set (or POLICYKG_STORE=neo4j), else the embedded store under the data dir."""
     return _open(*store_key())
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _answer(key: tuple, question: str, args: tuple, kwargs: tuple) -> Any:
+    module, _, name = question.rpartition(".")
+    return getattr(importlib.import_module(module), name)(get_store(), *args, **dict(kwargs))
+
+
+def ask(question: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`question(store, *args, **kwargs)` — a function of graph.queries or graph.impact — on the
+    app's store, its answer cached for 60 s per store and arguments, for every session (the one
+    cache of the pages' answers)."""
+    return _answer(store_key(), f"{question.__module__}.{question.__name__}", args, tuple(sorted(kwargs.items())))
 
 
 @st.cache_data(ttl=30, show_spinner=False)
