@@ -224,14 +224,15 @@ class GraphStore(ABC):
 
     @abstractmethod
     def neighbour_counts(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
-                         by: Sequence[Any] = (), where: Optional[Mapping[Any, Any]] = None
+                         by: Sequence[Any] = (), where: Optional[Any] = None
                          ) -> list[tuple[tuple[str, ...], tuple, int]]:
         """A node's neighbours through `rel_types`, counted by the database in groups: rows (sorted
         tuple of the types reaching the neighbour, the values of the facets `by`, count), unordered.
-        Facets (graph/facets.py) are properties of the neighbour, whether the node or another one
-        also reaches it, the node it reaches through a type; `where` keeps only the neighbours whose
-        facets have the given values (a mapping: all of them; a list of mappings: any of them). A
-        ministry's 12,500 measures by document: 2,000 rows."""
+        Facets (graph/facets.py): a property or the label of the neighbour, a property of the edge
+        reaching it, whether the node or another one also reaches it, the node it reaches through a
+        type; `where` keeps only the neighbours whose facets have the given values (a mapping:
+        all of them; a list of mappings: any of them). A ministry's 12,500 measures by document:
+        2,000 rows."""
 
     @abstractmethod
     def neighbours_by_document(self, node_id: str, rel_types: Sequence[str], direction: Direction = "out",
