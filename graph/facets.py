@@ -78,6 +78,8 @@ Filter = Union[Mapping[Facet, Any], Sequence[Mapping[Facet, Any]]]
 RelPattern = Callable[[Sequence[str], str], Optional[str]]
 #: a store's spelling of the neighbour's property `name` (NULL when the store has no such column)
 Column = Callable[[str], str]
+#: a store's label of the nodes reaching `b` through types in a direction, when there is one
+EndLabel = Callable[[Sequence[str], Direction], Optional[str]]
 
 
 def _oriented(direction: Direction, rel: str, near: str, far: str) -> str:
@@ -87,10 +89,22 @@ def _oriented(direction: Direction, rel: str, near: str, far: str) -> str:
 
 class FacetCypher:
     """Cypher for facets of one query: conditions for WHERE, expressions for RETURN, and the
-    parameters they use (`params`, named f0, f1, …)."""
+    parameters they use (`params`, named f0, f1, …).
 
-    def __init__(self, direction: Direction, rel: RelPattern, column: Column, label: str) -> None:
+    How a store's head gives `a`, `b` and the edges between them: the list `ts` of the types
+    through which `a` reaches `b` after a grouping WITH — or, when each row is the one edge
+    reaching its `b`, `one_type`, the expression of that edge's type (`label(r)`; the row's `ts`
+    is then that string). `edge` spells an edge property (`edge_alias` after the WITH), and
+    `end(types, direction)` gives the label of the nodes reaching `b` the way `a` does when the
+    store knows it is one (a labelled node in an EXISTS pattern spares LadybugDB a look at every
+    table)."""
+
+    def __init__(self, direction: Direction, rel: RelPattern, column: Column, label: str, *,
+                 one_type: Optional[str] = None, edge: Optional[Column] = None,
+                 end: Optional[EndLabel] = None) -> None:
         self.direction, self.rel, self.column, self.label = direction, rel, column, label
+        self.one_type, self.edge, self.end = one_type, edge or edge_alias, end
+        self.types = one_type or "ts"  # what a row returns as its types
         self.params: dict[str, Any] = {}
         self.joins: list[str] = []  # MATCH clauses some filters need, before the WHERE
 
@@ -108,21 +122,24 @@ class FacetCypher:
         if isinstance(facet, Present):
             return "(" + " OR ".join(f"{self.column(n)} IS NOT NULL" for n in facet.names) + ")"
         if isinstance(facet, Through):
+            if self.one_type:
+                return f"({self.one_type} IN {self._param(list(facet.rel_types))})"
             return "(" + " OR ".join(f"{self._param(t)} IN ts" for t in facet.rel_types) + ")"
         if isinstance(facet, EdgeProp):
-            return edge_alias(facet.name)
+            return self.edge(facet.name)
         if isinstance(facet, AlsoReached):
             rel = self.rel(facet.rel_types, "r2")
             if rel is None:
                 return "false"
             if isinstance(facet.by, tuple):
                 who = f"o.id IN {self._param(list(facet.by))}"
-            else:
-                who = f"o.id = {self._param(facet.by)}" if facet.by is not None else "o.id <> a.id"
+            else:  # `o <> a` compares nodes, not their ids: LadybugDB reads no id (2× faster)
+                who = f"o.id = {self._param(facet.by)}" if facet.by is not None else "o <> a"
             if facet.besides and facet.by is None:
                 who += f" AND NOT o.id IN {self._param(list(facet.besides))}"
-            assert facet.label is None or facet.label.isidentifier(), facet.label
-            other = f"o:{facet.label}" if facet.label else "o"
+            label = facet.label or (self.end(facet.rel_types, self.direction) if self.end else None)
+            assert label is None or label.isidentifier(), label
+            other = f"o:{label}" if label else "o"
             return f"EXISTS {{ MATCH {_oriented(self.direction, rel, other, 'b')} WHERE {who} }}"
         raise TypeError(f"no expression for {facet!r}")
 
@@ -199,16 +216,17 @@ def split_reach(by: Sequence[Facet]) -> tuple[list[Facet], Optional[Reaches]]:
 
 
 def counting_queries(head: str, by: Sequence[Facet], where: Optional[Filter],
-                     direction: Direction, rel: RelPattern, column: Column, label: str
+                     direction: Direction, rel: RelPattern, column: Column, label: str, **spelling: Any
                      ) -> list[tuple[str, dict[str, Any], Optional[int]]]:
-    """The queries counting `b` grouped by `by`, after `head` (which MATCHes `a` and `b` and ends
-    WITH a, b, ts): (query returning ts then one column per facet then the count, its parameters,
-    the position of the Reaches facet in `by` when this query leaves it out: the neighbours
-    reaching none, to be reported under None)."""
+    """The queries counting `b` grouped by `by`, after `head` (which MATCHes `a` and `b`, and ends
+    WITH a, b, ts unless `spelling` — FacetCypher's keywords — says how to read them without):
+    (query returning ts then one column per facet then the count, its parameters, the position of
+    the Reaches facet in `by` when this query leaves it out: the neighbours reaching none, to be
+    reported under None)."""
     plain, reach = split_reach(by)
     out = []
     for reaching in (((True, False) if reach.none else (True,)) if reach else (None,)):
-        cy = FacetCypher(direction, rel, column, label)
+        cy = FacetCypher(direction, rel, column, label, **spelling)
         filters: Any = where
         if reaching is False:  # the neighbours reaching none: that condition added to each alternative
             filters = [{**one, reach: None} for one in alternatives(where)]
@@ -223,9 +241,14 @@ def counting_queries(head: str, by: Sequence[Facet], where: Optional[Filter],
             columns.insert(by.index(reach), "x.id")
         elif reaching is False:
             missing = by.index(reach)
-        returned = ", ".join(["ts", *(f"{c} AS c{i}" for i, c in enumerate(columns)), "count(*) AS n"])
+        returned = ", ".join([f"{cy.types} AS ts", *(f"{c} AS c{i}" for i, c in enumerate(columns)), "count(*) AS n"])
         out.append((f"{text} RETURN {returned}", cy.params, missing))
     return out
+
+
+def types_of(ts: str | Sequence[str]) -> tuple[str, ...]:
+    """A row's `ts` as the sorted types (a string when each row is one edge: its type)."""
+    return (ts,) if isinstance(ts, str) else tuple(sorted(ts))
 
 
 def count_rows(rows: Sequence[Sequence[Any]], missing: Optional[int]) -> list[tuple[tuple[str, ...], tuple, int]]:
@@ -236,5 +259,5 @@ def count_rows(rows: Sequence[Sequence[Any]], missing: Optional[int]) -> list[tu
         values = list(values)
         if missing is not None:
             values.insert(missing, None)
-        out.append((tuple(sorted(ts)), tuple(values), n))
+        out.append((types_of(ts), tuple(values), n))
     return out
