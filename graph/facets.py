@@ -67,11 +67,22 @@ class Reaches:
 
 
 @dataclass(frozen=True)
+class NamedReaches:
+    """As a filter only: the node (of `label`) whose id is the neighbour's property `name` reaches
+    the node of the value's id through `rel_type` (the measure's document concerns sector S); None:
+    it reaches none, or the neighbour names none. A join on the value's node, not a subquery per
+    neighbour: a hub's 12,500 measures kept by their document's sector in 16 ms at 100×."""
+    name: str
+    rel_type: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Label:
     """The neighbour's label (Agency, Measure …). As a filter, a list value matches any of them."""
 
 
-Facet = Union[Prop, Present, Through, AlsoReached, Reaches, Label, EdgeProp]
+Facet = Union[Prop, Present, Through, AlsoReached, Reaches, NamedReaches, Label, EdgeProp]
 #: which neighbours to keep: facet → value (all must hold), or a list of such (any must hold)
 Filter = Union[Mapping[Facet, Any], Sequence[Mapping[Facet, Any]]]
 #: a store's relationship pattern: (types, variable) → `r2:A|B`, or None when it has none of the types
@@ -158,6 +169,8 @@ class FacetCypher:
             far = f"y{len(self.joins)}"
             self.joins.append(f"MATCH {_oriented(facet.direction, rel.replace('r3', 'r' + far), 'b', far)}")
             return f"{far}.id = {self._param(value)}"
+        if isinstance(facet, NamedReaches):
+            return self._named_reaches(facet, value, join)
         if isinstance(facet, Label):
             values = sorted(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
             return f"{self.label} IN {self._param(values)}"
@@ -169,6 +182,20 @@ class FacetCypher:
                 return f"{column} IN {self._param(sorted(value))}"
             return f"{column} = {self._param(value)}"
         return ("" if value else "NOT ") + self.expression(facet)
+
+    def _named_reaches(self, facet: NamedReaches, value: Any, join: bool) -> str:
+        rel = self.rel([facet.rel_type], "r4")
+        assert facet.label.isidentifier(), facet.label
+        named = f"(n:{facet.label})-[{rel}]->(x)"
+        if rel is None:
+            return "true" if value is None else "false"
+        if value is None:
+            return f"NOT EXISTS {{ MATCH {named} WHERE n.id = {self.column(facet.name)} }}"
+        if not join:
+            return f"EXISTS {{ MATCH {named} WHERE n.id = {self.column(facet.name)} AND x.id = {self._param(value)} }}"
+        k = len(self.joins)
+        self.joins.append(f"MATCH (y{k} {{id: {self._param(value)}}})<-[{rel.replace('r4', f'rn{k}')}]-(n{k}:{facet.label})")
+        return f"n{k}.id = {self.column(facet.name)}"
 
     def where(self, where: Optional[Filter]) -> str:
         """` [MATCH …] WHERE …` for the filters (after the WITH that makes `ts`), or ``: a mapping

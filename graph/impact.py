@@ -21,7 +21,7 @@ from typing import Any, Optional
 import networkx as nx
 
 from . import model
-from .facets import AlsoReached, Filter, Present, Prop, Reaches, Through
+from .facets import AlsoReached, Filter, NamedReaches, Present, Prop, Reaches, Through
 from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measures, inherited_sources, one_read,
                       resolve_agency, role_counts, statutory_counts, statutory_page)
 from .store import DOCUMENT_PROPERTY, GraphStore
@@ -32,6 +32,7 @@ OTHER_LEADS = AlsoReached((model.LEADS,))
 OTHER_SUPPORTS = AlsoReached((model.SUPPORTS,))
 OTHER_AGENCY = AlsoReached((model.LEADS, model.SUPPORTS))  # another leads or supports it: one test, not two
 SECTOR = Reaches(model.CONCERNS)
+DOCUMENT_SECTOR = NamedReaches(DOCUMENT_PROPERTY, model.CONCERNS, model.DOCUMENT)  # its document's sector
 DOCUMENT = Prop(DOCUMENT_PROPERTY)
 NO_SECTOR = "—"
 
@@ -84,15 +85,18 @@ def _rows_of(store: GraphStore, mine: dict[str, str]) -> list[dict[str, Any]]:
     if not ids:
         return []
     measures = store.get_nodes(ids)
-    resp_edges, agencies = store.expand_with_nodes(ids, list(ROLES), "in")
+    # the agencies responsible (in) and the sectors (out), asked together: one look-up of the ids
+    edges, ends = store.expand_with_nodes(ids, [*ROLES, model.CONCERNS], "both")
     leads: dict[str, set] = defaultdict(set)
     supports: dict[str, set] = defaultdict(set)
-    for a, t, m in resp_edges:
-        (leads if t == model.LEADS else supports)[m].add(a)
+    for a, t, m in edges:
+        if t in ROLES and m in mine:
+            (leads if t == model.LEADS else supports)[m].add(a)
     for m in ids:
         supports[m] -= leads[m]
     docs = store.containing_documents(ids)
-    sector_edges, sectors = store.expand_with_nodes(ids, [model.CONCERNS], "out")
+    sector_edges = [e for e in edges if e[1] == model.CONCERNS and e[0] in mine]
+    sectors = dict(ends)
     doc_ids = sorted({d["id"] for d in docs.values() if d})
     doc_sector_edges, doc_sectors = store.expand_with_nodes(doc_ids, [model.CONCERNS], "out") if doc_ids else ([], {})
     sectors.update(doc_sectors)
@@ -102,7 +106,7 @@ def _rows_of(store: GraphStore, mine: dict[str, str]) -> list[dict[str, Any]]:
     d_sectors: dict[str, set] = defaultdict(set)
     for d, _, s in doc_sector_edges:
         d_sectors[d].add(s)
-    names = {a: model.display_name(n) for a, n in agencies.items()}
+    names = {a: model.display_name(n) for a, n in ends.items()}
     rows = []
     for m in ids:
         node = measures.get(m)
@@ -204,16 +208,9 @@ def sector_measures(store: GraphStore, agency: str, sector_id: Optional[str], li
     first those in the sector themselves, then those without one whose document is (each by
     document, then id); `total` counts both."""
     node = resolve_agency(store, agency)
-    bare, doc_sectors = _bare_documents(store, node["id"])
-    bare_docs = {d for _, (d,), _ in bare}
-    docs = sorted(d for d in bare_docs if d is not None and (sector_id in doc_sectors.get(d, ()) if sector_id
-                                                             else not doc_sectors.get(d)))
-    parts: list[dict] = [{SECTOR: sector_id}] if sector_id else []
-    if docs:
-        parts.append({SECTOR: None, DOCUMENT: docs})
-    if sector_id is None and None in bare_docs:
-        parts.append({SECTOR: None, DOCUMENT: None})
-    # the parts one after another (they are disjoint): the first is a join, an OR of them is not
+    bare = {DOCUMENT_SECTOR: sector_id, SECTOR: None}  # no sector of its own: its document's
+    parts: list[dict] = [{SECTOR: sector_id}, bare] if sector_id else [bare]
+    # the parts one after another (they are disjoint): each is a join, an OR of them is not
     return _parts_page(store, node, parts, limit, offset)
 
 

@@ -498,14 +498,36 @@ class LadybugStore(GraphStore):
         if rel is None:
             return []
         rows: dict[tuple, list[Any]] = {}
-        for way in (("out", "in") if direction == "both" else (direction,)):
-            pattern = f"(a)-[{rel}]->(b)" if way == "out" else f"(b)-[{rel}]->(a)"
-            ends = "a.id, label(r), b.id" if way == "out" else "b.id, label(r), a.id"
-            for label, hits in located.items():
+        for label, hits in located.items():
+            sides = self._sides(label, rel_types) if direction == "both" else None
+            if sides is not None:  # each type has the label at one end only: one query both ways
+                for row in self._rows(f"{self._start(label, hits)} MATCH (a)-[{rel}]-(b) "
+                                      f"RETURN a.id, label(r), b.id{extra}", **self._starting(hits)):
+                    row[:3] = row[:3] if sides[row[1]] == "out" else [row[2], row[1], row[0]]
+                    rows.setdefault(tuple(row[:3]), row)
+                continue
+            for way in (("out", "in") if direction == "both" else (direction,)):
+                pattern = f"(a)-[{rel}]->(b)" if way == "out" else f"(b)-[{rel}]->(a)"
+                ends = "a.id, label(r), b.id" if way == "out" else "b.id, label(r), a.id"
                 for row in self._rows(f"{self._start(label, hits)} MATCH {pattern} RETURN {ends}{extra}",
                                       **self._starting(hits)):
                     rows.setdefault(tuple(row[:3]), row)
         return list(rows.values())
+
+    def _sides(self, label: str, rel_types: Optional[Iterable[str]]) -> Optional[dict[str, Direction]]:
+        """For each of `rel_types` the one side nodes of `label` take in it ("out": its source), or
+        None when some type has them on both sides (PART_OF: a measure in a measure): then the two
+        directions are asked apart. One query for both saves LadybugDB a second scan for the start
+        nodes (14 ms of a page's 50 measures at 100×)."""
+        pairs = self.schema().pairs
+        sides: dict[str, Direction] = {}
+        for t in (rel_types if rel_types is not None else pairs):
+            ends = pairs.get(t, set())
+            out, into = any(s == label for s, _ in ends), any(o == label for _, o in ends)
+            if out and into:
+                return None
+            sides[t] = "out" if out else "in"
+        return sides
 
     def expand(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
                direction: Direction = "out") -> list[tuple[str, str, str]]:

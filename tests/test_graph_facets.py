@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from graph.export import from_records
-from graph.facets import AlsoReached, EdgeProp, Present, Prop, Reaches, Through
+from graph.facets import AlsoReached, EdgeProp, NamedReaches, Present, Prop, Reaches, Through
 
 from conftest_graph import store  # noqa: F401
 
@@ -27,6 +27,9 @@ ROLE_EDGES = [("agency:x", "LEADS", "m:1"), ("agency:x", "LEADS", "m:2"), ("agen
               ("agency:x", "SUPPORTS", "m:6"), ("agency:x", "LEADS", "m:7"),
               ("agency:y", "LEADS", "m:2"), ("agency:y", "SUPPORTS", "m:1"), ("agency:y", "LEADS", "m:3"),
               ("agency:z", "SUPPORTS", "m:2"), ("agency:z", "SUPPORTS", "m:4"), ("agency:z", "LEADS", "m:6")]
+#: document → the sectors it concerns (a measure without its own takes them)
+DOCUMENT_SECTORS = {"doc:a": ["sec:tax"], "doc:b": []}
+DOC_SECTOR = NamedReaches("document", "CONCERNS", "Document")
 #: a property on some role edges (the smallest counts when two edges reach a measure)
 NOTES = {("agency:x", "LEADS", "m:1"): "b", ("agency:x", "LEADS", "m:5"): "c", ("agency:x", "SUPPORTS", "m:5"): "a",
          ("agency:z", "SUPPORTS", "m:4"): "d"}
@@ -38,7 +41,8 @@ NODES = ([{"id": a, "label": "Agency", "name": a} for a in AGENCIES]
 EDGES = ([{"source": s, "type": t, "target": o, **({"note": NOTES[(s, t, o)]} if (s, t, o) in NOTES else {})}
           for s, t, o in ROLE_EDGES]
          + [{"source": m, "type": "PART_OF", "target": d} for m, (d, *_rest) in MEASURES.items() if d]
-         + [{"source": m, "type": "CONCERNS", "target": s} for m, (*_rest, secs) in MEASURES.items() for s in secs])
+         + [{"source": m, "type": "CONCERNS", "target": s} for m, (*_rest, secs) in MEASURES.items() for s in secs]
+         + [{"source": d, "type": "CONCERNS", "target": s} for d, secs in DOCUMENT_SECTORS.items() for s in secs])
 
 
 def _types(agency: str, m: str) -> tuple[str, ...]:
@@ -84,6 +88,9 @@ def _matches(facet, value, agency: str, m: str) -> bool:
     if isinstance(facet, Reaches):
         sectors = MEASURES[m][3]
         return not sectors if value is None else value in sectors
+    if isinstance(facet, NamedReaches):
+        sectors = DOCUMENT_SECTORS.get(MEASURES[m][0], [])
+        return not sectors if value is None else value in sectors
     if isinstance(facet, Prop) and isinstance(value, list):
         return _value(facet, agency, m) in value
     return _value(facet, agency, m) == value
@@ -126,7 +133,10 @@ WHERES = [{Prop("document"): "doc:b"}, {Prop("document"): None}, {Prop("document
           {AlsoReached(("LEADS",)): False, AlsoReached(("SUPPORTS",)): False},
           {AlsoReached(("SUPPORTS",), "agency:z"): True, Through(("LEADS",)): False},
           {EdgeProp("note"): "a"}, {EdgeProp("note"): None},
-          [{Reaches("CONCERNS"): "sec:trade"}, {Prop("document"): None}]]
+          [{Reaches("CONCERNS"): "sec:trade"}, {Prop("document"): None}],
+          {DOC_SECTOR: "sec:tax"}, {DOC_SECTOR: "sec:tax", Reaches("CONCERNS"): None}, {DOC_SECTOR: None},
+          {DOC_SECTOR: "sec:trade"}, {DOC_SECTOR: "sec:none"},
+          [{DOC_SECTOR: "sec:tax", Through(("LEADS",)): True}, {DOC_SECTOR: None, Reaches("CONCERNS"): None}]]
 
 
 @pytest.mark.parametrize("where", WHERES, ids=range(len(WHERES)))
