@@ -278,8 +278,9 @@ def statutory_what_if(store: GraphStore, agency_id: str, merge_into_id: Optional
 
 # -- what if: abolished, or merged into another agency -------------------------------------------
 #: what happens to each of an abolished agency's measures, in the order the page shows them; every
-#: measure is in exactly one group. Each group is the measures matching any of its filters (facets:
-#: the agency leads it; another agency leads / supports it).
+#: measure is in exactly one group. Each group is the measures matching one of its filters (facets:
+#: the agency leads it; another agency leads / supports it); a group's filters are disjoint, and its
+#: pages list their measures one filter after the other.
 ABOLISH_GROUPS: dict[str, list[dict]] = {
     "no_agency_left": [{OTHER_AGENCY: False}],
     "no_lead_left": [{LEADS_IT: True, OTHER_LEADS: False, OTHER_SUPPORTS: True}],
@@ -343,7 +344,7 @@ def abolish(store: GraphStore, agency: str, limit: Optional[int] = PAGE_SIZE) ->
 def abolish_group(store: GraphStore, agency: str, group: str, limit: Optional[int] = PAGE_SIZE, offset: int = 0
                   ) -> dict[str, Any]:
     """A page of one `abolish` group (rows as in `measure_page`)."""
-    return _page(store, resolve_agency(store, agency), ABOLISH_GROUPS[group], limit, offset)
+    return _parts_page(store, resolve_agency(store, agency), ABOLISH_GROUPS[group], limit, offset)
 
 
 @one_read
@@ -384,9 +385,9 @@ def merge(store: GraphStore, agency: str, into: str, limit: Optional[int] = PAGE
 def merge_group(store: GraphStore, agency: str, into: str, group: str, limit: Optional[int] = PAGE_SIZE,
                 offset: int = 0) -> dict[str, Any]:
     """A page of one `merge` group (rows as in `measure_page`; in `already_shared` the role is the
-    merged agency's: lead when either led it)."""
+    merged agency's: lead when either led it; those `into` leads come first)."""
     node, target = resolve_agency(store, agency), resolve_agency(store, into)
-    page = _page(store, node, merge_groups(target["id"])[group], limit, offset)
+    page = _parts_page(store, node, merge_groups(target["id"])[group], limit, offset)
     if group == "already_shared":
         page["measures"] = [r | {"role": "lead" if r["role"] == "lead" or target["id"] in r["lead_ids"]
                                  else "support"} for r in page["measures"]]

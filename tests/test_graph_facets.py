@@ -136,6 +136,8 @@ WHERES = [{Prop("document"): "doc:b"}, {Prop("document"): None}, {Prop("document
           [{Reaches("CONCERNS"): "sec:trade"}, {Prop("document"): None}],
           {DOC_SECTOR: "sec:tax"}, {DOC_SECTOR: "sec:tax", Reaches("CONCERNS"): None}, {DOC_SECTOR: None},
           {DOC_SECTOR: "sec:trade"}, {DOC_SECTOR: "sec:none"},
+          {AlsoReached(("LEADS",), "agency:y"): True}, {AlsoReached(("LEADS",), "agency:nobody"): True},
+          {AlsoReached(("LEADS", "SUPPORTS"), "agency:x"): True, Prop("document"): "doc:a"},
           [{DOC_SECTOR: "sec:tax", Through(("LEADS",)): True}, {DOC_SECTOR: None, Reaches("CONCERNS"): None}]]
 
 
