@@ -199,10 +199,11 @@ def measures_if_merged(target: str) -> None:
     st.caption(tr("im_merged_union", name=into, a=merged["agency"]["name"],
                   n=merged["after"]["leads"] + merged["after"]["supports"]))
     _groups(merged["counts"], target, name=into)
-    if merged["partners"]:
+    partners = state.ask(impact.merged_partners, agency, target)
+    if partners:
         st.markdown(f"**{tr('partners')}**")
         st.dataframe(pd.DataFrame([{tr("partners"): p["name"], tr("shared"): p["measures"]}
-                                   for p in merged["partners"][:20]]), hide_index=True)
+                                   for p in partners[:20]]), hide_index=True)
 
 
 def statutory_if_abolished() -> None:

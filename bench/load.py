@@ -140,6 +140,7 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         "impact abolish_group (first page)": lambda: impact.abolish_group(store, name, "support_dropped",
                                                                           limit=queries.PAGE_SIZE),
         **({"impact merge (counts)": lambda: impact.merge(store, name, partner_id, limit=0),
+            "impact merged_partners": lambda: impact.merged_partners(store, name, partner_id),
             "impact merge_group (first page)": lambda: impact.merge_group(store, name, partner_id, "already_shared",
                                                                           limit=queries.PAGE_SIZE)}
            if partner_id else {}),

@@ -358,7 +358,7 @@ def merge(store: GraphStore, agency: str, into: str, limit: Optional[int] = PAGE
     - `already_shared`: both had it and `into`'s role does not change.
 
     `before` and `after` count `into`'s measures by role; `after` counts the union of both
-    agencies' measures. `partners`: other agencies sharing measures with the merged agency."""
+    agencies' measures. The merged agency's partners: `merged_partners`."""
     node, target = resolve_agency(store, agency), resolve_agency(store, into)
     aid, tid = node["id"], target["id"]
     if tid == aid:
@@ -368,17 +368,25 @@ def merge(store: GraphStore, agency: str, into: str, limit: Optional[int] = PAGE
     before = roles[tid]
     after = {"leads": before["leads"] + counts["gained_lead"] + counts["upgraded_to_lead"],
              "supports": before["supports"] + counts["gained_support"] - counts["upgraded_to_lead"]}
-    shared = {b: n for _, b, n, _ in store.shared_neighbour_counts(list(ROLES), of=[aid, tid])}
-    pnodes = store.get_nodes(sorted(shared))
     return {
         "agency": brief(node), "into": brief(target), "counts": counts,
         "groups": {g: merge_group(store, aid, tid, g, limit)["measures"] if limit != 0 else []
                    for g in MERGE_GROUPS},
         "before": before, "absorbed": roles[aid], "after": after,
-        "partners": [{**brief(pnodes[p]), "measures": n}
-                     for p, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if p in pnodes],
         "statutory": statutory_what_if(store, aid, tid),
     }
+
+
+@one_read
+def merged_partners(store: GraphStore, agency: str, into: str) -> list[dict[str, Any]]:
+    """If `agency` were merged into `into`: the other agencies sharing measures with the merged
+    agency (brief, `measures` shared — each counted once), most first (a question of its own: at
+    100× the busiest agency's take ~60 ms, as much as the rest of `merge`)."""
+    aid, tid = resolve_agency(store, agency)["id"], resolve_agency(store, into)["id"]
+    shared = {b: n for _, b, n, _ in store.shared_neighbour_counts(list(ROLES), of=[aid, tid])}
+    nodes = store.get_nodes(sorted(shared))
+    return [{**brief(nodes[p]), "measures": n}
+            for p, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if p in nodes]
 
 
 @one_read
