@@ -207,15 +207,18 @@ class FacetCypher:
         self.joins.append(f"MATCH (y{k} {{id: {self._param(value)}}})<-[{rel.replace('r4', f'rn{k}')}]-(n{k}:{facet.label})")
         return f"n{k}.id = {self.column(facet.name)}"
 
-    def where(self, where: Optional[Filter]) -> str:
+    def where(self, where: Optional[Filter], also: str = "") -> str:
         """` [MATCH …] WHERE …` for the filters (after the WITH that makes `ts`), or ``: a mapping
-        (facet → value, all must hold), or a list of them (any must hold)."""
+        (facet → value, all must hold), or a list of them (any must hold); `also`: a condition
+        of the caller's that must hold too."""
         anyof = alternatives(where)
         if len(anyof) == 1:  # all of one mapping: a Reaches value may be a join
             text = " AND ".join(c for c in (self.condition(f, v) for f, v in anyof[0].items()) if c)
         else:
             text = " OR ".join("(" + (" AND ".join(self.condition(f, v, join=False) for f, v in one.items())
                                       or "true") + ")" for one in anyof) if anyof else "false"
+        if also:
+            text = f"({text}) AND ({also})" if text else also
         return "".join(" " + j for j in self.joins) + ((" WHERE " + text) if text else "")
 
     def reach(self, facet: Reaches) -> Optional[str]:

@@ -825,27 +825,58 @@ class LadybugStore(GraphStore):
         if head is None:
             return {"total": 0, "documents": 0, "rows": []}
         column = self._column(rel_types, direction)
-        facets = FacetCypher(direction, self._rel, column, "label(b)", **head[1])
         doc = self._document_of(rel_types, direction)
         keys = "".join(f", {column(p)} AS k{i}" for i, p in enumerate(then))
-        # no WITH before RETURN: it would make LadybugDB plan the filters' joins 1.5× slower
-        query = f"{head[0]}{facets.where(where)} "
-        params = {"id": node_id, **facets.params}
-        total, documents, undocumented = self._rows(
-            query + f"RETURN count(*), count(DISTINCT {doc}), count(*) - count({doc})", **params)[0]
+
+        def query(also: str = "") -> tuple[str, dict[str, Any]]:
+            # no WITH before RETURN: it would make LadybugDB plan the filters' joins 1.5× slower
+            facets = FacetCypher(direction, self._rel, column, "label(b)", **head[1])
+            return f"{head[0]}{facets.where(where, also)} ", {"id": node_id, **facets.params}
+        text, params = query()
+        types = head[1].get("one_type") or "ts"
+        sizes = {d: n for d, n in self._rows(text + f"RETURN {doc}, count(*)", **params)}
+        total, undocumented = sum(sizes.values()), sizes.pop(None, 0)
         if undocumented:  # nodes without the property (an older export): walked, and every row ordered here
-            rows = [(b, types_of(ts), d) for b, ts, d in self._rows(
-                query + f"RETURN b.id, {facets.types}, {doc}", **params)]
-            walked = self.containing_documents([b for b, _, d in rows if d is None])
-            rows = sorted(((b, ts, d if d is not None else (walked.get(b) or {}).get("id")) for b, ts, d in rows),
-                          key=lambda r: (r[2] is None, r[2] or "", r[0]))
-            return {"total": len(rows), "documents": len({r[2] for r in rows if r[2]}),
-                    "rows": rows[offset:None if limit is None else offset + limit]}
+            return self._walked_page(text + f"RETURN b.id, {types}, {doc}", params, limit, offset)
+        if limit == 0 or offset >= total:
+            return {"total": total, "documents": len(sizes), "rows": []}
+        # the page reads only the documents it spans (counted above): 8–14 ms instead of 28–36 ms
+        # ordering a hub's 12,500 measures at 100×
+        skip, docs = self._spanned(sizes, offset, limit)
+        text, params = query(f"{doc} IN $page_documents" if docs is not None else "")
         order = ", ".join(["d", *(f"k{i}" for i in range(len(then))), "i"])
-        page = self._rows(query + f"RETURN b.id AS i, {facets.types} AS ts, {doc} AS d{keys} "
-                          f"ORDER BY {order} SKIP {int(offset)}"
-                          + (f" LIMIT {int(limit)}" if limit is not None else ""), **params) if limit != 0 else []
-        return {"total": total, "documents": documents, "rows": [(b, types_of(ts), d) for b, ts, d, *_ in page]}
+        page = self._rows(text + f"RETURN b.id AS i, {types} AS ts, {doc} AS d{keys} "
+                          f"ORDER BY {order} SKIP {int(skip)}" + (f" LIMIT {int(limit)}" if limit is not None else ""),
+                          **params, **({"page_documents": docs} if docs is not None else {}))
+        return {"total": total, "documents": len(sizes), "rows": [(b, types_of(ts), d) for b, ts, d, *_ in page]}
+
+    @staticmethod
+    def _spanned(sizes: dict[str, int], offset: int, limit: Optional[int]) -> tuple[int, Optional[list[str]]]:
+        """The documents (of `sizes`: id → how many rows) that rows offset … offset+limit fall in, in
+        order, and how many rows of theirs come before `offset`; (offset, None) for no limit."""
+        if limit is None:
+            return offset, None
+        before, reach, docs = 0, 0, []  # rows before the first spanned document; rows to the last
+        for d in sorted(sizes):
+            reach += sizes[d]
+            if reach <= offset:
+                before = reach
+                continue
+            docs.append(d)
+            if reach >= offset + limit:
+                break
+        return offset - before, docs
+
+    def _walked_page(self, query: str, params: dict[str, Any], limit: Optional[int], offset: int
+                     ) -> dict[str, Any]:
+        """`neighbours_by_document` for nodes some of which lack the `document` property (`query`
+        returns id, types, document of each): walked, and every row ordered here."""
+        rows = [(b, types_of(ts), d) for b, ts, d in self._rows(query, **params)]
+        walked = self.containing_documents([b for b, _, d in rows if d is None])
+        rows = sorted(((b, ts, d if d is not None else (walked.get(b) or {}).get("id")) for b, ts, d in rows),
+                      key=lambda r: (r[2] is None, r[2] or "", r[0]))
+        return {"total": len(rows), "documents": len({r[2] for r in rows if r[2]}),
+                "rows": rows[offset:None if limit is None else offset + limit]}
 
     def shared_neighbour_counts(self, rel_types: Sequence[str], strong_type: Optional[str] = None,
                                 of: Optional[str | Sequence[str]] = None) -> list[tuple[str, str, int, int]]:
