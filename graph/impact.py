@@ -157,7 +157,7 @@ def documents_of(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     by_doc: dict[Optional[str], Counter] = defaultdict(Counter)
     for types, (doc,), n in store.neighbour_counts(node["id"], list(ROLES), "out", by=[DOCUMENT]):
         by_doc[doc][_roles(types)] += n
-    docs = store.get_nodes(sorted(d for d in by_doc if d is not None))
+    docs = store.get_nodes(sorted(d for d in by_doc if d is not None), model.BRIEF_READS)
     rows = [{"document": brief(docs[d]) if d in docs else None, "leads": c["lead"], "supports": c["support"],
              "measures": c["lead"] + c["support"]} for d, c in by_doc.items()]
     return sorted(rows, key=lambda r: (r["document"] is None, -r["measures"], (r["document"] or {}).get("id", "")))
@@ -195,7 +195,8 @@ def sectors_of(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     for types, (d,), n in bare:
         for s in sorted(doc_sectors.get(d, ())) or [None]:
             counts[s][_roles(types)] += n
-    names = {k: model.display_name(v) for k, v in store.get_nodes(sorted(s for s in counts if s)).items()}
+    names = {k: model.display_name(v) for k, v in store.get_nodes(sorted(s for s in counts if s),
+                                                                  model.BRIEF_READS).items()}
     rows = [{"id": s, "sector": names.get(s, s) if s else NO_SECTOR, "leads": c["lead"], "supports": c["support"],
              "measures": c["lead"] + c["support"]} for s, c in counts.items()]
     return sorted(rows, key=lambda r: (r["id"] is None, -r["measures"], r["sector"]))

@@ -451,10 +451,12 @@ class LadybugStore(GraphStore):
                 found.setdefault(labels[i][0], []).append(i)
         return found
 
-    def get_nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def get_nodes(self, ids: Iterable[str], properties: Optional[Sequence[str]] = None
+                  ) -> dict[str, dict[str, Any]]:
         out = {}
+        columns = None if properties is None else ["id", *properties]
         for label, hits in self._locate(ids).items():
-            for node in self._table_nodes(label, "UNWIND $ids AS i MATCH ({n} {{id: i}})", ids=hits):
+            for node in self._table_nodes(label, "UNWIND $ids AS i MATCH ({n} {{id: i}})", columns, ids=hits):
                 out[node["id"]] = node
         return out
 

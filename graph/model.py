@@ -62,6 +62,10 @@ def is_identifier(name: str) -> bool:
 
 #: properties a listed node shows besides its display name (graph.queries answers carry them)
 BRIEF_PROPERTIES = ("doc_number", "date", "measure_no", "short_name")
+#: every property a node's brief reads (`display_name` and BRIEF_PROPERTIES): what a list of
+#: names asks `get_nodes` for
+BRIEF_READS = tuple(dict.fromkeys([*(label.display for label in NODE_LABELS.values()), "name", "title",
+                                   *BRIEF_PROPERTIES]))
 
 
 def display_name(props: Mapping[str, Any]) -> str:

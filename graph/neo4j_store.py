@@ -487,8 +487,13 @@ class Neo4jStore(GraphStore):
 
     _NODE = f"n {{.*, label: head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}'])}}"
 
-    def get_nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        rows = self._read(f"MATCH (n:{model.BASE_LABEL}) WHERE n.id IN $ids RETURN collect({self._NODE}) AS nodes",
+    def get_nodes(self, ids: Iterable[str], properties: Optional[Sequence[str]] = None
+                  ) -> dict[str, dict[str, Any]]:
+        shape = self._NODE
+        if properties is not None:
+            assert all(model.is_identifier(p) for p in properties), properties
+            shape = shape.replace(".*", ", ".join(f".`{p}`" for p in ["id", *properties]))
+        rows = self._read(f"MATCH (n:{model.BASE_LABEL}) WHERE n.id IN $ids RETURN collect({shape}) AS nodes",
                           ids=list(ids))
         return {n["id"]: n for n in rows[0]["nodes"]} if rows else {}
 

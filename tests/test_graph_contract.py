@@ -29,6 +29,17 @@ def test_nodes_keep_their_properties_in_stored_form(loaded):
     assert agency["aliases"] == ["市场监管总局", "国家市场监督管理总局", "市场监管部门"]
 
 
+def test_nodes_read_with_some_properties_only(loaded):
+    """get_nodes(ids, properties): only those (absent ones None or missing), with id and label."""
+    nodes = loaded.get_nodes(["doc:opinion", "agency:samr", "nobody"], ["title", "doc_number", "name"])
+    assert set(nodes) == {"doc:opinion", "agency:samr"}
+    doc, agency = nodes["doc:opinion"], nodes["agency:samr"]
+    assert (doc["label"], doc["doc_number"], agency["label"], agency["name"]) == (
+        "Document", "国办发〔2022〕30号", "Agency", "国家市场监督管理总局")
+    assert "source_file" not in doc and "aliases" not in agency
+    assert {k for k, v in doc.items() if v is not None} == {"id", "label", "title", "doc_number"}
+
+
 def test_search_finds_agencies_first_and_phrases_inside_text(loaded):
     hits = queries.search(loaded, "商务部")
     assert hits[0] == {"id": "agency:mofcom", "label": "Agency", "name": "商务部", "short_name": "商务部",
