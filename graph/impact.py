@@ -23,7 +23,8 @@ import networkx as nx
 from . import model
 from .facets import AlsoReached, Filter, NamedReaches, Present, Prop, Reaches, Through
 from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measures, inherited_sources, one_read,
-                      resolve_agency, role_counts, statutory_counts, statutory_page)
+                      resolve_agency, role_counts, statutory_counts, statutory_filters, statutory_page,
+                      statutory_totals)
 from .store import DOCUMENT_PROPERTY, GraphStore
 
 #: the facets of the what-if groups: the agency leads the measure; another agency leads / supports it
@@ -139,8 +140,7 @@ def agency_summary(store: GraphStore, agency: str) -> dict[str, Any]:
     counts = store.neighbour_counts(aid, list(ROLES), "out", by=[Present(("deadline", "deadline_text")), DOCUMENT])
     leads = sum(n for types, _, n in counts if _roles(types) == "lead")
     sources = inherited_sources(store, aid)
-    bound = store.typed_degrees(sorted(sources), [model.BINDS], "in")
-    obligations = {a: sum(bound.get(a, {}).values()) for a in sources}
+    obligations = statutory_totals(store, list(sources))
     return {"agency": brief(node) | {"aliases": node.get("aliases") or []},
             "leads": leads, "supports": sum(n for _, _, n in counts) - leads,
             "with_deadline": sum(n for _, (dated, _), n in counts if dated),
@@ -251,14 +251,15 @@ def statutory_what_if(store: GraphStore, agency_id: str, merge_into_id: Optional
     rest, with counts; when merged, the merged agency's statutory duties `before` and `after`."""
     sources = inherited_sources(store, agency_id)
     mine = tuple(sorted(sources))
+    filters = statutory_filters(list(sources))  # a clause binding it and a predecessor counts once
     alone = AlsoReached((model.BINDS,), besides=mine, label=model.AGENCY)
     total = sole = 0
     shared: Counter = Counter()
-    for source in mine:
-        for _, (other,), n in store.neighbour_counts(source, [model.BINDS], "in", by=[alone]):
+    for source in sources:
+        for _, (other,), n in store.neighbour_counts(source, [model.BINDS], "in", by=[alone], where=filters[source]):
             total += n
             sole += 0 if other else n
-        for _, (bound,), n in store.neighbour_counts(source, [model.BINDS], "in",
+        for _, (bound,), n in store.neighbour_counts(source, [model.BINDS], "in", where=filters[source],
                                                      by=[Reaches(model.BINDS, "out", none=False)]):
             shared[bound] += n if bound not in sources else 0
     agencies = {a: n for a, n in store.get_nodes(sorted(a for a in shared if shared[a])).items()
@@ -271,8 +272,8 @@ def statutory_what_if(store: GraphStore, agency_id: str, merge_into_id: Optional
     if merge_into_id is not None:
         theirs = tuple(sorted(inherited_sources(store, merge_into_id)))
         before = statutory_counts(store, merge_into_id)["total"]
-        both = sum(n for source in mine for _, (held,), n in store.neighbour_counts(
-            source, [model.BINDS], "in", by=[AlsoReached((model.BINDS,), by=theirs)]) if held)
+        both = sum(n for source in sources for _, (held,), n in store.neighbour_counts(
+            source, [model.BINDS], "in", by=[AlsoReached((model.BINDS,), by=theirs)], where=filters[source]) if held)
         out["merged"] = {"before": before, "after": before + total - both}
     return out
 

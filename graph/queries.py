@@ -13,13 +13,13 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from typing import Any, Callable, Iterable, Optional, TypeVar
+from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
 
 from extract.docnumber import norm_docno
 from extract.numerals import chinese_int
 
 from . import model
-from .facets import EdgeProp, Label, Prop
+from .facets import AlsoReached, EdgeProp, Filter, Label, Prop
 from .store import Direction, GraphStore, StoreError
 
 MAX_DEPTH = 3
@@ -520,6 +520,21 @@ def _statutory_sources(store: GraphStore, agency: str, inherited: bool
     return node, {a: sources[a] for a in sorted(sources, key=lambda a: (sources[a] is not None, a))}
 
 
+def statutory_filters(sources: Sequence[str]) -> dict[str, Optional[Filter]]:
+    """Per source of an agency's statutory duties (itself first, then its predecessors), which of
+    the clauses binding it count: those no source before it is bound by (a clause binding the
+    agency and a predecessor is one duty, its own)."""
+    return {a: ({AlsoReached((model.BINDS,), by=tuple(sources[:k]), label=model.AGENCY): False} if k else None)
+            for k, a in enumerate(sources)}
+
+
+def statutory_totals(store: GraphStore, sources: Sequence[str]) -> dict[str, int]:
+    """How many clauses count as each source's (`statutory_filters`): counted by the database."""
+    filters = statutory_filters(sources)
+    return {a: sum(n for _, _, n in store.neighbour_counts(a, [model.BINDS], "in", where=filters[a]))
+            for a in sources}
+
+
 @one_read
 def statutory_counts(store: GraphStore, agency: str, inherited: bool = True) -> dict[str, Any]:
     """The agency's statutory duties counted by the database (no clause read): `total`,
@@ -530,8 +545,9 @@ def statutory_counts(store: GraphStore, agency: str, inherited: bool = True) -> 
     modalities: Counter = Counter()
     per_doc: dict[Optional[str], list[Counter]] = defaultdict(lambda: [Counter(), Counter()])
     total = handed_down = 0
+    filters = statutory_filters(list(sources))
     for source, via in sources.items():
-        for _, (doc, modality, level), n in store.neighbour_counts(source, [model.BINDS], "in",
+        for _, (doc, modality, level), n in store.neighbour_counts(source, [model.BINDS], "in", where=filters[source],
                                                                    by=[CLAUSE_DOCUMENT, MODALITY, LEVEL]):
             total += n
             handed_down += n if via is not None else 0
@@ -558,10 +574,11 @@ def statutory_page(store: GraphStore, agency: str, inherited: bool = True, limit
     node, sources = _statutory_sources(store, agency, inherited)
     picked: list[tuple[str, str]] = []  # (clause, the agency it binds)
     total = 0
+    filters = statutory_filters(list(sources))
     for source in sources:
         room = None if limit is None else max(0, limit - len(picked))
         page = store.neighbours_by_document(source, [model.BINDS], "in", limit=room, offset=max(0, offset - total),
-                                            then=("line_start",))
+                                            where=filters[source], then=("line_start",))
         total += page["total"]
         picked += [(o, source) for o, _, _ in page["rows"]]
     clauses = store.get_nodes(sorted({o for o, _ in picked}))

@@ -78,3 +78,23 @@ def test_what_if_counts_statutory_duties(duties):
     assert merged == {"before": 1, "after": 5}
     report = impact.agency_report(duties, "金融监管总局")
     assert report["statutory"]["total"] == 0 and [m["id"] for m in report["inherited_measures"]] == ["m:plan:1"]
+
+
+def test_a_clause_binding_an_agency_and_its_predecessor_is_one_duty(store, tmp_path):  # noqa: F811
+    """第六条 binds 市场监管总局 and (printed with the old name) 国家工商总局, whose duties it took
+    over: one duty of its own, not one own and one inherited — in every count and page."""
+    both = {"source": "o:reg:6", "target": "agency:saic", "type": "BINDS", "surface": "工商行政管理部门",
+            "level": "national"}
+    store.load_export(write_export(Path(tmp_path) / "both-export", nodes=NODES, edges=[*EDGES, both]))
+    counts = queries.statutory_counts(store, "市场监管总局")
+    assert (counts["total"], counts["inherited"]) == (5, 1)
+    page = queries.statutory_page(store, "市场监管总局")
+    assert page["total"] == 5 and [o["id"] for o in page["obligations"]].count("o:reg:6") == 1
+    assert next(o for o in page["obligations"] if o["id"] == "o:reg:6")["inherited_from"] is None
+    summary = impact.agency_summary(store, "市场监管总局")
+    assert (summary["obligations"], summary["inherited"]) == (5, 1)
+    abolished = impact.abolish(store, "市场监管总局", limit=0)["statutory"]
+    assert (abolished["total"], abolished["sole"]) == (5, 4)  # 国家工商总局 is its own predecessor, not another
+    assert impact.merge(store, "市场监管总局", "公安部", limit=0)["statutory"]["merged"] == {"before": 1, "after": 5}
+    # 国家工商总局 itself: its own clause and 第六条
+    assert queries.statutory_counts(store, "国家工商总局")["total"] == 2
