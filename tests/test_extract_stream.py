@@ -10,8 +10,9 @@ import pytest
 
 from extract.agencies import load_gazetteer
 from extract.export import write_export, write_spilled
-from extract.merge import CorpusMerge, merge
+from extract.merge import CorpusMerge, file_rows, merge
 from extract.read import UnreadableFile, iter_input_files
+from extract.records import edge_row, node_row
 from extract.spill import SpilledRecords, remove_abandoned
 from kgcatalogue import CITES, REGULATED_PARTY
 from policykg.cli import run_extract
@@ -54,7 +55,7 @@ def test_references_across_files_are_resolved_on_disk_as_in_memory(corpus_dir, t
     with SpilledRecords(tmp_path) as kept:
         corpus = CorpusMerge(kept)
         for rec in results:
-            corpus.add(rec)
+            corpus.add(file_rows(rec))
         placeholders = {nid for nid, n in corpus.documents.items() if n.get("in_corpus") is False}
         corpus.finish()
         write_spilled(kept, tmp_path / "disk")
@@ -84,7 +85,7 @@ def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path):
              _edge("doc:c", "doc:real", "根据《规定》", "7th: not moved, first of its key"),
              _edge("doc:c", "doc:real", "根据《规定》", "8th: a repeat of the 7th: never kept")]
     with SpilledRecords(tmp_path) as kept:
-        kept.keep_edges(edges)
+        kept.keep_edges(map(edge_row, edges))
 
         def move(key, e):
             target = "doc:real" if e["target"] == "doc:placeholder" else e["target"]
@@ -100,7 +101,7 @@ def test_the_first_node_of_an_id_is_kept(tmp_path):
     nodes = [{"id": f"party:{name}", "label": REGULATED_PARTY, "name": name, "n": n}
              for n, name in enumerate(["企业", "平台", "企业", "银行", "平台"])]
     with SpilledRecords(tmp_path) as kept:
-        kept.keep_nodes(nodes)
+        kept.keep_nodes(map(node_row, nodes))
         assert kept.node("party:平台")["n"] == 1
         assert [json.loads(line)["n"] for _, line in kept.node_lines()] == [0, 1, 3]
 
