@@ -43,6 +43,7 @@ _NEW_EDGE = (f"INSERT INTO edges ({_EDGE_COLUMNS}) SELECT ?6, ?1, ?2, ?3, ?4, ?5
              f"WHERE NOT EXISTS (SELECT 1 FROM edges WHERE {_SAME_KEY})")
 
 
+_BATCH = 2048  # rows read out at a time: the export crosses Python once a batch, not once a line
 _PREFIX = ".policykg-merge-"
 _LOCK = "lock"
 
@@ -137,11 +138,16 @@ class SpilledRecords:
         self.db.execute("DROP TABLE temp.ends")
 
     # -- out: in export order ---------------------------------------------------------------
-    def node_lines(self) -> Iterator[tuple[str, bytes]]:
-        """(label, line) of every node, by id."""
-        yield from self.db.execute("SELECT label, line FROM nodes ORDER BY id")
+    def node_batches(self) -> Iterator[list[tuple[str, bytes]]]:
+        """(label, line) of every node, by id, a batch at a time."""
+        return self._batches("SELECT label, line FROM nodes ORDER BY id")
 
-    def edge_lines(self) -> Iterator[tuple[str, bytes]]:
-        """(type, line) of every edge, by (source, type, target, evidence): one sort, after the
-        last file, instead of an index kept up on every insert."""
-        yield from self.db.execute("SELECT type, line FROM edges ORDER BY source, type, target, evidence")
+    def edge_batches(self) -> Iterator[list[tuple[str, bytes]]]:
+        """(type, line) of every edge, by (source, type, target, evidence), a batch at a time: one
+        sort, after the last file, instead of an index kept up on every insert."""
+        return self._batches("SELECT type, line FROM edges ORDER BY source, type, target, evidence")
+
+    def _batches(self, query: str) -> Iterator[list[tuple[str, bytes]]]:
+        rows = self.db.execute(query)
+        while batch := rows.fetchmany(_BATCH):
+            yield batch

@@ -91,7 +91,7 @@ def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path):
             target = "doc:real" if e["target"] == "doc:placeholder" else e["target"]
             return None if target == e["source"] else ((key[0], key[1], target, key[3]), dict(e, target=target))
         kept.remap_edges({"doc:placeholder"}, move, [CITES])
-        lines = [json.loads(line) for _, line in kept.edge_lines()]
+        lines = [json.loads(line) for batch in kept.edge_batches() for _, line in batch]
     assert [(e["source"], e["target"], e["note"][:3]) for e in lines] == [("doc:a", "doc:real", "1st"),
                                                                          ("doc:b", "doc:real", "4th"),
                                                                          ("doc:c", "doc:real", "7th")]
@@ -103,7 +103,7 @@ def test_the_first_node_of_an_id_is_kept(tmp_path):
     with SpilledRecords(tmp_path) as kept:
         kept.keep_nodes(map(node_row, nodes))
         assert kept.node("party:平台")["n"] == 1
-        assert [json.loads(line)["n"] for _, line in kept.node_lines()] == [0, 1, 3]
+        assert [json.loads(line)["n"] for batch in kept.node_batches() for _, line in batch] == [0, 1, 3]
 
 
 def _leftovers(directory: Path) -> list[str]:
@@ -116,14 +116,13 @@ def test_a_run_failing_while_it_writes_keeps_the_old_export_and_leaves_no_tempor
     run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
     before = {name: (out / name).read_bytes() for name in FILES}
 
-    edge_lines = SpilledRecords.edge_lines
+    edge_batches = SpilledRecords.edge_batches
 
     def failing_after_some(self):  # the disk fills up while edges.jsonl is being written
-        for n, row in enumerate(edge_lines(self)):
-            if n == 100:
-                raise OSError(28, "No space left on device")
-            yield row
-    monkeypatch.setattr(SpilledRecords, "edge_lines", failing_after_some)
+        for batch in edge_batches(self):
+            yield batch[:100]
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(SpilledRecords, "edge_batches", failing_after_some)
     with pytest.raises(OSError, match="No space left"):
         run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
     assert {name: (out / name).read_bytes() for name in FILES} == before
