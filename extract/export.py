@@ -8,12 +8,13 @@ to temporary names renamed into place, the old manifest removed before the renam
 an export that `load` refuses rather than a new nodes.jsonl silently paired with an old edges.jsonl.
 
 `write_export` writes records held in memory; `write_spilled` the merged corpus of `policykg
-extract`, kept on disk (`extract.spill`) and streamed out in the same order, line by line.
+extract`, kept on disk (`extract.spill`) and streamed out in the same order, a block of lines at a time.
 """
 from __future__ import annotations
 
 import json
 from collections import Counter
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -36,11 +37,11 @@ def write_spilled(kept: SpilledRecords, out_dir: Optional[str | Path]) -> tuple[
     nodes per label and the edges per type."""
     nodes, edges = Counter(), Counter()
 
-    def counted(rows, counter: Counter) -> Iterator[bytes]:
-        for kind, line in rows:
-            counter[kind] += 1
-            yield line
-    node_lines, edge_lines = counted(kept.node_lines(), nodes), counted(kept.edge_lines(), edges)
+    def counted(batches, counter: Counter) -> Iterator[bytes]:
+        for batch in batches:
+            counter.update(map(itemgetter(0), batch))
+            yield b"".join(map(itemgetter(1), batch))
+    node_lines, edge_lines = counted(kept.node_batches(), nodes), counted(kept.edge_batches(), edges)
     if out_dir is None:
         for _ in node_lines:
             pass

@@ -7,11 +7,37 @@ later printing's measures, obligations and issuer edges are dropped (they repeat
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extract.docnumber import norm_key
-from extract.records import Records
+from extract.records import Records, edge_row, node_row
 from extract.references import DOC_RELATIONS, reference_mapping, remap_edge, resolve_references
 from kgcatalogue import AGENCY, AMENDS, DOCUMENT, MEASURE, OBLIGATION
+
+
+@dataclass
+class FileRows:
+    """One file's records as `CorpusMerge.add` takes them, made by `file_rows` in the worker that
+    read the file: documents and agencies as dicts (the steps across files read them), every other
+    node and every edge already as its export line, with what the merge decides by. Lines rather than
+    dicts take the JSON encoding and most of the unpickling off the one process that merges, which
+    with `--jobs 2` on 2 cores shares them with the workers (docs/reliability.md §8)."""
+
+    crossing: list[dict]  # Document and Agency nodes, in the file's order
+    nodes: list[tuple]  # (id, label, document of a measure or obligation else None, line)
+    edges: list[tuple]  # `edge_row`s: (source, type, target, evidence, line)
+    unverified: dict[str, int]
+
+
+def file_rows(rec: Records) -> FileRows:
+    crossing, nodes = [], []
+    for node in rec.nodes.values():
+        if node["label"] in (DOCUMENT, AGENCY):
+            crossing.append(node)
+        else:
+            node_id, label, line = node_row(node)
+            nodes.append((node_id, label, node["document"] if label in (MEASURE, OBLIGATION) else None, line))
+    return FileRows(crossing, nodes, [edge_row(e) for e in rec.edges.values()], rec.unverified)
 
 
 class CorpusMerge:
@@ -27,35 +53,36 @@ class CorpusMerge:
         self.unverified: dict[str, int] = {}
         self.index: dict[str, str] = {}  # 文号 / title key -> canonical document id
 
-    def add(self, rec: Records) -> None:
+    def add(self, rows: FileRows) -> None:
         """One file's records; the later printing's measures and issuer edges are dropped: they repeat
         the first one's."""
-        duplicates = self._fold_documents(rec)
-        dropped, kept = set(duplicates), []
-        for node in rec.nodes.values():
-            if node["label"] in (MEASURE, OBLIGATION) and node["document"] in duplicates:
-                dropped.add(node["id"])
-            elif node["label"] == AGENCY:
+        duplicates = self._fold_documents(rows.crossing)
+        dropped = set(duplicates)
+        for node in rows.crossing:
+            if node["label"] == AGENCY:
                 existing = self.agencies.get(node["id"])
                 if existing is None:
                     self.agencies[node["id"]] = dict(node, aliases=list(node["aliases"]))
                 else:
                     existing["aliases"].extend(a for a in node["aliases"] if a not in existing["aliases"])
             elif node["id"] not in dropped:
-                if node["label"] == DOCUMENT:
-                    self.documents.setdefault(node["id"], node)
-                else:
-                    kept.append(node)
+                self.documents.setdefault(node["id"], node)
+        kept = []
+        for node_id, label, document, line in rows.nodes:
+            if document is not None and document in duplicates:
+                dropped.add(node_id)
+            else:
+                kept.append((node_id, label, line))
         self.kept.keep_nodes(kept)
-        self.kept.keep_edges(e for e in rec.edges.values() if e["source"] not in dropped and e["target"] not in dropped)
-        for name, n in rec.unverified.items():
+        self.kept.keep_edges(e for e in rows.edges if e[0] not in dropped and e[2] not in dropped)
+        for name, n in rows.unverified.items():
             self.unverified[name] = self.unverified.get(name, 0) + n
 
-    def _fold_documents(self, rec: Records) -> dict[str, str]:
+    def _fold_documents(self, crossing: list[dict]) -> dict[str, str]:
         """Add the file's documents; a reprint of one already here adds its source to the first
         printing instead. Returns reprint id -> first printing's id."""
         duplicates: dict[str, str] = {}
-        for node in rec.nodes.values():
+        for node in crossing:
             if node["label"] != DOCUMENT or node["doc_type"] == "解读" or node.get("in_corpus") is False:
                 continue
             canonical = _find_canonical(node, self.index, self.documents)
@@ -83,8 +110,8 @@ class CorpusMerge:
             for nid in mapping:
                 if nid not in still_used:
                     self.documents.pop(nid, None)
-        self.kept.keep_nodes(self.documents.values())
-        self.kept.keep_nodes(self.agencies.values())
+        self.kept.keep_nodes(map(node_row, self.documents.values()))
+        self.kept.keep_nodes(map(node_row, self.agencies.values()))
 
 
 def merge(results: list[Records]) -> Records:
@@ -92,7 +119,7 @@ def merge(results: list[Records]) -> Records:
     byte-identical to); a document printed again keeps one node with all its sources."""
     corpus = CorpusMerge(Records())
     for rec in results:
-        corpus.add(rec)
+        corpus.add(file_rows(rec))
     merged = Records(nodes={**corpus.documents, **corpus.agencies, **corpus.kept.nodes}, edges=corpus.kept.edges,
                      unverified=corpus.unverified)
     link_versions(merged)

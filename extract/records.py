@@ -13,6 +13,7 @@ parties `party:<class name>`.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -26,8 +27,9 @@ from extract.relations import strip_brackets
 from extract.sectors import load_sectors
 from kgcatalogue import (AGENCY, AMENDS, BINDS, CITES, CONCERNS, DOCUMENT, ISSUED_BY, LEADS, MEASURE,
                          OBLIGATION, PART_OF, REGULATED_PARTY, SECTOR, SUCCEEDED_BY, SUPERSEDES, SUPPORTS)
+from kgcatalogue.manifest import export_line
 
-__all__ = ["Records", "edge_key", "digest", "span", "document_id", "agency_node", "external_document", "write_document",
+__all__ = ["Records", "edge_key", "node_row", "edge_row", "digest", "span", "document_id", "agency_node", "external_document", "write_document",
            "resolve_references", "write_successions"]
 
 
@@ -67,19 +69,32 @@ class Records:
         if key not in self.edges:
             self.edges[key] = {**props, "source": src, "target": target, "type": type_}
 
-    def keep_nodes(self, nodes: Iterable[dict]) -> None:
-        """Nodes whose id is not here yet (the first one wins), as `extract.spill.SpilledRecords`."""
-        for node in nodes:
-            self.nodes.setdefault(node["id"], node)
+    def keep_nodes(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        """`node_row`s whose id is not here yet (the first one wins), as `extract.spill.SpilledRecords`."""
+        for node_id, _, line in rows:
+            if node_id not in self.nodes:
+                self.nodes[node_id] = json.loads(line)
 
-    def keep_edges(self, edges: Iterable[dict]) -> None:
-        for edge in edges:
-            self.edges.setdefault(edge_key(edge), edge)
+    def keep_edges(self, rows: Iterable[tuple]) -> None:
+        """`edge_row`s whose key is not here yet."""
+        for row in rows:
+            if row[:4] not in self.edges:
+                self.edges[row[:4]] = json.loads(row[4])
 
 
 def edge_key(edge: dict) -> tuple:
     """What tells edges apart (`Records.edges` keys): source, type, target, evidence."""
     return edge["source"], edge["type"], edge["target"], edge.get("evidence", "")
+
+
+def node_row(node: dict) -> tuple[str, str, bytes]:
+    """A node as the merge keeps it: id, label and its export line."""
+    return node["id"], node["label"], export_line(node)
+
+
+def edge_row(edge: dict) -> tuple:
+    """An edge as the merge keeps it: its key (`edge_key`) and its export line."""
+    return (*edge_key(edge), export_line(edge))
 
 
 def agency_node(records: Records, surface: str, agency_id: str | None, gaz: Gazetteer) -> str:

@@ -6,10 +6,13 @@ a SQLite file in a temporary directory, removed when the run ends, however it en
 in-memory semantics exactly, so the export is byte-identical:
 
 - first wins: a node id or edge key (source, type, target, evidence) already stored is not
-  replaced (`INSERT OR IGNORE`, rows inserted in input order; `seq` is that order);
-- each row is stored as its export line (`kgcatalogue.manifest.export_line`), so writing is a
-  scan: nodes by id, edges by (source, type, target, evidence) — SQLite's BINARY collation compares
-  UTF-8 bytes, which orders strings as Python does (by code point).
+  replaced (rows inserted in input order; `seq` is that order);
+- each row comes as its export line (`kgcatalogue.manifest.export_line`, made in the worker that
+  read the file: `extract.merge.file_rows`), so writing is a scan of nodes by id and a sort of edges
+  by (source, type, target, evidence) — SQLite's BINARY collation compares UTF-8 bytes, which orders
+  strings as Python does (by code point);
+- the edge key's hash is Python's `hash()`, which is salted per process: it lives and dies with
+  this file in the one process that merges.
 """
 from __future__ import annotations
 
@@ -21,18 +24,26 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from extract.records import edge_key
+from extract.records import edge_row
 from kgcatalogue.manifest import export_line
 
+# Rows are appended in input order (`seq`, the rowid); what keeps an insert cheap as the file grows
+# past the page cache is a small index: node ids, and a 64-bit hash of each edge key (the full key
+# is compared on a hash match; a unique index over the full key, evidence included, was as large as
+# the lines, and nodes in a table keyed by id moved ~1 KB lines on every page split: at 100× the
+# parent spent 17 CPU s and far more waiting for the disk in those inserts, 10 s now).
 _SCHEMA = """
-CREATE TABLE nodes (id TEXT PRIMARY KEY, label TEXT, line BLOB) WITHOUT ROWID;
-CREATE TABLE edges (seq INTEGER PRIMARY KEY, source TEXT, type TEXT, target TEXT, evidence, line BLOB);
-CREATE UNIQUE INDEX edge_key ON edges (source, type, target, evidence);
+CREATE TABLE nodes (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, label TEXT, line BLOB);
+CREATE TABLE edges (seq INTEGER PRIMARY KEY, hash INTEGER, source TEXT, type TEXT, target TEXT, evidence, line BLOB);
+CREATE INDEX edge_hash ON edges (hash);
 """
-_EDGE_COLUMNS = "seq, source, type, target, evidence, line"
-_SAME_KEY = "source IS ? AND type IS ? AND target IS ? AND evidence IS ?"
+_EDGE_COLUMNS = "seq, hash, source, type, target, evidence, line"
+_SAME_KEY = "hash = ?1 AND source IS ?2 AND type IS ?3 AND target IS ?4 AND evidence IS ?5"
+_NEW_EDGE = (f"INSERT INTO edges ({_EDGE_COLUMNS}) SELECT ?6, ?1, ?2, ?3, ?4, ?5, ?7 "
+             f"WHERE NOT EXISTS (SELECT 1 FROM edges WHERE {_SAME_KEY})")
 
 
+_BATCH = 2048  # rows read out at a time: the export crosses Python once a batch, not once a line
 _PREFIX = ".policykg-merge-"
 _LOCK = "lock"
 
@@ -68,7 +79,6 @@ class SpilledRecords:
             self.db.execute(f"PRAGMA {pragma}")  # a scratch file: nothing to recover after a crash
         self.db.executescript(_SCHEMA)
         self.db.execute("BEGIN")
-        self.seq = 0
 
     def __enter__(self) -> "SpilledRecords":
         return self
@@ -82,21 +92,18 @@ class SpilledRecords:
         self.lock.close()
 
     # -- in: first one wins ------------------------------------------------------------------
-    def keep_nodes(self, nodes: Iterable[dict]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO nodes VALUES (?, ?, ?)",
-                            ((n["id"], n["label"], export_line(n)) for n in nodes))
+    def keep_nodes(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
+        """(id, label, line) rows (`extract.records.node_row`); an id already here is not replaced."""
+        self.db.executemany("INSERT OR IGNORE INTO nodes (id, label, line) VALUES (?, ?, ?)", rows)
 
-    def keep_edges(self, edges: Iterable[dict]) -> None:
-        self.db.executemany(f"INSERT OR IGNORE INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                            (self._row(e) for e in edges))
+    def keep_edges(self, rows: Iterable[tuple]) -> None:
+        """(source, type, target, evidence, line) rows (`extract.records.edge_row`); a key already
+        here is not replaced. `seq` is left to SQLite: the next rowid, so input order."""
+        self.db.executemany(_NEW_EDGE, [(hash(row[:4]), *row[:4], None, row[4]) for row in rows])
 
     def add_edge(self, src: str, target: str, type_: str, **props) -> None:
         """As `Records.add_edge` (link_versions writes through it)."""
-        self.keep_edges([{**props, "source": src, "target": target, "type": type_}])
-
-    def _row(self, e: dict) -> tuple:
-        self.seq += 1
-        return (self.seq, *edge_key(e), export_line(e))
+        self.keep_edges([edge_row({**props, "source": src, "target": target, "type": type_})])
 
     def node(self, node_id: str) -> Optional[dict]:
         row = self.db.execute("SELECT line FROM nodes WHERE id = ?", (node_id,)).fetchone()
@@ -116,25 +123,31 @@ class SpilledRecords:
             f"(SELECT id FROM ends) OR (source = target AND type IN ({','.join('?' * len(relations))})) "
             "ORDER BY seq", relations).fetchall()
         self.db.executemany("DELETE FROM edges WHERE seq = ?", ((r[0],) for r in rows))
-        for seq, *key, line in rows:
+        for seq, _, *key, line in rows:
             moved = move(tuple(key), json.loads(line))
             if moved is None:
                 continue
             key, edge = moved
-            other = self.db.execute(f"SELECT seq FROM edges WHERE {_SAME_KEY}", key).fetchone()
+            other = self.db.execute(f"SELECT seq FROM edges WHERE {_SAME_KEY}", (hash(key), *key)).fetchone()
             if other is not None and other[0] < seq:
                 continue  # an earlier edge holds that key
             if other is not None:
                 self.db.execute("DELETE FROM edges WHERE seq = ?", other)
-            self.db.execute(f"INSERT INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                            (seq, *key, export_line(edge)))
+            self.db.execute(f"INSERT INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (seq, hash(key), *key, export_line(edge)))
         self.db.execute("DROP TABLE temp.ends")
 
     # -- out: in export order ---------------------------------------------------------------
-    def node_lines(self) -> Iterator[tuple[str, bytes]]:
-        """(label, line) of every node, by id."""
-        yield from self.db.execute("SELECT label, line FROM nodes ORDER BY id")
+    def node_batches(self) -> Iterator[list[tuple[str, bytes]]]:
+        """(label, line) of every node, by id, a batch at a time."""
+        return self._batches("SELECT label, line FROM nodes ORDER BY id")
 
-    def edge_lines(self) -> Iterator[tuple[str, bytes]]:
-        """(type, line) of every edge, by (source, type, target, evidence)."""
-        yield from self.db.execute("SELECT type, line FROM edges ORDER BY source, type, target, evidence")
+    def edge_batches(self) -> Iterator[list[tuple[str, bytes]]]:
+        """(type, line) of every edge, by (source, type, target, evidence), a batch at a time: one
+        sort, after the last file, instead of an index kept up on every insert."""
+        return self._batches("SELECT type, line FROM edges ORDER BY source, type, target, evidence")
+
+    def _batches(self, query: str) -> Iterator[list[tuple[str, bytes]]]:
+        rows = self.db.execute(query)
+        while batch := rows.fetchmany(_BATCH):
+            yield batch

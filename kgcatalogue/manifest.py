@@ -31,6 +31,13 @@ class Describer:
         self.rows += bool(line.strip())
         return line
 
+    def add_lines(self, block: bytes) -> bytes:
+        """Whole export lines at once (none blank: each is an `export_line`, whose JSON escapes
+        every newline but its last), one call per block rather than per line."""
+        self.digest.update(block)
+        self.rows += block.count(b"\n")
+        return block
+
     def description(self) -> dict:
         return {"rows": self.rows, "sha256": self.digest.hexdigest()}
 
@@ -60,8 +67,8 @@ def write_export_files(directory: str | Path, nodes: Iterable[dict], edges: Iter
 
 
 def write_export_lines(directory: str | Path, node_lines: Iterable[bytes], edge_lines: Iterable[bytes]) -> dict[str, dict]:
-    """Write an export as one unit: nodes.jsonl and edges.jsonl line by line (each an `export_line`)
-    to temporary names (fsynced), the old manifest removed, both renamed into place, the new manifest
+    """Write an export as one unit: nodes.jsonl and edges.jsonl line by line (each an `export_line`,
+    or a block of whole ones) to temporary names (fsynced), the old manifest removed, both renamed into place, the new manifest
     written last — so an interrupted run leaves either the old export or one `load` refuses, and a
     run failing while it writes leaves the old export and no temporary file. Returns each file's
     description (its rows)."""
@@ -74,7 +81,7 @@ def write_export_lines(directory: str | Path, node_lines: Iterable[bytes], edge_
             moves.append((tmp, directory / name))
             with open(tmp, "wb") as fh:
                 for line in lines:
-                    fh.write(describer.add(line))
+                    fh.write(describer.add_lines(line))
                 fh.flush()
                 os.fsync(fh.fileno())
             described[name] = describer.description()

@@ -2,8 +2,8 @@
 
 The per-file stage (`read_source` + `extract_source` on one file) runs in worker processes
 (`spawn`, so it behaves the same on Linux, macOS and Windows). Each worker loads the gazetteer
-once, then takes one file at a time over its own pipe and sends back that file's `Records` — never
-the text. `extract_files` hands the outcomes on in input order (`extract.merge` combines them in
+once, then takes one file at a time over its own pipe and sends back that file's records — never
+the text — as `extract.merge.FileRows` (export lines already encoded: the parent only merges). `extract_files` hands the outcomes on in input order (`extract.merge` combines them in
 that order, so the export is byte-identical whatever the number of workers), holding at most a few
 files' records that finished early: no file more than `LOOKAHEAD` per worker past the first one
 not yet handed on is started.
@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from extract.agencies import Gazetteer, load_gazetteer
+from extract.merge import FileRows, file_rows
 from extract.pipeline import Records, extract_source
 from extract.read import UnreadableFile, read_source
 
@@ -56,7 +57,7 @@ class FileOutcome:
 
     index: int
     path: Path
-    records: Optional[Records] = None
+    records: Optional[FileRows] = None
     reason: Optional[str] = None
     traceback: str = ""
 
@@ -90,7 +91,7 @@ def _worker(conn) -> None:
         index, path = task
         outcome = FileOutcome(index, Path(path))
         try:
-            outcome.records = extract_file(outcome.path, gaz)
+            outcome.records = file_rows(extract_file(outcome.path, gaz))  # encoded here, not in the parent
         except UnreadableFile as exc:
             outcome.reason = exc.reason
         except Exception as exc:  # a bad file is reported and skipped, never a traceback

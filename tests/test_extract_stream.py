@@ -10,8 +10,9 @@ import pytest
 
 from extract.agencies import load_gazetteer
 from extract.export import write_export, write_spilled
-from extract.merge import CorpusMerge, merge
+from extract.merge import CorpusMerge, file_rows, merge
 from extract.read import UnreadableFile, iter_input_files
+from extract.records import edge_row, node_row
 from extract.spill import SpilledRecords, remove_abandoned
 from kgcatalogue import CITES, REGULATED_PARTY
 from policykg.cli import run_extract
@@ -54,7 +55,7 @@ def test_references_across_files_are_resolved_on_disk_as_in_memory(corpus_dir, t
     with SpilledRecords(tmp_path) as kept:
         corpus = CorpusMerge(kept)
         for rec in results:
-            corpus.add(rec)
+            corpus.add(file_rows(rec))
         placeholders = {nid for nid, n in corpus.documents.items() if n.get("in_corpus") is False}
         corpus.finish()
         write_spilled(kept, tmp_path / "disk")
@@ -84,13 +85,13 @@ def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path):
              _edge("doc:c", "doc:real", "根据《规定》", "7th: not moved, first of its key"),
              _edge("doc:c", "doc:real", "根据《规定》", "8th: a repeat of the 7th: never kept")]
     with SpilledRecords(tmp_path) as kept:
-        kept.keep_edges(edges)
+        kept.keep_edges(map(edge_row, edges))
 
         def move(key, e):
             target = "doc:real" if e["target"] == "doc:placeholder" else e["target"]
             return None if target == e["source"] else ((key[0], key[1], target, key[3]), dict(e, target=target))
         kept.remap_edges({"doc:placeholder"}, move, [CITES])
-        lines = [json.loads(line) for _, line in kept.edge_lines()]
+        lines = [json.loads(line) for batch in kept.edge_batches() for _, line in batch]
     assert [(e["source"], e["target"], e["note"][:3]) for e in lines] == [("doc:a", "doc:real", "1st"),
                                                                          ("doc:b", "doc:real", "4th"),
                                                                          ("doc:c", "doc:real", "7th")]
@@ -100,9 +101,9 @@ def test_the_first_node_of_an_id_is_kept(tmp_path):
     nodes = [{"id": f"party:{name}", "label": REGULATED_PARTY, "name": name, "n": n}
              for n, name in enumerate(["企业", "平台", "企业", "银行", "平台"])]
     with SpilledRecords(tmp_path) as kept:
-        kept.keep_nodes(nodes)
+        kept.keep_nodes(map(node_row, nodes))
         assert kept.node("party:平台")["n"] == 1
-        assert [json.loads(line)["n"] for _, line in kept.node_lines()] == [0, 1, 3]
+        assert [json.loads(line)["n"] for batch in kept.node_batches() for _, line in batch] == [0, 1, 3]
 
 
 def _leftovers(directory: Path) -> list[str]:
@@ -115,14 +116,13 @@ def test_a_run_failing_while_it_writes_keeps_the_old_export_and_leaves_no_tempor
     run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
     before = {name: (out / name).read_bytes() for name in FILES}
 
-    edge_lines = SpilledRecords.edge_lines
+    edge_batches = SpilledRecords.edge_batches
 
     def failing_after_some(self):  # the disk fills up while edges.jsonl is being written
-        for n, row in enumerate(edge_lines(self)):
-            if n == 100:
-                raise OSError(28, "No space left on device")
-            yield row
-    monkeypatch.setattr(SpilledRecords, "edge_lines", failing_after_some)
+        for batch in edge_batches(self):
+            yield batch[:100]
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(SpilledRecords, "edge_batches", failing_after_some)
     with pytest.raises(OSError, match="No space left"):
         run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
     assert {name: (out / name).read_bytes() for name in FILES} == before
