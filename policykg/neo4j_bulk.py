@@ -113,10 +113,12 @@ def initial_load(export_dir: str | Path, say: Callable[[str], None] = lambda m: 
             server.start(port=info.port)
     finally:
         shutil.rmtree(csv_dir, ignore_errors=True)
-    say("creating constraints and indexes (the full-text index populates while empty lists are set) …")
+    say("creating the full-text index, constraints and indexes (the full-text index populates while empty lists are set) …")
     with open_store("neo4j") as store:
-        store.ensure_schema(fulltext=False)  # the empty lists are found by id
+        # the full-text population (the longest, one thread) starts first, so the constraint and
+        # the empty lists (found by id, through the constraint) go beside it on a second core
         store.build_fulltext(wait=False)
+        store.ensure_schema(fulltext=False)
         store.restore_empty_lists(empty_lists, batch_size=EMPTY_LISTS_BATCH)
         store.ensure_schema()  # waits until every index is online
     return {"nodes": sum(manifest["node_rows"].values()), "edges": sum(manifest["relationship_rows"].values()),
