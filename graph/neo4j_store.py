@@ -190,9 +190,7 @@ class Neo4jStore(GraphStore):
             statements.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
         if fulltext:
             statements += self._fulltext_statements()
-        # without the full-text index, wait for these only (one may be populating: the bulk import's)
-        self._schema_commands(statements, wait=True if fulltext else
-                              ["node_id", *(f"{label.lower()}_{prop}" for label, prop in model.INDEXED_PROPERTIES)])
+        self._schema_commands(statements, wait=True)
         self._schema_ready = fulltext
 
     def _fulltext_statements(self) -> list[str]:
@@ -213,19 +211,14 @@ class Neo4jStore(GraphStore):
                            "WHERE name = $name RETURN labelsOrTypes, properties", name=model.FULLTEXT_INDEX)
         return found[0] if found else None
 
-    def _schema_commands(self, statements: Sequence[str], wait: bool | Sequence[str]) -> None:
-        """Run schema `statements`; then wait until every index is online (`wait` True), or
-        those `wait` names, or not at all."""
+    def _schema_commands(self, statements: Sequence[str], wait: bool) -> None:
         neo4j = _neo4j()
         try:
             with self._session(write=True) as session:
                 for statement in statements:
                     session.run(statement).consume()  # schema commands cannot share a transaction
-                if wait is True:
+                if wait:
                     session.run("CALL db.awaitIndexes(600)").consume()
-                elif wait:
-                    for name in wait:
-                        session.run("CALL db.awaitIndex($name, 600)", name=name).consume()
         except neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"setting up the Neo4j schema failed: {exc}") from exc
 

@@ -113,12 +113,10 @@ def initial_load(export_dir: str | Path, say: Callable[[str], None] = lambda m: 
             server.start(port=info.port)
     finally:
         shutil.rmtree(csv_dir, ignore_errors=True)
-    say("creating the full-text index, constraints and indexes (the full-text index populates while empty lists are set) …")
+    say("creating constraints and indexes (the full-text index populates while empty lists are set) …")
     with open_store("neo4j") as store:
-        # the full-text population (the longest, one thread) starts first, so the constraint and
-        # the empty lists (found by id, through the constraint) go beside it on a second core
+        store.ensure_schema(fulltext=False)  # the empty lists are found by id
         store.build_fulltext(wait=False)
-        store.ensure_schema(fulltext=False)
         store.restore_empty_lists(empty_lists, batch_size=EMPTY_LISTS_BATCH)
         store.ensure_schema()  # waits until every index is online
     return {"nodes": sum(manifest["node_rows"].values()), "edges": sum(manifest["relationship_rows"].values()),
