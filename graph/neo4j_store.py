@@ -423,8 +423,18 @@ class Neo4jStore(GraphStore):
                             batch_size: Optional[int] = None) -> None:
         """After a bulk import (graph/formats.py): set the properties that are empty lists, which a
         CSV cell cannot express (neo4j-admin imports `""` in a list column as no property). `spec`:
-        {"nodes": {label: {prop: [id…]}}, "relationships": {type: {prop: [[source, target]…]}}};
-        `batch_size` rows per transaction (default the store's)."""
+        {"labels": {label: [prop…]}, "types": {type: [prop…]}} — a property that is a list on every
+        node of the label (edge of the type), so missing exactly where it is empty: set wherever it
+        is missing, without naming rows (a scan of the label, not a look-up per row) — and
+        {"nodes": {label: {prop: [id…]}}, "relationships": {type: {prop: [[source, target]…]}}} for
+        the others; `batch_size` rows per transaction (default the store's)."""
+        for pattern, groups in (("(x:`{}`)", spec.get("labels", {})), ("()-[x:`{}`]->()", spec.get("types", {}))):
+            for group, props in groups.items():
+                for prop in props:
+                    assert model.is_identifier(group) and model.is_identifier(prop)
+                    self._auto_commit(f"MATCH {pattern.format(group)} WHERE x.`{prop}` IS NULL "
+                                      f"CALL {{ WITH x SET x.`{prop}` = [] }} IN TRANSACTIONS OF "
+                                      f"{int(batch_size or self.batch_size)} ROWS", f"empty lists:{group}.{prop}")
         for label, props in spec.get("nodes", {}).items():
             for prop, ids in props.items():
                 assert model.is_identifier(prop)
@@ -438,6 +448,15 @@ class Neo4jStore(GraphStore):
                               f"UNWIND $rows AS row MATCH (:{model.BASE_LABEL} {{id: row[0]}})-[r:`{rel_type}`]->"
                               f"(:{model.BASE_LABEL} {{id: row[1]}}) SET r.`{prop}` = [] RETURN count(r) AS n", None,
                               batch_size=batch_size)
+
+    def _auto_commit(self, query: str, stage: str) -> None:
+        """Run `query` as an implicit transaction (what `CALL {…} IN TRANSACTIONS` needs)."""
+        neo4j = _neo4j()
+        try:
+            with self._session(write=True) as session:
+                session.run(query).consume()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as exc:
+            raise LoadError(f"loading {stage} into Neo4j failed: {exc}") from exc
 
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
                           progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
