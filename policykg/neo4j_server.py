@@ -343,7 +343,8 @@ def stop(data_dir: str | Path | None = None, timeout: float = 60) -> ServerInfo:
     info = status(data_dir, check_bolt=False)
     state = _state(home)
     if info.running:
-        clean = _terminate(info.pid, timeout)
+        # a server writing its class archive on exit takes longer (~10 s, more on a busy machine)
+        clean = _terminate(info.pid, timeout + (120 if state.get("class_archive") else 0))
         if not clean:
             raise ServerError(f"Neo4j (pid {info.pid}) did not stop within {timeout:.0f}s and was killed")
         _keep_class_archive(state)
