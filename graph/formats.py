@@ -97,6 +97,8 @@ class Columns:
     unsafe_delimiters: set[str] = field(default_factory=set)
     #: group → property → keys of the rows where it is an empty list (CSV cannot say [])
     empty_lists: dict[str, dict[str, list]] = field(default_factory=dict)
+    #: group → property → rows where it is a list (empty or not)
+    list_rows: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def see(self, group: str, row_key: Any, props: dict[str, Any]) -> None:
         columns = self.props.setdefault(group, {})
@@ -105,8 +107,24 @@ class Columns:
             columns[key] = merge_types(columns.get(key), value_type(value))
             if isinstance(value, list):
                 self.unsafe_delimiters.update(d for d in ARRAY_DELIMITERS if any(d in str(v) for v in value))
+                lists = self.list_rows.setdefault(group, {})
+                lists[key] = lists.get(key, 0) + 1
                 if not value:
                     self.empty_lists.setdefault(group, {}).setdefault(key, []).append(row_key)
+
+    def empty_list_spec(self) -> tuple[dict[str, list[str]], dict[str, dict[str, list]]]:
+        """The empty lists to set after an import: (group → the properties that are a list in every
+        row of the group — after the import, missing exactly where the list was empty, so they are
+        set group-wide without naming rows —, group → property → the rows' keys, for the others)."""
+        whole: dict[str, list[str]] = {}
+        by_key: dict[str, dict[str, list]] = {}
+        for group, props in self.empty_lists.items():
+            for key, rows in props.items():
+                if self.list_rows[group][key] == self.rows[group]:
+                    whole.setdefault(group, []).append(key)
+                else:
+                    by_key.setdefault(group, {})[key] = rows
+        return whole, by_key
 
     def delimiter(self) -> str:
         for candidate in ARRAY_DELIMITERS:
@@ -234,8 +252,9 @@ def write_neo4j_admin(rows: Rows, out: Path, jobs: int = 1) -> dict[str, Any]:
     manifest = {"format": "neo4j-admin", "array_delimiter": delimiter, "nodes": node_files,
                 "relationships": edge_files, "node_rows": node_cols.rows, "relationship_rows": edge_cols.rows}
     # an empty cell imports as no property: which rows hold an empty list, to set after the import
-    (out / "empty_lists.json").write_text(json.dumps({"nodes": node_cols.empty_lists, "relationships":
-                                                      edge_cols.empty_lists}, ensure_ascii=False) + "\n",
+    (node_labels, nodes), (edge_types, edges) = node_cols.empty_list_spec(), edge_cols.empty_list_spec()
+    (out / "empty_lists.json").write_text(json.dumps({"labels": node_labels, "types": edge_types, "nodes": nodes,
+                                                      "relationships": edges}, ensure_ascii=False) + "\n",
                                           encoding="utf-8")
     (out / "import.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest

@@ -26,11 +26,13 @@ import java.util.List;
 import java.util.Map;
 
 import inet.ipaddr.IPAddressString;
+import org.neo4j.io.ByteUnit;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
@@ -56,9 +58,13 @@ public class Launcher {
                 // the default (localhost:7687) would be wrong for any other port.
                 .setConfig(BoltConnector.advertised_address, bolt)
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+                // Bolt's shutdown waits 5 s for connections and 5 s for its thread pool, after the
+                // databases have already stopped: 10 s on every stop, which the bulk import pays
+                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(500))
+                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(500))
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false) // no usage reports from CI/dev
-                .setConfig(GraphDatabaseSettings.pagecache_memory, 128L * 1024 * 1024)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(System.getProperty("policykg.pagecache", "512m")))
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(5))

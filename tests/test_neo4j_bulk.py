@@ -102,7 +102,8 @@ def test_initial_refuses_a_server_it_does_not_run(own_server, corpus_export, tmp
 
 
 def test_the_server_runs_the_launcher_compiled_once(own_server):
-    """Starts (two per bulk import) run Launcher.class compiled once, not the source launcher."""
+    """Starts (two per bulk import) run Launcher.class compiled once, not the source launcher, with
+    the class-data-sharing archive."""
     data, _ = own_server
     classes = neo4j_server.compiled_launcher(neo4j_server.lib_dir())
     compiled = (classes / "Launcher.class").stat().st_mtime_ns
@@ -113,3 +114,6 @@ def test_the_server_runs_the_launcher_compiled_once(own_server):
         argv = fh.read().decode().split("\0")
     assert "Launcher" in argv and "Launcher.java" not in " ".join(argv)
     assert any(str(classes) in arg for arg in argv)
+    # the bulk imports above stopped the server: its classes map from the archive a clean stop kept
+    archive = next(a.split("=", 1)[1] for a in argv if a.startswith("-XX:SharedArchiveFile="))
+    assert archive.startswith(str(classes)) and os.path.getsize(archive) > 10_000_000
