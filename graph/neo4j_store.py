@@ -67,6 +67,10 @@ def _pattern(types: Optional[list[str]], direction: Direction, near: str = "a", 
 
 #: `b`'s label in a facet (every node also carries the base label)
 _LABEL_OF_B = f"[x IN labels(b) WHERE x <> '{model.BASE_LABEL}'][0]"
+#: how the facets are written here (graph/facets.py FacetCypher): a filter on one named node is a
+#: subquery per neighbour, not a join from that node, and a node found by id carries the base label
+#: (its id is indexed there)
+_SPELLING = {"join_named": False, "id_label": model.BASE_LABEL}
 #: `a`, the nodes whose ids are `$ids`, then the MATCH of a pattern at them
 _START = f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH "
 
@@ -731,8 +735,8 @@ class Neo4jStore(GraphStore):
             return []
         out = []
         head = self._facet_head(rel_types, direction, edge_props(by, where))
-        for query, params, missing in counting_queries(head, by, where, direction,
-                                                       self._facet_rel, lambda name: f"b.`{name}`", _LABEL_OF_B):
+        for query, params, missing in counting_queries(head, by, where, direction, self._facet_rel,
+                                                       lambda name: f"b.`{name}`", _LABEL_OF_B, **_SPELLING):
             out += count_rows([list(r.values()) for r in self._read(query, id=node_id, **params)], missing)
         return out
 
@@ -759,7 +763,7 @@ class Neo4jStore(GraphStore):
                      offset: int, where: Optional[Filter], then: Sequence[str], walk: bool
                      ) -> Optional[dict[str, Any]]:
         documented = " OR ".join(f"b:{label}" for label in DOCUMENTED_LABELS)
-        facets = FacetCypher(direction, self._facet_rel, lambda name: f"b.`{name}`", _LABEL_OF_B)
+        facets = FacetCypher(direction, self._facet_rel, lambda name: f"b.`{name}`", _LABEL_OF_B, **_SPELLING)
         keys = "".join(f", b.`{p}` AS k{i}" for i, p in enumerate(then))
         order = ", ".join(["d IS NULL", "d", *(f"k{i}" for i in range(len(then))), "i"])
         rows = self._read(
