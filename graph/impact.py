@@ -22,7 +22,7 @@ import networkx as nx
 
 from . import model
 from .facets import AlsoReached, Filter, NamedReaches, Present, Prop, Reaches, Through
-from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measures, inherited_sources, one_read,
+from .queries import (PAGE_SIZE, ROLES, brief, co_responsible, inherited_measures, inherited_sources, one_read, partners_of,
                       resolve_agency, role_counts, statutory_counts, statutory_filters, statutory_page,
                       statutory_totals)
 from .store import DOCUMENT_PROPERTY, GraphStore
@@ -384,11 +384,7 @@ def merged_partners(store: GraphStore, agency: str, into: str) -> list[dict[str,
     """If `agency` were merged into `into`: the other agencies sharing measures with the merged
     agency (brief, `measures` shared — each counted once), most first (a question of its own: at
     100× the busiest agency's take ~60 ms, as much as the rest of `merge`)."""
-    aid, tid = resolve_agency(store, agency)["id"], resolve_agency(store, into)["id"]
-    shared = {b: n for _, b, n, _ in store.shared_neighbour_counts(list(ROLES), of=[aid, tid])}
-    nodes = store.get_nodes(sorted(shared))
-    return [{**brief(nodes[p]), "measures": n}
-            for p, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if p in nodes]
+    return partners_of(store, [resolve_agency(store, agency)["id"], resolve_agency(store, into)["id"]])
 
 
 @one_read

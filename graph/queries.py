@@ -262,8 +262,13 @@ def duties_of(store: GraphStore, agency: str, limit: Optional[int] = None, offse
 @one_read
 def co_responsible(store: GraphStore, agency: str) -> list[dict[str, Any]]:
     """Agencies sharing at least one measure with this one (any role), with how many they share."""
-    node = resolve_agency(store, agency)
-    shared = {b: n for _, b, n, _ in store.shared_neighbour_counts(list(ROLES), of=node["id"])}
+    return partners_of(store, resolve_agency(store, agency)["id"])
+
+
+def partners_of(store: GraphStore, of: str | Sequence[str]) -> list[dict[str, Any]]:
+    """Agencies sharing measures with the agency `of` (or with any of a list, counted once each),
+    brief with `measures` shared, most first."""
+    shared = {b: n for _, b, n, _ in store.shared_neighbour_counts(list(ROLES), of=of)}
     partners = store.get_nodes(sorted(shared))
     return [{**brief(partners[a]), "measures": n}
             for a, n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0])) if a in partners]
