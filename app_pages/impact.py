@@ -35,7 +35,7 @@ if asked is not None and asked not in names:  # a name: show the agency's id in 
     selection.put(agency=_agency_id(asked))
 selection.bind("im_agency", "agency", valid=lambda v: v in names)
 agency = st.selectbox(tr("im_pick"), list(names), format_func=names.get, key="im_agency",
-                      on_change=lambda: selection.follow("im_agency", "agency", mp=None, sp=None, gp=None, op=None))
+                      on_change=lambda: selection.follow("im_agency", "agency", mp=None, sp=None, gp=None, op=None, dp=None))
 if agency is None:
     st.stop()
 
@@ -84,13 +84,23 @@ def paged_measures(param: str, total: int, question, *args) -> None:
 TAB_LABELS = ["im_by_doc", "im_by_sector", "im_all", "im_partners", "im_statutory", "im_whatif",
               "im_download"]
 def by_document():
-    groups = state.ask(impact.documents_of, agency)
+    """The documents a page at a time (the database counts every one, reads the page's), measures
+    in no document last; pick one for its measures."""
+    size = queries.PAGE_SIZE
+    number, pages = pager.page_number("dp", summary["total_documents"], size)
+    listed = state.ask(impact.documents_of, agency, limit=size, offset=(number - 1) * size)
+    groups = listed["documents"] + ([{"document": None, **listed["outside"]}]
+                                    if listed["outside"] and number == pages else [])
+    if pages > 1:
+        st.caption(tr("im_doc_range", a=listed["offset"] + 1, b=listed["offset"] + len(listed["documents"]),
+                      n=listed["total"]))
     st.dataframe(pd.DataFrame([{tr("date"): (g["document"] or {}).get("date") or "",
                                 tr("document"): (g["document"] or {}).get("name", "—"),
                                 tr("leads"): g["leads"], tr("supports"): g["supports"]} for g in groups]),
                  hide_index=True, width="stretch", height=min(420, 38 + 35 * len(groups)))
     labels = {i: f"{(g['document'] or {}).get('date') or ''} {(g['document'] or {}).get('name', '—')}"
               for i, g in enumerate(groups)}
+    pager.buttons("dp", number, pages)
     i = st.selectbox(tr("rd_pick"), list(labels), format_func=labels.get, key="im_doc")
     if i is not None:
         g = groups[i]

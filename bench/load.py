@@ -129,7 +129,7 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         # the impact page: its agency list, what it shows on opening, each tab (lists a page at a time)
         "agency_workload": lambda: queries.agency_workload(store),
         "impact agency_summary": lambda: impact.agency_summary(store, name),
-        "impact documents_of": lambda: impact.documents_of(store, name),
+        "impact documents_of (first page)": lambda: impact.documents_of(store, name, limit=queries.PAGE_SIZE),
         "impact sectors_of": lambda: impact.sectors_of(store, name),
         "impact sector_measures (first page)": lambda: impact.sector_measures(store, name, sector_id,
                                                                               limit=queries.PAGE_SIZE),

@@ -150,17 +150,25 @@ def agency_summary(store: GraphStore, agency: str) -> dict[str, Any]:
 
 
 @one_read
-def documents_of(store: GraphStore, agency: str) -> list[dict[str, Any]]:
-    """The documents the agency's measures are in (counted by the database): `document` (brief;
-    None for measures in none), `leads`, `supports`, `measures` — most measures first."""
+def documents_of(store: GraphStore, agency: str, limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+    """The documents the agency's measures are in, counted by the database, most measures first
+    (then by id), a page of them: `documents` (each `document` (brief), `leads`, `supports`,
+    `measures`), `total` (the documents: the summary's `total_documents`), `offset`, and
+    `outside` (the same counts for its measures in no document; None when there are none). Only
+    the page's documents are read (a ministry's measures at 100× the seed are in 1,500 of them)."""
     node = resolve_agency(store, agency)
     by_doc: dict[Optional[str], Counter] = defaultdict(Counter)
     for types, (doc,), n in store.neighbour_counts(node["id"], list(ROLES), "out", by=[DOCUMENT]):
         by_doc[doc][_roles(types)] += n
-    docs = store.get_nodes(sorted(d for d in by_doc if d is not None), model.BRIEF_READS)
-    rows = [{"document": brief(docs[d]) if d in docs else None, "leads": c["lead"], "supports": c["support"],
-             "measures": c["lead"] + c["support"]} for d, c in by_doc.items()]
-    return sorted(rows, key=lambda r: (r["document"] is None, -r["measures"], (r["document"] or {}).get("id", "")))
+    outside = by_doc.pop(None, None)
+    order = sorted(by_doc, key=lambda d: (-sum(by_doc[d].values()), d))
+    page = order[offset:] if limit is None else order[offset:offset + limit]
+    docs = store.get_nodes(page, model.BRIEF_READS)
+
+    def counted(c: Counter) -> dict[str, int]:
+        return {"leads": c["lead"], "supports": c["support"], "measures": c["lead"] + c["support"]}
+    return {"documents": [{"document": brief(docs[d]) if d in docs else None, **counted(by_doc[d])} for d in page],
+            "total": len(order), "offset": offset, "outside": counted(outside) if outside else None}
 
 
 @one_read
@@ -228,7 +236,9 @@ def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
     by_doc: dict[Optional[str], list] = defaultdict(list)
     for r in rows:
         by_doc[(r["document"] or {}).get("id")].append(r)
-    documents = [g | {"measures": by_doc[(g["document"] or {}).get("id")]} for g in documents_of(store, aid)]
+    listed = documents_of(store, aid)
+    groups = listed["documents"] + ([{"document": None, **listed["outside"]}] if listed["outside"] else [])
+    documents = [g | {"measures": by_doc[(g["document"] or {}).get("id")]} for g in groups]
     return {**summary, "measures": rows, "by_document": documents, "by_sector": sectors_of(store, aid),
             "partners": co_responsible(store, aid), **statutory_report(store, aid)}
 

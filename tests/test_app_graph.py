@@ -66,8 +66,13 @@ def test_impact_summary_and_tabs_are_counted_and_paged(loaded):
     assert {k: summary[k] for k in ("leads", "supports", "with_deadline", "total_documents", "obligations")} == {
         "leads": 3, "supports": 1, "with_deadline": 0, "total_documents": 2, "obligations": 0}
     assert impact.agency_summary(loaded, "市场监管总局")["obligations"] == 1
-    assert [(g["document"]["id"], g["leads"], g["supports"], g["measures"]) for g in impact.documents_of(
-        loaded, "商务部")] == [("doc:opinion", 2, 1, 3), ("doc:plan", 1, 0, 1)]
+    listed = impact.documents_of(loaded, "商务部")
+    assert [(g["document"]["id"], g["leads"], g["supports"], g["measures"]) for g in listed["documents"]] == [
+        ("doc:opinion", 2, 1, 3), ("doc:plan", 1, 0, 1)]
+    assert (listed["total"], listed["outside"]) == (summary["total_documents"], None)
+    for offset in range(3):  # a page is the slice of the whole, its total the same
+        page = impact.documents_of(loaded, "商务部", limit=1, offset=offset)
+        assert page["documents"] == listed["documents"][offset:offset + 1] and page["total"] == 2
     assert _ids(impact.document_measures(loaded, "商务部", "doc:opinion")["measures"]) == [
         "m:opinion:1", "m:opinion:1.1", "m:opinion:2"]
     sectors = impact.sectors_of(loaded, "商务部")
@@ -205,3 +210,21 @@ def test_measure_page_is_a_slice_of_every_measure_with_database_totals(loaded, a
         page = impact.measure_page(loaded, agency, limit=2, offset=offset)
         assert page["measures"] == whole["measures"][offset:offset + 2]
         assert page["total"] == whole["total"]
+
+
+def test_measures_in_no_document_are_counted_apart_from_the_document_pages(loaded, tmp_path):
+    """A measure that is in no document (an export without its PART_OF) is not a document of the
+    page: `total` counts documents, `outside` the measures in none, and the whole report lists
+    them last."""
+    from conftest_graph import NODES, write_export
+    mofcom = next(n for n in NODES if n["id"] == "agency:mofcom")
+    loose = write_export(tmp_path / "loose", nodes=[mofcom, {"id": "m:loose", "label": "Measure", "heading": "无文件的任务"}],
+                         edges=[{"source": "agency:mofcom", "target": "m:loose", "type": "LEADS"}])
+    loaded.load_export(loose)
+    listed = impact.documents_of(loaded, "商务部", limit=1)
+    assert [g["document"]["id"] for g in listed["documents"]] == ["doc:opinion"]
+    assert (listed["total"], listed["outside"]) == (2, {"leads": 1, "supports": 0, "measures": 1})
+    assert impact.agency_summary(loaded, "商务部")["total_documents"] == 2
+    report = impact.agency_report(loaded, "商务部")
+    assert [((g["document"] or {}).get("id"), [m["id"] for m in g["measures"]]) for g in report["by_document"]][1:] == [
+        ("doc:plan", ["m:plan:1"]), (None, ["m:loose"])]

@@ -234,6 +234,21 @@ def test_impact_lists_every_measure_a_page_at_a_time(env, monkeypatch):
     assert "Measures 1–2 of 4" in text_of(at)
 
 
+def test_impact_lists_documents_a_page_at_a_time(env, monkeypatch):
+    """The by-document tab shows one page of documents (most measures first) with "a–b of TOTAL"
+    and Next/Previous; the picker offers the page's documents."""
+    from graph import queries
+    monkeypatch.setattr(queries, "PAGE_SIZE", 1)
+    at = run("impact", agency="agency:mofcom")
+    assert "Documents 1–1 of 2" in text_of(at) and "Page 1 of 2" in text_of(at)
+    assert list(at.dataframe[0].value["Leads"]) == [2] and len(at.selectbox(key="im_doc").options) == 1
+    at.button(key="dp_next").click().run()
+    assert "Documents 2–2 of 2" in text_of(at) and at.query_params["dp"] == "2"
+    assert list(at.dataframe[0].value["Leads"]) == [1]
+    at.button(key="dp_prev").click().run()
+    assert "Documents 1–1 of 2" in text_of(at)
+
+
 def test_impact_sector_and_what_if_lists_are_paged(env, monkeypatch):
     """The sector tab lists the picked sector's measures and the what-if tab the picked group's, a
     page at a time, each page the slice of the whole (graph.impact without a limit)."""

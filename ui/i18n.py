@@ -145,6 +145,7 @@ S: dict[str, tuple[str, str]] = {
     "im_by_doc": ("按文件", "By document"), "im_by_sector": ("按领域", "By sector"),
     "im_all": ("全部任务", "All measures"),
     "im_clause_range": ("第 {a}–{b} 条，共 {n} 条", "Clauses {a}–{b} of {n}"),
+    "im_doc_range": ("第 {a}–{b} 个文件，共 {n} 个", "Documents {a}–{b} of {n}"),
     "im_page_range": ("第 {a}–{b} 项任务，共 {n} 项", "Measures {a}–{b} of {n}"), "im_partners": ("合作网络", "Partners"),
     "im_whatif": ("假设分析", "What if"),
     "im_download": ("下载职责子图", "Download the duty subgraph"),
