@@ -98,16 +98,15 @@ def by_document():
                                 tr("document"): (g["document"] or {}).get("name", "—"),
                                 tr("leads"): g["leads"], tr("supports"): g["supports"]} for g in groups]),
                  hide_index=True, width="stretch", height=min(420, 38 + 35 * len(groups)))
-    labels = {i: f"{(g['document'] or {}).get('date') or ''} {(g['document'] or {}).get('name', '—')}"
-              for i, g in enumerate(groups)}
+    # the options are the documents' ids ("" for measures in none): a new page offers new options
+    labels = {(g["document"] or {}).get("id", ""): f"{(g['document'] or {}).get('date') or ''} "
+              f"{(g['document'] or {}).get('name', '—')}" for g in groups}
     pager.buttons("dp", number, pages)
-    i = st.selectbox(tr("rd_pick"), list(labels), format_func=labels.get, key="im_doc")
-    if i is not None:
-        g = groups[i]
-        doc_id = (g["document"] or {}).get("id")
+    doc_id = st.selectbox(tr("rd_pick"), list(labels), format_func=labels.get, key="im_doc")
+    if doc_id is not None:
         if doc_id:
             st.html(link(tr("open_reader"), "reader", doc=doc_id, lang=lang()))
-        rows = state.ask(impact.document_measures, agency, doc_id)["measures"]
+        rows = state.ask(impact.document_measures, agency, doc_id or None)["measures"]
         st.dataframe(measure_table(rows), hide_index=True, width="stretch")
 
 
