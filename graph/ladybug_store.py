@@ -838,6 +838,8 @@ class LadybugStore(GraphStore):
             facets = FacetCypher(direction, self._rel, column, "label(b)", **head[1])
             return f"{head[0]}{facets.where(where, also)} ", {"id": node_id, **facets.params}, facets.types
         text, params, types = query()
+        if limit is None and not then:  # every row: one query (no count first), ordered here
+            return self._walked_page(text + f"RETURN b.id, {types}, {doc}", params, None, offset)
         sizes = {d: n for d, n in self._rows(text + f"RETURN {doc}, count(*)", **params)}
         total, undocumented = sum(sizes.values()), sizes.pop(None, 0)
         if undocumented:  # nodes without the property (an older export): walked, and every row ordered here
@@ -873,10 +875,11 @@ class LadybugStore(GraphStore):
 
     def _walked_page(self, query: str, params: dict[str, Any], limit: Optional[int], offset: int
                      ) -> dict[str, Any]:
-        """`neighbours_by_document` for nodes some of which lack the `document` property (`query`
-        returns id, types, document of each): walked, and every row ordered here."""
+        """`neighbours_by_document` with every row read (`query` returns id, types, document of each)
+        and ordered here; nodes without the `document` property (an older export) are walked."""
         rows = [(b, types_of(ts), d) for b, ts, d in self._rows(query, **params)]
-        walked = self.containing_documents([b for b, _, d in rows if d is None])
+        missing = [b for b, _, d in rows if d is None]
+        walked = self.containing_documents(missing) if missing else {}
         rows = sorted(((b, ts, d if d is not None else (walked.get(b) or {}).get("id")) for b, ts, d in rows),
                       key=lambda r: (r[2] is None, r[2] or "", r[0]))
         return {"total": len(rows), "documents": len({r[2] for r in rows if r[2]}),
