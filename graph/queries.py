@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
 
 from extract.docnumber import norm_docno
@@ -701,6 +702,17 @@ PATH_TYPES = (model.LEADS, model.SUPPORTS, model.PART_OF, model.ISSUED_BY)
 PATH_MAX_HOPS = 6
 
 
+@dataclass
+class _Search:
+    """One side of the search for paths between two agencies: node → {(its neighbour one hop nearer
+    this side's agency, the edge as stored)}, the nodes found last that relay (no agency does), and
+    how many hops out it has gone."""
+    parents: dict[str, set[tuple[str, str, str, str]]]
+    frontier: list[str]
+    depth: int = 0
+    stuck: set[str] = field(default_factory=set)  # agencies found: they end a path, never relay it
+
+
 @one_read
 def agency_paths(store: GraphStore, a: str, b: str, limit: int = 10,
                  max_hops: int = PATH_MAX_HOPS) -> dict[str, Any]:
@@ -708,40 +720,58 @@ def agency_paths(store: GraphStore, a: str, b: str, limit: int = 10,
     agency in between): a measure both take part in (2 hops), measures of one document (4 hops),
     a document one issued holding a measure of the other (3 hops) … At most `limit` paths, all of
     the shortest length found within `max_hops`, in id order. Each path: `nodes` (briefs, from `a`
-    to `b`) and `rels` ({source, type, target}, as stored). Agencies by id or any name."""
+    to `b`) and `rels` ({source, type, target}, as stored). Agencies by id or any name.
+    Searched from both ends, the smaller side a hop further each time, until the sides meet: two
+    ministries of 12,500 measures each share one in two hops, without walking the 100,000 edges
+    of either's measures."""
     start, goal = resolve_agency(store, a)["id"], resolve_agency(store, b)["id"]
     if start == goal:
         raise ValueError("a path needs two different agencies")
-    parents: dict[str, set[tuple[str, str, str, str]]] = {start: set()}
-    frontier, found = [start], False
-    for _ in range(max_hops):
-        level: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
-        for s, t, o in store.expand(frontier, list(PATH_TYPES), "both"):
-            for here, there in ((s, o), (o, s)):
-                if here in frontier and there not in parents:
-                    level[there].add((here, s, t, o))
-        labels = {n: node.get("label") for n, node in store.get_nodes(sorted(level)).items()}
-        frontier = []
-        for n, via in level.items():
-            parents[n] = via
-            if n == goal:
-                found = True
-            elif labels.get(n) != model.AGENCY:  # other agencies end a path, they do not relay it
-                frontier.append(n)
-        if found or not frontier:
-            break
-    paths = _paths_back(parents, start, goal, limit) if found else []
-    briefs = store.get_nodes(sorted({n for p in paths for n in p[0]}))
+    sides = (_Search({start: set()}, [start]), _Search({goal: set()}, [goal]))
+    meeting: list[str] = []
+    while not meeting and all(s.frontier for s in sides) and sides[0].depth + sides[1].depth < max_hops:
+        near, far = sorted(sides, key=lambda s: len(s.frontier))
+        found = _one_hop_further(store, near, (start, goal))
+        meeting = [n for n in found if n in far.parents and n not in far.stuck]
+    paths = _paths_back(_toward_start(*sides), start, goal, limit) if meeting else []
+    briefs = store.get_nodes(sorted({n for p in paths for n in p[0]}), model.BRIEF_READS)
     return {"from": brief(briefs.get(start) or {"id": start}), "to": brief(briefs.get(goal) or {"id": goal}),
             "hops": len(paths[0][1]) if paths else None,
             "paths": [{"nodes": [brief(briefs[n]) for n in ns],
                        "rels": [{"source": s, "type": t, "target": o} for s, t, o in rs]} for ns, rs in paths]}
 
 
+def _one_hop_further(store: GraphStore, side: _Search, ends: tuple[str, str]) -> list[str]:
+    """Walk one hop on from the side's frontier; the nodes found that may end or carry a path."""
+    here = set(side.frontier)
+    level: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
+    for s, t, o in store.expand(side.frontier, list(PATH_TYPES), "both"):
+        for near, there in ((s, o), (o, s)):
+            if near in here and there not in side.parents:
+                level[there].add((near, s, t, o))
+    labels = {n: node.get("label") for n, node in store.get_nodes(sorted(level), ("id",)).items()}
+    side.parents.update(level)
+    side.depth += 1
+    side.stuck |= {n for n in level if labels.get(n) == model.AGENCY and n not in ends}
+    side.frontier = [n for n in level if labels.get(n) != model.AGENCY]
+    return [n for n in level if n not in side.stuck]
+
+
+def _toward_start(start_side: _Search, goal_side: _Search) -> dict[str, set[tuple[str, str, str, str]]]:
+    """Both sides' finds as one map of node → {(neighbour one hop nearer the start, edge)}: the
+    goal side's links turned round (an agency it found carries nothing)."""
+    parents = {n: set(via) for n, via in start_side.parents.items()}
+    for node, via in goal_side.parents.items():
+        if node not in goal_side.stuck:
+            for nearer_goal, s, t, o in via:
+                parents.setdefault(nearer_goal, set()).add((node, s, t, o))
+    return parents
+
+
 def _paths_back(parents: dict[str, set[tuple[str, str, str, str]]], start: str, goal: str,
                 limit: int) -> list[tuple[list[str], list[tuple[str, str, str]]]]:
     """Every shortest path from start to goal recorded in `parents` (node → {(parent, edge …)}),
-    the first `limit` in order of their node ids."""
+    the first `limit` in order of their node ids (a node without parents ends no path)."""
     out: list[tuple[list[str], list[tuple[str, str, str]]]] = []
 
     def walk(node: str, nodes: list[str], rels: list[tuple[str, str, str]]) -> None:
@@ -750,7 +780,7 @@ def _paths_back(parents: dict[str, set[tuple[str, str, str, str]]], start: str, 
         if node == start:
             out.append(([start, *reversed(nodes)], list(reversed(rels))))
             return
-        for parent, s, t, o in sorted(parents[node]):
+        for parent, s, t, o in sorted(parents.get(node, ())):
             walk(parent, [*nodes, node], [*rels, (s, t, o)])
     walk(goal, [], [])
     return out

@@ -1,0 +1,85 @@
+"""Paths between two agencies on the seed-corpus graph, both stores, checked against NetworkX's
+all shortest paths over the same edges (graph/queries.py `agency_paths` searches from both ends)."""
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import pytest
+
+import graph
+from graph import model, queries
+from conftest_graph import open_neo4j, store, wipe_neo4j  # noqa: F401
+
+
+@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def seed(request, corpus_export, tmp_path_factory):
+    if request.param == "embedded":
+        s = graph.open_store("embedded", path=tmp_path_factory.mktemp("paths") / "graph.lbdb")
+    else:
+        s = open_neo4j()
+        wipe_neo4j(s)
+    s.load_export(corpus_export[0])
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def projection(corpus_export):
+    """The export's measures, documents and agencies joined by the edges a path may follow."""
+    export = graph.read_export(corpus_export[0])
+    g = nx.Graph()
+    g.add_edges_from((s, o) for s, t, o in export.edges if t in queries.PATH_TYPES)
+    agencies = {i for i, (label, _) in export.nodes.items() if label == model.AGENCY}
+    return g, agencies
+
+
+def expected(projection, a: str, b: str) -> set[tuple[str, ...]]:
+    """Every shortest path of at most PATH_MAX_HOPS hops with no other agency on it."""
+    g, agencies = projection
+    g = g.subgraph(set(g) - (agencies - {a, b}))
+    try:
+        paths = {tuple(p) for p in nx.all_shortest_paths(g, a, b)}
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return set()
+    return paths if len(next(iter(paths))) - 1 <= queries.PATH_MAX_HOPS else set()
+
+
+def test_every_shortest_path_between_agencies_is_found(seed, projection):
+    busiest = [a["id"] for a in queries.agency_workload(seed)[:9]]
+    quiet = [a["id"] for a in queries.agency_workload(seed)[-30::6]]
+    checked = 0
+    for a, b in itertools.chain(itertools.combinations(busiest, 2), itertools.product(busiest[:3], quiet)):
+        found = queries.agency_paths(seed, a, b, limit=100_000)
+        want = expected(projection, a, b)
+        assert {tuple(n["id"] for n in p["nodes"]) for p in found["paths"]} == want, (a, b)
+        assert found["hops"] == (len(next(iter(want))) - 1 if want else None)
+        checked += bool(want)
+    assert checked >= 30  # most pairs are connected; the comparison is not of empty answers
+
+
+def test_a_limited_answer_is_the_first_paths_in_id_order(seed):
+    a, b = (x["id"] for x in queries.agency_workload(seed)[:2])
+    whole = queries.agency_paths(seed, a, b, limit=100_000)["paths"]
+    assert len(whole) > 10
+    assert queries.agency_paths(seed, a, b, limit=10)["paths"] == whole[:10]
+
+
+def test_an_agency_between_two_others_carries_no_path(store, tmp_path):
+    """A (measure m1) and B (measure m2) meet through document D in four hops; A and B also each
+    share a measure with X, four hops through X, which is no path (agencies do not relay). m1 is
+    also in D2 and D3, so that each side's search finds X before they meet."""
+    from conftest_graph import write_export
+    nodes = [{"id": f"agency:{x}", "label": "Agency", "name": x} for x in "ABX"] + [
+        {"id": f"doc:{d}", "label": "Document", "title": d} for d in ("D", "D2", "D3")] + [
+        {"id": f"m:{i}", "label": "Measure", "heading": i} for i in ("1", "2", "3", "4")]
+    edges = [{"source": s, "target": o, "type": t} for s, t, o in [
+        ("agency:A", "LEADS", "m:1"), ("agency:B", "LEADS", "m:2"), ("m:1", "PART_OF", "doc:D"),
+        ("m:2", "PART_OF", "doc:D"), ("m:1", "PART_OF", "doc:D2"), ("m:1", "PART_OF", "doc:D3"), ("agency:A", "LEADS", "m:3"), ("agency:X", "SUPPORTS", "m:3"),
+        ("agency:X", "LEADS", "m:4"), ("agency:B", "SUPPORTS", "m:4")]]
+    store.load_export(write_export(tmp_path / "export", nodes=nodes, edges=edges))
+    for a, b in (("agency:A", "agency:B"), ("agency:B", "agency:A")):
+        found = queries.agency_paths(store, a, b)
+        assert found["hops"] == 4
+        assert [[n["id"] for n in p["nodes"]] for p in found["paths"]] == [
+            [a, f"m:{a[-1] == 'A' and 1 or 2}", "doc:D", f"m:{a[-1] == 'A' and 2 or 1}", b]]
