@@ -350,11 +350,12 @@ def agency_workload(store: GraphStore) -> list[dict[str, Any]]:
 
 
 def party_workload(store: GraphStore) -> list[dict[str, Any]]:
-    """Every regulated party (企业, 申请人 …) with how many obligations bind it, most bound first."""
-    proj = store.projection(labels=[model.REGULATED_PARTY, model.OBLIGATION], rel_types=[model.BINDS],
-                            properties=["name"])
-    rows = [{"id": n, "name": a.get("name"), "obligations": proj.in_degree(n)}
-            for n, a in proj.nodes(data=True) if a.get("label") == model.REGULATED_PARTY]
+    """Every regulated party (企业, 申请人 …) with how many obligations bind it, most bound first
+    (the database counts: no obligation leaves it)."""
+    parties = store.projection(labels=[model.REGULATED_PARTY], rel_types=[], properties=["name"])
+    bound = store.typed_degrees(sorted(parties), [model.BINDS], "in")
+    rows = [{"id": n, "name": a.get("name"), "obligations": sum(bound.get(n, {}).values())}
+            for n, a in parties.nodes(data=True)]
     rows.sort(key=lambda r: (-r["obligations"], r["id"]))
     return rows
 
