@@ -113,8 +113,19 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
     sector_id = (impact.sectors_of(store, name) or [{"id": None}])[0]["id"]
     first_doc = next(iter(impact.documents_of(store, name, limit=1)["documents"]), {"document": None})["document"]
     partner_id = next((p["id"] for p in queries.co_responsible(store, name)), None)
+    term = name[:2] if len(name) > 2 else name
     return {
-        "search": lambda: queries.search(store, name[:2] if len(name) > 2 else name),
+        "search": lambda: queries.search(store, term),
+        # the search page: its counts by kind, then a page of one kind (measures: the most text)
+        "search_page (counts)": lambda: queries.search_page(store, term, limit=0),
+        "search_page (measures, first page)": lambda: queries.search_page(store, term, limit=50,
+                                                                          label=model.MEASURE),
+        # the overview, reader and timeline pages: every document, every supersession, the parties
+        "documents_overview": lambda: queries.documents_overview(store),
+        "supersession_edges": lambda: queries.supersession_edges(store, include_amends=True),
+        "party_workload": lambda: queries.party_workload(store),
+        **({"agency_paths (explorer)": lambda: queries.agency_paths(store, agency, partner_id)}
+           if partner_id else {}),
         "neighbourhood(depth=2)": lambda: queries.neighbourhood(store, agency, depth=2, limit=100),
         # the explorer: every group counted, the first 12 of each read (its default cap)
         "neighbour_groups (explorer)": lambda: queries.neighbour_groups(store, agency, limit=12),
