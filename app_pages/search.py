@@ -29,9 +29,14 @@ if not summary["total"]:
 counts = summary["counts"]
 kind = selection.get("kind")
 kind = kind if kind in counts else next(iter(counts))
-st.caption(tr("search_found", n=summary["total"]))
+more = set(summary["more"])  # kinds with more matches than the search reads (queries.SEARCH_CAP)
+if more:
+    st.caption(tr("search_found_more", n=summary["total"], cap=queries.SEARCH_CAP,
+                  kinds="、".join(label_name(l) for l in counts if l in more)))
+else:
+    st.caption(tr("search_found", n=summary["total"]))
 picked = st.segmented_control(tr("search_kind"), list(counts), default=kind, key=f"search_kind_{q}_{kind}",
-                              format_func=lambda l: f"{label_name(l)} · {counts[l]}")
+                              format_func=lambda l: f"{label_name(l)} · {counts[l]}{'+' if l in more else ''}")
 if picked and picked != kind:
     selection.put(kind=picked, p=None)
     st.rerun()
@@ -39,7 +44,8 @@ if picked and picked != kind:
 number, pages = pager.page_number("p", counts[kind], PAGE_SIZE)
 found = queries.search_page(store, q, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, label=kind)
 first, last = found["offset"] + 1, found["offset"] + len(found["hits"])
-st.caption(tr("search_range", a=first, b=last, n=found["total"], kind=label_name(kind)))
+st.caption(tr("search_range", a=first, b=last, n=f"{found['total']}{'+' if found['more'] else ''}",
+              kind=label_name(kind)))
 
 
 def _row(h: dict) -> str:

@@ -414,17 +414,17 @@ class LadybugStore(GraphStore):
     # Lookups by id go table by table through each table's primary-key index (`UNWIND $ids AS i
     # MATCH (n:Label {id: i})`): one pattern over every table cannot use them. Nodes come back as
     # `n.*` (the table's own columns), which the binding converts twice as fast as whole nodes.
-    def _table_nodes(self, label: str, where: str, columns: Optional[Sequence[str]] = None,
+    def _table_nodes(self, label: str, where: str, columns: Optional[Sequence[str]] = None, then: str = "",
                      **params: Any) -> list[dict[str, Any]]:
-        """Nodes of one table: `MATCH (n:Label) {where} RETURN n.*` (or only `columns` of it) as
-        stored dicts with `label`."""
+        """Nodes of one table: `MATCH (n:Label) {where} RETURN n.* {then}` (or only `columns` of it)
+        as stored dicts with `label`."""
         if self._database() is None or label not in self.schema().node_columns:
             return []
         have = self.schema().node_columns[label]
         wanted = "n.*" if columns is None else ", ".join(f"n.{quote(c)}" for c in columns if c in have)
         try:
             with self._connection() as conn:
-                result = conn.execute(f"{where.format(n=f'n:{quote(label)}')} RETURN {wanted}", params)
+                result = conn.execute(f"{where.format(n=f'n:{quote(label)}')} RETURN {wanted}{then}", params)
                 rows = result.get_all()
                 names = [c[2:] for c in result.get_column_names()]  # "n.title" → "title"
                 result.close()  # while its connection is open (a retired connection closes its results)
@@ -614,23 +614,30 @@ class LadybugStore(GraphStore):
             nearest[start] = found
         return nearest
 
-    def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
+    def text_matches(self, text: str, limit: int, label_order: Sequence[str], labels: Optional[Sequence[str]] = None,
+                     cap: Optional[int] = None) -> list[dict[str, Any]]:
         needle = text.strip().lower()
         rank = {label: i for i, label in enumerate(label_order)}
         out: list[dict[str, Any]] = []
         schema = self.schema() if self._database() is not None else Schema()
-        labels = sorted(model.NODE_LABELS.values(), key=lambda lab: rank.get(lab.name, len(rank)))
-        for label in labels:
+        for label in sorted((lab for lab in model.NODE_LABELS.values() if labels is None or lab.name in labels),
+                            key=lambda lab: rank.get(lab.name, len(rank))):
             # once `limit` inexact hits of better-ranked labels are in hand, this label's inexact hits
             # cannot be among the first `limit`: only its exact ones are fetched (a two-letter word
             # matches ~50,000 measures of a large corpus, and fetching them is what costs)
             better = sum(1 for h in out if not h["exact"] and rank.get(h["label"], len(rank))
                          < rank.get(label.name, len(rank)))
-            out += self._text_hits(label, needle, schema, exact_only=better >= limit)
+            if better >= limit:
+                out += self._text_hits(label, needle, schema, exact_only=True)
+                continue
+            out += self._text_hits(label, needle, schema, exact_only=False, first=None if cap is None else cap + 1)
         out.sort(key=lambda h: (not h["exact"], rank.get(h["label"], len(rank)), h["length"], h["id"]))
         return out[:limit]
 
-    def _text_hits(self, label: model.NodeLabel, needle: str, schema: Schema, exact_only: bool) -> list[dict[str, Any]]:
+    def _text_hits(self, label: model.NodeLabel, needle: str, schema: Schema, exact_only: bool,
+                   first: Optional[int] = None) -> list[dict[str, Any]]:
+        """Nodes of `label` containing `needle` (only those equal to it, `exact_only`), at most the
+        `first` the table gives."""
         columns = schema.node_columns.get(label.name, {})
         props = [p for p in label.text_properties if p in columns]
         if not props:
@@ -645,8 +652,9 @@ class LadybugStore(GraphStore):
             return folded(f"n.{quote(p)}") + (" = $t" if exact_only else " CONTAINS $t")
         shown = dict.fromkeys((*props, *(f for f in _MATCH_FIELDS if f != "label"), REST))
         hits = []
+        within = f" LIMIT {int(first)}" if first is not None else ""
         for node in self._table_nodes(label.name, f"MATCH ({{n}}) WHERE {' OR '.join(map(test, props))}",
-                                      columns=list(shown), t=needle):
+                                      columns=list(shown), then=within, t=needle):
             values = [v for p in props for v in (node.get(p) if isinstance(node.get(p), list) else [node.get(p)])
                       if isinstance(v, str)]
             keys = [(v.lower() != needle, len(v)) for v in values if needle in v.lower()]  # exact keys

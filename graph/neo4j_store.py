@@ -617,45 +617,40 @@ class Neo4jStore(GraphStore):
             f"RETURN collect([s, t, o, properties(r)]){self._slice(offset, limit)} AS edges", ids=list(ids))
         return [{**props, "source": s, "type": t, "target": o} for s, t, o, props in (rows[0]["edges"] if rows else [])]
 
-    #: how many full-text hits (best Lucene score first) are filtered and ranked
+    #: how many full-text hits (best Lucene score first) are filtered and ranked, without a `cap`
+    #: (`search`'s first few hits); with one, each label reads hits until it has cap + 1
     FULLTEXT_CANDIDATES = 5000
 
-    def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
+    def text_matches(self, text: str, limit: int, label_order: Sequence[str], labels: Optional[Sequence[str]] = None,
+                     cap: Optional[int] = None) -> list[dict[str, Any]]:
         text = text.strip()
         needle = text.lower()
-        if len(text) >= 2 and all(_is_han(c) for c in text):
-            # a phrase of the CJK analyzer's bigrams finds every node containing the text
-            phrase = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            source = (f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q, {{limit: $candidates}}) "
-                      "YIELD node AS n")
-        else:
-            # one Han character is below the bigrams, and Latin words / numbers are tokenised whole
-            # (no substring match): scan the text properties instead
-            phrase = None
-            source = f"MATCH (n:{model.BASE_LABEL})"
-        branches = []
-        for label in model.NODE_LABELS.values():
-            parts = [f"CASE WHEN n.`{p}` IS NULL THEN [] WHEN n.`{p}` IS :: LIST<STRING> THEN n.`{p}` "
-                     f"ELSE [n.`{p}`] END"
-                     for p in label.text_properties]
-            if parts:
-                branches.append(f"WHEN '{label.name}' THEN {' + '.join(parts)}")
-        fields = ", ".join(f".`{f}`" for f in _MATCH_FIELDS if f not in ("id", "label"))
+        # a phrase of the CJK analyzer's bigrams finds every node containing the text; one Han
+        # character is below the bigrams, and Latin words / numbers are tokenised whole (no
+        # substring match): those scan the text properties instead
+        phrase = ('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                  if len(text) >= 2 and all(_is_han(c) for c in text) else None)
 
-        def fold(v: str) -> str:  # a needle without letters needs no lower-cased copy of every value
-            return f"toLower({v})" if needle.upper() != needle else v
+        def source(label: Optional[str], window: bool) -> str:
+            if phrase is not None:
+                return (f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q"
+                        f"{', {limit: $candidates}' if window else ''}) YIELD node AS n")
+            return f"MATCH (n:{label or model.BASE_LABEL})"
+        if cap is None:
+            body = self._text_matching(source(None, True), "$labels IS NULL OR label IN $labels", needle)
+        else:  # each label's first cap + 1, label by label: one pass over all would hold every match
+            wanted = [lab.name for lab in model.NODE_LABELS.values()
+                      if lab.text_properties and (labels is None or lab.name in labels)]
+            body = "CALL { " + " UNION ALL ".join(
+                self._text_matching(source(name, False), f"label = '{name}'", needle) + "RETURN n, label, best LIMIT $more"
+                for name in wanted) + " } " if wanted else "WITH null AS n, null AS label, 0 AS best WHERE false "
+        fields = ", ".join(f".`{f}`" for f in _MATCH_FIELDS if f not in ("id", "label"))
         rows = self._read(
-            f"{source} WITH n, head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}']) AS label "
-            f"WITH n, label, CASE label {' '.join(branches)} ELSE [] END AS values "
-            f"WITH n, label, [v IN values WHERE v IS NOT NULL AND {fold('v')} CONTAINS $t "
-            f"| CASE WHEN {fold('v')} = $t THEN 0 ELSE 1 END * 1000000000 + size(v)] AS keys "
-            "WHERE size(keys) > 0 "
-            "WITH n, label, reduce(m = 9000000000, k IN keys | CASE WHEN k < m THEN k ELSE m END) AS best "
-            "WITH n, label, best, coalesce($order[label], size(keys($order))) AS rank "
+            f"{body}WITH n, label, best, coalesce($order[label], size(keys($order))) AS rank "
             "ORDER BY best / 1000000000, rank, best % 1000000000, n.id LIMIT $limit "
             f"RETURN collect(n {{.id, {fields}, label: label, best: best}}) AS hits",
-            q=phrase, t=needle, limit=limit, candidates=self.FULLTEXT_CANDIDATES,
-            order={label: i for i, label in enumerate(label_order)})
+            q=phrase, t=needle, limit=limit, candidates=self.FULLTEXT_CANDIDATES, more=(cap or 0) + 1,
+            order={label: i for i, label in enumerate(label_order)}, labels=list(labels) if labels is not None else None)
         out = []
         for hit in rows[0]["hits"] if rows else []:
             best = hit.pop("best")
@@ -663,6 +658,29 @@ class Neo4jStore(GraphStore):
             hit.update(exact=best < 1_000_000_000, length=best % 1_000_000_000)
             out.append(hit)
         return out
+
+    @staticmethod
+    def _text_matching(source: str, label_test: str, needle: str) -> str:
+        """Cypher: the nodes of `source` (as `n`) passing `label_test` on their `label` whose text
+        properties contain $t, with `best`: 0 or 1 (exact or not) × 10⁹ + the length of the
+        shortest such value."""
+        branches = []
+        for label in model.NODE_LABELS.values():
+            parts = [f"CASE WHEN n.`{p}` IS NULL THEN [] WHEN n.`{p}` IS :: LIST<STRING> THEN n.`{p}` "
+                     f"ELSE [n.`{p}`] END"
+                     for p in label.text_properties]
+            if parts:
+                branches.append(f"WHEN '{label.name}' THEN {' + '.join(parts)}")
+
+        def fold(v: str) -> str:  # a needle without letters needs no lower-cased copy of every value
+            return f"toLower({v})" if needle.upper() != needle else v
+        return (f"{source} WITH n, head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}']) AS label "
+                f"WHERE {label_test} "
+                f"WITH n, label, CASE label {' '.join(branches)} ELSE [] END AS values "
+                f"WITH n, label, [v IN values WHERE v IS NOT NULL AND {fold('v')} CONTAINS $t "
+                f"| CASE WHEN {fold('v')} = $t THEN 0 ELSE 1 END * 1000000000 + size(v)] AS keys "
+                "WHERE size(keys) > 0 "
+                "WITH n, label, reduce(m = 9000000000, k IN keys | CASE WHEN k < m THEN k ELSE m END) AS best ")
 
     # -- aggregating primitives: counted, paired and paged by the server ---------------------------
 

@@ -198,11 +198,16 @@ class GraphStore(ABC):
         """For each id, the Document it is (transitively) PART_OF, nearest first; None if none."""
 
     @abstractmethod
-    def text_matches(self, text: str, limit: int, label_order: Sequence[str]) -> list[dict[str, Any]]:
+    def text_matches(self, text: str, limit: int, label_order: Sequence[str], labels: Optional[Sequence[str]] = None,
+                     cap: Optional[int] = None) -> list[dict[str, Any]]:
         """The first `limit` nodes whose text properties (model.NODE_LABELS[…].text_properties)
         contain `text` (lower-cased), as dicts of id, label, display and brief properties, plus
         `exact` (some value equals the text) and `length` (of the shortest such value, exact ones
-        first) — ordered by exact first, then label in `label_order` (others last), length, id."""
+        first) — ordered by exact first, then label in `label_order` (others last), length, id.
+        Only nodes of `labels`, if given. With `cap`, each label's matches are read up to `cap + 1`,
+        the first the database finds (the embedded store: in table order; Neo4j: Lucene's best
+        first): a label answering more than `cap` has more matches than it answers (a word in
+        50,000 measures of a large corpus is not read whole), ordered among those read."""
 
     # aggregating primitives: the database counts, pairs and pages, so that a hub's thousands of
     # neighbours (a ministry leads or supports ~13,000 measures of a 100× corpus) stay in it

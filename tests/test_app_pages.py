@@ -123,6 +123,17 @@ def test_search_counts_by_kind_and_names_a_measure_s_document(env):
     assert "Nothing found" in text_of(at)
 
 
+def test_search_says_when_a_kind_has_more_matches_than_it_reads(env, monkeypatch):
+    """Above queries.SEARCH_CAP matches of a kind the page says "more than", counts the kind as
+    CAP+ and pages through the CAP it read."""
+    from graph import queries
+    monkeypatch.setattr(queries, "SEARCH_CAP", 2)
+    at = run("search", q="商务部", kind="Measure")
+    body = text_of(at)
+    assert "More than 3 results: of Measure only the first 2 are read and listed" in body
+    assert "Measure: 1–2 of 2+" in body and body.count("reader?doc=") == 2
+
+
 def test_explorer_expands_and_filters(env):
     at = run("explorer", node="agency:mofcom")
     body = text_of(at)

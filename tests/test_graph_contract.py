@@ -70,6 +70,27 @@ def test_search_page_counts_every_match_and_names_a_measure_s_document(loaded):
     assert queries.search_page(loaded, "  ")["total"] == 0
 
 
+def test_search_page_reads_a_kind_up_to_the_cap_and_says_there_is_more(loaded, monkeypatch):
+    """A kind with more matches than queries.SEARCH_CAP is counted as the cap, named in `more`,
+    and paged among those read, exact matches first."""
+    every = {h["id"] for h in queries.search_page(loaded, "商务部", label="Measure")["hits"]}
+    monkeypatch.setattr(queries, "SEARCH_CAP", 2)
+    page = queries.search_page(loaded, "商务部", limit=10)
+    assert (page["total"], page["counts"], page["more"]) == (3, {"Agency": 1, "Measure": 2}, ["Measure"])
+    assert [h["label"] for h in page["hits"]] == ["Agency", "Measure", "Measure"]
+    assert {h["id"] for h in page["hits"][1:]} < every
+    second = queries.search_page(loaded, "商务部", label="Measure", limit=1, offset=1)
+    assert (second["counts"], second["more"]) == ({"Measure": 2}, ["Measure"])
+    assert second["hits"][0]["id"] == page["hits"][2]["id"]
+    monkeypatch.setattr(queries, "SEARCH_CAP", 1)  # 国务院 exactly, and 国务院办公厅
+    agencies = queries.search_page(loaded, "国务院", label="Agency")
+    assert (agencies["counts"], agencies["more"]) == ({"Agency": 1}, ["Agency"])
+    monkeypatch.setattr(queries, "SEARCH_CAP", 2)
+    agencies = queries.search_page(loaded, "国务院", label="Agency")
+    assert ([h["id"] for h in agencies["hits"]], agencies["more"]) == (
+        ["agency:state-council", "agency:gov-office"], [])
+
+
 def test_neighbour_groups_put_led_measures_first(loaded):
     groups = queries.neighbour_groups(loaded, "agency:mofcom")["groups"]
     assert [(g["type"], g["direction"], g["count"]) for g in groups] == [

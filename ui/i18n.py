@@ -72,6 +72,9 @@ S: dict[str, tuple[str, str]] = {
     "search_none": ("没有找到“{q}”。", "Nothing found for “{q}”."),
     "search_hint": ("例如：商务部、发展改革委、国办发〔2021〕24号、跨境电商", "e.g. 商务部, 发展改革委, 国办发〔2021〕24号, 跨境电商"),
     "search_found": ("共找到 {n} 条结果", "{n} results in all"),
+    "search_found_more": ("找到 {n} 条以上结果：{kinds}只读取并列出前 {cap} 条，请补充搜索词以缩小范围",
+                          "More than {n} results: of {kinds} only the first {cap} are read and listed — "
+                          "add words to narrow the search"),
     "search_kind": ("结果类型", "Kind of result"),
     "search_range": ("{kind}：第 {a}–{b} 条，共 {n} 条", "{kind}: {a}–{b} of {n}"),
     "in_document": ("所属文件", "In"),
