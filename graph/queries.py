@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter, defaultdict
+from collections import ChainMap, Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, TypeVar
 
 from extract.docnumber import norm_docno
 from extract.numerals import chinese_int
@@ -741,10 +741,12 @@ def agency_paths(store: GraphStore, a: str, b: str, limit: int = 10,
     if start == goal:
         raise ValueError("a path needs two different agencies")
     sides = (_Search({start: set()}, [start]), _Search({goal: set()}, [goal]))
+    # the agencies, a few hundred, once: what the search finds is otherwise never looked up
+    agencies = set(store.projection(labels=[model.AGENCY], rel_types=[]))
     meeting: list[str] = []
     while not meeting and all(s.frontier for s in sides) and sides[0].depth + sides[1].depth < max_hops:
         near, far = sorted(sides, key=lambda s: len(s.frontier))
-        found = _one_hop_further(store, near, (start, goal))
+        found = _one_hop_further(store, near, agencies, (start, goal))
         meeting = [n for n in found if n in far.parents and n not in far.stuck]
     paths = _paths_back(_toward_start(*sides), start, goal, limit) if meeting else []
     briefs = store.get_nodes(sorted({n for p in paths for n in p[0]}), model.BRIEF_READS)
@@ -754,34 +756,36 @@ def agency_paths(store: GraphStore, a: str, b: str, limit: int = 10,
                        "rels": [{"source": s, "type": t, "target": o} for s, t, o in rs]} for ns, rs in paths]}
 
 
-def _one_hop_further(store: GraphStore, side: _Search, ends: tuple[str, str]) -> list[str]:
-    """Walk one hop on from the side's frontier; the nodes found that may end or carry a path."""
+def _one_hop_further(store: GraphStore, side: _Search, agencies: set[str], ends: tuple[str, str]) -> list[str]:
+    """Walk one hop on from the side's frontier; the nodes found that may end or carry a path
+    (no agency carries one; of them only the two `ends` end one)."""
     here = set(side.frontier)
     level: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
     for s, t, o in store.expand(side.frontier, list(PATH_TYPES), "both"):
         for near, there in ((s, o), (o, s)):
             if near in here and there not in side.parents:
                 level[there].add((near, s, t, o))
-    labels = {n: node.get("label") for n, node in store.get_nodes(sorted(level), ("id",)).items()}
     side.parents.update(level)
     side.depth += 1
-    side.stuck |= {n for n in level if labels.get(n) == model.AGENCY and n not in ends}
-    side.frontier = [n for n in level if labels.get(n) != model.AGENCY]
+    side.stuck |= agencies.intersection(level).difference(ends)
+    side.frontier = [n for n in level if n not in agencies]
     return [n for n in level if n not in side.stuck]
 
 
-def _toward_start(start_side: _Search, goal_side: _Search) -> dict[str, set[tuple[str, str, str, str]]]:
+def _toward_start(start_side: _Search, goal_side: _Search) -> Mapping[str, set[tuple[str, str, str, str]]]:
     """Both sides' finds as one map of node → {(neighbour one hop nearer the start, edge)}: the
-    goal side's links turned round (an agency it found carries nothing)."""
-    parents = {n: set(via) for n, via in start_side.parents.items()}
+    goal side's links turned round (an agency it found carries nothing), then the start side's."""
+    turned: dict[str, set[tuple[str, str, str, str]]] = defaultdict(set)
     for node, via in goal_side.parents.items():
         if node not in goal_side.stuck:
             for nearer_goal, s, t, o in via:
-                parents.setdefault(nearer_goal, set()).add((node, s, t, o))
-    return parents
+                turned[nearer_goal].add((node, s, t, o))
+    # a node both sides found is where they meet, found last by one of them at its deepest: no node
+    # of the goal side links on to it, so the two maps hold no node in common
+    return ChainMap(dict(turned), start_side.parents)
 
 
-def _paths_back(parents: dict[str, set[tuple[str, str, str, str]]], start: str, goal: str,
+def _paths_back(parents: Mapping[str, set[tuple[str, str, str, str]]], start: str, goal: str,
                 limit: int) -> list[tuple[list[str], list[tuple[str, str, str]]]]:
     """Every shortest path from start to goal recorded in `parents` (node → {(parent, edge …)}),
     the first `limit` in order of their node ids (a node without parents ends no path)."""
