@@ -938,8 +938,11 @@ class LadybugStore(GraphStore):
             return out
         have = self.schema().node_columns
         for table in sorted(have) if labels is None else sorted(set(labels) & set(have)):
-            for node in self._table_nodes(table, "MATCH ({n})"):
-                out.add_node(node["id"], **(node if keep is None else {k: v for k, v in node.items() if k in keep}))
+            # only the columns asked for (a property without a column of its own is in the rest)
+            rest = keep is not None and bool(keep - {"label"} - set(have[table]))
+            columns = None if keep is None else [c for c in have[table] if c in keep or (c == REST and rest)]
+            for node in self._table_nodes(table, "MATCH ({n})", columns):
+                out.add_node(node["id"], **({k: v for k, v in node.items() if k in keep} if rest else node))
         rel = self._rel(rel_types)
         if rel is not None:
             for s, t, o, raw in self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id, r"):

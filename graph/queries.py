@@ -449,13 +449,13 @@ def supersession_edges(store: GraphStore, include_amends: bool = False) -> list[
     """Every SUPERSEDES (and, if asked, AMENDS) relation as rows: newer, older (brief documents),
     type and kind; newest first. One projection, not one walk per document."""
     types = [model.SUPERSEDES] + ([model.AMENDS] if include_amends else [])
-    proj = store.projection(labels=[model.DOCUMENT], rel_types=types,
-                            properties=["title", "doc_number", "date", "in_corpus"])
+    proj = store.projection(labels=[model.DOCUMENT], rel_types=types, properties=[])
+    # only the documents at an edge's ends are read (a few hundred of 11,700 at 100× the seed)
+    docs = store.get_nodes(sorted({n for edge in proj.edges() for n in edge}),
+                           ["title", "doc_number", "date", "in_corpus"])
     rows = []
     for s, o, key, attrs in proj.edges(keys=True, data=True):
-        newer = {"id": s, "label": model.DOCUMENT, **proj.nodes[s]}
-        older = {"id": o, "label": model.DOCUMENT, **proj.nodes[o]}
-        rows.append({"newer": brief(newer), "older": brief(older), "type": key, "kind": attrs.get("kind")})
+        rows.append({"newer": brief(docs[s]), "older": brief(docs[o]), "type": key, "kind": attrs.get("kind")})
     rows.sort(key=lambda r: (r["newer"].get("date") or "", r["newer"]["id"], r["older"]["id"]), reverse=True)
     return rows
 
