@@ -826,7 +826,6 @@ class Neo4jStore(GraphStore):
                    properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
         labels = sorted(labels) if labels is not None else None
         types = sorted(rel_types) if rel_types is not None else None
-        node_filter = "" if labels is None else "WHERE any(l IN labels(n) WHERE l IN $labels)"
         if properties is None:
             shape = self._NODE
         else:
@@ -834,12 +833,14 @@ class Neo4jStore(GraphStore):
             assert all(model.is_identifier(p) for p in props)
             shape = (f"n {{.id{''.join(', .' + p for p in props)}, "
                      f"label: head([l IN labels(n) WHERE l <> '{model.BASE_LABEL}'])}}")
-        # whole lists in one record each: the driver's cost is per record
-        rows = self._read(f"MATCH (n:{model.BASE_LABEL}) {node_filter} RETURN collect({shape}) AS nodes",
-                          labels=labels)
+        # whole lists in one record each: the driver's cost is per record; a label's nodes through
+        # its own label (a filter on labels(n) would read every node of the graph)
+        assert labels is None or all(model.is_identifier(label) for label in labels)
         graph = nx.MultiDiGraph()
-        graph.add_nodes_from((n["id"], {k: v for k, v in n.items() if v is not None})
-                             for n in (rows[0]["nodes"] if rows else []))
+        for label in [model.BASE_LABEL] if labels is None else labels:
+            rows = self._read(f"MATCH (n:`{label}`) RETURN collect({shape}) AS nodes")
+            graph.add_nodes_from((n["id"], {k: v for k, v in n.items() if v is not None})
+                                 for n in (rows[0]["nodes"] if rows else []))
         if types is not None:
             assert all(model.is_identifier(t) for t in types)
         rel = "r" if types is None else "r:" + "|".join(f"`{t}`" for t in types)
