@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import graph  # noqa: E402
-from graph import analysis, impact, model, queries  # noqa: E402
+from graph import analysis, history, impact, model, queries  # noqa: E402
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 from policykg.localhost import free_port  # noqa: E402
 
@@ -124,6 +124,7 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         "documents_overview": lambda: queries.documents_overview(store),
         "supersession_edges": lambda: queries.supersession_edges(store, include_amends=True),
         "party_workload": lambda: queries.party_workload(store),
+        "documents_in_force (timeline)": lambda: history.documents_in_force(store, "2022-01-01"),
         **({"agency_paths (explorer)": lambda: queries.agency_paths(store, agency, partner_id)}
            if partner_id else {}),
         "neighbourhood(depth=2)": lambda: queries.neighbourhood(store, agency, depth=2, limit=100),

@@ -43,10 +43,15 @@ def _replaces(kind: str, attrs: dict[str, Any]) -> bool:
     return kind == model.AMENDS and bool(attrs.get("new_version"))
 
 
+#: what the questions below read of a document (its brief, and when it binds): not its provenance
+_DATED = tuple(dict.fromkeys([*model.BRIEF_READS, "date", "effective_date", "version_date", "in_corpus",
+                              "doc_type"]))
+
+
 def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
     """Policy documents in force on date `on` (YYYY-MM-DD), oldest first."""
     on = _iso(on)
-    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS])
+    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS], properties=_DATED)
     repealed: dict[str, str] = {}  # old id -> id of the newer document that repealed it by `on`
     for s, o, k, attrs in g.edges(keys=True, data=True):
         if not _replaces(k, attrs):
@@ -75,7 +80,7 @@ def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
 def supersession_chain(store: GraphStore, doc_id: str, max_depth: int = 20) -> list[dict[str, Any]]:
     """Every version connected to `doc_id` by SUPERSEDES/AMENDS, in either direction, in date order
     (undated last); each with `relation` to `doc_id` (older / newer / self) and the edges it has."""
-    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS])
+    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS], properties=_DATED)
     if doc_id not in g:
         if not store.get_nodes([doc_id]):
             raise NotFound(f"no document with id {doc_id!r}")
