@@ -643,18 +643,24 @@ class LadybugStore(GraphStore):
         if not props:
             return []
 
-        def folded(expr: str) -> str:  # a needle without letters needs no lower-cased copy of every value
-            return f"lower({expr})" if needle.upper() != needle else expr
+        # a needle with letters matches them in any case: a case-insensitive regular expression (RE2,
+        # the needle quoted) finds the candidates — lower-casing every value took 7× as long (0.5 s
+        # over the 100× corpus's measures); a needle without letters is compared as it is
+        cased = needle.upper() != needle
+        quoted = "\\Q" + needle.replace("\\E", "\\E\\\\E\\Q") + "\\E"
 
         def test(p: str) -> str:  # a candidate filter in the database (a list is compared as its text)
-            if columns[p].endswith("[]"):
-                return folded(f"CAST(n.{quote(p)} AS STRING)") + " CONTAINS $t"
-            return folded(f"n.{quote(p)}") + (" = $t" if exact_only else " CONTAINS $t")
+            listed = columns[p].endswith("[]")
+            value = f"CAST(n.{quote(p)} AS STRING)" if listed else f"n.{quote(p)}"
+            if cased:
+                return f"regexp_matches({value}, {'$anywhere' if listed or not exact_only else '$entire'})"
+            return value + (" = $t" if exact_only and not listed else " CONTAINS $t")
         shown = dict.fromkeys((*props, *(f for f in _MATCH_FIELDS if f != "label"), REST))
         hits = []
         within = f" LIMIT {int(first)}" if first is not None else ""
         for node in self._table_nodes(label.name, f"MATCH ({{n}}) WHERE {' OR '.join(map(test, props))}",
-                                      columns=list(shown), then=within, t=needle):
+                                      columns=list(shown), then=within, t=needle,
+                                      **({"anywhere": f"(?i){quoted}", "entire": f"(?i)^{quoted}$"} if cased else {})):
             values = [v for p in props for v in (node.get(p) if isinstance(node.get(p), list) else [node.get(p)])
                       if isinstance(v, str)]
             keys = [(v.lower() != needle, len(v)) for v in values if needle in v.lower()]  # exact keys
