@@ -208,6 +208,19 @@ def store(request, tmp_path):
     s.close()
 
 
+@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def seed(request, corpus_export, tmp_path_factory):
+    """The seed-corpus graph, loaded once per module and store kind."""
+    if request.param == "embedded":
+        s = graph.open_store("embedded", path=tmp_path_factory.mktemp("seed") / "graph.lbdb")
+    else:
+        s = open_neo4j()
+        wipe_neo4j(s)
+    s.load_export(corpus_export[0])
+    yield s
+    s.close()
+
+
 @pytest.fixture
 def loaded(store, export_dir):
     store.load_export(export_dir)

@@ -3,24 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-import graph
 from graph import history, queries
-from conftest_graph import open_neo4j, wipe_neo4j
+from conftest_graph import seed  # noqa: F401
 
 REGISTRATION = "doc:国务院令第746号"  # 中华人民共和国市场主体登记管理条例, in force 2022-03-01
-
-
-@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def seed(request, corpus_export, tmp_path_factory):
-    """The seed-corpus graph, loaded once per store kind."""
-    if request.param == "embedded":
-        s = graph.open_store("embedded", path=tmp_path_factory.mktemp("history") / "graph.lbdb")
-    else:
-        s = open_neo4j()
-        wipe_neo4j(s)
-    s.load_export(corpus_export[0])
-    yield s
-    s.close()
 
 
 def test_documents_in_force_respect_issue_effective_and_repeal_dates(seed):
@@ -60,15 +46,3 @@ def test_obligations_of_an_agency_and_of_a_party(seed):
 def test_article_numbers_order_numerically():
     assert [history._article_no(a) for a in ("第二条", "第十条", "第二十三条", "第一百零五条")] == [2, 10, 23, 105]
 
-
-def test_party_workload_counts_the_obligations_binding_each_party(seed, corpus_export):
-    """The overview's parties: every RegulatedParty of the export with the obligations binding it
-    (counted from the export's BINDS edges here), most bound first."""
-    from collections import Counter
-    from graph import model
-    export = graph.read_export(corpus_export[0])
-    binds = Counter(o for s, t, o in export.edges if t == model.BINDS)
-    want = {p: binds.get(p, 0) for p, (label, _) in export.nodes.items() if label == model.REGULATED_PARTY}
-    rows = queries.party_workload(seed)
-    assert {r["id"]: r["obligations"] for r in rows} == want
-    assert sum(want.values()) > 100 and [r["obligations"] for r in rows] == sorted(want.values(), reverse=True)

@@ -1,5 +1,6 @@
-"""Paths between two agencies on the seed-corpus graph, both stores, checked against NetworkX's
-all shortest paths over the same edges (graph/queries.py `agency_paths` searches from both ends)."""
+"""Questions on the seed-corpus graph, both stores, checked against what the export says: paths
+between two agencies (against NetworkX's all shortest paths over the same edges; graph/queries.py
+`agency_paths` searches from both ends), the parties' obligations, search in any letter case."""
 from __future__ import annotations
 
 import itertools
@@ -9,19 +10,7 @@ import pytest
 
 import graph
 from graph import model, queries
-from conftest_graph import open_neo4j, store, wipe_neo4j  # noqa: F401
-
-
-@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def seed(request, corpus_export, tmp_path_factory):
-    if request.param == "embedded":
-        s = graph.open_store("embedded", path=tmp_path_factory.mktemp("paths") / "graph.lbdb")
-    else:
-        s = open_neo4j()
-        wipe_neo4j(s)
-    s.load_export(corpus_export[0])
-    yield s
-    s.close()
+from conftest_graph import seed, store  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +72,28 @@ def test_an_agency_between_two_others_carries_no_path(store, tmp_path):
         assert found["hops"] == 4
         assert [[n["id"] for n in p["nodes"]] for p in found["paths"]] == [
             [a, f"m:{a[-1] == 'A' and 1 or 2}", "doc:D", f"m:{a[-1] == 'A' and 2 or 1}", b]]
+
+
+def test_party_workload_counts_the_obligations_binding_each_party(seed, corpus_export):
+    """The overview's parties: every RegulatedParty of the export with the obligations binding it
+    (counted from the export's BINDS edges here), most bound first."""
+    from collections import Counter
+    from graph import model
+    export = graph.read_export(corpus_export[0])
+    binds = Counter(o for s, t, o in export.edges if t == model.BINDS)
+    want = {p: binds.get(p, 0) for p, (label, _) in export.nodes.items() if label == model.REGULATED_PARTY}
+    rows = queries.party_workload(seed)
+    assert {r["id"]: r["obligations"] for r in rows} == want
+    assert sum(want.values()) > 100 and [r["obligations"] for r in rows] == sorted(want.values(), reverse=True)
+
+
+def test_search_matches_latin_letters_in_any_case(seed, corpus_export):
+    """A word with Latin letters (5G, APP …) finds the nodes whose text has it in any case: every
+    measure of the export whose heading or text contains it lower-cased, and no other."""
+    export = graph.read_export(corpus_export[0])
+    for word in ("5g", "IPv6", "app", "Pdf", "iot"):  # printed 5G, IPv6, APP, PDF and pdf, IoT
+        want = {i for i, (label, props) in export.nodes.items() if label == model.MEASURE
+                and any(word.lower() in (props.get(p) or "").lower() for p in ("heading", "text"))}
+        found = queries.search_page(seed, word.upper(), label=model.MEASURE, limit=10_000)
+        assert {h["id"] for h in found["hits"]} == want and want, word
+        assert queries.search_page(seed, word.lower(), label=model.MEASURE, limit=10_000)["hits"] == found["hits"]
