@@ -620,6 +620,8 @@ class Neo4jStore(GraphStore):
     #: how many full-text hits (best Lucene score first) are filtered and ranked, without a `cap`
     #: (`search`'s first few hits); with one, each label reads hits until it has cap + 1
     FULLTEXT_CANDIDATES = 5000
+    #: with a `cap`, a label of at most this many nodes is searched by reading it, not the index
+    SCANNED_UP_TO = 5000
 
     def text_matches(self, text: str, limit: int, label_order: Sequence[str], labels: Optional[Sequence[str]] = None,
                      cap: Optional[int] = None) -> list[dict[str, Any]]:
@@ -632,15 +634,20 @@ class Neo4jStore(GraphStore):
                   if len(text) >= 2 and all(_is_han(c) for c in text) else None)
 
         def source(label: Optional[str], window: bool) -> str:
-            if phrase is not None:
+            if phrase is not None and label not in scanned:
                 return (f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q"
                         f"{', {limit: $candidates}' if window else ''}) YIELD node AS n")
             return f"MATCH (n:{label or model.BASE_LABEL})"
+        scanned: set[Optional[str]] = set()
         if cap is None:
             body = self._text_matching(source(None, True), "$labels IS NULL OR label IN $labels", needle)
         else:  # each label's first cap + 1, label by label: one pass over all would hold every match
             wanted = [lab.name for lab in model.NODE_LABELS.values()
                       if lab.text_properties and (labels is None or lab.name in labels)]
+            # a small label is read whole rather than picked out of a common word's 60,000 hits
+            sizes = self._read("RETURN " + ", ".join(f"COUNT {{ MATCH (n:`{name}`) }} AS `{name}`" for name in wanted)
+                               ) if wanted and phrase is not None else []
+            scanned = {name for name in wanted if sizes and sizes[0][name] <= self.SCANNED_UP_TO}
             body = "CALL { " + " UNION ALL ".join(
                 self._text_matching(source(name, False), f"label = '{name}'", needle) + "RETURN n, label, best LIMIT $more"
                 for name in wanted) + " } " if wanted else "WITH null AS n, null AS label, 0 AS best WHERE false "

@@ -97,3 +97,22 @@ def test_search_matches_latin_letters_in_any_case(seed, corpus_export):
         found = queries.search_page(seed, word.upper(), label=model.MEASURE, limit=10_000)
         assert {h["id"] for h in found["hits"]} == want and want, word
         assert queries.search_page(seed, word.lower(), label=model.MEASURE, limit=10_000)["hits"] == found["hits"]
+
+
+@pytest.mark.parametrize("scanned_up_to", [0, 10**9])
+def test_search_page_finds_what_the_export_holds_through_the_index_or_a_scan(seed, corpus_export, monkeypatch,
+                                                                             scanned_up_to):
+    """A Chinese word's matches of each kind are those of the export, whether Neo4j picks a kind out
+    of the full-text index or reads the kind whole (`SCANNED_UP_TO`; the embedded store reads)."""
+    monkeypatch.setattr(type(seed), "SCANNED_UP_TO", scanned_up_to, raising=False)
+    export = graph.read_export(corpus_export[0])
+    compared = 0
+    for word in ("数据", "营商环境", "市场监管总局"):
+        for label in (model.DOCUMENT, model.MEASURE, model.OBLIGATION, model.AGENCY):
+            props = model.NODE_LABELS[label].text_properties
+            want = {i for i, (lab, p) in export.nodes.items() if lab == label and any(
+                word in (v if isinstance(v, str) else " ".join(v or [])) for v in (p.get(x) for x in props))}
+            found = queries.search_page(seed, word, label=label, limit=10_000)
+            assert {h["id"] for h in found["hits"]} == want and found["more"] == [], (word, label)
+            compared += len(want)
+    assert compared > 300
