@@ -281,7 +281,7 @@ def check_export(export_dir: str | Path) -> dict[str, Any]:
     writes sorted exports, where it holds; an export that is not sorted is not checked further
     and counts as False (the load then MERGEs, which is right whatever the order).
     A large edges.jsonl is read by a second process while this one checks the manifest and the
-    nodes (the load's server waits idle meanwhile: at 100× 5.5 s → 3 s); the first problem is
+    nodes (the load's server waits idle meanwhile: at 100× 5.5 s → 3.6 s); the first problem is
     still the one a reading in order finds: the manifest, then nodes.jsonl, then edges.jsonl."""
     edges_path = Path(export_dir) / "edges.jsonl"
     if edges_path.is_file() and edges_path.stat().st_size >= CHECK_SPLIT_BYTES:
