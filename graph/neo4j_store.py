@@ -183,10 +183,11 @@ class Neo4jStore(GraphStore):
         with self._session(write=True) as session:
             return session.execute_write(work)
 
-    def ensure_schema(self, fulltext: bool = True) -> None:
+    def ensure_schema(self, fulltext: bool = True, wait: bool = True) -> None:
         """Constraints, indexes and the full-text index; idempotent (IF NOT EXISTS). With
         `fulltext=False` the full-text index is left out (a load into an empty database creates it
-        after the nodes, see load_export)."""
+        after the nodes, see load_export). With `wait=False` it returns once the unique constraint
+        holds (its creation waits for its index), while the other indexes may still populate."""
         if self._schema_ready:
             return
         statements = [f"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:{model.BASE_LABEL}) REQUIRE n.id IS UNIQUE"]
@@ -194,8 +195,8 @@ class Neo4jStore(GraphStore):
             statements.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
         if fulltext:
             statements += self._fulltext_statements()
-        self._schema_commands(statements, wait=True)
-        self._schema_ready = fulltext
+        self._schema_commands(statements, wait=wait)
+        self._schema_ready = fulltext and wait
 
     def _fulltext_statements(self) -> list[str]:
         labels = sorted({label for label, _ in model.FULLTEXT_FIELDS})

@@ -12,8 +12,8 @@ may overwrite. So it is used only when all of these hold:
 
 Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed, nodes and edges by two
 processes) into a directory under the server's home while the server stops, run the import, start
-the server again on the same port with the same password, create the schema (constraints, indexes,
-then the full-text index, which populates while the empty lists are set) through the driver.
+the server again on the same port with the same password, create the schema (the full-text index
+first, then constraints and indexes; it populates while the empty lists are set) through the driver.
 If the import fails the server is started again on the (still empty) database and the error is
 reported.
 """
@@ -113,10 +113,12 @@ def initial_load(export_dir: str | Path, say: Callable[[str], None] = lambda m: 
             server.start(port=info.port)
     finally:
         shutil.rmtree(csv_dir, ignore_errors=True)
-    say("creating constraints and indexes (the full-text index populates while empty lists are set) …")
+    say("creating the full-text index, constraints and indexes (they populate while empty lists are set) …")
     with open_store("neo4j") as store:
-        store.ensure_schema(fulltext=False)  # the empty lists are found by id
+        # the full-text population is the longest step and uses about one core: it starts first,
+        # and the constraint and the empty lists run beside it (measured: docs/graph-stores.md)
         store.build_fulltext(wait=False)
+        store.ensure_schema(fulltext=False, wait=False)  # the constraint is online: lists are found by id
         store.restore_empty_lists(empty_lists, batch_size=EMPTY_LISTS_BATCH)
         store.ensure_schema()  # waits until every index is online
     return {"nodes": sum(manifest["node_rows"].values()), "edges": sum(manifest["relationship_rows"].values()),

@@ -50,6 +50,39 @@ def test_the_pre_pass_tells_a_sorted_export_from_one_with_repeats_apart(tmp_path
     assert check_export(write_export(tmp_path / "fixture"))["repeats_adjacent"] is False
 
 
+def _check_outcome(export) -> object:
+    try:
+        return check_export(export)
+    except graph.ExportError as exc:
+        return f"ExportError: {exc}"
+
+
+def test_the_pre_pass_in_two_processes_answers_and_fails_as_in_one(tmp_path, monkeypatch):
+    """A large edges.jsonl is checked by a second process beside the nodes: the same counts, and
+    the same first problem as a reading in order (the nodes' before the edges')."""
+    sorted_nodes = sorted(NODES, key=lambda n: n["id"])
+    sorted_edges = sorted(EDGES, key=lambda e: (e["source"], e["type"], e["target"]))
+    no_label = [dict(sorted_nodes[0], label="")] + sorted_nodes[1:]
+    no_type = sorted_edges[:3] + [dict(sorted_edges[3], type="")] + sorted_edges[4:]
+    dangling = sorted_edges + [dict(sorted_edges[0], target="x:nowhere"), dict(sorted_edges[1], source="x:gone")]
+    exports = {name: write_export(tmp_path / name, nodes, edges) for name, nodes, edges in (
+        ("sorted", sorted_nodes, sorted_edges), ("apart", sorted_nodes, sorted_edges + [sorted_edges[0]]),
+        ("bad-node", no_label, sorted_edges), ("bad-edge", sorted_nodes, no_type),
+        ("both-bad", no_label, no_type), ("dangling", sorted_nodes, dangling))}
+    exports["torn"] = write_export(tmp_path / "torn", sorted_nodes, no_type)
+    with (exports["torn"] / "edges.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n")  # after the manifest was sealed: torn, reported as such
+    monkeypatch.setattr(graph.export, "CHECK_SPLIT_BYTES", 1 << 40)
+    in_one = {name: _check_outcome(export) for name, export in exports.items()}
+    monkeypatch.setattr(graph.export, "CHECK_SPLIT_BYTES", 0)
+    in_two = {name: _check_outcome(export) for name, export in exports.items()}
+    assert in_two == in_one
+    assert in_one["sorted"] == {"nodes": 27, "edges": 35, "repeats_adjacent": True}
+    assert in_one["apart"]["repeats_adjacent"] is False
+    assert "nodes.jsonl:1: a node needs" in in_one["both-bad"] and "edges.jsonl:4: an edge needs" in in_one["bad-edge"]
+    assert "2 edge(s) point at ids missing" in in_one["dangling"] and "not a complete export" in in_one["torn"]
+
+
 @pytest.mark.neo4j
 def test_a_load_into_an_empty_database_creates_and_equals_the_merge_load(neo, corpus_export, monkeypatch):
     """The seed export into an empty database goes the CREATE way; loading it again (MERGE) changes
