@@ -39,7 +39,7 @@ def _answer(key: tuple, question: str, args: tuple, kwargs: tuple) -> Any:
 
 
 def ask(question: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """`question(store, *args, **kwargs)` — a function of graph.queries or graph.impact — on the
+    """`question(store, *args, **kwargs)` — a function of graph.queries, graph.impact or graph.history — on the
     app's store, its answer cached for 60 s per store and arguments, for every session (the one
     cache of the pages' answers)."""
     return _answer(store_key(), f"{question.__module__}.{question.__name__}", args, tuple(sorted(kwargs.items())))
