@@ -89,8 +89,7 @@ def by_document():
     size = queries.PAGE_SIZE
     number, pages = pager.page_number("dp", summary["total_documents"], size)
     listed = state.ask(impact.documents_of, agency, limit=size, offset=(number - 1) * size)
-    groups = listed["documents"] + ([{"document": None, **listed["outside"]}]
-                                    if listed["outside"] and number == pages else [])
+    groups = impact.document_groups(listed)
     if pages > 1:
         st.caption(tr("im_doc_range", a=listed["offset"] + 1, b=listed["offset"] + len(listed["documents"]),
                       n=listed["total"]))

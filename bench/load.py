@@ -111,7 +111,8 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
     # the busiest agency's largest sector (what the sector tab opens on), and its first partner (the
     # merger the what-if tab would most likely be asked about)
     sector_id = (impact.sectors_of(store, name) or [{"id": None}])[0]["id"]
-    first_doc = next(iter(impact.documents_of(store, name, limit=1)["documents"]), {"document": None})["document"]
+    first_doc = next((g["document"]["id"] for g in impact.documents_of(store, name, limit=1)["documents"]
+                      if g["document"]), None)
     partner_id = next((p["id"] for p in queries.co_responsible(store, name)), None)
     term = name[:2] if len(name) > 2 else name
     return {
@@ -144,8 +145,7 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         "impact agency_summary": lambda: impact.agency_summary(store, name),
         "impact documents_of (first page)": lambda: impact.documents_of(store, name, limit=queries.PAGE_SIZE),
         # the tab picks its first document and lists that document's measures of the agency
-        "impact document_measures (first document)": lambda: impact.document_measures(
-            store, name, (first_doc or {}).get("id")),
+        "impact document_measures (first document)": lambda: impact.document_measures(store, name, first_doc),
         "impact sectors_of": lambda: impact.sectors_of(store, name),
         "impact sector_measures (first page)": lambda: impact.sector_measures(store, name, sector_id,
                                                                               limit=queries.PAGE_SIZE),

@@ -171,6 +171,13 @@ def documents_of(store: GraphStore, agency: str, limit: Optional[int] = None, of
             "total": len(order), "offset": offset, "outside": counted(outside) if outside else None}
 
 
+def document_groups(listed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a `documents_of` page, then — on the page that reaches the end — the agency's
+    measures in no document as a row whose `document` is None."""
+    at_end = listed["offset"] + len(listed["documents"]) >= listed["total"]
+    return listed["documents"] + ([{"document": None, **listed["outside"]}] if listed["outside"] and at_end else [])
+
+
 @one_read
 def document_measures(store: GraphStore, agency: str, doc_id: Optional[str], limit: Optional[int] = None,
                       offset: int = 0) -> dict[str, Any]:
@@ -236,9 +243,8 @@ def agency_report(store: GraphStore, agency: str) -> dict[str, Any]:
     by_doc: dict[Optional[str], list] = defaultdict(list)
     for r in rows:
         by_doc[(r["document"] or {}).get("id")].append(r)
-    listed = documents_of(store, aid)
-    groups = listed["documents"] + ([{"document": None, **listed["outside"]}] if listed["outside"] else [])
-    documents = [g | {"measures": by_doc[(g["document"] or {}).get("id")]} for g in groups]
+    documents = [g | {"measures": by_doc[(g["document"] or {}).get("id")]}
+                 for g in document_groups(documents_of(store, aid))]
     return {**summary, "measures": rows, "by_document": documents, "by_sector": sectors_of(store, aid),
             "partners": co_responsible(store, aid), **statutory_report(store, aid)}
 

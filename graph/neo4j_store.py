@@ -634,24 +634,27 @@ class Neo4jStore(GraphStore):
         phrase = ('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
                   if len(text) >= 2 and all(_is_han(c) for c in text) else None)
 
+        wanted = [lab.name for lab in model.NODE_LABELS.values()
+                  if lab.text_properties and (labels is None or lab.name in labels)]
+        if not wanted:
+            return []
+        scanned: set[str] = set()
+        if cap is not None and phrase is not None:
+            # a small label is read whole rather than picked out of a common word's 60,000 hits
+            sizes = self._read("RETURN " + ", ".join(f"COUNT {{ MATCH (n:`{name}`) }} AS `{name}`" for name in wanted))
+            scanned = {name for name in wanted if sizes and sizes[0][name] <= self.SCANNED_UP_TO}
+
         def source(label: Optional[str], window: bool) -> str:
             if phrase is not None and label not in scanned:
                 return (f"CALL db.index.fulltext.queryNodes('{model.FULLTEXT_INDEX}', $q"
                         f"{', {limit: $candidates}' if window else ''}) YIELD node AS n")
             return f"MATCH (n:{label or model.BASE_LABEL})"
-        scanned: set[Optional[str]] = set()
         if cap is None:
             body = self._text_matching(source(None, True), "$labels IS NULL OR label IN $labels", needle)
         else:  # each label's first cap + 1, label by label: one pass over all would hold every match
-            wanted = [lab.name for lab in model.NODE_LABELS.values()
-                      if lab.text_properties and (labels is None or lab.name in labels)]
-            # a small label is read whole rather than picked out of a common word's 60,000 hits
-            sizes = self._read("RETURN " + ", ".join(f"COUNT {{ MATCH (n:`{name}`) }} AS `{name}`" for name in wanted)
-                               ) if wanted and phrase is not None else []
-            scanned = {name for name in wanted if sizes and sizes[0][name] <= self.SCANNED_UP_TO}
             body = "CALL { " + " UNION ALL ".join(
                 self._text_matching(source(name, False), f"label = '{name}'", needle) + "RETURN n, label, best LIMIT $more"
-                for name in wanted) + " } " if wanted else "WITH null AS n, null AS label, 0 AS best WHERE false "
+                for name in wanted) + " } "
         fields = ", ".join(f".`{f}`" for f in _MATCH_FIELDS if f not in ("id", "label"))
         rows = self._read(
             f"{body}WITH n, label, best, coalesce($order[label], size(keys($order))) AS rank "
