@@ -23,14 +23,13 @@ def _parties(key):
     return sorted(rows, key=lambda p: ("企业" not in (p["name"] or ""), -p["obligations"], p["id"]))
 
 
-docs = state.ask(queries.documents_overview)
-in_corpus = [d for d in docs if d["in_corpus"]]
+tally = state.ask(queries.document_tallies)  # counted by the database, not read whole
 load = [r for r in state.ask(queries.agency_workload) if r["measures"]]
 parties = _parties(state.store_key())
 nodes, edges = counts["nodes"], counts["edges"]
 
 # -- what the graph holds ---------------------------------------------------------------------------
-st.markdown(tr("ov_holds", docs=len(in_corpus), cited=len(docs) - len(in_corpus), measures=nodes.get(model.MEASURE, 0),
+st.markdown(tr("ov_holds", docs=tally["in_corpus"], cited=tally["cited"], measures=nodes.get(model.MEASURE, 0),
                agencies=len(load), obligations=nodes.get(model.OBLIGATION, 0), parties=len(parties),
                supersedes=edges.get(model.SUPERSEDES, 0) + edges.get(model.AMENDS, 0)))
 
@@ -45,7 +44,7 @@ with q1:
                         links=" · ".join(link(a.get("short_name") or a["name"], "impact", agency=a["id"], lang=lang())
                                          for a in top)))
 with q2:
-    newest = state.ask(queries.supersession_edges)[:3]
+    newest = state.ask(queries.supersession_edges, limit=3)
     links = "".join(f"<div>{link(e['newer']['name'][:28], 'timeline', doc=e['newer']['id'], lang=lang())}</div>"
                     for e in newest)
     st.html(CARD.format(title=esc(tr("ov_q_replaced")), what=esc(tr("ov_q_replaced_what")),
@@ -82,21 +81,22 @@ if load:
         tooltip=[tr("agency"), tr("role"), tr("ov_count")]).properties(height=420)
     st.altair_chart(chart, width="stretch")
 
-st.caption(tr("ov_in_corpus", n=len(in_corpus), m=len(docs) - len(in_corpus)))
+st.caption(tr("ov_in_corpus", n=tally["in_corpus"], m=tally["cited"]))
 c3, c4 = st.columns(2)
 with c3:
     st.subheader(tr("ov_doc_types"))
     import altair as alt
-    types = pd.Series([d["doc_type"] or "—" for d in in_corpus]).value_counts().rename_axis("t").reset_index(name="n")
+    types = pd.DataFrame([{"t": t or "—", "n": n} for t, n in tally["types"].most_common()], columns=["t", "n"])
+    types = types.groupby("t", as_index=False)["n"].sum()  # no type and a type printed "—" are one bar
     st.altair_chart(alt.Chart(types).mark_bar().encode(
         x=alt.X("n:Q", title=tr("ov_count")), y=alt.Y("t:N", sort="-x", title=None),
         tooltip=[alt.Tooltip("t:N", title=tr("doc_type")), alt.Tooltip("n:Q", title=tr("ov_count"))]
     ).properties(height=360), width="stretch")
 with c4:
     st.subheader(tr("ov_doc_months"))
-    months = pd.Series([d["month"] for d in in_corpus if d["month"]]).value_counts().sort_index()
+    months = pd.Series(dict(tally["months"]), dtype="int64").sort_index()
     st.bar_chart(months.rename(tr("ov_count")), height=360)
-    undated = sum(1 for d in in_corpus if not d["month"])
+    undated = tally["undated"]
     if undated:
         st.caption(f"{tr('ov_undated')}: {undated} · " + link(tr("page_timeline"), "timeline", lang=lang()),
                    unsafe_allow_html=True)

@@ -6,7 +6,7 @@ Back returns to the document read before; an unknown id is reported, never repla
 import streamlit as st
 
 from graph import model, queries
-from ui import selection, state
+from ui import pager, selection, state
 from ui.common import enum_name, lang, require_store, tr
 from ui.html import esc, link, mark_lines
 
@@ -14,16 +14,28 @@ st.title(tr("page_reader"))
 store = require_store()
 
 
-everything = state.ask(queries.documents_overview)
-by_id = {d["id"]: d for d in everything}
 asked = selection.get("doc")
+chosen = st.session_state.get("rd_doc")
+# id → the row of every document the picker may show: the one asked for and the one shown, then a page
+by_id = {i: queries.document_row(n) for i, n in store.get_nodes([x for x in (asked, chosen) if x],
+                                                                 queries.DOCUMENT_ROW).items()
+         if n.get("label") == model.DOCUMENT}
 if asked is not None and asked not in by_id:
     selection.report_unknown(tr("rd_unknown", id=asked) if asked else tr("rd_empty"))
-options = [d["id"] for d in everything if d["in_corpus"]]
-if asked in by_id and asked not in options:
-    options.insert(0, asked)  # a cited-only document: its page says it has no text here
+words = st.session_state.get("rd_filter") or ""
+listing = state.ask(queries.documents_page, limit=pager.PICKER_ROWS, in_corpus=True, text=words or None)
+total = listing["total"] if not words else state.ask(queries.documents_page, limit=0, in_corpus=True)["total"]
+if total > pager.PICKER_ROWS:  # the filter is offered when the list does not hold every document
+    st.text_input(tr("rd_filter"), key="rd_filter", placeholder=tr("rd_filter_hint"))
+if total > pager.PICKER_ROWS:
+    st.caption(tr("rd_listed", n=len(listing["rows"]), m=listing["total"]))
+by_id.update({d["id"]: d for d in listing["rows"]})
+options = [d["id"] for d in listing["rows"]]
+for keep in (chosen, asked):  # what is shown stays an option whatever the filter lists
+    if keep in by_id and keep not in options:
+        options.insert(0, keep)  # (a cited-only document: its page says it has no text here)
 if not options:
-    st.info(tr("rd_not_in_corpus"))
+    st.info(tr("rd_not_in_corpus") if not total else tr("rd_no_match", q=words))
     st.stop()
 
 
@@ -32,7 +44,7 @@ def _fmt(i):
     return " · ".join(x for x in (d.get("date"), d.get("doc_number"), d.get("title")) if x)
 
 
-selection.bind("rd_doc", "doc", valid=lambda v: v in by_id)
+selection.bind("rd_doc", "doc", valid=lambda v: v in options)
 doc_id = st.selectbox(tr("rd_pick"), options, format_func=_fmt, key="rd_doc", placeholder=tr("rd_choose"),
                       on_change=lambda: selection.follow("rd_doc", "doc"),
                       **({} if "rd_doc" in st.session_state else {"index": None}))
@@ -40,6 +52,8 @@ if doc_id is None:
     st.stop()
 detail = queries.document_detail(store, doc_id)
 doc = detail["document"]
+related = {i["id"] for k in ("supersedes", "superseded_by", "amends", "amended_by", "cites", "cited_by") for i in detail[k]}
+readable = {i for i, n in store.get_nodes(sorted(related), ["in_corpus"]).items() if n.get("in_corpus") is not False}
 
 
 def _metadata() -> None:
@@ -66,7 +80,7 @@ def _relations() -> None:
             continue
         shown += len(items)
         lis = "".join(
-            "<li>" + (link(i["name"], "reader", doc=i["id"], lang=lang()) if by_id.get(i["id"], {}).get("in_corpus")
+            "<li>" + (link(i["name"], "reader", doc=i["id"], lang=lang()) if i["id"] in readable
                       else link(i["name"], "explorer", node=i["id"], lang=lang()))
             + (f" <span style='color:#888'>{esc(i.get('date') or '')}</span>" if i.get("date") else "") + "</li>"
             for i in items)
@@ -150,7 +164,7 @@ def render_line(pieces, item) -> str:
             out.append(link(piece, "explorer", css=role, title=tip, node=key[1:], lang=lang()))
         else:
             target = key[1:]
-            page = "reader" if by_id.get(target, {}).get("in_corpus") else "explorer"
+            page = "reader" if target in readable else "explorer"
             out.append(link(piece, page, css="ci", **({"doc": target} if page == "reader" else {"node": target}),
                             lang=lang()))
     return "".join(out)

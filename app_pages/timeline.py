@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from graph import history, queries
-from ui import selection, state
+from ui import pager, selection, state
 from ui.common import enum_name, lang, require_store, tr
 from ui.html import esc, link
 
@@ -14,19 +14,20 @@ st.title(tr("page_timeline"))
 store = require_store()
 
 
-docs = state.ask(queries.documents_overview)
-by_id = {d["id"]: d for d in docs}
-
 # -- documents in force on a date (graph.history.documents_in_force) ------------------------------
 st.subheader(tr("tl_in_force"))
 day = st.date_input(tr("tl_date"), value=dt.date(2022, 1, 1), min_value=dt.date(1949, 10, 1),
                     max_value=dt.date(2035, 12, 31), key="tl_date")
-rows = state.ask(history.documents_in_force, day.isoformat())  # 140 ms at 100×: once per date, not per rerun
-st.caption(tr("tl_n_in_force", d=day.isoformat(), n=len(rows)))
+page, number, pages = pager.fetch_page("fp", pager.TABLE_ROWS, lambda at: state.ask(
+    history.in_force_page, day.isoformat(), limit=pager.TABLE_ROWS, offset=at))
+rows = page["rows"]
+st.caption(tr("tl_n_in_force", d=day.isoformat(), n=page["total"])
+           + (" · " + tr("tl_rows", a=page["offset"] + 1, b=page["offset"] + len(rows)) if pages > 1 else ""))
 st.dataframe(pd.DataFrame([{tr("date"): r.get("date"), tr("effective_date"): r.get("effective_date") or "",
                             tr("doc_number"): r.get("doc_number") or "", tr("title"): r.get("name") or r.get("title")}
                            for r in rows], columns=[tr("date"), tr("effective_date"), tr("doc_number"), tr("title")]),
              hide_index=True, width="stretch", height=300)
+pager.buttons("fp", number, pages)
 st.caption(tr("tl_in_force_rule"))
 
 # -- a chain around one document ------------------------------------------------------------------
@@ -35,6 +36,9 @@ with_amends = st.toggle(tr("tl_with_amends"), key="tl_amends")
 
 
 edges = state.ask(queries.supersession_edges, include_amends=with_amends)
+everything = state.ask(queries.supersession_edges, include_amends=True)
+# the documents of the relations (those only cited too), as the relations read them
+by_id = {d["id"]: {**d, "title": d["name"]} for e in everything for d in (e["newer"], e["older"])}
 
 
 def _start(doc_id: str) -> str:
@@ -42,10 +46,6 @@ def _start(doc_id: str) -> str:
     d = by_id.get(doc_id, {})
     return d.get("effective_date") or d.get("date") or ""
 
-
-for e in edges:  # documents known only as cited ones are in the chain too
-    by_id.setdefault(e["newer"]["id"], {**e["newer"], "title": e["newer"]["name"], "in_corpus": False})
-    by_id.setdefault(e["older"]["id"], {**e["older"], "title": e["older"]["name"], "in_corpus": False})
 chain_docs = sorted({x for e in edges for x in (e["newer"]["id"], e["older"]["id"])},
                     key=lambda i: (by_id.get(i, {}).get("date") or "", i), reverse=True)
 if not chain_docs:
@@ -91,7 +91,7 @@ st.dataframe(pd.DataFrame([{tr("date"): e["newer"].get("date") or "", tr("effect
 st.subheader(tr("tl_unplaced"))
 st.caption(tr("tl_unplaced_why"))
 replaced_by = {}
-for e in state.ask(queries.supersession_edges, include_amends=True):
+for e in everything:
     replaced_by.setdefault(e["older"]["id"], []).append(e)
 
 
@@ -101,10 +101,14 @@ def _known(doc_id: str) -> str:
                      for e in replaced_by.get(doc_id, []))
 
 
-unplaced = [d for d in docs if not d["in_corpus"] or not d.get("date")]
-unplaced.sort(key=lambda d: (d["id"] not in replaced_by, d["in_corpus"], d.get("title") or ""))
+unplaced, number, pages = pager.fetch_page("up", pager.TABLE_ROWS, lambda at: state.ask(
+    queries.documents_page, limit=pager.TABLE_ROWS, offset=at, unplaced=True))
+if pages > 1:
+    st.caption(tr("tl_rows_of", a=unplaced["offset"] + 1, b=unplaced["offset"] + len(unplaced["rows"]),
+                  n=unplaced["total"]))
 st.dataframe(pd.DataFrame([{tr("title"): d.get("title") or d["id"], tr("doc_number"): d.get("doc_number") or "",
                             tr("doc_type"): d.get("doc_type") or "",
                             tr("tl_reason"): tr("tl_only_cited") if not d["in_corpus"] else tr("tl_undated"),
-                            tr("tl_what_known"): _known(d["id"])} for d in unplaced]),
+                            tr("tl_what_known"): _known(d["id"])} for d in unplaced["rows"]]),
              hide_index=True, width="stretch", height=360)
+pager.buttons("up", number, pages)

@@ -121,11 +121,18 @@ def question_set(store, export: graph.Export) -> dict[str, callable]:
         "search_page (counts)": lambda: queries.search_page(store, term, limit=0),
         "search_page (measures, first page)": lambda: queries.search_page(store, term, limit=50,
                                                                           label=model.MEASURE),
-        # the overview, reader and timeline pages: every document, every supersession, the parties
-        "documents_overview": lambda: queries.documents_overview(store),
+        # the overview, reader and timeline pages: the documents counted, listed and filtered a page
+        # at a time (the reader's picker, the timeline's two tables), every supersession, the parties
+        "document_tallies (overview)": lambda: queries.document_tallies(store),
+        "documents_page (reader picker)": lambda: queries.documents_page(store, limit=200, in_corpus=True),
+        "documents_page (reader filter)": lambda: queries.documents_page(store, limit=200, in_corpus=True,
+                                                                         text=term),
+        "documents_page (timeline unplaced)": lambda: queries.documents_page(store, limit=100, unplaced=True),
         "supersession_edges": lambda: queries.supersession_edges(store, include_amends=True),
         "party_workload": lambda: queries.party_workload(store),
-        "documents_in_force (timeline)": lambda: history.documents_in_force(store, "2022-01-01"),
+        "in_force_page (timeline)": lambda: history.in_force_page(store, "2022-01-01", limit=100),
+        "in_force_page (timeline, a later page)": lambda: history.in_force_page(store, "2022-01-01", limit=100,
+                                                                                 offset=4000),
         **({"agency_paths (explorer)": lambda: queries.agency_paths(store, agency, partner_id)}
            if partner_id else {}),
         "neighbourhood(depth=2)": lambda: queries.neighbourhood(store, agency, depth=2, limit=100),

@@ -12,12 +12,12 @@ left out and counted as `undated`, since nothing can be said about them.
 from __future__ import annotations
 
 from datetime import date as _date
-from typing import Any
+from typing import Any, Optional
 
 from . import model
-from .queries import NotFound, brief, resolve_agency
+from .queries import IN_CORPUS, PAGE_SIZE, NotFound, brief, resolve_agency
 from .queries import article_number as _article_no  # 第二十三条 → 23, for ordering
-from .store import GraphStore
+from .store import GraphStore, Test
 
 NOT_POLICIES = {"解读", "导读"}
 
@@ -43,6 +43,9 @@ def _replaces(kind: str, attrs: dict[str, Any]) -> bool:
     return kind == model.AMENDS and bool(attrs.get("new_version"))
 
 
+#: what decides whether a relation ends the older text's force (`_replaces`)
+_ENDS_FORCE = ("kind", "partial", "new_version")
+
 #: what the questions below read of a document (its brief, and when it binds): not its provenance
 _DATED = tuple(dict.fromkeys([*model.BRIEF_READS, "date", "effective_date", "version_date", "in_corpus",
                               "doc_type"]))
@@ -50,37 +53,35 @@ _DATED = tuple(dict.fromkeys([*model.BRIEF_READS, "date", "effective_date", "ver
 
 def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
     """Policy documents in force on date `on` (YYYY-MM-DD), oldest first."""
+    return in_force_page(store, on, limit=None)["rows"]
+
+
+def in_force_page(store: GraphStore, on: str, limit: Optional[int] = PAGE_SIZE, offset: int = 0) -> dict[str, Any]:
+    """`documents_in_force` a page at a time: `total` (in force on `on`), `offset`, `rows` (oldest
+    first, from `offset`, at most `limit`; None: all). The relations that end a text's force are
+    read here (a few thousand at 100×); the database keeps, counts and pages the documents."""
     on = _iso(on)
-    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS], properties=_DATED)
-    repealed: dict[str, str] = {}  # old id -> id of the newer document that repealed it by `on`
+    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS], properties=_DATED,
+                         connected=True, edge_properties=_ENDS_FORCE)
+    repealed = set()  # ids of the documents a newer one repealed, replaced or revised by `on`
     for s, o, k, attrs in g.edges(keys=True, data=True):
-        if not _replaces(k, attrs):
-            continue
-        newer = g.nodes[s]
-        when = _start(newer)
-        if when and when <= on:
-            repealed.setdefault(o, s)
-    out = []
-    for n, a in g.nodes(data=True):
-        if a.get("in_corpus") is False or a.get("doc_type") in NOT_POLICIES:
-            continue
-        issued = a.get("date")
-        if not issued or issued > on:
-            continue
-        if a.get("effective_date") and a["effective_date"] > on:
-            continue
-        if a.get("version_date") and a["version_date"] > on:
-            continue  # this version's revision was not yet made
-        if n in repealed:
-            continue
-        out.append({**brief({"id": n, **a}), "date": issued, "effective_date": a.get("effective_date")})
-    return sorted(out, key=lambda d: (d["date"], d["id"]))
+        when = _start(g.nodes[s])
+        if _replaces(k, attrs) and when and when <= on:
+            repealed.add(o)
+    where = [[IN_CORPUS, Test("doc_type", "not in", sorted(NOT_POLICIES), or_null=True), Test("date", "<=", on),
+              Test("effective_date", "<=", on, or_null=True),
+              Test("version_date", "<=", on, or_null=True),  # this version's revision was made
+              Test("id", "not in", sorted(repealed))]]
+    total, rows = store.node_page(model.DOCUMENT, where, [("date", False)], limit, offset, _DATED)
+    return {"total": total, "offset": offset,
+            "rows": [{**brief(a), "date": a.get("date"), "effective_date": a.get("effective_date")} for a in rows]}
 
 
 def supersession_chain(store: GraphStore, doc_id: str, max_depth: int = 20) -> list[dict[str, Any]]:
     """Every version connected to `doc_id` by SUPERSEDES/AMENDS, in either direction, in date order
     (undated last); each with `relation` to `doc_id` (older / newer / self) and the edges it has."""
-    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS], properties=_DATED)
+    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS], properties=_DATED,
+                         connected=True, edge_properties=_ENDS_FORCE)
     if doc_id not in g:
         if not store.get_nodes([doc_id]):
             raise NotFound(f"no document with id {doc_id!r}")

@@ -42,7 +42,8 @@ from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries, ed
 from .ladybug_load import ExportFiles, ExportRows, LoadPlan, Rows, TableFiles, Upsert
 from .ladybug_schema import REST, Schema, decode, quote
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
-                    LoadError, Progress, StoreError, StoreUnavailable, two_type_degrees)
+                    LoadError, Progress, StoreError, StoreUnavailable, Where, order_cypher, two_type_degrees,
+                    where_cypher)
 
 DATABASE_FILE = "graph.lbdb"
 LEGACY_FILE = "graph.json"
@@ -935,24 +936,86 @@ class LadybugStore(GraphStore):
 
     def projection(self, labels: Optional[Iterable[str]] = None,
                    rel_types: Optional[Iterable[str]] = None,
-                   properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+                   properties: Optional[Iterable[str]] = None, connected: bool = False,
+                   edge_properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
         keep = None if properties is None else set(properties) | {"id", "label"}
         out = nx.MultiDiGraph()
         if self._database() is None:
             return out
         have = self.schema().node_columns
-        for table in sorted(have) if labels is None else sorted(set(labels) & set(have)):
+        tables = sorted(have) if labels is None else sorted(set(labels) & set(have))
+        rel = self._rel(rel_types)
+        edges = [] if rel is None else self._edge_rows(rel, rel_types, edge_properties)
+        ends = sorted({e for s, _, o, _ in edges for e in (s, o)}) if connected else []
+        for table in tables:
             # only the columns asked for (a property without a column of its own is in the rest)
             rest = keep is not None and bool(keep - {"label"} - set(have[table]))
             columns = None if keep is None else [c for c in have[table] if c in keep or (c == REST and rest)]
-            for node in self._table_nodes(table, "MATCH ({n})", columns):
+            # connected: only the nodes at the edges' ends, by the table's primary key
+            for node in self._table_nodes(table, "UNWIND $ids AS i MATCH ({n} {{id: i}})" if connected
+                                          else "MATCH ({n})", columns, ids=ends):
                 out.add_node(node["id"], **({k: v for k, v in node.items() if k in keep} if rest else node))
-        rel = self._rel(rel_types)
-        if rel is not None:
-            for s, t, o, raw in self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id, r"):
-                if s in out and o in out:
-                    out.add_edge(s, o, key=t, **decode(raw), type=t)
+        for s, t, o, raw in edges:
+            if s in out and o in out:
+                out.add_edge(s, o, key=t, **decode(raw), type=t)
         return out
+
+    def _edge_rows(self, rel: str, rel_types: Optional[Iterable[str]], properties: Optional[Iterable[str]]
+                   ) -> list[list[Any]]:
+        """[source id, type, target id, stored properties] of the edges `rel` spells: whole, or only
+        the columns of `properties` (and the rest, when one has no column of its own)."""
+        if properties is None:
+            return self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id, r")
+        columns = self.schema().rel_columns
+        types = [t for t in (columns if rel_types is None else rel_types) if t in columns]
+        have = {c for t in types for c in columns[t]}
+        wanted = [p for p in dict.fromkeys(properties) if p in have and p != REST]
+        if any(p not in columns[t] for t in types for p in properties) and REST in have:
+            wanted.append(REST)
+        rows = self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id"
+                          + "".join(f", r.{quote(c)}" for c in wanted))
+        asked = set(properties)
+        return [[*row[:3], {k: v for k, v in decode(dict(zip(wanted, row[3:]))).items() if k in asked}]
+                for row in rows]
+
+    # -- whole-label lists: counted, filtered, ordered and paged in the database ------------------------
+    def _label_column(self, label: str) -> Callable[[str], str]:
+        have = self.schema().node_columns[label]
+        return lambda p: f"n.{quote(p)}" if p in have else "NULL"
+
+    def node_page(self, label: str, where: Optional[Where] = None, order_by: Sequence[tuple[str, bool]] = (),
+                  limit: Optional[int] = None, offset: int = 0, properties: Optional[Sequence[str]] = None
+                  ) -> tuple[int, list[dict[str, Any]]]:
+        if self._database() is None or label not in self.schema().node_columns:
+            return 0, []
+        params: dict[str, Any] = {}
+        column = self._label_column(label)
+        test = where_cypher(where, column, params)
+        total = self._rows(f"MATCH (n:{quote(label)}) WHERE {test} RETURN count(*)", **params)[0][0]
+        if limit == 0 or total <= offset:
+            return total, []
+        have = self.schema().node_columns[label]
+        columns = None
+        if properties is not None:  # the rest column too when a property has no column of its own
+            wanted = {"id", *properties}
+            columns = [c for c in have if c in wanted or (c == REST and bool(wanted - set(have)))]
+        then = (f" ORDER BY {order_cypher([*order_by, ('id', False)], column)} SKIP {int(offset)}"
+                + (f" LIMIT {int(limit)}" if limit is not None else ""))
+        rows = self._table_nodes(label, f"MATCH ({{n}}) WHERE {test.replace('{', '{{').replace('}', '}}')}",
+                                 columns, then=then, **params)
+        keep = None if properties is None else {"id", "label", *properties}
+        return total, [r if keep is None else {k: v for k, v in r.items() if k in keep} for r in rows]
+
+    def property_counts(self, label: str, properties: Sequence[str], where: Optional[Where] = None
+                        ) -> list[tuple[tuple, int]]:
+        if self._database() is None or label not in self.schema().node_columns:
+            return []
+        params: dict[str, Any] = {}
+        column = self._label_column(label)
+        values = ", ".join(f"{column(p)} AS v{i}" for i, p in enumerate(properties))
+        rows = self._rows(f"MATCH (n:{quote(label)}) WHERE {where_cypher(where, column, params)} "
+                          f"RETURN {values + ', ' if values else ''}count(*)", **params)
+        return [(tuple(row[:-1]), row[-1]) for row in rows]
 
     def run_cypher(self, query: str, params: Optional[Mapping[str, Any]] = None, *,
                    read_only: bool = True, limit: int = DEFAULT_CYPHER_LIMIT,

@@ -29,8 +29,8 @@ from .export import Export, check_export, iter_export_edges, iter_export_nodes
 from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries, edge_alias, edge_props
 from .export_parts import DEFAULT_DOCS_PER_PART, SHARED, ExportParts
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
-                    LoadError, Progress, QueryPlan, ReadOnlyViolation, StoreError, StoreUnavailable,
-                    two_type_degrees)
+                    LoadError, Progress, QueryPlan, ReadOnlyViolation, StoreError, StoreUnavailable, Where,
+                    order_cypher, two_type_degrees, where_cypher)
 
 DEFAULT_BATCH_SIZE = 2000
 #: concurrent write transactions of a streamed load (see Neo4jStore.load_export)
@@ -834,7 +834,8 @@ class Neo4jStore(GraphStore):
 
     def projection(self, labels: Optional[Iterable[str]] = None,
                    rel_types: Optional[Iterable[str]] = None,
-                   properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+                   properties: Optional[Iterable[str]] = None, connected: bool = False,
+                   edge_properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
         labels = sorted(labels) if labels is not None else None
         types = sorted(rel_types) if rel_types is not None else None
         if properties is None:
@@ -847,21 +848,64 @@ class Neo4jStore(GraphStore):
         # whole lists in one record each: the driver's cost is per record; a label's nodes through
         # its own label (a filter on labels(n) would read every node of the graph)
         assert labels is None or all(model.is_identifier(label) for label in labels)
-        graph = nx.MultiDiGraph()
-        for label in [model.BASE_LABEL] if labels is None else labels:
-            rows = self._read(f"MATCH (n:`{label}`) RETURN collect({shape}) AS nodes")
-            graph.add_nodes_from((n["id"], {k: v for k, v in n.items() if v is not None})
-                                 for n in (rows[0]["nodes"] if rows else []))
         if types is not None:
             assert all(model.is_identifier(t) for t in types)
         rel = "r" if types is None else "r:" + "|".join(f"`{t}`" for t in types)
-        if types == []:
-            return graph
-        rows = self._read(f"MATCH (a:{model.BASE_LABEL})-[{rel}]->(b:{model.BASE_LABEL}) "
-                          "RETURN collect([a.id, b.id, type(r), properties(r)]) AS edges")
-        graph.add_edges_from((s, o, t, {**props, "type": t}) for s, o, t, props in (rows[0]["edges"] if rows else [])
-                             if s in graph and o in graph)
+        edge_shape = "properties(r)"
+        if edge_properties is not None:
+            assert all(model.is_identifier(p) for p in edge_properties)
+            edge_shape = "r {" + ", ".join(f".`{p}`" for p in edge_properties) + "}"
+        edges = [] if types == [] else self._read(
+            f"MATCH (a:{model.BASE_LABEL})-[{rel}]->(b:{model.BASE_LABEL}) "
+            f"RETURN collect([a.id, b.id, type(r), {edge_shape}]) AS edges")
+        edges = edges[0]["edges"] if edges else []
+        graph = nx.MultiDiGraph()
+        if connected:  # the edges first, then only the nodes at their ends
+            rows = self._read(f"MATCH (n:{model.BASE_LABEL}) WHERE n.id IN $ids RETURN collect({shape}) AS nodes",
+                              ids=sorted({e for s, o, _, _ in edges for e in (s, o)}))
+            graph.add_nodes_from((n["id"], {k: v for k, v in n.items() if v is not None})
+                                 for n in (rows[0]["nodes"] if rows else [])
+                                 if labels is None or n["label"] in labels)
+        for label in [] if connected else [model.BASE_LABEL] if labels is None else labels:
+            rows = self._read(f"MATCH (n:`{label}`) RETURN collect({shape}) AS nodes")
+            graph.add_nodes_from((n["id"], {k: v for k, v in n.items() if v is not None})
+                                 for n in (rows[0]["nodes"] if rows else []))
+        graph.add_edges_from((s, o, t, {**{k: v for k, v in props.items() if v is not None}, "type": t})
+                             for s, o, t, props in edges if s in graph and o in graph)
         return graph
+
+    # -- whole-label lists: counted, filtered, ordered and paged in the database ------------------------
+    @staticmethod
+    def _label_column(p: str) -> str:
+        assert model.is_identifier(p), p
+        return f"n.`{p}`"
+
+    def node_page(self, label: str, where: Optional[Where] = None, order_by: Sequence[tuple[str, bool]] = (),
+                  limit: Optional[int] = None, offset: int = 0, properties: Optional[Sequence[str]] = None
+                  ) -> tuple[int, list[dict[str, Any]]]:
+        assert model.is_identifier(label), label
+        params: dict[str, Any] = {}
+        test = where_cypher(where, self._label_column, params)
+        shape = self._NODE
+        if properties is not None:
+            assert all(model.is_identifier(p) for p in properties), properties
+            shape = shape.replace(".*", ", ".join(f".`{p}`" for p in ["id", *properties]))
+        order = order_cypher([*order_by, ("id", False)], self._label_column)
+        rows = self._read(f"MATCH (n:`{label}`) WHERE {test} WITH n ORDER BY {order} "
+                          f"WITH collect(n) AS found RETURN size(found) AS total, "
+                          f"[n IN found{self._slice(offset, limit)} | {shape}] AS page", **params)
+        if not rows:
+            return 0, []
+        return rows[0]["total"], [{k: v for k, v in n.items() if v is not None} for n in rows[0]["page"]]
+
+    def property_counts(self, label: str, properties: Sequence[str], where: Optional[Where] = None
+                        ) -> list[tuple[tuple, int]]:
+        assert model.is_identifier(label), label
+        params: dict[str, Any] = {}
+        values = "".join(f"{self._label_column(p)} AS v{i}, " for i, p in enumerate(properties))
+        rows = self._read(f"MATCH (n:`{label}`) WHERE {where_cypher(where, self._label_column, params)} "
+                          f"RETURN {values}count(*) AS n", **params)
+        return [(tuple(r[f"v{i}"] for i in range(len(properties))), r["n"]) for r in rows]
 
     # -- the console's path: the server plans the query, then runs it; both READ, both time-limited ---
     def plan(self, query: str, timeout_s: float) -> QueryPlan:

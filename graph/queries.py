@@ -21,7 +21,7 @@ from extract.numerals import chinese_int
 
 from . import model
 from .facets import AlsoReached, EdgeProp, Filter, Label, Prop
-from .store import Direction, GraphStore, StoreError
+from .store import Direction, GraphStore, StoreError, Test
 
 MAX_DEPTH = 3
 WALK_LIMIT = 20
@@ -372,24 +372,62 @@ def party_workload(store: GraphStore) -> list[dict[str, Any]]:
     return rows
 
 
-def documents_overview(store: GraphStore) -> list[dict[str, Any]]:
-    """Every Document as a brief row (id, title, doc_number, date, doc_type, in_corpus, month),
-    newest first, undated last."""
-    proj = store.projection(labels=[model.DOCUMENT], rel_types=[],
-                            properties=["title", "doc_number", "date", "doc_type", "in_corpus",
-                                        "effective_date"])
-    rows = []
-    for node, attrs in proj.nodes(data=True):
-        date = attrs.get("date")
-        rows.append({"id": node, "title": attrs.get("title"), "doc_number": attrs.get("doc_number"),
-                     "date": date, "effective_date": attrs.get("effective_date"),
-                     "doc_type": attrs.get("doc_type"), "in_corpus": attrs.get("in_corpus", True) is not False,
-                     "month": date[:7] if isinstance(date, str) and len(date) >= 7 else None})
-    rows.sort(key=lambda r: (r["date"] is None, "" if r["date"] is None else r["date"], r["id"]))
-    undated = [r for r in rows if r["date"] is None]
-    dated = [r for r in rows if r["date"] is not None]
-    dated.sort(key=lambda r: (r["date"], r["id"]), reverse=True)
-    return dated + undated
+#: what a listed document shows (and the timeline reads: when it starts to bind)
+DOCUMENT_ROW = ("title", "doc_number", "date", "effective_date", "doc_type", "in_corpus")
+IN_CORPUS = Test("in_corpus", "<>", False, or_null=True)
+
+
+def _month(date: Any) -> Optional[str]:
+    return date[:7] if isinstance(date, str) and len(date) >= 7 else None
+
+
+def document_row(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """A document as a listed row: id, title, doc_number, date, effective_date, doc_type,
+    in_corpus (True unless it is only cited), month (of its date)."""
+    return {"id": attrs["id"], **{k: attrs.get(k) for k in DOCUMENT_ROW},
+            "in_corpus": attrs.get("in_corpus", True) is not False, "month": _month(attrs.get("date"))}
+
+
+@one_read
+def documents_page(store: GraphStore, limit: Optional[int] = PAGE_SIZE, offset: int = 0, *,
+                   in_corpus: Optional[bool] = None, unplaced: bool = False,
+                   text: Optional[str] = None) -> dict[str, Any]:
+    """Documents as rows (`document_row`), newest first and undated last, a page at a time: `total`
+    (those that qualify), `offset`, `rows` (from `offset`, at most `limit`; None: all). Only those
+    `in_corpus` (True) or only cited (False) if asked; `unplaced`: those a timeline cannot place
+    (only cited, or undated), cited-only first, then by title; `text`: a title or 文号 containing
+    it. The database counts, filters and pages (8,700 documents of a 100× corpus are not read to
+    list 50)."""
+    groups: list[list[Test]] = [[]]
+    if in_corpus is not None:
+        groups = [[IN_CORPUS if in_corpus else Test("in_corpus", "=", False)]]
+    if unplaced:
+        groups = [[*g, t] for g in groups for t in (Test("in_corpus", "=", False), Test("date", "null"))]
+    if text and text.strip():
+        groups = [[*g, Test(p, "contains", text.strip())] for g in groups for p in ("title", "doc_number")]
+    order = [("in_corpus", False), ("title", False)] if unplaced else [("date", True), ("id", True)]
+    total, rows = store.node_page(model.DOCUMENT, groups if groups != [[]] else None, order, limit, offset,
+                                  DOCUMENT_ROW)
+    return {"total": total, "offset": offset, "rows": [document_row(r) for r in rows]}
+
+
+def document_tallies(store: GraphStore) -> dict[str, Any]:
+    """What the graph holds of documents, counted by the database: `in_corpus` (documents read),
+    `cited` (known only because others cite them), and of those read: `undated`, `types` (doc_type
+    → count, None for none) and `months` (YYYY-MM → count)."""
+    out: dict[str, Any] = {"in_corpus": 0, "cited": 0, "undated": 0, "types": Counter(), "months": Counter()}
+    for (read, doc_type, date), n in store.property_counts(model.DOCUMENT, ["in_corpus", "doc_type", "date"]):
+        if read is False:
+            out["cited"] += n
+            continue
+        out["in_corpus"] += n
+        out["types"][doc_type] += n
+        month = _month(date)
+        if month:
+            out["months"][month] += n
+        else:
+            out["undated"] += n
+    return out
 
 
 @one_read
@@ -445,19 +483,24 @@ def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
     return result
 
 
-def supersession_edges(store: GraphStore, include_amends: bool = False) -> list[dict[str, Any]]:
-    """Every SUPERSEDES (and, if asked, AMENDS) relation as rows: newer, older (brief documents),
-    type and kind; newest first. One projection, not one walk per document."""
+def supersession_edges(store: GraphStore, include_amends: bool = False,
+                       limit: Optional[int] = None) -> list[dict[str, Any]]:
+    """Every SUPERSEDES (and, if asked, AMENDS) relation as rows: newer, older (brief documents, with
+    `in_corpus` and `effective_date`), type and kind; newest first; the first `limit` if given. One
+    projection of the relations' documents only (a few thousand of 11,700 at 100× the seed)."""
     types = [model.SUPERSEDES] + ([model.AMENDS] if include_amends else [])
-    proj = store.projection(labels=[model.DOCUMENT], rel_types=types, properties=[])
-    # only the documents at an edge's ends are read (a few hundred of 11,700 at 100× the seed)
-    docs = store.get_nodes(sorted({n for edge in proj.edges() for n in edge}),
-                           ["title", "doc_number", "date", "in_corpus"])
+    proj = store.projection(labels=[model.DOCUMENT], rel_types=types, properties=DOCUMENT_ROW, connected=True,
+                            edge_properties=["kind"])
+
+    def end(n: str) -> dict[str, Any]:
+        attrs = proj.nodes[n]
+        return {**brief({"id": n, **attrs}), "in_corpus": attrs.get("in_corpus", True) is not False,
+                "effective_date": attrs.get("effective_date")}
     rows = []
     for s, o, key, attrs in proj.edges(keys=True, data=True):
-        rows.append({"newer": brief(docs[s]), "older": brief(docs[o]), "type": key, "kind": attrs.get("kind")})
+        rows.append({"newer": end(s), "older": end(o), "type": key, "kind": attrs.get("kind")})
     rows.sort(key=lambda r: (r["newer"].get("date") or "", r["newer"]["id"], r["older"]["id"]), reverse=True)
-    return rows
+    return rows[:limit] if limit is not None else rows
 
 
 # -- statutory duties and reorganisations -----------------------------------------------------------

@@ -47,6 +47,59 @@ def two_type_degrees(types: tuple[str, str], per_type: Iterable[tuple[str, str, 
     return out
 
 
+@dataclass(frozen=True)
+class Test:
+    """A condition on a node's own property, for `node_page` and `property_counts`: `op` one of
+    `=`, `<>`, `<`, `<=`, `>`, `>=`, `in`, `not in`, `contains`, `null`, `not null` (the last two
+    take no value); with `or_null`, a node without the property passes too (a document with no
+    effective date printed is not excluded by `effective_date <= D`)."""
+    prop: str
+    op: str
+    value: Any = None
+    or_null: bool = False
+
+
+#: which nodes to keep: any of the groups, each all of its tests (`[[a, b], [c]]` is (a AND b) OR c)
+Where = Sequence[Sequence[Test]]
+_TEST_OPS = {"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "in": "IN", "not in": "IN",
+             "contains": "CONTAINS", "null": "IS NULL", "not null": "IS NOT NULL"}
+
+
+def where_cypher(where: Optional[Where], column: Callable[[str], str], params: dict[str, Any]) -> str:
+    """The Cypher both stores share for `where` (an expression, "true" for no condition), its values
+    added to `params` as w0, w1 …; `column(p)` spells the node's property `p` in the store (NULL
+    when the store has no such column)."""
+    if where is None:
+        return "true"
+    groups = []
+    for group in where:
+        tests = []
+        for t in group:
+            if t.op not in _TEST_OPS:
+                raise ValueError(f"unknown test {t.op!r} (one of {', '.join(_TEST_OPS)})")
+            col = column(t.prop)
+            if t.op in ("null", "not null"):
+                expr = f"{col} {_TEST_OPS[t.op]}"
+            else:
+                key = f"w{len(params)}"
+                params[key] = list(t.value) if t.op in ("in", "not in") else t.value
+                expr = f"{col} {_TEST_OPS[t.op]} ${key}"
+                expr = f"NOT ({expr})" if t.op == "not in" else expr
+            tests.append(f"({col} IS NULL OR {expr})" if t.or_null else expr)
+        groups.append("(" + " AND ".join(tests) + ")" if tests else "true")
+    return " OR ".join(groups) if groups else "false"
+
+
+def order_cypher(order_by: Sequence[tuple[str, bool]], column: Callable[[str], str]) -> str:
+    """ORDER BY keys both stores read alike: each (property, descending) with the nodes lacking
+    it after those having it, whichever way (the dialects differ on where NULL sorts)."""
+    keys = []
+    for prop, descending in order_by:
+        col = column(prop)
+        keys += [f"CASE WHEN {col} IS NULL THEN 1 ELSE 0 END", f"{col}{' DESC' if descending else ''}"]
+    return ", ".join(keys)
+
+
 #: String literals and quoted names of a Cypher query (blanked before looking for keywords).
 CYPHER_STRING = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`")
 
@@ -150,10 +203,13 @@ class GraphStore(ABC):
     @abstractmethod
     def projection(self, labels: Optional[Iterable[str]] = None,
                    rel_types: Optional[Iterable[str]] = None,
-                   properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+                   properties: Optional[Iterable[str]] = None, connected: bool = False,
+                   edge_properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
         """The graph (or the part with these labels/types) as a NetworkX MultiDiGraph: nodes carry
         `id`, `label` and their properties (only `properties` if given), edges are keyed by type and
-        carry `type` and their properties."""
+        carry `type` and their properties (only `edge_properties` if given: not the evidence and
+        provenance of each). With `connected`, only the nodes at an end of one of the edges (the
+        1,000 documents of the supersessions of a 100× corpus, not its 11,700)."""
 
     # primitives graph.queries is written on (one implementation of every question for both stores)
     @abstractmethod
@@ -263,6 +319,22 @@ class GraphStore(ABC):
         a < b; with `of`, the pairs (of, b) for every b; with a list `of` (agencies merged), the
         pairs (its first id, b) for every b outside it, a target counted once however many of the
         list reach it. Unordered (callers sort)."""
+
+    # whole-label lists, paged and counted by the database (8,700 documents of a 100× corpus are not
+    # read to show 50 of them or to count them by type)
+    @abstractmethod
+    def node_page(self, label: str, where: Optional[Where] = None, order_by: Sequence[tuple[str, bool]] = (),
+                  limit: Optional[int] = None, offset: int = 0, properties: Optional[Sequence[str]] = None
+                  ) -> tuple[int, list[dict[str, Any]]]:
+        """(how many nodes of `label` pass `where`, those of them from `offset`, at most `limit`, as
+        dicts of id, label and `properties` — every property if None), ordered by `order_by`
+        ((property, descending) pairs; a node without the property after those with it) then id."""
+
+    @abstractmethod
+    def property_counts(self, label: str, properties: Sequence[str], where: Optional[Where] = None
+                        ) -> list[tuple[tuple, int]]:
+        """Nodes of `label` (passing `where`) counted by the values of `properties`: rows (values,
+        count), unordered; a missing property is None."""
 
     @abstractmethod
     def documents_from_source(self, source_file: str) -> list[str]:

@@ -17,12 +17,40 @@ def test_agency_workload(loaded):
     assert {r["id"] for r in rows if r["measures"] == 0} == {"agency:gov-office", "agency:state-council"}
 
 
-def test_documents_overview(loaded):
-    rows = queries.documents_overview(loaded)
-    assert [r["id"] for r in rows[:3]] == ["doc:notice-2023", "doc:opinion", "doc:plan"]
-    opinion = next(r for r in rows if r["id"] == "doc:opinion")
-    assert (opinion["month"], opinion["doc_type"], opinion["in_corpus"]) == ("2022-09", "意见", True)
-    assert rows[-1]["date"] is None
+def test_documents_page_lists_filters_and_pages_in_the_database(loaded):
+    every = queries.documents_page(loaded, limit=None)
+    assert every["total"] == 8 and [r["id"] for r in every["rows"][:3]] == ["doc:notice-2023", "doc:opinion", "doc:plan"]
+    opinion = next(r for r in every["rows"] if r["id"] == "doc:opinion")
+    assert (opinion["month"], opinion["doc_type"], opinion["in_corpus"], opinion["doc_number"]) == (
+        "2022-09", "意见", True, "国办发〔2022〕30号")
+    assert [r["date"] is None for r in every["rows"]] == [False] * 5 + [True] * 3  # undated last
+    # a page is the slice of the whole, the total counts every one
+    page = queries.documents_page(loaded, limit=2, offset=1)
+    assert (page["total"], page["rows"]) == (8, every["rows"][1:3])
+    assert queries.documents_page(loaded, limit=0)["rows"] == []
+    read = queries.documents_page(loaded, limit=None, in_corpus=True)
+    assert [r["id"] for r in read["rows"]] == ["doc:notice-2023", "doc:opinion", "doc:plan", "doc:names"]
+    cited = queries.documents_page(loaded, limit=None, in_corpus=False)["rows"]
+    # the dated one first; the undated by id, from the last (one order on both stores)
+    assert [r["id"] for r in cited] == ["doc:notice-2019", "doc:notice-2015", "doc:names-1991", "doc:company-law"]
+    # what a timeline cannot place: only cited (dated or not) or undated; cited-only first, by title
+    unplaced = queries.documents_page(loaded, limit=None, unplaced=True)["rows"]
+    assert [r["title"] for r in unplaced] == sorted(r["title"] for r in cited)
+    # words of the title or of the 文号, with the other conditions
+    assert [r["id"] for r in queries.documents_page(loaded, limit=None, text="外贸")["rows"]] == [
+        "doc:notice-2023", "doc:notice-2019", "doc:notice-2015"]
+    assert [r["id"] for r in queries.documents_page(loaded, limit=None, in_corpus=True, text="外贸")["rows"]] == [
+        "doc:notice-2023"]
+    assert [r["id"] for r in queries.documents_page(loaded, limit=None, text="国办发")["rows"]] == [
+        "doc:opinion", "doc:plan"]
+    assert queries.documents_page(loaded, text="没有这样的标题")["total"] == 0
+
+
+def test_document_tallies_count_what_the_overview_shows(loaded):
+    tally = queries.document_tallies(loaded)
+    assert (tally["in_corpus"], tally["cited"], tally["undated"]) == (4, 4, 0)
+    assert tally["types"] == {"意见": 1, "方案": 1, "行政法规": 1, "通知": 1}
+    assert tally["months"] == {"2022-09": 1, "2021-07": 1, "2020-12": 1, "2023-04": 1}
 
 
 def test_document_detail(loaded):
@@ -191,6 +219,10 @@ def test_supersession_edges(loaded):
     with_amends = queries.supersession_edges(loaded, include_amends=True)
     assert ("doc:names", "doc:names-1991", "AMENDS") in [(r["newer"]["id"], r["older"]["id"], r["type"])
                                                           for r in with_amends]
+    # each end says whether its text is here and when it binds (the timeline's "what is known")
+    assert [(r["newer"]["in_corpus"], r["older"]["in_corpus"]) for r in rows] == [(True, False), (False, False)]
+    assert rows[0]["newer"]["date"] == "2023-04-25" and rows[0]["older"]["name"] == "关于推动外贸稳中提质的通知"
+    assert queries.supersession_edges(loaded, limit=1) == rows[:1]
 
 
 @pytest.mark.parametrize("agency", ["agency:mofcom", "agency:samr", "agency:state-council"])

@@ -377,6 +377,45 @@ def test_timeline_lists_undated_and_cited_only_documents_with_what_is_known(env)
         assert not frame.value.isin(["None", None]).any().any()
 
 
+def test_timeline_tables_are_paged_by_the_database(env, monkeypatch):
+    """The documents in force and those the timeline cannot place: one page each, with the count
+    of all and Previous/Next (`fp`, `up` in the address); each page the slice of the whole answer."""
+    from graph import history, queries
+    from ui import pager
+    monkeypatch.setattr(pager, "TABLE_ROWS", 1)
+    with graph.open_store("embedded", path=Path(env["POLICYKG_DATA"]) / "graph.lbdb", read_only=True) as s:
+        in_force = [d["name"] for d in history.documents_in_force(s, "2022-01-01")]
+        unplaced = [d["title"] for d in queries.documents_page(s, limit=None, unplaced=True)["rows"]]
+    assert len(in_force) == 2 and len(unplaced) > 2
+    at = run("timeline")
+    assert "In force on 2022-01-01: 2 documents · rows 1–1" in text_of(at)
+    assert list(at.dataframe[0].value["Title"]) == in_force[:1]
+    at.button(key="fp_next").click().run()
+    assert at.query_params["fp"] == "2" and list(at.dataframe[0].value["Title"]) == in_force[1:]
+    assert f"Documents 1–1 of {len(unplaced)}" in text_of(at)
+    at.button(key="up_next").click().run()
+    table = next(d.value for d in at.dataframe if "What is known" in d.value.columns)
+    assert list(table["Title"]) == unplaced[1:2] and f"Documents 2–2 of {len(unplaced)}" in text_of(at)
+    assert at.query_params["fp"] == "2"  # the other table stays on its page
+
+
+def test_reader_lists_the_newest_documents_and_filters_the_rest(env, monkeypatch):
+    from ui import pager
+    monkeypatch.setattr(pager, "PICKER_ROWS", 2)
+    at = run("reader", doc="doc:names")
+    assert "Listing the newest 2 of 4 matching documents" in text_of(at)
+    picker = at.selectbox(key="rd_doc")
+    # the newest two, and the document the address asks for (older than both) kept as an option
+    assert picker.options[0].endswith("企业名称登记管理规定") and picker.value == "doc:names"
+    assert [o.split(" · ")[0] for o in picker.options[1:]] == ["2023-04-25", "2022-09-07"]
+    at.text_input(key="rd_filter").input("国办发").run()
+    assert "Listing the newest 2 of 2 matching documents" in text_of(at)
+    assert [o.split(" · ")[1] for o in at.selectbox(key="rd_doc").options[1:]] == ["国办发〔2022〕30号", "国办发〔2021〕25号"]
+    at.text_input(key="rd_filter").input("没有这样的文件").run()
+    assert [o.split(" · ")[1] for o in at.selectbox(key="rd_doc").options] == ["国务院令第734号"]  # the one shown
+    assert "企业名称登记管理规定" in text_of(at)
+
+
 def _no_raw_markup(html: str) -> None:
     for raw in ("<script>alert", "<img src=x", "<b>商务</b>"):
         assert raw not in html, raw

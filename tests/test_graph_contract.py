@@ -206,6 +206,44 @@ def test_analysis_over_the_projection(loaded):
     assert len(analysis.connected_components(loaded, network="graph")) == 1
 
 
+def test_a_projection_of_the_connected_nodes_and_chosen_edge_properties(loaded):
+    whole = loaded.projection(labels=["Document"], rel_types=["SUPERSEDES", "AMENDS"])
+    part = loaded.projection(labels=["Document"], rel_types=["SUPERSEDES", "AMENDS"], properties=["title", "date"],
+                             connected=True, edge_properties=["kind", "partial"])
+    assert sorted(part.nodes) == sorted(n for n in whole if whole.degree(n)) == [
+        "doc:names", "doc:names-1991", "doc:notice-2015", "doc:notice-2019", "doc:notice-2023"]
+    assert sorted(part.edges(keys=True)) == sorted(whole.edges(keys=True))
+    assert part.nodes["doc:notice-2019"] == {"id": "doc:notice-2019", "label": "Document",
+                                             "title": "关于推动外贸稳中提质的通知", "date": "2019-11-19"}
+    assert part.edges["doc:notice-2023", "doc:notice-2019", "SUPERSEDES"] == {"kind": "repeals", "type": "SUPERSEDES"}
+    assert whole.edges["doc:names", "doc:names-1991", "AMENDS"]["source_line"] == 7  # what was not asked
+    assert part.edges["doc:names", "doc:names-1991", "AMENDS"] == {"type": "AMENDS"}
+    # connected across labels: the agencies and measures a LEADS edge joins, nothing else
+    leads = loaded.projection(labels=["Agency", "Measure"], rel_types=["LEADS"], properties=[], connected=True)
+    assert {leads.nodes[n]["label"] for n in leads} == {"Agency", "Measure"}
+    assert all(leads.degree(n) for n in leads) and "agency:gov-office" not in leads
+
+
+def test_node_page_and_property_counts(loaded):
+    from graph.store import Test
+    total, rows = loaded.node_page("Agency", [[Test("short_name", "contains", "总")]], [("name", True)],
+                                   properties=["name"])
+    assert total == 3 and [r["name"] for r in rows] == ["海关总署", "国家税务总局", "国家市场监督管理总局"]
+    assert rows[-1] == {"id": "agency:samr", "label": "Agency", "name": "国家市场监督管理总局"}
+    assert loaded.node_page("Agency", [[Test("short_name", "in", ["财政部", "商务部"])]], limit=1, offset=1)[1][0]["id"] \
+        == "agency:mofcom"
+    none = [[Test("doc_number", "null")], [Test("date", ">=", "2023-01-01")]]
+    assert [r["id"] for r in loaded.node_page("Document", none, [("date", False)])[1]] == [
+        "doc:notice-2019", "doc:notice-2023", "doc:company-law", "doc:notice-2015"]  # the undated last, by id
+    counts = dict(loaded.property_counts("Document", ["in_corpus"]))
+    assert counts == {(True,): 4, (False,): 4}
+    assert dict(loaded.property_counts("Document", ["doc_type"], [[Test("in_corpus", "=", False)]])) == {
+        ("部门规章",): 1, ("通知",): 2, ("法律",): 1}
+    assert loaded.property_counts("Document", [], [[Test("no_such_property", "not null")]]) == [((), 0)]
+    with pytest.raises(ValueError):
+        loaded.node_page("Document", [[Test("date", "like", "2021")]])
+
+
 def test_cypher_subset_runs_on_both(loaded):
     rows = loaded.run_cypher("MATCH (a:Agency)-[:LEADS]->(m:Measure) WHERE a.name = '商务部' "
                              "RETURN m.id ORDER BY m.id")

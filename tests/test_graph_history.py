@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph import history, queries
-from conftest_graph import seed  # noqa: F401
+from graph import history, model, queries
+from conftest_graph import EDGES, NODES, seed, store, write_export  # noqa: F401
 
 REGISTRATION = "doc:国务院令第746号"  # 中华人民共和国市场主体登记管理条例, in force 2022-03-01
 
@@ -46,3 +46,42 @@ def test_obligations_of_an_agency_and_of_a_party(seed):
 def test_article_numbers_order_numerically():
     assert [history._article_no(a) for a in ("第二条", "第十条", "第二十三条", "第一百零五条")] == [2, 10, 23, 105]
 
+
+
+def _in_force_read_whole(store, on: str) -> list[str]:
+    """The documents in force on `on` as an earlier version worked them out: every document and
+    relation read, the rule applied here (the reference the database's filter must equal)."""
+    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS])
+    repealed = {o for s, o, k, attrs in g.edges(keys=True, data=True)
+                if history._replaces(k, attrs) and (history._start(g.nodes[s]) or "9999") <= on}
+    return sorted((a["date"], n) for n, a in g.nodes(data=True)
+                  if a.get("in_corpus") is not False and a.get("doc_type") not in history.NOT_POLICIES
+                  and a.get("date") and a["date"] <= on and (a.get("effective_date") or "") <= on
+                  and (a.get("version_date") or "") <= on and n not in repealed)
+
+
+@pytest.mark.parametrize("on", ["2019-12-31", "2021-06-30", "2021-12-31", "2022-06-30", "2030-01-01"])
+def test_in_force_pages_are_slices_of_the_rule_applied_to_every_document(seed, on):
+    whole = history.documents_in_force(seed, on)
+    assert [(d["date"], d["id"]) for d in whole] == _in_force_read_whole(seed, on)
+    first, second = history.in_force_page(seed, on, limit=20), history.in_force_page(seed, on, limit=20, offset=20)
+    assert first["total"] == second["total"] == len(whole)
+    assert first["rows"] + second["rows"] == whole[:40]
+
+
+def test_a_repealed_text_leaves_the_page_on_the_repealing_date_and_a_partial_repeal_keeps_it(store, tmp_path):
+    """The database keeps what is in force; the relations that end a text's force are read apart."""
+    nodes = [{**n, "in_corpus": True} if n["id"] in ("doc:notice-2019", "doc:notice-2015") else n for n in NODES]
+    nodes = [{**n, "date": "2015-02-01"} if n["id"] == "doc:notice-2015" else n for n in nodes]
+    edges = [{**e, "partial": True} if e["target"] == "doc:notice-2015" else e for e in EDGES]
+    store.load_export(write_export(tmp_path / "export", nodes, edges))
+
+    def in_force(on):
+        page = history.in_force_page(store, on, limit=2)
+        assert page["total"] == len(history.documents_in_force(store, on))
+        return [d["id"] for d in history.documents_in_force(store, on)], page
+    ids, page = in_force("2023-04-24")
+    assert "doc:notice-2019" in ids and "doc:notice-2015" in ids
+    assert [d["id"] for d in page["rows"]] == ids[:2] == ["doc:notice-2015", "doc:notice-2019"]
+    ids, _ = in_force("2023-04-25")  # the day the 2023 notice repeals the 2019 one
+    assert "doc:notice-2019" not in ids and "doc:notice-2015" in ids  # only partly replaced: still in force

@@ -126,6 +126,11 @@ S: dict[str, tuple[str, str]] = {
     # reader
     "rd_pick": ("选择文件", "Choose a document"),
     "rd_choose": ("选择或输入文件标题、文号", "Pick or type a title or 文号"),
+    "rd_filter": ("按标题或文号筛选", "Filter by title or 文号"),
+    "rd_filter_hint": ("输入标题或文号中的字词", "words of the title or the 文号"),
+    "rd_listed": ("列出最新的 {n} 份，共 {m} 份符合；输入字词以缩小范围。",
+                  "Listing the newest {n} of {m} matching documents; type words to narrow."),
+    "rd_no_match": ("没有标题或文号包含“{q}”的文件。", "No document's title or 文号 contains “{q}”."),
     "rd_unknown": ("图谱中没有文件“{id}”。请在下面选择一份文件。", "There is no document “{id}” in the graph. Pick one below."),
     "rd_empty": ("链接中的文件编号是空的。请在下面选择一份文件。", "The link names no document (an empty id). Pick one below."),
     "rd_legend": ("标注：", "Highlights:"), "rd_cited": ("引用的文件", "cited document"),
@@ -241,6 +246,8 @@ S: dict[str, tuple[str, str]] = {
     "tl_no_chain": ("这份文件没有废止或替代关系。", "This document has no repeal or replacement relations."),
     "tl_with_amends": ("包括修改关系", "Include amendments"),
     "tl_n_in_force": ("{d} 有效的文件：{n} 份", "In force on {d}: {n} documents"),
+    "tl_rows": ("第 {a}–{b} 份", "rows {a}–{b}"),
+    "tl_rows_of": ("第 {a}–{b} 份，共 {n} 份", "Documents {a}–{b} of {n}"),
     "tl_in_force_rule": ("有效：已印发（印有施行日期的，已施行），且未被全部废止或替代。未注明日期的文件和仅被引用的文件列在本页最后。",
                          "In force: issued (and, when an effective date is printed, in effect), and not wholly repealed "
                          "or replaced. Undated and cited-only documents are listed at the end of this page."),
