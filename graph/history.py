@@ -15,7 +15,7 @@ from datetime import date as _date
 from typing import Any, Optional
 
 from . import model
-from .queries import IN_CORPUS, PAGE_SIZE, NotFound, brief, resolve_agency
+from .queries import IN_CORPUS, PAGE_SIZE, NotFound, brief, one_read, resolve_agency
 from .queries import article_number as _article_no  # 第二十三条 → 23, for ordering
 from .store import GraphStore, Test
 
@@ -56,6 +56,7 @@ def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
     return in_force_page(store, on, limit=None)["rows"]
 
 
+@one_read
 def in_force_page(store: GraphStore, on: str, limit: Optional[int] = PAGE_SIZE, offset: int = 0) -> dict[str, Any]:
     """`documents_in_force` a page at a time: `total` (in force on `on`), `offset`, `rows` (oldest
     first, from `offset`, at most `limit`; None: all). The relations that end a text's force are

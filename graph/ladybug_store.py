@@ -930,6 +930,18 @@ class LadybugStore(GraphStore):
                                                     **params)} if strong else {}
         return [(a, o, n, both.get((a, o), 0)) for (a, o), n in shared.items()]
 
+    def shared_neighbours(self, a: str, b: str, rel_types: Sequence[str], limit: int) -> list[str]:
+        located = self._locate([a, b])
+        if len(located) == 1 and len(next(iter(located.values()))) == 1:
+            return []  # a and b are one node
+        table = {i: label for label, hits in located.items() for i in hits}
+        rel, rel2 = self._rel(rel_types), self._rel(rel_types, "r2")
+        if a not in table or b not in table or rel is None:
+            return []
+        return [row[0] for row in self._rows(
+            f"MATCH (a:{quote(table[a])} {{id: $a}})-[{rel}]-(m)-[{rel2}]-(b:{quote(table[b])} {{id: $b}}) "
+            f"WHERE m.id <> $a AND m.id <> $b RETURN DISTINCT m.id AS i ORDER BY i LIMIT {int(limit)}", a=a, b=b)]
+
     def documents_from_source(self, source_file: str) -> list[str]:
         return [i for (i,) in self._rows(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.source_file = $f "
                                          "RETURN d.id ORDER BY d.id", f=source_file)]

@@ -155,12 +155,15 @@ class Neo4jStore(GraphStore):
         return self._driver.session(database=self.database, default_access_mode=mode)
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows of a query of the graph layer's own as dicts. Its queries return values, lists and
+        maps, never nodes or relationships, so a record's values are taken as the driver decoded
+        them: `Record.data()` walks every nested list and map again (a list of 10,000 maps: 60–100 ms)."""
         tx = getattr(self._local, "tx", None)
         if tx is not None:  # inside in_one_read: one more statement of its transaction
-            return [r.data() for r in tx.run(query, params)]
+            return [dict(r.items()) for r in tx.run(query, params)]
 
         def work(tx):
-            return [r.data() for r in tx.run(query, params)]
+            return [dict(r.items()) for r in tx.run(query, params)]
         with self._session(write=False) as session:
             return session.execute_read(work)
 
@@ -554,9 +557,11 @@ class Neo4jStore(GraphStore):
         types = list(rel_types) if rel_types is not None else None
         if types == []:
             return []
+        # both ends found by id, then the edges between them (Expand(Into)): a hub's 12,500 edges are
+        # not read to find the few among `ids` (two ministries: 3 against 29 ms at 100×)
         rows = self._read(
-            f"{_START}(a)-[{_rel(types)}]->(b) WHERE b.id IN $ids "
-            "RETURN collect(DISTINCT [a.id, type(r), b.id]) AS edges", ids=list(ids))
+            f"MATCH (a:{model.BASE_LABEL}), (b:{model.BASE_LABEL}) WHERE a.id IN $ids AND b.id IN $ids "
+            f"MATCH (a)-[{_rel(types)}]->(b) RETURN collect(DISTINCT [a.id, type(r), b.id]) AS edges", ids=list(ids))
         return sorted(tuple(e) for e in rows[0]["edges"]) if rows else []
 
     def expand_with_nodes(self, ids: Iterable[str], rel_types: Optional[Iterable[str]] = None,
@@ -745,6 +750,18 @@ class Neo4jStore(GraphStore):
                           labels=list(labels or []))
         return (rows[0]["total"], rows[0]["page"]) if rows else (0, [])
 
+    def shared_neighbours(self, a: str, b: str, rel_types: Sequence[str], limit: int) -> list[str]:
+        types = list(rel_types)
+        if not types or a == b:
+            return []
+        # a join of the two sides' neighbours (the planner otherwise expands each of a's 12,500
+        # neighbours toward b: 75 against 40 ms between two hubs at 100×, the machine loaded)
+        rows = self._read(f"MATCH (a:{model.BASE_LABEL} {{id: $a}})-[{_rel(types)}]-(m)-[{_rel(types, 'r2')}]-"
+                          f"(b:{model.BASE_LABEL} {{id: $b}}) USING JOIN ON m WHERE m.id <> $a AND m.id <> $b "
+                          "RETURN DISTINCT m.id AS i ORDER BY i LIMIT $n",
+                          a=a, b=b, n=int(limit))
+        return [r["i"] for r in rows]
+
     @staticmethod
     def _facet_rel(types: Sequence[str], var: str) -> str:
         return _rel(list(types), var)
@@ -880,12 +897,20 @@ class Neo4jStore(GraphStore):
         assert model.is_identifier(p), p
         return f"n.`{p}`"
 
+    @staticmethod
+    def _member(col: str, key: str, values: list) -> Optional[tuple[str, Any]]:
+        """Strings looked up in a map instead of `IN` a list, which Neo4j compares one by one: the
+        timeline's 8,700 documents kept against 90 repealed ids, 28 → 10 ms at 100×."""
+        if not values or not all(isinstance(v, str) for v in values):
+            return None
+        return f"({col} IS :: STRING AND ${key}[{col}] IS NOT NULL)", dict.fromkeys(values, True)
+
     def node_page(self, label: str, where: Optional[Where] = None, order_by: Sequence[tuple[str, bool]] = (),
                   limit: Optional[int] = None, offset: int = 0, properties: Optional[Sequence[str]] = None
                   ) -> tuple[int, list[dict[str, Any]]]:
         assert model.is_identifier(label), label
         params: dict[str, Any] = {}
-        test = where_cypher(where, self._label_column, params)
+        test = where_cypher(where, self._label_column, params, self._member)
         shape = self._NODE
         if properties is not None:
             assert all(model.is_identifier(p) for p in properties), properties
@@ -903,7 +928,7 @@ class Neo4jStore(GraphStore):
         assert model.is_identifier(label), label
         params: dict[str, Any] = {}
         values = "".join(f"{self._label_column(p)} AS v{i}, " for i, p in enumerate(properties))
-        rows = self._read(f"MATCH (n:`{label}`) WHERE {where_cypher(where, self._label_column, params)} "
+        rows = self._read(f"MATCH (n:`{label}`) WHERE {where_cypher(where, self._label_column, params, self._member)} "
                           f"RETURN {values}count(*) AS n", **params)
         return [(tuple(r[f"v{i}"] for i in range(len(properties))), r["n"]) for r in rows]
 

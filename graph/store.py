@@ -65,10 +65,16 @@ _TEST_OPS = {"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "
              "contains": "CONTAINS", "null": "IS NULL", "not null": "IS NOT NULL"}
 
 
-def where_cypher(where: Optional[Where], column: Callable[[str], str], params: dict[str, Any]) -> str:
+#: a store's spelling of "`col` is one of the values in parameter `key`" where it has a quicker one
+#: than `IN` a list: (column, key, values) → (expression, the parameter's value), or None
+Member = Callable[[str, str, list], Optional[tuple[str, Any]]]
+
+
+def where_cypher(where: Optional[Where], column: Callable[[str], str], params: dict[str, Any],
+                 member: Optional[Member] = None) -> str:
     """The Cypher both stores share for `where` (an expression, "true" for no condition), its values
     added to `params` as w0, w1 …; `column(p)` spells the node's property `p` in the store (NULL
-    when the store has no such column)."""
+    when the store has no such column); `member` a store's own spelling of `in` (see Member)."""
     if where is None:
         return "true"
     groups = []
@@ -84,7 +90,11 @@ def where_cypher(where: Optional[Where], column: Callable[[str], str], params: d
                 key = f"w{len(params)}"
                 params[key] = list(t.value) if t.op in ("in", "not in") else t.value
                 expr = f"{col} {_TEST_OPS[t.op]} ${key}"
-                expr = f"NOT ({expr})" if t.op == "not in" else expr
+                spelt = member(col, key, params[key]) if member and t.op in ("in", "not in") else None
+                if spelt is not None:
+                    expr, params[key] = spelt
+                # NOT of a NULL is NULL: a node without the property is in no list and passes no `not in`
+                expr = f"({col} IS NOT NULL AND NOT ({expr}))" if t.op == "not in" else expr
             tests.append(f"({col} IS NULL OR {expr})" if t.or_null else expr)
         groups.append("(" + " AND ".join(tests) + ")" if tests else "true")
     return " OR ".join(groups) if groups else "false"
@@ -319,6 +329,12 @@ class GraphStore(ABC):
         a < b; with `of`, the pairs (of, b) for every b; with a list `of` (agencies merged), the
         pairs (its first id, b) for every b outside it, a target counted once however many of the
         list reach it. Unordered (callers sort)."""
+
+    @abstractmethod
+    def shared_neighbours(self, a: str, b: str, rel_types: Sequence[str], limit: int) -> list[str]:
+        """The nodes both `a` and `b` have an edge of `rel_types` with (either direction): the
+        middles of the two-hop paths between them, the first `limit` in id order. The database
+        joins the two sides (two ministries of 12,500 measures each: 10 ms at 100×)."""
 
     # whole-label lists, paged and counted by the database (8,700 documents of a 100× corpus are not
     # read to show 50 of them or to count them by type)

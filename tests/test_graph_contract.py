@@ -235,6 +235,12 @@ def test_node_page_and_property_counts(loaded):
     none = [[Test("doc_number", "null")], [Test("date", ">=", "2023-01-01")]]
     assert [r["id"] for r in loaded.node_page("Document", none, [("date", False)])[1]] == [
         "doc:notice-2019", "doc:notice-2023", "doc:company-law", "doc:notice-2015"]  # the undated last, by id
+    # `not in`: a node without the property is in no list and passes no `not in` (NULL, as in Cypher)
+    numbered = [[Test("doc_number", "not in", ["国务院令第734号", "商贸发〔2023〕5号"])]]
+    assert loaded.node_page("Document", numbered, properties=[])[1] == [
+        {"id": i, "label": "Document"} for i in ("doc:names-1991", "doc:opinion", "doc:plan")]
+    nullable = [[Test("doc_number", "not in", ["国务院令第734号"], or_null=True), Test("id", "in", ["doc:names", "doc:company-law"])]]
+    assert [r["id"] for r in loaded.node_page("Document", nullable)[1]] == ["doc:company-law"]
     counts = dict(loaded.property_counts("Document", ["in_corpus"]))
     assert counts == {(True,): 4, (False,): 4}
     assert dict(loaded.property_counts("Document", ["doc_type"], [[Test("in_corpus", "=", False)]])) == {

@@ -54,6 +54,35 @@ def test_a_limited_answer_is_the_first_paths_in_id_order(seed):
     assert queries.agency_paths(seed, a, b, limit=10)["paths"] == whole[:10]
 
 
+def test_two_hop_paths_asked_of_the_database_equal_the_search_s_in_order(seed, monkeypatch):
+    """`_two_hops` (the database joins the two agencies' edges) against the search walking both
+    sides hop by hop: the same paths in the same order, limited or whole."""
+    busiest = [a["id"] for a in queries.agency_workload(seed)[:6]]
+    joined = {}
+    for a, b in itertools.permutations(busiest, 2):
+        for limit in (3, 10, 100_000):
+            joined[a, b, limit] = queries.agency_paths(seed, a, b, limit=limit)
+    monkeypatch.setattr(queries, "_two_hops", lambda *args: [])
+    two_hops = 0
+    for (a, b, limit), found in joined.items():
+        assert queries.agency_paths(seed, a, b, limit=limit) == found, (a, b, limit)
+        two_hops += found["hops"] == 2
+    assert two_hops >= 20  # the busiest agencies mostly share a measure or a document
+
+
+def test_one_edge_between_two_agencies_is_the_path(store, tmp_path):
+    """No two-hop answer hides a direct edge (none of the path types joins agencies in the model,
+    but a graph loaded from elsewhere may hold one)."""
+    from conftest_graph import write_export
+    nodes = [{"id": f"agency:{x}", "label": "Agency", "name": x} for x in "AB"] + [
+        {"id": "m:1", "label": "Measure", "heading": "1"}]
+    edges = [{"source": s, "target": o, "type": t} for s, t, o in [
+        ("agency:A", "LEADS", "m:1"), ("agency:B", "SUPPORTS", "m:1"), ("agency:A", "SUPPORTS", "agency:B")]]
+    store.load_export(write_export(tmp_path / "export", nodes=nodes, edges=edges))
+    found = queries.agency_paths(store, "agency:A", "agency:B")
+    assert found["hops"] == 1 and [[n["id"] for n in p["nodes"]] for p in found["paths"]] == [["agency:A", "agency:B"]]
+
+
 def test_an_agency_between_two_others_carries_no_path(store, tmp_path):
     """A (measure m1) and B (measure m2) meet through document D in four hops; A and B also each
     share a measure with X, four hops through X, which is no path (agencies do not relay). m1 is
