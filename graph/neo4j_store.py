@@ -391,11 +391,18 @@ class Neo4jStore(GraphStore):
                                files=parts.files)
             gone = sorted({r["id"] for r in found} - set(parts.doc_files))
             for start in range(0, len(gone), self.docs_per_part):  # no longer in their files
-                done = self.replace_documents(gone[start:start + self.docs_per_part], Export())
+                done = self.replace_documents(gone[start:start + self.docs_per_part], Export(), keep_stubs=True)
                 stats["deleted_nodes"] += done["deleted_nodes"]
             for part in range(parts.parts):
                 export = parts.export_of(part)
-                done = self.replace_documents(parts.documents(part), export)
+                # the stubs nothing cites any more are pruned after the last part: a stub written with
+                # the shared nodes may be cited only by a later part
+                try:
+                    done = self.replace_documents(parts.documents(part), export, keep_stubs=True)
+                except LoadError as exc:  # the parts before it are written: say so, and how to finish
+                    raise LoadError(f"re-ingest stopped at part {part + 1} of {parts.parts} (parts 1–{part} "
+                                    f"are written, each whole): {exc}. Running the same load again "
+                                    "re-ingests every part") from exc
                 for key in ("nodes", "edges", "deleted_nodes"):
                     stats[key] += done[key]
                 if progress:
@@ -467,7 +474,10 @@ class Neo4jStore(GraphStore):
             raise LoadError(f"loading {stage} into Neo4j failed: {exc}") from exc
 
     def replace_documents(self, doc_ids: Iterable[str], export: Export,
-                          progress: Optional[Progress] = None, prune_orphans: bool = False) -> dict[str, int]:
+                          progress: Optional[Progress] = None, prune_orphans: bool = False,
+                          keep_stubs: bool = False) -> dict[str, int]:
+        """(`keep_stubs`: leave documents known only by citation that nothing points at any more
+        for the caller to prune — a part of `replace_export`, whose later parts may point at one.)"""
         self.ensure_schema()
         doc_ids = sorted(set(doc_ids))
         gone = [d for d in doc_ids if d not in export.nodes]
@@ -494,7 +504,8 @@ class Neo4jStore(GraphStore):
                        "SET d.in_corpus = false REMOVE d.source_file, d.line_start, d.line_end, d.sources_json",
                        ids=gone).consume()
             self._upsert(export, progress, tx=tx)
-            tx.run(f"MATCH (d:{model.DOCUMENT}) WHERE d.in_corpus = false AND NOT (d)--() DELETE d").consume()
+            if not keep_stubs:
+                tx.run(f"MATCH (d:{model.DOCUMENT}) WHERE d.in_corpus = false AND NOT (d)--() DELETE d").consume()
             if not prune_orphans:
                 return deleted, 0
             orphans = tx.run(f"MATCH (n:{model.BASE_LABEL}) WHERE NOT n:{model.DOCUMENT} AND NOT (n)--() "

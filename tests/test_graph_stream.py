@@ -76,3 +76,33 @@ def test_a_bad_export_streams_nothing_into_neo4j(tmp_path):
             load(bad)
     assert neo.is_empty()
     neo.close()
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("docs_per_part", [1, 2])
+def test_a_cited_only_document_cited_from_a_later_part_survives_the_earlier_parts(tmp_path, docs_per_part):
+    """Re-ingest into a store that does not hold these files yet (the seed graph, then a corpus of
+    other files): a document known only by citation is written with the shared nodes, and only a
+    later part's edge points at it. The earlier parts must not delete it as a stub nothing cites
+    (they did: "only 0 of 1 edges found both endpoints", the earlier parts committed)."""
+    nodes = [{"id": f"doc:{d}", "label": "Document", "title": f"通知{d}", "date": "2021-01-0" + str(i + 1),
+              "in_corpus": True, "source": {"file": f"{d}.txt", "line_start": 1, "line_end": 9}}
+             for i, d in enumerate(("a", "b", "c"))]
+    nodes.append({"id": "doc:cited", "label": "Document", "title": "旧办法", "in_corpus": False})
+    edges = [{"source": "doc:c", "target": "doc:cited", "type": "AMENDS"},
+             {"source": "doc:c", "target": "doc:a", "type": "CITES"}]
+    export = write_export(tmp_path / "export", nodes=nodes, edges=edges)
+    neo = open_neo4j(docs_per_part=docs_per_part)
+    wipe_neo4j(neo)
+    embedded = graph.open_store("embedded", path=tmp_path / "g.lbdb")
+    try:
+        neo.load_export(write_export(tmp_path / "before", nodes=NODES, edges=EDGES))  # another corpus
+        embedded.load_export(tmp_path / "before")
+        graph.load_export(neo, export, replace=True)
+        graph.load_export(embedded, export, replace=True)
+        assert _graph_of(neo) == _graph_of(embedded)
+        assert neo.get_nodes(["doc:cited"])["doc:cited"]["title"] == "旧办法"
+        assert ("doc:c", "AMENDS", "doc:cited") in neo.expand(["doc:c"], ["AMENDS"])
+    finally:
+        neo.close()
+        embedded.close()
