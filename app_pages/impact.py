@@ -253,14 +253,16 @@ def what_if():
 
 
 def downloads():
-    n_nodes, n_edges, csv_text, graphml = _exports(state.store_key(), agency)
-    st.caption(tr("im_subgraph_size", nodes=n_nodes, edges=n_edges))
+    """The files are made when a button is clicked (a ministry's subgraph at 100×: 14,000 nodes,
+    70,000 edges, 4 s), not each time the tab opens; both come from one cached subgraph."""
+    st.caption(tr("im_subgraph_holds", m=summary["leads"] + summary["supports"], d=summary["total_documents"]))
     base = agency.replace("agency:", "").replace("/", "_")
+    key = state.store_key()
     c1, c2 = st.columns(2)
-    c1.download_button(tr("im_csv"), ("\ufeff" + csv_text).encode("utf-8"), file_name=f"{base}-duties.csv",
-                       mime="text/csv", key="im_dl_csv")
-    c2.download_button(tr("im_graphml"), graphml, file_name=f"{base}-duties.graphml",
-                       mime="application/xml", key="im_dl_graphml")
+    c1.download_button(tr("im_csv"), lambda: ("\ufeff" + _exports(key, agency)[2]).encode("utf-8"),
+                       file_name=f"{base}-duties.csv", mime="text/csv", key="im_dl_csv", on_click="ignore")
+    c2.download_button(tr("im_graphml"), lambda: _exports(key, agency)[3], file_name=f"{base}-duties.graphml",
+                       mime="application/xml", key="im_dl_graphml", on_click="ignore")
 
 
 # only the open tab runs (the others would render seven tables and two charts for nothing)

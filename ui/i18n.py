@@ -193,7 +193,9 @@ S: dict[str, tuple[str, str]] = {
     "im_g_already_shared": ("双方原已共同承担、角色不变：{n}", "Already shared, role unchanged: {n}"),
     "im_g_already_shared_why": ("两个部门原来都承担，{name} 的角色不变。",
                                 "Both agencies had them; {name}'s role does not change."),
-    "im_subgraph_size": ("{nodes} 个节点 · {edges} 条关系", "{nodes} nodes · {edges} edges"),
+    "im_subgraph_holds": ("该部门、它参与的 {m} 项任务（每个部门在其中的角色）、这些任务所在的 {d} 份文件，以及约束它的义务条款；点击按钮时生成文件。",
+                          "The agency, its {m} measures (with every agency's role in them), the {d} documents they are in, "
+                          "and the obligations binding it; the file is made when you click."),
     "im_none_measures": ("该部门没有牵头或配合的任务。", "This agency leads or supports no measure."),
     "other_leads": ("其他牵头", "Other leads"), "other_supports": ("配合部门", "Supporting"),
     # impact: statutory duties (obligations of regulations) and reorganisations

@@ -369,3 +369,21 @@ def test_impact_lists_every_measure_a_page_at_a_time(page, base, server):
     page.get_by_text(f"第 51–100 项任务，共 {total} 项").first.wait_for()
     assert "mp=2" in page.url
     _shot(page, "05c-impact-all-measures-page-2")
+
+
+def test_the_duty_subgraph_is_made_when_the_download_is_clicked(page, base, server):
+    """The download tab opens without building the files; the CSV is made on the click and holds the
+    agency's measures with every agency's role (the same as graph.impact.to_csv of its subgraph)."""
+    import graph
+    from graph import impact
+    with graph.open_store("embedded", path=server[1] / "graph.lbdb", read_only=True) as s:
+        want = impact.to_csv(impact.duty_subgraph(s, "商务部"))
+        summary = impact.agency_summary(s, "商务部")
+    _open(page, f"{base}/impact?agency={quote(summary['agency']['id'])}&lang=zh", "牵头任务")
+    page.get_by_role("tab", name="下载职责子图").click()
+    page.get_by_text(f"它参与的 {summary['leads'] + summary['supports']} 项任务").first.wait_for()
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 CSV").click()
+    got = Path(download.value.path()).read_bytes().decode("utf-8")
+    assert got == "\ufeff" + want and "商务部" in got and got.count("\n") > 100
