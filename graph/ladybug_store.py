@@ -992,6 +992,8 @@ class LadybugStore(GraphStore):
 
     # -- whole-label lists: counted, filtered, ordered and paged in the database ------------------------
     def _label_column(self, label: str) -> Callable[[str], str]:
+        """A property's column of the table (NULL without one: no node has it; a value kept in the
+        rest for not fitting its column — text where a number is stored — is not compared)."""
         have = self.schema().node_columns[label]
         return lambda p: f"n.{quote(p)}" if p in have else "NULL"
 

@@ -57,6 +57,7 @@ class Test:
     op: str
     value: Any = None
     or_null: bool = False
+    __test__ = False  # not a test class when a test module imports it
 
 
 #: which nodes to keep: any of the groups, each all of its tests (`[[a, b], [c]]` is (a AND b) OR c)
