@@ -132,7 +132,7 @@ path_to = selection.get("to")
 paths = None
 if path_to and shown[centre]["label"] == model.AGENCY:
     try:
-        paths = state.ask(queries.agency_paths, centre, path_to)  # 0.2–0.5 s between two hubs at 100×: once
+        paths = state.ask(queries.agency_paths, centre, path_to)  # cached: once per pair, not on every rerun
         for p in paths["paths"]:
             for x in p["nodes"]:
                 shown.setdefault(x["id"], x)
