@@ -11,8 +11,11 @@ in-memory semantics exactly, so the export is byte-identical:
   read the file: `extract.merge.file_rows`), so writing is a scan of nodes by id and a sort of edges
   by (source, type, target, evidence) — SQLite's BINARY collation compares UTF-8 bytes, which orders
   strings as Python does (by code point);
-- the edge key's hash is Python's `hash()`, which is salted per process: it lives and dies with
-  this file in the one process that merges.
+- the edge key's hash is `extract.records.edge_hash` (64 bits, the same in every process), computed
+  by the worker that read the file. Hashes are unique in the index while no two keys share one, so
+  an edge costs one index probe; should two keys ever share a hash (about 1 in 10^8 runs at 100×),
+  the index becomes a plain one from then on and keys are compared on a hash match — the same rows
+  are kept either way.
 """
 from __future__ import annotations
 
@@ -24,23 +27,31 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from extract.records import edge_row
+from extract.records import edge_hash, edge_row
 from kgcatalogue.manifest import export_line
 
 # Rows are appended in input order (`seq`, the rowid); what keeps an insert cheap as the file grows
-# past the page cache is a small index: node ids, and a 64-bit hash of each edge key (the full key
-# is compared on a hash match; a unique index over the full key, evidence included, was as large as
-# the lines, and nodes in a table keyed by id moved ~1 KB lines on every page split: at 100× the
-# parent spent 17 CPU s and far more waiting for the disk in those inserts, 10 s now).
+# past the page cache is a small index: node ids, and a 64-bit hash of each edge key (a unique index
+# over the full key, evidence included, was as large as the lines, and nodes in a table keyed by id
+# moved ~1 KB lines on every page split: at 100× the parent spent 17 CPU s and far more waiting for
+# the disk in those inserts). The hash index is unique while hashes are: an edge is one probe and
+# insert (`_NEW_EDGE`, ~40 % cheaper than a probe comparing keys, then an insert: `_NEW_EDGE_SHARED`).
 _SCHEMA = """
 CREATE TABLE nodes (seq INTEGER PRIMARY KEY, id TEXT UNIQUE, label TEXT, line BLOB);
 CREATE TABLE edges (seq INTEGER PRIMARY KEY, hash INTEGER, source TEXT, type TEXT, target TEXT, evidence, line BLOB);
-CREATE INDEX edge_hash ON edges (hash);
+CREATE UNIQUE INDEX edge_hash ON edges (hash);
 """
 _EDGE_COLUMNS = "seq, hash, source, type, target, evidence, line"
 _SAME_KEY = "hash = ?1 AND source IS ?2 AND type IS ?3 AND target IS ?4 AND evidence IS ?5"
-_NEW_EDGE = (f"INSERT INTO edges ({_EDGE_COLUMNS}) SELECT ?6, ?1, ?2, ?3, ?4, ?5, ?7 "
-             f"WHERE NOT EXISTS (SELECT 1 FROM edges WHERE {_SAME_KEY})")
+# (hash, source, type, target, evidence, line) rows, `extract.records.edge_row`; `seq` left to SQLite
+# (the next rowid: input order). A row whose hash is held by the same key changes nothing (first one
+# wins); by another key, it "updates" that row to what it was: nothing changes but the change count,
+# which is how `keep_edges` sees that two keys share a hash.
+_NEW_EDGE = ("INSERT INTO edges (hash, source, type, target, evidence, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+             "ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash WHERE NOT (source IS excluded.source AND "
+             "type IS excluded.type AND target IS excluded.target AND evidence IS excluded.evidence)")
+_NEW_EDGE_SHARED = ("INSERT INTO edges (hash, source, type, target, evidence, line) SELECT ?1, ?2, ?3, ?4, ?5, ?6 "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM edges WHERE {_SAME_KEY})")
 
 
 _BATCH = 2048  # rows read out at a time: the export crosses Python once a batch, not once a line
@@ -79,6 +90,7 @@ class SpilledRecords:
             self.db.execute(f"PRAGMA {pragma}")  # a scratch file: nothing to recover after a crash
         self.db.executescript(_SCHEMA)
         self.db.execute("BEGIN")
+        self.unique_hashes = True  # no two edge keys share a hash (so far): see `keep_edges`
 
     def __enter__(self) -> "SpilledRecords":
         return self
@@ -97,9 +109,26 @@ class SpilledRecords:
         self.db.executemany("INSERT OR IGNORE INTO nodes (id, label, line) VALUES (?, ?, ?)", rows)
 
     def keep_edges(self, rows: Iterable[tuple]) -> None:
-        """(source, type, target, evidence, line) rows (`extract.records.edge_row`); a key already
-        here is not replaced. `seq` is left to SQLite: the next rowid, so input order."""
-        self.db.executemany(_NEW_EDGE, [(hash(row[:4]), *row[:4], None, row[4]) for row in rows])
+        """(hash, source, type, target, evidence, line) rows (`extract.records.edge_row`); a key
+        already here is not replaced. `seq` is left to SQLite: the next rowid, so input order."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        if self.unique_hashes:
+            last, changes = self._last_seq(), self.db.total_changes
+            self.db.executemany(_NEW_EDGE, rows)
+            if self.db.total_changes - changes == self._last_seq() - last:
+                return  # every change an insert: no hash held by another key
+            self.db.execute("DELETE FROM edges WHERE seq > ?", (last,))  # this batch again, comparing keys
+            self._share_hashes()
+        self.db.executemany(_NEW_EDGE_SHARED, rows)
+
+    def _last_seq(self) -> int:
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM edges").fetchone()[0]
+
+    def _share_hashes(self) -> None:
+        """Two edge keys share a hash: from now on the index admits repeats and keys are compared."""
+        self.db.execute("DROP INDEX edge_hash")
+        self.db.execute("CREATE INDEX edge_hash ON edges (hash)")
+        self.unique_hashes = False
 
     def add_edge(self, src: str, target: str, type_: str, **props) -> None:
         """As `Records.add_edge` (link_versions writes through it)."""
@@ -128,13 +157,17 @@ class SpilledRecords:
             if moved is None:
                 continue
             key, edge = moved
-            other = self.db.execute(f"SELECT seq FROM edges WHERE {_SAME_KEY}", (hash(key), *key)).fetchone()
+            other = self.db.execute(f"SELECT seq FROM edges WHERE {_SAME_KEY}", (edge_hash(key), *key)).fetchone()
             if other is not None and other[0] < seq:
                 continue  # an earlier edge holds that key
             if other is not None:
                 self.db.execute("DELETE FROM edges WHERE seq = ?", other)
-            self.db.execute(f"INSERT INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (seq, hash(key), *key, export_line(edge)))
+            row = (seq, edge_hash(key), *key, export_line(edge))
+            try:
+                self.db.execute(f"INSERT INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+            except sqlite3.IntegrityError:  # another key holds its hash
+                self._share_hashes()
+                self.db.execute(f"INSERT INTO edges ({_EDGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
         self.db.execute("DROP TABLE temp.ends")
 
     # -- out: in export order ---------------------------------------------------------------

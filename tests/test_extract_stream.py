@@ -12,6 +12,8 @@ from extract.agencies import load_gazetteer
 from extract.export import write_export, write_spilled
 from extract.merge import CorpusMerge, file_rows, merge
 from extract.read import UnreadableFile, iter_input_files
+import extract.records as records_module
+import extract.spill as spill_module
 from extract.records import edge_row, node_row
 from extract.spill import SpilledRecords, remove_abandoned
 from kgcatalogue import CITES, REGULATED_PARTY
@@ -95,6 +97,50 @@ def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path):
     assert [(e["source"], e["target"], e["note"][:3]) for e in lines] == [("doc:a", "doc:real", "1st"),
                                                                          ("doc:b", "doc:real", "4th"),
                                                                          ("doc:c", "doc:real", "7th")]
+
+
+def test_edge_keys_sharing_a_hash_are_kept_as_distinct_keys(tmp_path, monkeypatch):
+    """The spill's edge index holds each hash once while no two keys share one; when two do, it
+    admits repeats from then on and compares keys: the same edges are kept either way — here with
+    every key on one hash (the moves of the test above), and with the corpus's keys on 5 hashes."""
+    monkeypatch.setattr(records_module, "edge_hash", lambda key: 7)
+    monkeypatch.setattr(spill_module, "edge_hash", lambda key: 7)
+    (tmp_path / "moves").mkdir()
+    test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path / "moves")
+    with SpilledRecords(tmp_path) as kept:
+        kept.keep_edges(map(edge_row, [_edge("doc:a", "doc:b", "见", "1st"), _edge("doc:a", "doc:b", "见", "2nd")]))
+        assert kept.unique_hashes  # one key, twice: the first one kept, the index still unique
+        kept.keep_edges(map(edge_row, [_edge("doc:a", "doc:c", "见", "3rd"), _edge("doc:a", "doc:b", "见", "4th")]))
+        assert not kept.unique_hashes  # two keys on one hash
+        assert [json.loads(line)["note"] for batch in kept.edge_batches() for _, line in batch] == ["1st", "3rd"]
+    # an edge moved by reference resolution onto a key whose hash another key holds
+    shared = {("doc:a", CITES, "doc:real", "见"), ("doc:z", CITES, "doc:y", "依")}
+    monkeypatch.setattr(records_module, "edge_hash", lambda key: 7 if key in shared else hash(key))
+    monkeypatch.setattr(spill_module, "edge_hash", records_module.edge_hash)
+    with SpilledRecords(tmp_path) as kept:
+        kept.keep_edges(map(edge_row, [_edge("doc:a", "doc:placeholder", "见", "moved"), _edge("doc:z", "doc:y", "依", "kept")]))
+        assert kept.unique_hashes
+        kept.remap_edges({"doc:placeholder"}, lambda key, e: ((key[0], key[1], "doc:real", key[3]),
+                                                              dict(e, target="doc:real")), [CITES])
+        assert not kept.unique_hashes
+        assert [(e["target"], e["note"]) for e in (json.loads(line) for batch in kept.edge_batches()
+                                                   for _, line in batch)] == [("doc:real", "moved"), ("doc:y", "kept")]
+
+
+def test_a_corpus_whose_edge_keys_share_hashes_exports_the_same_bytes(corpus_dir, tmp_path, monkeypatch):
+    results = _per_file_records([corpus_dir])
+    write_export(merge(results), tmp_path / "memory")
+    monkeypatch.setattr(records_module, "edge_hash", lambda key: len("".join(map(str, key))) % 5)
+    monkeypatch.setattr(spill_module, "edge_hash", records_module.edge_hash)
+    with SpilledRecords(tmp_path) as kept:
+        corpus = CorpusMerge(kept)
+        for rec in results:
+            corpus.add(file_rows(rec))
+        assert not kept.unique_hashes
+        corpus.finish()
+        write_spilled(kept, tmp_path / "disk")
+    for name in FILES:
+        assert (tmp_path / "disk" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
 
 
 def test_the_first_node_of_an_id_is_kept(tmp_path):
