@@ -164,8 +164,8 @@ def test_a_run_failing_while_it_writes_keeps_the_old_export_and_leaves_no_tempor
 
     edge_batches = SpilledRecords.edge_batches
 
-    def failing_after_some(self):  # the disk fills up while edges.jsonl is being written
-        for batch in edge_batches(self):
+    def failing_after_some(self, *db):  # the disk fills up while edges.jsonl is being written
+        for batch in edge_batches(self, *db):
             yield batch[:100]
             raise OSError(28, "No space left on device")
     monkeypatch.setattr(SpilledRecords, "edge_batches", failing_after_some)
@@ -173,6 +173,27 @@ def test_a_run_failing_while_it_writes_keeps_the_old_export_and_leaves_no_tempor
         run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
     assert {name: (out / name).read_bytes() for name in FILES} == before
     assert _leftovers(out) == sorted(FILES)
+
+
+def test_a_run_failing_while_it_writes_the_nodes_stops_the_edges_read_ahead(corpus_dir, tmp_path, monkeypatch):
+    """The edges are sorted and read by a thread while the nodes are written: a failure on the nodes
+    side stops it (no thread left, no temporary file) and the old export stays."""
+    import threading
+    out = tmp_path / "export"
+    run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
+    before = {name: (out / name).read_bytes() for name in FILES}
+    node_batches = SpilledRecords.node_batches
+
+    def failing_after_some(self):
+        for batch in node_batches(self):
+            yield batch[:10]
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(SpilledRecords, "node_batches", failing_after_some)
+    with pytest.raises(OSError, match="No space left"):
+        run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
+    assert {name: (out / name).read_bytes() for name in FILES} == before
+    assert _leftovers(out) == sorted(FILES)
+    assert not [t for t in threading.enumerate() if t.name == "policykg-edges"]
 
 
 def test_a_run_failing_mid_way_into_a_new_directory_leaves_nothing(corpus_dir, tmp_path, monkeypatch):
