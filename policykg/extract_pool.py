@@ -14,11 +14,6 @@ Limits per file, so no single input can hang or swamp a run:
   reported as skipped with the reason; the other files go on.
 A worker that dies (out of memory, a crash in a native library) is replaced the same way.
 
-A worker is never idle while there is work: it holds the next file as well as the one it is on
-(while more files wait than there are workers; near the end a file goes to whichever worker is
-free), and it sends a file's records from a thread of its own while it extracts the next one — so
-neither waiting for the parent to hand out a file nor a parent busy merging stalls it.
-
 Why a pool of our own rather than `concurrent.futures`: a `ProcessPoolExecutor` cannot stop one
 running task — a file over its time limit would hold its worker to the end — and a killed worker
 breaks the whole executor. One pipe per worker makes killing one worker safe (no shared queue
@@ -28,9 +23,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 import signal
-import threading
 import time
 import traceback
 from collections import deque
@@ -48,7 +41,6 @@ DEFAULT_MAX_MB = 20.0
 DEFAULT_FILE_SECONDS = 120.0
 READY = "ready"
 LOOKAHEAD = 4  # files per worker that may run ahead of the first one not yet handed on
-QUEUED = 2  # files a worker holds: the one it is on and the next
 
 
 @dataclass(frozen=True)
@@ -84,32 +76,11 @@ def extract_file(path: Path, gaz: Gazetteer) -> Records:
     return records
 
 
-def _send_all(conn, outbox: queue.Queue) -> None:
-    """The worker's sending thread: outcomes go out (pickled, then written as the parent reads them)
-    while the worker's main thread extracts the next file."""
-    while (message := outbox.get()) is not None:
-        try:
-            conn.send(message)
-        except (OSError, ValueError):  # the parent is gone: the main thread sees it on its next recv
-            return
-
-
 def _worker(conn) -> None:
     """Worker loop: load the gazetteer once, then (index, path) in → FileOutcome out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops us
     gaz = load_gazetteer()
-    outbox: queue.Queue = queue.Queue(1)  # one outcome being sent while the next file is read
-    sender = threading.Thread(target=_send_all, args=(conn, outbox), daemon=True)
-    sender.start()
-    outbox.put(READY)
-    try:
-        _work(conn, gaz, outbox)
-    finally:
-        outbox.put(None)
-        sender.join()
-
-
-def _work(conn, gaz: Gazetteer, outbox: queue.Queue) -> None:
+    conn.send(READY)
     while True:
         try:
             task = conn.recv()
@@ -126,12 +97,11 @@ def _work(conn, gaz: Gazetteer, outbox: queue.Queue) -> None:
         except Exception as exc:  # a bad file is reported and skipped, never a traceback
             outcome.reason = f"extraction failed: {type(exc).__name__}: {exc}"
             outcome.traceback = traceback.format_exc()
-        outbox.put(outcome)
+        conn.send(outcome)
 
 
 class _Worker:
-    """One worker process, its end of the pipe, and the files it holds: the one it is on (the
-    first, `started` then) and the next one, if any."""
+    """One worker process, its end of the pipe, and the file it is on (if any)."""
 
     def __init__(self, ctx) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
@@ -139,19 +109,13 @@ class _Worker:
         self.proc.start()
         child.close()
         self.ready = False
-        self.tasks: deque[tuple[int, Path]] = deque()
+        self.task: Optional[tuple[int, Path]] = None
         self.started = 0.0
 
     def give(self, index: int, path: Path) -> None:
-        if not self.tasks:
-            self.started = time.monotonic()
-        self.tasks.append((index, path))
-        self.conn.send((index, str(path)))
-
-    def done(self) -> None:
-        """The first file's outcome came: the worker is on the next one (from about now)."""
-        self.tasks.popleft()
+        self.task = (index, path)
         self.started = time.monotonic()
+        self.conn.send((index, str(path)))
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -188,13 +152,11 @@ class _Pool:
         self.workers: list[_Worker] = []
         self.failed_starts = 0
         self.finished: list[FileOutcome] = []
-        self.tasks: deque = deque()  # files not yet handed to a worker, in input order
 
     def run(self, tasks: deque, may_start: Callable[[int], bool]) -> Iterator[FileOutcome]:
         """Outcomes as files finish; a task is started only when `may_start(its index)`."""
-        self.tasks = tasks
         try:
-            while tasks or any(w.tasks for w in self.workers):
+            while tasks or any(w.task for w in self.workers):
                 self._dispatch(tasks, may_start)
                 ready = wait([w.conn for w in self.workers], timeout=self._next_deadline())
                 for w in [w for w in self.workers if w.conn in ready]:
@@ -209,21 +171,19 @@ class _Pool:
 
     def _dispatch(self, tasks: deque, may_start: Callable[[int], bool]) -> None:
         self._staff(len(tasks))
-        for held in range(QUEUED):  # idle workers first; a next file only while more wait than workers
-            for w in self.workers:
-                if w.ready and len(w.tasks) == held and tasks and may_start(tasks[0][0]) and \
-                        (held == 0 or len(tasks) > len(self.workers)):
-                    w.give(*tasks.popleft())
+        for w in self.workers:
+            if w.ready and w.task is None and tasks and may_start(tasks[0][0]):
+                w.give(*tasks.popleft())
 
     def _staff(self, waiting: int) -> None:
-        busy = sum(1 for w in self.workers if w.tasks)
+        busy = sum(1 for w in self.workers if w.task)
         while len(self.workers) < min(self.jobs, busy + waiting):
             self.workers.append(_Worker(self.ctx))
 
     def _next_deadline(self) -> Optional[float]:
         if not self.limits.seconds:
             return None
-        starts = [w.started for w in self.workers if w.tasks]
+        starts = [w.started for w in self.workers if w.task]
         if not starts:
             return None
         return max(0.0, min(starts) + self.limits.seconds - time.monotonic()) + 0.05
@@ -241,26 +201,23 @@ class _Pool:
         if message == READY:
             w.ready = True
             return
-        w.done()
+        w.task = None
         self.finished.append(message)
 
     def _enforce_time_limit(self) -> None:
         if not self.limits.seconds:
             return
         now = time.monotonic()
-        for w in [w for w in self.workers if w.tasks and now - w.started > self.limits.seconds]:
+        for w in [w for w in self.workers if w.task and now - w.started > self.limits.seconds]:
             self._retire(w, f"took longer than {self.limits.seconds:g} s (the time limit per file, "
                             "--file-timeout); stopped")
 
     def _retire(self, w: _Worker, reason: str) -> None:
-        """Kill `w`: the file it was on is reported with `reason`, the next one it held goes back to
-        the front of the queue (it comes before every file still waiting)."""
+        task = w.task
         w.kill()
         self.workers.remove(w)
-        if w.tasks:
-            index, path = w.tasks.popleft()
-            self.finished.append(FileOutcome(index, path, reason=reason))
-            self.tasks.extendleft(reversed(w.tasks))
+        if task:
+            self.finished.append(FileOutcome(task[0], task[1], reason=reason))
 
 
 def extract_files(files: list[Path], jobs: int, limits: FileLimits) -> Iterator[FileOutcome]:

@@ -48,23 +48,6 @@ def test_a_file_over_the_time_limit_is_stopped_and_named_the_rest_is_exported(tm
     assert titles == {"国务院办公厅关于进一步加大对中小企业纾困帮扶力度的通知"}
 
 
-def test_the_file_a_stopped_worker_held_next_is_read_by_its_replacement(tmp_path):
-    """A worker holds the next file besides the one it is on: when it is stopped for its time, that
-    next file goes to the worker replacing it and is read, in its place in the export."""
-    (tmp_path / "in").mkdir()
-    huge = _one_line_file(tmp_path / "in" / "a_one_line.txt", 50)
-    (tmp_path / "in" / "b_notice.txt").write_text(NOTICE, encoding="utf-8")
-    other = NOTICE.replace("纾困帮扶", "融资支持").replace("45号", "46号")
-    (tmp_path / "in" / "c_notice.txt").write_text(other, encoding="utf-8")
-    report = run_extract([str(tmp_path / "in")], str(tmp_path / "out"), progress=False, jobs=1,
-                         limits=FileLimits(max_bytes=None, seconds=3))
-    assert report.skipped == [(str(huge), "took longer than 3 s (the time limit per file, --file-timeout); stopped")]
-    assert report.files_read == [str(tmp_path / "in" / f) for f in ("b_notice.txt", "c_notice.txt")]
-    docs = [json.loads(l) for l in (tmp_path / "out" / "nodes.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert {n["title"] for n in docs if n["label"] == "Document"} == {
-        "国务院办公厅关于进一步加大对中小企业纾困帮扶力度的通知", "国务院办公厅关于进一步加大对中小企业融资支持力度的通知"}
-
-
 def test_a_file_over_the_size_limit_is_not_read(tmp_path):
     (tmp_path / "in").mkdir()
     huge = _one_line_file(tmp_path / "in" / "big.txt", 3)
