@@ -13,7 +13,7 @@ in-memory semantics exactly, so the export is byte-identical:
   strings as Python does (by code point);
 - the edge key's hash is `extract.records.edge_hash` (64 bits, the same in every process), computed
   by the worker that read the file. Hashes are unique in the index while no two keys share one, so
-  an edge costs one index probe; should two keys ever share a hash (about 1 in 10^8 runs at 100×),
+  an edge costs one index probe; should two keys ever share a hash (about 1 run in 60 million at 100×),
   the index becomes a plain one from then on and keys are compared on a hash match — the same rows
   are kept either way.
 """
