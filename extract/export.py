@@ -41,14 +41,15 @@ def write_spilled(kept: SpilledRecords, out_dir: Optional[str | Path]) -> tuple[
         for batch in batches:
             counter.update(map(itemgetter(0), batch))
             yield b"".join(map(itemgetter(1), batch))
-    node_lines, edge_lines = counted(kept.node_batches(), nodes), counted(kept.edge_batches(), edges)
-    if out_dir is None:
-        for _ in node_lines:
-            pass
-        for _ in edge_lines:
-            pass
-    else:
-        manifest.write_export_lines(Path(out_dir), node_lines, edge_lines)
+    with kept.edge_batches_ahead() as edge_batches:  # the edges sort while the nodes are written
+        node_lines, edge_lines = counted(kept.node_batches(), nodes), counted(edge_batches, edges)
+        if out_dir is None:
+            for _ in node_lines:
+                pass
+            for _ in edge_lines:
+                pass
+        else:
+            manifest.write_export_lines(Path(out_dir), node_lines, edge_lines)
     return nodes, edges
 
 

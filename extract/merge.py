@@ -25,7 +25,7 @@ class FileRows:
 
     crossing: list[dict]  # Document and Agency nodes, in the file's order
     nodes: list[tuple]  # (id, label, document of a measure or obligation else None, line)
-    edges: list[tuple]  # `edge_row`s: (source, type, target, evidence, line)
+    edges: list[tuple]  # `edge_row`s: (hash of the key, source, type, target, evidence, line)
     unverified: dict[str, int]
 
 
@@ -74,7 +74,8 @@ class CorpusMerge:
             else:
                 kept.append((node_id, label, line))
         self.kept.keep_nodes(kept)
-        self.kept.keep_edges(e for e in rows.edges if e[0] not in dropped and e[2] not in dropped)
+        self.kept.keep_edges([e for e in rows.edges if e[1] not in dropped and e[3] not in dropped]
+                             if dropped else rows.edges)  # most files reprint nothing: their rows as sent
         for name, n in rows.unverified.items():
             self.unverified[name] = self.unverified.get(name, 0) + n
 

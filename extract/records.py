@@ -29,7 +29,7 @@ from kgcatalogue import (AGENCY, AMENDS, BINDS, CITES, CONCERNS, DOCUMENT, ISSUE
                          OBLIGATION, PART_OF, REGULATED_PARTY, SECTOR, SUCCEEDED_BY, SUPERSEDES, SUPPORTS)
 from kgcatalogue.manifest import export_line
 
-__all__ = ["Records", "edge_key", "node_row", "edge_row", "digest", "span", "document_id", "agency_node", "external_document", "write_document",
+__all__ = ["Records", "edge_key", "edge_hash", "node_row", "edge_row", "digest", "span", "document_id", "agency_node", "external_document", "write_document",
            "resolve_references", "write_successions"]
 
 
@@ -78,8 +78,8 @@ class Records:
     def keep_edges(self, rows: Iterable[tuple]) -> None:
         """`edge_row`s whose key is not here yet."""
         for row in rows:
-            if row[:4] not in self.edges:
-                self.edges[row[:4]] = json.loads(row[4])
+            if row[1:5] not in self.edges:
+                self.edges[row[1:5]] = json.loads(row[5])
 
 
 def edge_key(edge: dict) -> tuple:
@@ -92,9 +92,18 @@ def node_row(node: dict) -> tuple[str, str, bytes]:
     return node["id"], node["label"], export_line(node)
 
 
+def edge_hash(key: tuple) -> int:
+    """A 64-bit hash of an edge key, the same in every process (Python's `hash()` is salted per
+    process): the worker that reads a file computes it, the spill indexes edges by it."""
+    digest = hashlib.blake2b("\x1f".join(map(str, key)).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
 def edge_row(edge: dict) -> tuple:
-    """An edge as the merge keeps it: its key (`edge_key`) and its export line."""
-    return (*edge_key(edge), export_line(edge))
+    """An edge as the merge keeps it: the hash of its key (`edge_hash`), the key (`edge_key`) and
+    its export line: (hash, source, type, target, evidence, line)."""
+    key = edge_key(edge)
+    return (edge_hash(key), *key, export_line(edge))
 
 
 def agency_node(records: Records, surface: str, agency_id: str | None, gaz: Gazetteer) -> str:

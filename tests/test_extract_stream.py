@@ -12,6 +12,8 @@ from extract.agencies import load_gazetteer
 from extract.export import write_export, write_spilled
 from extract.merge import CorpusMerge, file_rows, merge
 from extract.read import UnreadableFile, iter_input_files
+import extract.records as records_module
+import extract.spill as spill_module
 from extract.records import edge_row, node_row
 from extract.spill import SpilledRecords, remove_abandoned
 from kgcatalogue import CITES, REGULATED_PARTY
@@ -97,6 +99,50 @@ def test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path):
                                                                          ("doc:c", "doc:real", "7th")]
 
 
+def test_edge_keys_sharing_a_hash_are_kept_as_distinct_keys(tmp_path, monkeypatch):
+    """The spill's edge index holds each hash once while no two keys share one; when two do, it
+    admits repeats from then on and compares keys: the same edges are kept either way — here with
+    every key on one hash (the moves of the test above), and with the corpus's keys on 5 hashes."""
+    monkeypatch.setattr(records_module, "edge_hash", lambda key: 7)
+    monkeypatch.setattr(spill_module, "edge_hash", lambda key: 7)
+    (tmp_path / "moves").mkdir()
+    test_an_edge_moved_onto_a_key_keeps_it_only_if_it_came_first(tmp_path / "moves")
+    with SpilledRecords(tmp_path) as kept:
+        kept.keep_edges(map(edge_row, [_edge("doc:a", "doc:b", "见", "1st"), _edge("doc:a", "doc:b", "见", "2nd")]))
+        assert kept.unique_hashes  # one key, twice: the first one kept, the index still unique
+        kept.keep_edges(map(edge_row, [_edge("doc:a", "doc:c", "见", "3rd"), _edge("doc:a", "doc:b", "见", "4th")]))
+        assert not kept.unique_hashes  # two keys on one hash
+        assert [json.loads(line)["note"] for batch in kept.edge_batches() for _, line in batch] == ["1st", "3rd"]
+    # an edge moved by reference resolution onto a key whose hash another key holds
+    shared = {("doc:a", CITES, "doc:real", "见"), ("doc:z", CITES, "doc:y", "依")}
+    monkeypatch.setattr(records_module, "edge_hash", lambda key: 7 if key in shared else hash(key))
+    monkeypatch.setattr(spill_module, "edge_hash", records_module.edge_hash)
+    with SpilledRecords(tmp_path) as kept:
+        kept.keep_edges(map(edge_row, [_edge("doc:a", "doc:placeholder", "见", "moved"), _edge("doc:z", "doc:y", "依", "kept")]))
+        assert kept.unique_hashes
+        kept.remap_edges({"doc:placeholder"}, lambda key, e: ((key[0], key[1], "doc:real", key[3]),
+                                                              dict(e, target="doc:real")), [CITES])
+        assert not kept.unique_hashes
+        assert [(e["target"], e["note"]) for e in (json.loads(line) for batch in kept.edge_batches()
+                                                   for _, line in batch)] == [("doc:real", "moved"), ("doc:y", "kept")]
+
+
+def test_a_corpus_whose_edge_keys_share_hashes_exports_the_same_bytes(corpus_dir, tmp_path, monkeypatch):
+    results = _per_file_records([corpus_dir])
+    write_export(merge(results), tmp_path / "memory")
+    monkeypatch.setattr(records_module, "edge_hash", lambda key: len("".join(map(str, key))) % 5)
+    monkeypatch.setattr(spill_module, "edge_hash", records_module.edge_hash)
+    with SpilledRecords(tmp_path) as kept:
+        corpus = CorpusMerge(kept)
+        for rec in results:
+            corpus.add(file_rows(rec))
+        assert not kept.unique_hashes
+        corpus.finish()
+        write_spilled(kept, tmp_path / "disk")
+    for name in FILES:
+        assert (tmp_path / "disk" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
+
+
 def test_the_first_node_of_an_id_is_kept(tmp_path):
     nodes = [{"id": f"party:{name}", "label": REGULATED_PARTY, "name": name, "n": n}
              for n, name in enumerate(["企业", "平台", "企业", "银行", "平台"])]
@@ -118,8 +164,8 @@ def test_a_run_failing_while_it_writes_keeps_the_old_export_and_leaves_no_tempor
 
     edge_batches = SpilledRecords.edge_batches
 
-    def failing_after_some(self):  # the disk fills up while edges.jsonl is being written
-        for batch in edge_batches(self):
+    def failing_after_some(self, *db):  # the disk fills up while edges.jsonl is being written
+        for batch in edge_batches(self, *db):
             yield batch[:100]
             raise OSError(28, "No space left on device")
     monkeypatch.setattr(SpilledRecords, "edge_batches", failing_after_some)
@@ -127,6 +173,27 @@ def test_a_run_failing_while_it_writes_keeps_the_old_export_and_leaves_no_tempor
         run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
     assert {name: (out / name).read_bytes() for name in FILES} == before
     assert _leftovers(out) == sorted(FILES)
+
+
+def test_a_run_failing_while_it_writes_the_nodes_stops_the_edges_read_ahead(corpus_dir, tmp_path, monkeypatch):
+    """The edges are sorted and read by a thread while the nodes are written: a failure on the nodes
+    side stops it (no thread left, no temporary file) and the old export stays."""
+    import threading
+    out = tmp_path / "export"
+    run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
+    before = {name: (out / name).read_bytes() for name in FILES}
+    node_batches = SpilledRecords.node_batches
+
+    def failing_after_some(self):
+        for batch in node_batches(self):
+            yield batch[:10]
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(SpilledRecords, "node_batches", failing_after_some)
+    with pytest.raises(OSError, match="No space left"):
+        run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
+    assert {name: (out / name).read_bytes() for name in FILES} == before
+    assert _leftovers(out) == sorted(FILES)
+    assert not [t for t in threading.enumerate() if t.name == "policykg-edges"]
 
 
 def test_a_run_failing_mid_way_into_a_new_directory_leaves_nothing(corpus_dir, tmp_path, monkeypatch):
