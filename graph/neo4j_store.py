@@ -76,6 +76,17 @@ _SPELLING = {"join_named": False, "id_label": model.BASE_LABEL}
 _START = f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH "
 
 
+#: an export at least this large (nodes.jsonl + edges.jsonl) loaded into an empty database is checked
+#: by another process while the nodes are written (below it, starting the process costs more than
+#: the check: the seed's takes a tenth of a second)
+OVERLAP_CHECK_BYTES = 16 * 1048576
+
+
+def _export_bytes(export_dir: str | Path) -> int:
+    return sum((Path(export_dir) / name).stat().st_size for name in ("nodes.jsonl", "edges.jsonl")
+               if (Path(export_dir) / name).is_file())
+
+
 def _start_check(pool: ProcessPoolExecutor, export_dir: str | Path) -> Future:
     """`check_export(export_dir)` in another process (spawned, not forked: this process runs
     threads — the writers, Streamlit's sessions)."""
@@ -304,17 +315,19 @@ class Neo4jStore(GraphStore):
         between two nodes is most of the edge phase's server time; CREATE takes no lock on both
         ends, so the edges go on `fresh_edge_writers` threads. Anything else MERGEs.
 
-        A bad export writes nothing. Into a database holding anything, `check_export` reads it
-        before the first write. Into an empty one it runs in another process while the nodes are
-        written (at 100× it takes ≈ 3.5 s that the server would wait idle): the edges wait for it;
+        A bad export writes nothing. Into a database holding anything (or from a small export,
+        below OVERLAP_CHECK_BYTES), `check_export` reads it before the first write. Into an empty
+        one it runs in another process while the nodes are written (at 100× it takes ≈ 3.5 s that
+        the server would wait idle): the edges wait for it;
         if it finds a problem, the nodes written so far are deleted again and its problem is
         raised; if the export repeats a node or an edge apart, they are deleted and the load
         starts again the MERGE way."""
         deferred = self.defer_fulltext()
         try:
-            if not deferred:
-                check_export(export_dir)  # a bad export writes nothing
-                return self._stream_export(export_dir, False, False, progress)
+            if not deferred or _export_bytes(export_dir) < OVERLAP_CHECK_BYTES:
+                found = check_export(export_dir)  # a bad export writes nothing
+                fresh = deferred and found["repeats_adjacent"]
+                return self._stream_export(export_dir, fresh, deferred, progress)
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
                 return self._stream_export(export_dir, True, True, progress, _start_check(pool, export_dir))
         except _MergeInstead:

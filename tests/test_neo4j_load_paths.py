@@ -162,6 +162,7 @@ def _held_check(monkeypatch, batches: int) -> list[int]:
         gate.set()
         undone.append(len(element_ids))
         real_undo(self, element_ids, progress)
+    monkeypatch.setattr(neo4j_store, "OVERLAP_CHECK_BYTES", 0)  # the seed is small: as if at 100×
     monkeypatch.setattr(neo4j_store, "_start_check", start)
     monkeypatch.setattr(Neo4jStore, "_batches", counted)
     monkeypatch.setattr(Neo4jStore, "_undo_nodes", undo)
@@ -222,3 +223,19 @@ def test_a_node_repeated_apart_found_by_the_check_beside_the_nodes_loads_the_mer
     assert created_nodes and undone and merged_edges
     assert neo.counts() == EXPECTED_COUNTS
     assert neo.run_cypher("MATCH (n {id: $id}) RETURN n.name AS name", {"id": again["id"]}) == [{"name": "最后一次"}]
+
+
+@pytest.mark.neo4j
+def test_the_check_beside_the_nodes_gives_the_graph_the_check_first_gives(neo, corpus_export, monkeypatch):
+    """A good export checked while the nodes are written (as at 100×): CREATE, and the same graph
+    as the load that checks first."""
+    from graph import neo4j_store
+
+    export, _ = corpus_export
+    neo.load_export(export)  # small: checked first
+    first = _graph_of(neo)
+    wipe_neo4j(neo)
+    monkeypatch.setattr(neo4j_store, "OVERLAP_CHECK_BYTES", 0)
+    created_edges = _recording(monkeypatch, "edge_create_query")
+    neo.load_export(export)
+    assert created_edges and _graph_of(neo) == first
