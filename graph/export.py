@@ -12,6 +12,15 @@ from kgcatalogue import manifest
 
 from . import model
 
+try:  # a third of json.loads's time on the export's lines (docs/graph-stores.md, fifth pass)
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - a dependency (pyproject.toml); json alone gives the same records
+    _fast_loads = None
+#: orjson reads an integer beyond 64 bits as a float where json keeps it an int: a line with a run of
+#: 19 digits or more (anywhere, also inside a string: cheap to tell, rare) is read by json instead
+_DIGITS_ONLY = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
+_LONG_NUMBER = b"0" * 19
+
 
 class ExportError(ValueError):
     """The export cannot be loaded as it is (missing file, bad line, unsafe name, dangling edge)."""
@@ -67,32 +76,64 @@ class Export:
         return sub
 
 
-def _lines(path: Path) -> Iterator[bytes]:
+#: a part of a file: [start, end) in bytes, both at the start of a line (`split_export_file`)
+Span = tuple[int, int]
+
+
+def _lines(path: Path, span: Optional[Span] = None) -> Iterator[bytes]:
     if not path.is_file():
         raise ExportError(f"{path} not found (an export is a directory with nodes.jsonl, edges.jsonl "
                           "and manifest.json, written by `policykg extract`)")
     with path.open("rb") as fh:
-        yield from fh
+        if span is None:
+            yield from fh
+            return
+        fh.seek(span[0])
+        left = span[1] - span[0]
+        for raw in fh:
+            if left <= 0:
+                return
+            left -= len(raw)
+            yield raw
 
 
-def _read_jsonl(path: Path, describer: Optional[manifest.Describer] = None) -> Iterable[tuple[int, dict]]:
-    """(line number, record) of a JSONL file read line by line (each line also fed to `describer`)."""
-    for number, raw in enumerate(_lines(path), 1):
+def _read_jsonl(path: Path, describer: Optional[manifest.Describer] = None,
+                span: Optional[Span] = None) -> Iterable[tuple[int, dict]]:
+    """(line number, record) of a JSONL file read line by line (each line also fed to `describer`);
+    of its part `span` only, given one (the line numbers then count from the part's start)."""
+    for number, raw in enumerate(_lines(path, span), 1):
         if describer is not None:
             describer.add(raw)
         if not raw.strip():
             continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ExportError(f"{path}:{number}: not UTF-8 ({exc})") from None
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise ExportError(f"{path}:{number}: not JSON ({exc})") from None
-        if not isinstance(record, dict):
-            raise ExportError(f"{path}:{number}: expected a JSON object")
-        yield number, record
+        if _fast_loads is not None and _LONG_NUMBER not in raw.translate(_DIGITS_ONLY):
+            try:
+                record = _fast_loads(raw)
+            except ValueError:
+                pass
+            else:
+                if isinstance(record, dict):
+                    yield number, record
+                    continue
+        yield number, parse_line(raw, path, number)
+
+
+def parse_line(raw: bytes, path: Path | str, number: int) -> dict:
+    """One export line → its record as `json` reads it, or ExportError naming `path:number`.
+    (`_read_jsonl` reads most lines with orjson, which gives the same records; a line it refuses
+    or might read otherwise comes here, so what is accepted — NaN, integers beyond 64 bits — and
+    the messages are json's.)"""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExportError(f"{path}:{number}: not UTF-8 ({exc})") from None
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise ExportError(f"{path}:{number}: not JSON ({exc})") from None
+    if not isinstance(record, dict):
+        raise ExportError(f"{path}:{number}: expected a JSON object")
+    return record
 
 
 def from_records(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]],
@@ -176,34 +217,55 @@ def _read_described(export_dir: Path, read: Callable[[str, manifest.Describer], 
     check_manifest(export_dir, described)
 
 
-def checked_node(record: Mapping[str, Any], where: str) -> tuple[str, str, dict[str, Any]]:
-    """An export node record → (id, label, stored properties), or ExportError naming `where`."""
-    node_key(record, where)
+#: labels and types found plain identifiers (a few names, each checked once, not once per row)
+_PLAIN_NAMES: set[str] = set()
+
+
+def _plain_name(name: Any) -> bool:
+    """model.is_identifier(name), remembered."""
+    if type(name) is str and name in _PLAIN_NAMES:
+        return True
+    if model.is_identifier(name):
+        _PLAIN_NAMES.add(name)
+        return True
+    return False
+
+
+def _at(where: str, line: Optional[int]) -> str:
+    return where if line is None else f"{where}:{line}"
+
+
+def checked_node(record: Mapping[str, Any], where: str, line: Optional[int] = None
+                 ) -> tuple[str, str, dict[str, Any]]:
+    """An export node record → (id, label, stored properties), or ExportError naming `where`
+    (and `line`: the message's text is made only for a bad record)."""
+    node_key(record, where, line)
     return model.node_row(record)
 
 
-def node_key(record: Mapping[str, Any], where: str) -> str:
+def node_key(record: Mapping[str, Any], where: str, line: Optional[int] = None) -> str:
     """The id of an export node record after the checks `checked_node` makes (no properties
     converted: the pre-pass of a streamed load needs only this), or ExportError naming `where`."""
     if not record.get("id") or not record.get("label"):
-        raise ExportError(f"{where}: a node needs `id` and `label`")
-    if not model.is_identifier(record["label"]):
-        raise ExportError(f"{where}: label {record['label']!r} is not a plain identifier")
+        raise ExportError(f"{_at(where, line)}: a node needs `id` and `label`")
+    if not _plain_name(record["label"]):
+        raise ExportError(f"{_at(where, line)}: label {record['label']!r} is not a plain identifier")
     return str(record["id"])
 
 
-def checked_edge(record: Mapping[str, Any], where: str) -> tuple[str, str, str, dict[str, Any]]:
+def checked_edge(record: Mapping[str, Any], where: str, line: Optional[int] = None
+                 ) -> tuple[str, str, str, dict[str, Any]]:
     """An export edge record → (source, type, target, stored properties), or ExportError."""
-    edge_key(record, where)
+    edge_key(record, where, line)
     return model.edge_row(record)
 
 
-def edge_key(record: Mapping[str, Any], where: str) -> tuple[str, str, str]:
+def edge_key(record: Mapping[str, Any], where: str, line: Optional[int] = None) -> tuple[str, str, str]:
     """(source, type, target) of an export edge record after the checks `checked_edge` makes."""
     if not record.get("source") or not record.get("target") or not record.get("type"):
-        raise ExportError(f"{where}: an edge needs `source`, `target` and `type`")
-    if not model.is_identifier(record["type"]):
-        raise ExportError(f"{where}: type {record['type']!r} is not a plain identifier")
+        raise ExportError(f"{_at(where, line)}: an edge needs `source`, `target` and `type`")
+    if not _plain_name(record["type"]):
+        raise ExportError(f"{_at(where, line)}: type {record['type']!r} is not a plain identifier")
     return str(record["source"]), str(record["type"]), str(record["target"])
 
 
@@ -234,22 +296,70 @@ def _last_of_runs(rows: Iterable[tuple], key: Callable[[tuple], Any]) -> Iterato
         yield held
 
 
-def iter_export_nodes(export_dir: str | Path, describer: Optional[manifest.Describer] = None
-                      ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def iter_export_nodes(export_dir: str | Path, describer: Optional[manifest.Describer] = None,
+                      span: Optional[Span] = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Node rows (id, label, stored properties) of an export, streamed from nodes.jsonl (each line
-    also fed to `describer`)."""
+    also fed to `describer`); of the part `span` of it only, given one (`split_export_file`)."""
     path = Path(export_dir) / "nodes.jsonl"
-    rows = (checked_node(record, f"{path}:{number}") for number, record in _read_jsonl(path, describer))
+    where = str(path)
+    rows = (checked_node(record, where, number) for number, record in _read_jsonl(path, describer, span))
     return _last_of_runs(rows, key=lambda r: r[0])
 
 
-def iter_export_edges(export_dir: str | Path, describer: Optional[manifest.Describer] = None
-                      ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+def iter_export_edges(export_dir: str | Path, describer: Optional[manifest.Describer] = None,
+                      span: Optional[Span] = None) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     """Edge rows (source, type, target, stored properties) of an export, streamed from edges.jsonl;
     several records of one (source, type, target) are one edge, the last one's properties."""
     path = Path(export_dir) / "edges.jsonl"
-    rows = (checked_edge(record, f"{path}:{number}") for number, record in _read_jsonl(path, describer))
+    where = str(path)
+    rows = (checked_edge(record, where, number) for number, record in _read_jsonl(path, describer, span))
     return _last_of_runs(rows, key=lambda r: r[:3])
+
+
+def _line_key(raw: bytes, name: str) -> Any:
+    """The key `_last_of_runs` compares for one line of `name` (None for a line that is blank or
+    not a record: a reading in order reports it)."""
+    try:
+        record = json.loads(raw)
+        return str(record["id"]) if name == "nodes.jsonl" else (
+            str(record["source"]), str(record["type"]), str(record["target"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def split_export_file(export_dir: str | Path, name: str, piece_bytes: int) -> list[Span]:
+    """`name` (nodes.jsonl or edges.jsonl) cut into parts of about `piece_bytes`, each at the start
+    of a line and never inside a run of neighbouring lines with one key (what `iter_export_*`
+    collapse into one row), so the rows of the parts, one after another, are the rows of the file."""
+    path = Path(export_dir) / name
+    size = path.stat().st_size
+    cuts = [0]
+    with path.open("rb") as fh:
+        for target in range(piece_bytes, size, piece_bytes):
+            if target <= cuts[-1]:
+                continue
+            fh.seek(target - 1)
+            fh.readline()  # to the start of the next line
+            first, key = fh.tell(), None
+            while True:  # past the run the first line of the part belongs to
+                at = fh.tell()
+                raw = fh.readline()
+                if not raw:
+                    break
+                if not raw.strip():
+                    continue
+                this = _line_key(raw, name)
+                if key is None:
+                    key = this
+                    if key is None:
+                        at = first
+                        break
+                elif this != key:
+                    break
+            if at < size and at > cuts[-1]:
+                cuts.append(at)
+    cuts.append(size)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
 def _check_dangling(export: Export, where: str) -> None:
@@ -307,8 +417,9 @@ def _node_ids(nodes_path: Path) -> tuple[set[str], int]:
     ids: set[str] = set()
     node_rows = 0
     previous: Any = None
+    where = str(nodes_path)
     for number, record in _read_jsonl(nodes_path):
-        node_id = node_key(record, f"{nodes_path}:{number}")
+        node_id = node_key(record, where, number)
         if node_id != previous:
             node_rows += 1
             ids.add(node_id)
@@ -320,8 +431,9 @@ def _edge_keys(edges_path: Path) -> Iterator[tuple[str, str, str]]:
     """(source, type, target) of edges.jsonl, checked as `checked_edge` checks, a run of
     neighbouring lines with one key given once."""
     previous = None
+    where = str(edges_path)
     for number, record in _read_jsonl(edges_path):
-        key = edge_key(record, f"{edges_path}:{number}")
+        key = edge_key(record, where, number)
         if key != previous:
             yield key
         previous = key

@@ -87,11 +87,34 @@ def _is_plain_list(value: list) -> bool:
     return len(kinds) == 1 and next(iter(kinds)) in _SCALARS
 
 
-def to_stored(props: Mapping[str, Any], *, flatten_source: bool = True) -> dict[str, Any]:
-    """Export properties → properties every store can hold (see the module docstring)."""
+#: the exact types a value of which is stored as it is (the common case, told by one set look-up)
+_SCALAR_TYPES = frozenset(_SCALARS)
+#: one encoder for the `_json` values (json.dumps with options builds a new encoder on every call);
+#: its text is json.dumps(value, ensure_ascii=False, sort_keys=True)'s
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _same_scalars(values: list) -> bool:
+    """Whether every value is of one exact scalar type (`_is_plain_list` of a non-empty list)."""
+    first = type(values[0])
+    return first in _SCALAR_TYPES and all(type(v) is first for v in values)
+
+
+def to_stored(props: Mapping[str, Any], *, flatten_source: bool = True,
+              skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Export properties → properties every store can hold (see the module docstring); the keys
+    in `skip` are left out."""
     out: dict[str, Any] = {}
     for key, value in props.items():
-        if value is None:
+        cls = type(value)
+        if cls in _SCALAR_TYPES:
+            if key not in skip:
+                out[key] = value
+            continue
+        if value is None or key in skip:
+            continue
+        if cls is list and (not value or _same_scalars(value)):
+            out[key] = list(value)
             continue
         if key == "source" and flatten_source and isinstance(value, Mapping):
             if value.get("file") is not None:
@@ -104,7 +127,7 @@ def to_stored(props: Mapping[str, Any], *, flatten_source: bool = True) -> dict[
         elif isinstance(value, (list, tuple)) and _is_plain_list(list(value)):
             out[key] = list(value)
         else:
-            out[key + JSON_SUFFIX] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            out[key + JSON_SUFFIX] = _JSON_ENCODER.encode(value)
     return out
 
 
@@ -131,8 +154,7 @@ def from_stored(props: Mapping[str, Any]) -> dict[str, Any]:
 
 def node_row(record: Mapping[str, Any]) -> tuple[str, str, dict[str, Any]]:
     """An export node record → (id, label, stored properties including id)."""
-    props = {k: v for k, v in record.items() if k != "label"}
-    return str(record["id"]), str(record["label"]), to_stored(props)
+    return str(record["id"]), str(record["label"]), to_stored(record, skip=("label",))
 
 
 def edge_row(record: Mapping[str, Any]) -> tuple[str, str, str, dict[str, Any]]:
@@ -140,8 +162,8 @@ def edge_row(record: Mapping[str, Any]) -> tuple[str, str, str, dict[str, Any]]:
 
     On an edge, `source`/`target` are the endpoints; provenance, if any, is in other keys
     (e.g. `evidence`), which are stored like node properties."""
-    props = {k: v for k, v in record.items() if k not in ("source", "target", "type")}
-    return str(record["source"]), str(record["type"]), str(record["target"]), to_stored(props)
+    return (str(record["source"]), str(record["type"]), str(record["target"]),
+            to_stored(record, skip=("source", "target", "type")))
 
 
 def unknown_names(labels: Iterable[str], types: Iterable[str]) -> tuple[set[str], set[str]]:

@@ -15,10 +15,11 @@ empty database CREATEs instead (see `load_export`): once anything is there, load
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 import threading
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -73,6 +74,28 @@ _LABEL_OF_B = f"[x IN labels(b) WHERE x <> '{model.BASE_LABEL}'][0]"
 _SPELLING = {"join_named": False, "id_label": model.BASE_LABEL}
 #: `a`, the nodes whose ids are `$ids`, then the MATCH of a pattern at them
 _START = f"MATCH (a:{model.BASE_LABEL}) WHERE a.id IN $ids MATCH "
+
+
+#: an export at least this large (nodes.jsonl + edges.jsonl) loaded into an empty database is checked
+#: by another process while the nodes are written (below it, starting the process costs more than
+#: the check: the seed's takes a tenth of a second)
+OVERLAP_CHECK_BYTES = 16 * 1048576
+
+
+def _export_bytes(export_dir: str | Path) -> int:
+    return sum((Path(export_dir) / name).stat().st_size for name in ("nodes.jsonl", "edges.jsonl")
+               if (Path(export_dir) / name).is_file())
+
+
+def _start_check(pool: ProcessPoolExecutor, export_dir: str | Path) -> Future:
+    """`check_export(export_dir)` in another process (spawned, not forked: this process runs
+    threads — the writers, Streamlit's sessions)."""
+    return pool.submit(check_export, export_dir)
+
+
+class _MergeInstead(Exception):
+    """A CREATE load found (by its check) that the export repeats a node or an edge apart: its nodes
+    were deleted again, and the load starts over the MERGE way."""
 
 
 def _connection_refused(uri: str, exc: Exception) -> str:
@@ -293,25 +316,25 @@ class Neo4jStore(GraphStore):
         export that names each node and edge once (`check_export`'s `repeats_adjacent`), the
         batches CREATE instead of MERGE: nothing can exist yet, and MERGE's look-up of an edge
         between two nodes is most of the edge phase's server time; CREATE takes no lock on both
-        ends, so the edges go on `fresh_edge_writers` threads. Anything else MERGEs."""
-        found = check_export(export_dir)  # a bad export writes nothing
+        ends, so the edges go on `fresh_edge_writers` threads. Anything else MERGEs.
+
+        A bad export writes nothing. Into a database holding anything (or from a small export,
+        below OVERLAP_CHECK_BYTES), `check_export` reads it before the first write. Into an empty
+        one it runs in another process while the nodes are written (at 100× it takes ≈ 3.5 s that
+        the server would wait idle): the edges wait for it;
+        if it finds a problem, the nodes written so far are deleted again and its problem is
+        raised; if the export repeats a node or an edge apart, they are deleted and the load
+        starts again the MERGE way."""
         deferred = self.defer_fulltext()
-        fresh = deferred and found["repeats_adjacent"]
-        # a CREATE load keeps each created node's elementId: its edges find their ends by it, a
-        # direct look-up, instead of two seeks in the id index (half the edge statement's time)
-        element_ids: dict[str, str] = {}
         try:
-            with BatchWriter(self, self.node_writers, progress) as writer:
-                nodes = writer.stream(((label, {"id": i, "props": p})
-                                       for i, label, p in iter_export_nodes(export_dir)),
-                                      "nodes", self.node_create_query if fresh else self.node_merge_query,
-                                      on_record=lambda record: element_ids.update(record.get("e") or ()))
-            if deferred:  # populates on the server while the edges load
-                self.build_fulltext(wait=False)
-            with BatchWriter(self, self.fresh_edge_writers if fresh else self.edge_writers, progress) as writer:
-                edges = writer.stream(_edge_rows(export_dir, element_ids if fresh else None), "edges",
-                                      self.edge_create_query if fresh else self.edge_merge_query,
-                                      check_count=True)
+            if not deferred or _export_bytes(export_dir) < OVERLAP_CHECK_BYTES:
+                found = check_export(export_dir)  # a bad export writes nothing
+                fresh = deferred and found["repeats_adjacent"]
+                return self._stream_export(export_dir, fresh, deferred, progress)
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                return self._stream_export(export_dir, True, True, progress, _start_check(pool, export_dir))
+        except _MergeInstead:
+            return self._stream_export(export_dir, False, True, progress)
         finally:
             if deferred:  # also after a failure: the store is never left without its index
                 if progress:
@@ -319,7 +342,55 @@ class Neo4jStore(GraphStore):
                 self.ensure_schema()
                 if progress:
                     progress("full-text index", 1, 1)
+
+    def _stream_export(self, export_dir: str | Path, fresh: bool, deferred: bool, progress: Optional[Progress],
+                       checking: Optional[Future] = None) -> dict[str, int]:
+        """The nodes, then (with the full-text index created to populate meanwhile, when it was
+        `deferred`) the edges: CREATE when `fresh` (an empty database), else MERGE. `checking`: the export's
+        check still running (see load_export), asked before each node batch and awaited before
+        the edges."""
+        # a CREATE load keeps each created node's elementId: its edges find their ends by it, a
+        # direct look-up, instead of two seeks in the id index (half the edge statement's time)
+        element_ids: dict[str, str] = {}
+
+        def check_failed() -> None:
+            if checking is not None and checking.done() and checking.exception() is not None:
+                raise checking.exception()
+        failure: Optional[Exception] = None
+        try:
+            with BatchWriter(self, self.node_writers, progress) as writer:
+                nodes = writer.stream(((label, {"id": i, "props": p})
+                                       for i, label, p in iter_export_nodes(export_dir)),
+                                      "nodes", self.node_create_query if fresh else self.node_merge_query,
+                                      on_record=lambda record: element_ids.update(record.get("e") or ()),
+                                      before_batch=check_failed)
+        except Exception as exc:  # the check's answer decides what to report
+            failure = exc
+        if checking is not None:
+            try:
+                found = checking.result()
+            except BaseException:
+                self._undo_nodes(element_ids, progress)
+                raise
+            if not found["repeats_adjacent"]:
+                self._undo_nodes(element_ids, progress)
+                raise _MergeInstead()
+        if failure is not None:
+            raise failure
+        if deferred:  # populates on the server while the edges load
+            self.build_fulltext(wait=False)
+        with BatchWriter(self, self.fresh_edge_writers if fresh else self.edge_writers, progress) as writer:
+            edges = writer.stream(_edge_rows(export_dir, element_ids if fresh else None), "edges",
+                                  self.edge_create_query if fresh else self.edge_merge_query,
+                                  check_count=True)
         return {"nodes": nodes, "edges": edges}
+
+    def _undo_nodes(self, element_ids: Mapping[str, str], progress: Optional[Progress]) -> None:
+        """Delete the nodes a CREATE load wrote (by elementId: nothing else is touched), 10,000 a
+        transaction, so a load whose check failed leaves the database as empty as it found it."""
+        self._batches(list(element_ids.values()), "nodes written before the check failed (deleting)",
+                      "UNWIND $rows AS e MATCH (n) WHERE elementId(n) = e DETACH DELETE n RETURN count(*) AS n",
+                      progress, batch_size=10000)
 
     def _upsert(self, export: Export, progress: Optional[Progress], tx=None) -> dict[str, int]:
         """MERGE the export's nodes, then its edges, in batches (in `tx` when given)."""
@@ -1038,9 +1109,11 @@ class BatchWriter:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def stream(self, rows: Iterable[tuple[str, dict]], kind: str, query_of: Callable[[str], str],
-               check_count: bool = False, on_record: Optional[Callable[[dict], None]] = None) -> int:
+               check_count: bool = False, on_record: Optional[Callable[[dict], None]] = None,
+               before_batch: Optional[Callable[[], None]] = None) -> int:
         """rows: (label or type, row) pairs; batches group rows of one label/type. Returns rows.
-        `on_record` gets each committed batch's answer (on a writer thread)."""
+        `on_record` gets each committed batch's answer (on a writer thread); `before_batch` is
+        called before each batch is handed to a writer (what it raises stops the stream)."""
         buffers: dict[str, list[dict]] = {}
         total = 0
         self.on_record = on_record
@@ -1049,8 +1122,12 @@ class BatchWriter:
             buffer.append(row)
             total += 1
             if len(buffer) >= self.store.batch_size:
+                if before_batch:
+                    before_batch()
                 self._submit(f"{kind}:{group}", query_of(group), buffers.pop(group), check_count)
         for group, buffer in sorted(buffers.items()):
+            if before_batch:
+                before_batch()
             self._submit(f"{kind}:{group}", query_of(group), buffer, check_count)
         self._drain(0)
         return total

@@ -10,7 +10,7 @@ may overwrite. So it is used only when all of these hold:
 - `policykg load --initial` asks for it, or `policykg build` finds the export large
   (BULK_MIN_MB, or $POLICYKG_BULK_MIN_MB) — below that, restarting the JVM costs more than the driver load.
 
-Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed, nodes and edges by two
+Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed, in parts over two
 processes) into a directory under the server's home while the server stops, run the import, start
 the server again on the same port with the same password, create the schema (the full-text index
 first, then constraints and indexes; it populates while the empty lists are set) through the driver.

@@ -5,9 +5,11 @@ import csv
 import json
 
 import networkx as nx
+import pytest
 
 import graph
 from graph import formats
+from graph.export import iter_export_edges, split_export_file
 from policykg import cli
 
 from conftest_graph import NODES, export_dir, write_export  # noqa: F401
@@ -69,14 +71,49 @@ def test_export_command_from_an_export_dir_and_its_errors(export_dir, tmp_path, 
     assert "nodes.jsonl not found" in capsys.readouterr().err
 
 
-def test_two_processes_write_the_same_csv_as_one(corpus_export, tmp_path):
-    """The bulk import converts nodes.jsonl and edges.jsonl in two processes: same files, byte for byte."""
+@pytest.mark.parametrize("part_bytes", [formats.PART_BYTES, 40_000])
+def test_parts_over_two_processes_write_the_same_csv_as_one(corpus_export, tmp_path, part_bytes):
+    """The bulk import converts both files in parts over two processes, joined in order: the same
+    files, byte for byte, as one process writes (in small parts too: many, each cut between runs
+    of one key)."""
     export, _ = corpus_export
     rows = formats.rows_of_export(export)
     one = formats.write_neo4j_admin(rows, tmp_path / "one")
-    two = formats.write_neo4j_admin(rows, tmp_path / "two", jobs=2)
+    two = formats.write_neo4j_admin(rows, tmp_path / "two", jobs=2, part_bytes=part_bytes)
     assert one == two and one["node_rows"]["Measure"] > 1000
+    if part_bytes < formats.PART_BYTES:
+        assert len(split_export_file(export, "nodes.jsonl", part_bytes)) > 10
     names = sorted(p.name for p in (tmp_path / "one").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "two").iterdir()) and len(names) > 10
     for name in names:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_a_part_cut_never_splits_a_run_of_one_key(tmp_path):
+    """Repeats on neighbouring lines are one row (the last): a part's cut falls before or after
+    such a run, never inside, so the parts give the rows the whole file gives."""
+    nodes = sorted(NODES, key=lambda n: n["id"])
+    edges = []
+    for i in range(200):  # runs of 1–4 lines of one key
+        edge = {"source": f"a:{i:03d}", "type": "LEADS", "target": "b:x"}
+        edges += [dict(edge, evidence=f"{i}-{k}") for k in range(i % 4 + 1)]
+    export = write_export(tmp_path / "e", nodes + [{"id": f"a:{i:03d}", "label": "Agency", "name": str(i)}
+                                                    for i in range(200)] + [{"id": "b:x", "label": "Sector", "name": "x"}],
+                          edges)
+    whole = list(iter_export_edges(export))
+    for piece in (50, 97, 400, 10_000):
+        spans = split_export_file(export, "edges.jsonl", piece)
+        assert spans[0][0] == 0 and spans[-1][1] == (export / "edges.jsonl").stat().st_size
+        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+        assert [row for span in spans for row in iter_export_edges(export, span=span)] == whole, piece
+    assert len(whole) == 200 and whole[3][3]["evidence"] == "3-3"
+
+
+def test_a_bad_line_in_a_part_is_reported_as_a_reading_in_order_finds_it(tmp_path):
+    nodes = sorted(NODES, key=lambda n: n["id"])
+    bad = write_export(tmp_path / "bad", nodes[:5] + [dict(nodes[5], label="not plain!")] + nodes[6:])
+    with pytest.raises(graph.ExportError) as one:
+        formats.write_neo4j_admin(formats.rows_of_export(bad), tmp_path / "one")
+    with pytest.raises(graph.ExportError) as parts:
+        formats.write_neo4j_admin(formats.rows_of_export(bad), tmp_path / "two", jobs=2, part_bytes=300)
+    assert str(parts.value) == str(one.value) and "nodes.jsonl:6:" in str(one.value)

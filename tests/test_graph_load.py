@@ -338,3 +338,32 @@ def test_neo4j_load_killed_midway_then_rerun_gives_the_full_graph(tmp_path):
         assert neo.counts() == counts
     finally:
         neo.close()
+
+
+def test_the_export_lines_read_as_json_reads_them(tmp_path):
+    """The export's lines are read by orjson where it gives json's records, and by json where it
+    would not (an integer beyond 64 bits, NaN, a lone surrogate): the same rows either way, and a
+    bad line is named as json names it."""
+    import json
+
+    from graph import export as export_module
+    lines = [b'{"id":"a:1","label":"Agency","name":"\xe5\xb8\x82\xe5\x9c\xba","aliases":["x"],"score":0.5}\n',
+             b'{"id":"a:2","label":"Agency","n":123456789012345678901234567890}\n',
+             b'{"id":"a:3","label":"Agency","n":-9223372036854775809,"f":NaN}\n',
+             b'{"id":"a:4","label":"Agency","s":"\\ud800","d":{"b":1,"a":[1,2]}}\n',
+             b'\n',
+             b'{"id":"a:5","label":"Agency","line_start":12,"big":18446744073709551615}\n']
+    path = tmp_path / "nodes.jsonl"
+    path.write_bytes(b"".join(lines))
+    got = list(export_module._read_jsonl(path))
+    assert got == [(n, json.loads(line.decode())) for n, line in enumerate(lines, 1) if line.strip()]
+    assert type(got[1][1]["n"]) is int and type(got[2][1]["n"]) is int
+    path.write_bytes(lines[0] + b'{"id": "a:9", "label": \n')
+    with pytest.raises(graph.ExportError, match=r"nodes.jsonl:2: not JSON \(Expecting value"):
+        list(export_module._read_jsonl(path))
+    path.write_bytes(b'["a list"]\n')
+    with pytest.raises(graph.ExportError, match="nodes.jsonl:1: expected a JSON object"):
+        list(export_module._read_jsonl(path))
+    path.write_bytes(b'{"id": "\xff"}\n')
+    with pytest.raises(graph.ExportError, match="nodes.jsonl:1: not UTF-8"):
+        list(export_module._read_jsonl(path))

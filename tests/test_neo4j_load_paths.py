@@ -4,13 +4,17 @@ pre-pass (graph/export.py `check_export`) that tells them apart. Both must give 
 from __future__ import annotations
 
 import json
+import shutil
+import threading
 from collections import Counter
 
 import pytest
 
 import graph
+from graph import model
 from graph.export import check_export
 from graph.neo4j_store import Neo4jStore
+from kgcatalogue.manifest import write_manifest
 
 from conftest_graph import EDGES, EXPECTED_COUNTS, NODES, neo, wipe_neo4j, write_export  # noqa: F401
 
@@ -124,3 +128,114 @@ def test_an_export_repeating_an_edge_apart_merges_it_into_one(neo, tmp_path, mon
     found = neo.run_cypher(f"MATCH (a {{id: $s}})-[r:{EDGES[0]['type']}]->(b {{id: $o}}) RETURN r.evidence AS e",
                            {"s": EDGES[0]["source"], "o": EDGES[0]["target"]})
     assert found == [{"e": "最后一次"}]
+
+
+def _held_check(monkeypatch, batches: int) -> list[int]:
+    """The load's check (still the real one, in its own process) answers only once `batches` node
+    batches are in: the nodes are written before it fails, as at 100×. Returns, once the load is
+    over, how many nodes each undo deleted."""
+    from concurrent.futures import Future
+
+    from graph import neo4j_store
+
+    committed, gate, undone = [], threading.Event(), []
+    real_start, real_batches, real_undo = neo4j_store._start_check, Neo4jStore._batches, Neo4jStore._undo_nodes
+
+    def start(pool, export_dir):
+        inner, outer = real_start(pool, export_dir), Future()
+
+        def relay():
+            gate.wait(120)
+            exc = inner.exception()
+            outer.set_exception(exc) if exc else outer.set_result(inner.result())
+        threading.Thread(target=relay, daemon=True).start()
+        return outer
+
+    def counted(self, rows, stage, *args, **kwargs):
+        real_batches(self, rows, stage, *args, **kwargs)
+        if stage.startswith("nodes:"):
+            committed.append(len(rows))
+            if len(committed) >= batches:
+                gate.set()
+
+    def undo(self, element_ids, progress):
+        gate.set()
+        undone.append(len(element_ids))
+        real_undo(self, element_ids, progress)
+    monkeypatch.setattr(neo4j_store, "OVERLAP_CHECK_BYTES", 0)  # the seed is small: as if at 100×
+    monkeypatch.setattr(neo4j_store, "_start_check", start)
+    monkeypatch.setattr(Neo4jStore, "_batches", counted)
+    monkeypatch.setattr(Neo4jStore, "_undo_nodes", undo)
+    return undone
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("problem", ["dangling", "bad line"])
+def test_a_bad_export_checked_beside_the_nodes_leaves_the_empty_database_empty(neo, corpus_export, tmp_path,
+                                                                                monkeypatch, problem):
+    """Into an empty database the check runs while the nodes are written: when it fails, the nodes
+    written meanwhile are deleted again, its problem is raised, and the full-text index is there."""
+    export, _ = corpus_export
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    shutil.copy(export / "nodes.jsonl", bad / "nodes.jsonl")
+    edges = (export / "edges.jsonl").read_text(encoding="utf-8")
+    last = json.loads(edges.splitlines()[-1])
+    tail = (json.dumps(dict(last, target="x:nowhere"), ensure_ascii=False) if problem == "dangling"
+            else '{"source": "x", "type": ')
+    (bad / "edges.jsonl").write_text(edges + tail + "\n", encoding="utf-8")
+    write_manifest(bad)
+    expected = "point at ids missing" if problem == "dangling" else "not JSON"
+    with pytest.raises(graph.ExportError, match=expected):
+        check_export(bad)
+    neo.ensure_schema()
+    undone = _held_check(monkeypatch, batches=3)
+    store = Neo4jStore(batch_size=100)
+    try:
+        with pytest.raises(graph.ExportError, match=expected):
+            store.load_export(bad)
+    finally:
+        store.close()
+    assert undone and undone[0] >= 300  # nodes had been written, and were deleted again
+    assert neo.is_empty()
+    assert neo.run_cypher("SHOW FULLTEXT INDEXES YIELD name, state RETURN name, state") == [
+        {"name": model.FULLTEXT_INDEX, "state": "ONLINE"}]
+
+
+@pytest.mark.neo4j
+def test_a_node_repeated_apart_found_by_the_check_beside_the_nodes_loads_the_merge_way(neo, tmp_path, monkeypatch):
+    """An export repeating a node apart cannot be created node by node: the CREATE batches written
+    before the check said so are deleted, and the load starts again the MERGE way — the node once,
+    with its last record's properties."""
+    sorted_nodes = sorted(NODES, key=lambda n: n["id"])
+    sorted_edges = sorted(EDGES, key=lambda e: (e["source"], e["type"], e["target"]))
+    again = dict(sorted_nodes[0], name="最后一次")
+    export = write_export(tmp_path / "export", sorted_nodes + [again], sorted_edges)
+    assert not check_export(export)["repeats_adjacent"]
+    undone = _held_check(monkeypatch, batches=2)
+    created_nodes = _recording(monkeypatch, "node_create_query")
+    merged_edges = _recording(monkeypatch, "edge_merge_query")
+    store = Neo4jStore(batch_size=5)
+    try:
+        store.load_export(export)
+    finally:
+        store.close()
+    assert created_nodes and undone and merged_edges
+    assert neo.counts() == EXPECTED_COUNTS
+    assert neo.run_cypher("MATCH (n {id: $id}) RETURN n.name AS name", {"id": again["id"]}) == [{"name": "最后一次"}]
+
+
+@pytest.mark.neo4j
+def test_the_check_beside_the_nodes_gives_the_graph_the_check_first_gives(neo, corpus_export, monkeypatch):
+    """A good export checked while the nodes are written (as at 100×): CREATE, and the same graph
+    as the load that checks first."""
+    from graph import neo4j_store
+
+    export, _ = corpus_export
+    neo.load_export(export)  # small: checked first
+    first = _graph_of(neo)
+    wipe_neo4j(neo)
+    monkeypatch.setattr(neo4j_store, "OVERLAP_CHECK_BYTES", 0)
+    created_edges = _recording(monkeypatch, "edge_create_query")
+    neo.load_export(export)
+    assert created_edges and _graph_of(neo) == first
