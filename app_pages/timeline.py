@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from graph import history, queries
+from graph import history, model, queries
 from ui import pager, selection, state
 from ui.common import enum_name, lang, require_store, tr
 from ui.html import esc, link
@@ -35,8 +35,8 @@ st.subheader(tr("tl_chain"))
 with_amends = st.toggle(tr("tl_with_amends"), key="tl_amends")
 
 
-edges = state.ask(queries.supersession_edges, include_amends=with_amends)
-everything = state.ask(queries.supersession_edges, include_amends=True)
+everything = state.ask(queries.supersession_edges, include_amends=True)  # one question, both views
+edges = [e for e in everything if with_amends or e["type"] == model.SUPERSEDES]
 # the documents of the relations (those only cited too), as the relations read them
 by_id = {d["id"]: {**d, "title": d["name"]} for e in everything for d in (e["newer"], e["older"])}
 

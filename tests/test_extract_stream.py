@@ -158,42 +158,34 @@ def _leftovers(directory: Path) -> list[str]:
 
 def test_a_run_failing_while_it_writes_keeps_the_old_export_and_leaves_no_temporary_file(
         corpus_dir, tmp_path, monkeypatch):
-    out = tmp_path / "export"
-    run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
-    before = {name: (out / name).read_bytes() for name in FILES}
-
-    edge_batches = SpilledRecords.edge_batches
-
-    def failing_after_some(self, *db):  # the disk fills up while edges.jsonl is being written
-        for batch in edge_batches(self, *db):
-            yield batch[:100]
-            raise OSError(28, "No space left on device")
-    monkeypatch.setattr(SpilledRecords, "edge_batches", failing_after_some)
-    with pytest.raises(OSError, match="No space left"):
-        run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
-    assert {name: (out / name).read_bytes() for name in FILES} == before
-    assert _leftovers(out) == sorted(FILES)
+    # the disk fills up while edges.jsonl is being written
+    _disk_full_while(corpus_dir, tmp_path / "export", monkeypatch, "edge_batches", 100)
 
 
 def test_a_run_failing_while_it_writes_the_nodes_stops_the_edges_read_ahead(corpus_dir, tmp_path, monkeypatch):
     """The edges are sorted and read by a thread while the nodes are written: a failure on the nodes
     side stops it (no thread left, no temporary file) and the old export stays."""
     import threading
-    out = tmp_path / "export"
+    _disk_full_while(corpus_dir, tmp_path / "export", monkeypatch, "node_batches", 10)
+    assert not [t for t in threading.enumerate() if t.name == "policykg-edges"]
+
+
+def _disk_full_while(corpus_dir, out, monkeypatch, batches: str, written: int) -> None:
+    """An export of one file, then a run over the corpus whose `SpilledRecords.<batches>` fails
+    after `written` rows (the disk full): the run raises, the old export stays, no temporary file."""
     run_extract([str(sorted(corpus_dir.glob("*.txt"))[-1])], str(out), progress=False, jobs=1)
     before = {name: (out / name).read_bytes() for name in FILES}
-    node_batches = SpilledRecords.node_batches
+    original = getattr(SpilledRecords, batches)
 
-    def failing_after_some(self):
-        for batch in node_batches(self):
-            yield batch[:10]
+    def failing_after_some(self, *db):
+        for batch in original(self, *db):
+            yield batch[:written]
             raise OSError(28, "No space left on device")
-    monkeypatch.setattr(SpilledRecords, "node_batches", failing_after_some)
+    monkeypatch.setattr(SpilledRecords, batches, failing_after_some)
     with pytest.raises(OSError, match="No space left"):
         run_extract([str(corpus_dir)], str(out), progress=False, jobs=2)
     assert {name: (out / name).read_bytes() for name in FILES} == before
     assert _leftovers(out) == sorted(FILES)
-    assert not [t for t in threading.enumerate() if t.name == "policykg-edges"]
 
 
 def test_a_run_failing_mid_way_into_a_new_directory_leaves_nothing(corpus_dir, tmp_path, monkeypatch):
