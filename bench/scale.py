@@ -25,6 +25,7 @@ its RSS is reported after the loads. Results: bench/results/scale.json, bench/re
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -318,6 +319,9 @@ def main(argv=None) -> int:
         replot(args.out)
         print(markdown_table(json.loads(Path(args.out).read_text(encoding="utf-8"))))
         return 0
+    missing = [m for m in ("matplotlib", "psutil") if importlib.util.find_spec(m) is None]
+    if missing:  # before an hour of work, not after the first scale (the plot is drawn after each)
+        parser.error(f"{', '.join(missing)} not installed: pip install -e '.[bench]'")
     work = Path(tempfile.mkdtemp(prefix="policykg-scale-"))
     seed = Path(args.seed)
     subprocess.run([PY, "-m", "policykg.cli", "extract", str(seed), "--out", str(work / "seed-export"), "-q"],

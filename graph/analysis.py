@@ -13,9 +13,9 @@ def co_responsibility_network(store: GraphStore) -> nx.Graph:
     """Agencies as nodes; an edge between two agencies for every measure they share, weighted by
     the number of shared measures (`weight`), with the number of those they lead together (`co_leads`).
     The database counts the pairs (a projection of every measure took seconds at 100× the seed)."""
-    agencies = store.projection(labels=[model.AGENCY], rel_types=[], properties=["name"])
+    agencies, _ = store.projection_rows(labels=[model.AGENCY], rel_types=[], properties=["name"])
     net = nx.Graph()
-    for node, attrs in agencies.nodes(data=True):
+    for node, attrs in agencies.items():
         net.add_node(node, name=attrs.get("name"))
     for a, b, shared, co_leads in sorted(store.shared_neighbour_counts([model.LEADS, model.SUPPORTS], model.LEADS)):
         if a in net and b in net:

@@ -51,6 +51,10 @@ _DATED = tuple(dict.fromkeys([*model.BRIEF_READS, "date", "effective_date", "ver
                               "doc_type"]))
 
 
+#: what decides when a document starts to bind (`_start`)
+_STARTS = ("version_date", "effective_date", "date")
+
+
 def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:
     """Policy documents in force on date `on` (YYYY-MM-DD), oldest first."""
     return in_force_page(store, on, limit=None)["rows"]
@@ -62,11 +66,11 @@ def in_force_page(store: GraphStore, on: str, limit: Optional[int] = PAGE_SIZE, 
     first, from `offset`, at most `limit`; None: all). The relations that end a text's force are
     read here (a few thousand at 100×); the database keeps, counts and pages the documents."""
     on = _iso(on)
-    g = store.projection(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS], properties=_DATED,
-                         connected=True, edge_properties=_ENDS_FORCE)
+    nodes, edges = store.projection_rows(labels=[model.DOCUMENT], rel_types=[model.SUPERSEDES, model.AMENDS],
+                                         properties=_STARTS, connected=True, edge_properties=_ENDS_FORCE)
     repealed = set()  # ids of the documents a newer one repealed, replaced or revised by `on`
-    for s, o, k, attrs in g.edges(keys=True, data=True):
-        when = _start(g.nodes[s])
+    for s, k, o, attrs in edges:
+        when = _start(nodes[s])
         if _replaces(k, attrs) and when and when <= on:
             repealed.add(o)
     where = [[IN_CORPUS, Test("doc_type", "not in", sorted(NOT_POLICIES), or_null=True), Test("date", "<=", on),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from . import model
 
@@ -185,4 +185,13 @@ def decode(raw: Mapping[str, Any]) -> dict[str, Any]:
     rest = raw.get(REST)
     if rest:
         out.update(json.loads(rest))
+    return out
+
+
+def decode_row(names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    """`decode` of a row read column by column (`names` as returned, `values` in their order),
+    without the intermediate dict."""
+    out = {k: v for k, v in zip(names, values) if v is not None and not k.startswith("_")}
+    if REST in names and values[list(names).index(REST)]:
+        out.update(json.loads(values[list(names).index(REST)]))
     return out

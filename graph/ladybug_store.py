@@ -33,14 +33,13 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
-import networkx as nx
 
 from . import cypher_dialect, model
 from .datadir import default_data_dir
 from .export import Export, from_records
 from .facets import Facet, FacetCypher, Filter, count_rows, counting_queries, edge_alias, edge_props, types_of
 from .ladybug_load import ExportFiles, ExportRows, LoadPlan, Rows, TableFiles, Upsert
-from .ladybug_schema import REST, Schema, decode, quote
+from .ladybug_schema import REST, Schema, decode, decode_row, quote
 from .store import (DEFAULT_CYPHER_LIMIT, DOCUMENT_PROPERTY, DOCUMENTED_LABELS, Direction, GraphStore,
                     LoadError, Progress, StoreError, StoreUnavailable, Where, order_cypher, two_type_degrees,
                     where_cypher)
@@ -431,7 +430,12 @@ class LadybugStore(GraphStore):
                 result.close()  # while its connection is open (a retired connection closes its results)
         except RuntimeError as exc:
             raise StoreError(f"the embedded store failed reading {label} nodes: {exc}") from exc
-        return [{**decode(dict(zip(names, row))), "label": label} for row in rows]
+        out = []
+        for row in rows:
+            node = decode_row(names, row)
+            node["label"] = label
+            out.append(node)
+        return out
 
     def _locate(self, ids: Iterable[str]) -> dict[str, list[str]]:
         """label → those of `ids` its table holds (primary-key lookups)."""
@@ -946,14 +950,15 @@ class LadybugStore(GraphStore):
         return [i for (i,) in self._rows(f"MATCH (d:{quote(model.DOCUMENT)}) WHERE d.source_file = $f "
                                          "RETURN d.id ORDER BY d.id", f=source_file)]
 
-    def projection(self, labels: Optional[Iterable[str]] = None,
-                   rel_types: Optional[Iterable[str]] = None,
-                   properties: Optional[Iterable[str]] = None, connected: bool = False,
-                   edge_properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+    def projection_rows(self, labels: Optional[Iterable[str]] = None,
+                        rel_types: Optional[Iterable[str]] = None,
+                        properties: Optional[Iterable[str]] = None, connected: bool = False,
+                        edge_properties: Optional[Iterable[str]] = None
+                        ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, dict[str, Any]]]]:
         keep = None if properties is None else set(properties) | {"id", "label"}
-        out = nx.MultiDiGraph()
+        nodes: dict[str, dict[str, Any]] = {}
         if self._database() is None:
-            return out
+            return nodes, []
         have = self.schema().node_columns
         tables = sorted(have) if labels is None else sorted(set(labels) & set(have))
         rel = self._rel(rel_types)
@@ -966,18 +971,15 @@ class LadybugStore(GraphStore):
             # connected: only the nodes at the edges' ends, by the table's primary key
             for node in self._table_nodes(table, "UNWIND $ids AS i MATCH ({n} {{id: i}})" if connected
                                           else "MATCH ({n})", columns, ids=ends):
-                out.add_node(node["id"], **({k: v for k, v in node.items() if k in keep} if rest else node))
-        for s, t, o, raw in edges:
-            if s in out and o in out:
-                out.add_edge(s, o, key=t, **decode(raw), type=t)
-        return out
+                nodes[node["id"]] = {k: v for k, v in node.items() if k in keep} if rest else node
+        return nodes, [(s, t, o, raw) for s, t, o, raw in edges if s in nodes and o in nodes]
 
     def _edge_rows(self, rel: str, rel_types: Optional[Iterable[str]], properties: Optional[Iterable[str]]
                    ) -> list[list[Any]]:
         """[source id, type, target id, stored properties] of the edges `rel` spells: whole, or only
         the columns of `properties` (and the rest, when one has no column of its own)."""
         if properties is None:
-            return self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id, r")
+            return [[s, t, o, decode(r)] for s, t, o, r in self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id, r")]
         columns = self.schema().rel_columns
         types = [t for t in (columns if rel_types is None else rel_types) if t in columns]
         have = {c for t in types for c in columns[t]}
@@ -986,9 +988,10 @@ class LadybugStore(GraphStore):
             wanted.append(REST)
         rows = self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id"
                           + "".join(f", r.{quote(c)}" for c in wanted))
+        if REST not in wanted:  # the columns as they are (no nulls)
+            return [[*row[:3], {k: v for k, v in zip(wanted, row[3:]) if v is not None}] for row in rows]
         asked = set(properties)
-        return [[*row[:3], {k: v for k, v in decode(dict(zip(wanted, row[3:]))).items() if k in asked}]
-                for row in rows]
+        return [[*row[:3], {k: v for k, v in decode_row(wanted, row[3:]).items() if k in asked}] for row in rows]
 
     # -- whole-label lists: counted, filtered, ordered and paged in the database ------------------------
     def _label_column(self, label: str) -> Callable[[str], str]:

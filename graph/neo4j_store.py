@@ -23,7 +23,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, Thr
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
-import networkx as nx
 
 from . import model
 from .export import Export, check_export, iter_export_edges, iter_export_nodes
@@ -931,10 +930,11 @@ class Neo4jStore(GraphStore):
                           f=source_file)
         return [r["id"] for r in rows]
 
-    def projection(self, labels: Optional[Iterable[str]] = None,
-                   rel_types: Optional[Iterable[str]] = None,
-                   properties: Optional[Iterable[str]] = None, connected: bool = False,
-                   edge_properties: Optional[Iterable[str]] = None) -> nx.MultiDiGraph:
+    def projection_rows(self, labels: Optional[Iterable[str]] = None,
+                        rel_types: Optional[Iterable[str]] = None,
+                        properties: Optional[Iterable[str]] = None, connected: bool = False,
+                        edge_properties: Optional[Iterable[str]] = None
+                        ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, dict[str, Any]]]]:
         labels = sorted(labels) if labels is not None else None
         types = sorted(rel_types) if rel_types is not None else None
         if properties is None:
@@ -958,20 +958,18 @@ class Neo4jStore(GraphStore):
             f"MATCH (a:{model.BASE_LABEL})-[{rel}]->(b:{model.BASE_LABEL}) "
             f"RETURN collect([a.id, b.id, type(r), {edge_shape}]) AS edges")
         edges = edges[0]["edges"] if edges else []
-        graph = nx.MultiDiGraph()
+        nodes: dict[str, dict[str, Any]] = {}
         if connected:  # the edges first, then only the nodes at their ends
             rows = self._read(f"MATCH (n:{model.BASE_LABEL}) WHERE n.id IN $ids RETURN collect({shape}) AS nodes",
                               ids=sorted({e for s, o, _, _ in edges for e in (s, o)}))
-            graph.add_nodes_from((n["id"], {k: v for k, v in n.items() if v is not None})
-                                 for n in (rows[0]["nodes"] if rows else [])
-                                 if labels is None or n["label"] in labels)
+            nodes.update((n["id"], {k: v for k, v in n.items() if v is not None})
+                         for n in (rows[0]["nodes"] if rows else []) if labels is None or n["label"] in labels)
         for label in [] if connected else [model.BASE_LABEL] if labels is None else labels:
             rows = self._read(f"MATCH (n:`{label}`) RETURN collect({shape}) AS nodes")
-            graph.add_nodes_from((n["id"], {k: v for k, v in n.items() if v is not None})
-                                 for n in (rows[0]["nodes"] if rows else []))
-        graph.add_edges_from((s, o, t, {**{k: v for k, v in props.items() if v is not None}, "type": t})
-                             for s, o, t, props in edges if s in graph and o in graph)
-        return graph
+            nodes.update((n["id"], {k: v for k, v in n.items() if v is not None})
+                         for n in (rows[0]["nodes"] if rows else []))
+        return nodes, [(s, t, o, {k: v for k, v in props.items() if v is not None})
+                       for s, o, t, props in edges if s in nodes and o in nodes]
 
     # -- whole-label lists: counted, filtered, ordered and paged in the database ------------------------
     @staticmethod

@@ -353,10 +353,10 @@ def agency_workload(store: GraphStore) -> list[dict[str, Any]]:
     """Every agency with how many measures it leads and supports (a measure counts once, as lead
     if the agency leads it), busiest first; agencies with no measure come last. The database
     counts (`role_counts`): no measure leaves it."""
-    agencies = store.projection(labels=[model.AGENCY], rel_types=[], properties=["name", "short_name"])
+    agencies, _ = store.projection_rows(labels=[model.AGENCY], rel_types=[], properties=["name", "short_name"])
     counts = role_counts(store, sorted(agencies))
     rows = [{"id": a, "name": attrs.get("name"), "short_name": attrs.get("short_name"), **counts[a],
-             "measures": counts[a]["leads"] + counts[a]["supports"]} for a, attrs in agencies.nodes(data=True)]
+             "measures": counts[a]["leads"] + counts[a]["supports"]} for a, attrs in agencies.items()]
     rows.sort(key=lambda r: (-r["measures"], -r["leads"], r["id"]))
     return rows
 
@@ -364,10 +364,10 @@ def agency_workload(store: GraphStore) -> list[dict[str, Any]]:
 def party_workload(store: GraphStore) -> list[dict[str, Any]]:
     """Every regulated party (企业, 申请人 …) with how many obligations bind it, most bound first
     (the database counts: no obligation leaves it)."""
-    parties = store.projection(labels=[model.REGULATED_PARTY], rel_types=[], properties=["name"])
+    parties, _ = store.projection_rows(labels=[model.REGULATED_PARTY], rel_types=[], properties=["name"])
     bound = store.typed_degrees(sorted(parties), [model.BINDS], "in")
     rows = [{"id": n, "name": a.get("name"), "obligations": sum(bound.get(n, {}).values())}
-            for n, a in parties.nodes(data=True)]
+            for n, a in parties.items()]
     rows.sort(key=lambda r: (-r["obligations"], r["id"]))
     return rows
 
@@ -486,19 +486,21 @@ def document_detail(store: GraphStore, doc_id: str) -> dict[str, Any]:
 def supersession_edges(store: GraphStore, include_amends: bool = False,
                        limit: Optional[int] = None) -> list[dict[str, Any]]:
     """Every SUPERSEDES (and, if asked, AMENDS) relation as rows: newer, older (brief documents, with
-    `in_corpus` and `effective_date`), type and kind; newest first; the first `limit` if given. One
-    projection of the relations' documents only (a few thousand of 11,700 at 100× the seed)."""
+    `in_corpus` and `effective_date`; a document's dict is shared by its rows: read, don't change
+    it), type and kind; newest first; the first `limit` if given. The relations and their documents
+    only (a few thousand of 11,700 at 100× the seed), read as rows."""
     types = [model.SUPERSEDES] + ([model.AMENDS] if include_amends else [])
-    proj = store.projection(labels=[model.DOCUMENT], rel_types=types, properties=DOCUMENT_ROW, connected=True,
-                            edge_properties=["kind"])
+    nodes, edges = store.projection_rows(labels=[model.DOCUMENT], rel_types=types, properties=DOCUMENT_ROW,
+                                         connected=True, edge_properties=["kind"])
+    ends: dict[str, dict[str, Any]] = {}  # one brief per document, shared by its relations' rows
 
     def end(n: str) -> dict[str, Any]:
-        attrs = proj.nodes[n]
-        return {**brief({"id": n, **attrs}), "in_corpus": attrs.get("in_corpus", True) is not False,
-                "effective_date": attrs.get("effective_date")}
-    rows = []
-    for s, o, key, attrs in proj.edges(keys=True, data=True):
-        rows.append({"newer": end(s), "older": end(o), "type": key, "kind": attrs.get("kind")})
+        if n not in ends:
+            attrs = nodes[n]
+            ends[n] = {**brief(attrs), "in_corpus": attrs.get("in_corpus", True) is not False,
+                       "effective_date": attrs.get("effective_date")}
+        return ends[n]
+    rows = [{"newer": end(s), "older": end(o), "type": t, "kind": attrs.get("kind")} for s, t, o, attrs in edges]
     rows.sort(key=lambda r: (r["newer"].get("date") or "", r["newer"]["id"], r["older"]["id"]), reverse=True)
     return rows[:limit] if limit is not None else rows
 
@@ -703,9 +705,9 @@ def inherited_measures(store: GraphStore, agency: str) -> list[dict[str, Any]]:
 
 def agencies_with_statutory_duties(store: GraphStore) -> set[str]:
     """Ids of agencies an obligation binds, or that took over a predecessor's duties."""
-    proj = store.projection(labels=[model.AGENCY, model.OBLIGATION], rel_types=[model.BINDS, model.SUCCEEDED_BY],
-                            properties=["name"])
-    return {o for _, o in proj.edges() if proj.nodes[o].get("label") == model.AGENCY}
+    nodes, edges = store.projection_rows(labels=[model.AGENCY, model.OBLIGATION],
+                                         rel_types=[model.BINDS, model.SUCCEEDED_BY], properties=[], connected=True)
+    return {o for _, _, o, _ in edges if nodes[o]["label"] == model.AGENCY}
 
 
 # -- explorer: neighbours by relevance, paths between agencies ---------------------------------------
@@ -785,7 +787,7 @@ def agency_paths(store: GraphStore, a: str, b: str, limit: int = 10,
         raise ValueError("a path needs two different agencies")
     sides = (_Search({start: set()}, [start]), _Search({goal: set()}, [goal]))
     # the agencies, a few hundred, once: what the search finds is otherwise never looked up
-    agencies = set(store.projection(labels=[model.AGENCY], rel_types=[]))
+    agencies = set(store.projection_rows(labels=[model.AGENCY], rel_types=[], properties=[])[0])
     meeting = _two_hops(store, sides, agencies, limit) if max_hops >= 2 else []
     while not meeting and all(s.frontier for s in sides) and sides[0].depth + sides[1].depth < max_hops:
         near, far = sorted(sides, key=lambda s: len(s.frontier))

@@ -211,7 +211,6 @@ class GraphStore(ABC):
                    read_only: bool = True, limit: int = DEFAULT_CYPHER_LIMIT) -> list[dict[str, Any]]:
         """Run Cypher; rows as dicts (column → value), at most `limit` of them."""
 
-    @abstractmethod
     def projection(self, labels: Optional[Iterable[str]] = None,
                    rel_types: Optional[Iterable[str]] = None,
                    properties: Optional[Iterable[str]] = None, connected: bool = False,
@@ -221,6 +220,23 @@ class GraphStore(ABC):
         carry `type` and their properties (only `edge_properties` if given: not the evidence and
         provenance of each). With `connected`, only the nodes at an end of one of the edges (the
         1,000 documents of the supersessions of a 100× corpus, not its 11,700)."""
+        nodes, edges = self.projection_rows(labels, rel_types, properties, connected, edge_properties)
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(nodes.items())
+        graph.add_edges_from((s, o, t, {**props, "type": t}) for s, t, o, props in edges)
+        return graph
+
+    @abstractmethod
+    def projection_rows(self, labels: Optional[Iterable[str]] = None,
+                        rel_types: Optional[Iterable[str]] = None,
+                        properties: Optional[Iterable[str]] = None, connected: bool = False,
+                        edge_properties: Optional[Iterable[str]] = None
+                        ) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, dict[str, Any]]]]:
+        """What `projection` holds, as plain rows: nodes (id → properties, with `id` and `label`)
+        and edges (source, type, target, properties), the edges only between those nodes. For a
+        question that reads the relations without walking them: no graph of dicts is built (at
+        100×, ~12,000 fewer objects for the 1,800 supersessions, and the collector's pauses they
+        bring in a large process)."""
 
     # primitives graph.queries is written on (one implementation of every question for both stores)
     @abstractmethod

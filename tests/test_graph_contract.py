@@ -224,6 +224,24 @@ def test_a_projection_of_the_connected_nodes_and_chosen_edge_properties(loaded):
     assert all(leads.degree(n) for n in leads) and "agency:gov-office" not in leads
 
 
+
+def test_projection_rows_hold_what_the_projection_holds(loaded):
+    """The rows a list question reads are the projection's nodes and edges, without the graph."""
+    for args in ({}, {"labels": ["Document"], "rel_types": ["SUPERSEDES", "AMENDS"], "properties": ["title", "date"],
+                      "connected": True, "edge_properties": ["kind", "partial"]},
+                 {"labels": ["Agency", "Measure"], "rel_types": ["LEADS"], "properties": [], "connected": True}):
+        nodes, edges = loaded.projection_rows(**args)
+        proj = loaded.projection(**args)
+        assert nodes == dict(proj.nodes(data=True))
+        assert sorted((s, t, o, sorted(p.items())) for s, t, o, p in edges) == sorted(
+            (s, k, o, sorted((a, v) for a, v in p.items() if a != "type")) for s, o, k, p in proj.edges(keys=True, data=True))
+    nodes, edges = loaded.projection_rows(labels=["Document"], rel_types=["SUPERSEDES"], properties=["date"],
+                                          connected=True, edge_properties=["kind"])
+    assert ("doc:notice-2023", "SUPERSEDES", "doc:notice-2019", {"kind": "repeals"}) in edges
+    assert nodes["doc:notice-2019"] == {"id": "doc:notice-2019", "label": "Document", "date": "2019-11-19"}
+    assert nodes["doc:notice-2015"] == {"id": "doc:notice-2015", "label": "Document"}  # undated: no date, no null
+    assert "doc:names" not in nodes  # only AMENDS touches it
+
 def test_node_page_and_property_counts(loaded):
     from graph.store import Test
     total, rows = loaded.node_page("Agency", [[Test("short_name", "contains", "总")]], [("name", True)],

@@ -1,6 +1,7 @@
 """The cached store, the language, the corpus folder and source lines."""
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 from pathlib import Path
@@ -107,6 +108,10 @@ def warm_up() -> str:
         importlib.import_module(name)
     store = get_store()  # cache_resource is process-wide: the pages get this very store
     counts = store.counts()  # opens the embedded database (or the Neo4j pool)
+    # what is loaded by now lives as long as the process: out of the collector's full passes, whose
+    # pause grows with every object they visit (~50 ms in a process of 600k objects, on a question
+    # of 20 ms; docs/graph-stores.md "The collector's pauses")
+    gc.freeze()
     if not sum(counts["nodes"].values()):
         return f"{store.kind} store: no graph built yet (`make run`, or `policykg build PATH`)"
     return (f"{store.kind} store: {sum(counts['nodes'].values()):,} nodes, "
