@@ -396,7 +396,7 @@ def documents_page(store: GraphStore, limit: Optional[int] = PAGE_SIZE, offset: 
     (those that qualify), `offset`, `rows` (from `offset`, at most `limit`; None: all). Only those
     `in_corpus` (True) or only cited (False) if asked; `unplaced`: those a timeline cannot place
     (only cited, or undated), cited-only first, then by title; `text`: a title or 文号 containing
-    it. The database counts, filters and pages (8,700 documents of a 100× corpus are not read to
+    it (in any case: "rcep" finds "RCEP", as search does). The database counts, filters and pages (8,700 documents of a 100× corpus are not read to
     list 50)."""
     groups: list[list[Test]] = [[]]
     if in_corpus is not None:
@@ -404,7 +404,7 @@ def documents_page(store: GraphStore, limit: Optional[int] = PAGE_SIZE, offset: 
     if unplaced:
         groups = [[*g, t] for g in groups for t in (Test("in_corpus", "=", False), Test("date", "null"))]
     if text and text.strip():
-        groups = [[*g, Test(p, "contains", text.strip())] for g in groups for p in ("title", "doc_number")]
+        groups = [[*g, Test(p, "contains any case", text.strip())] for g in groups for p in ("title", "doc_number")]
     order = [("in_corpus", False), ("title", False)] if unplaced else [("date", True), ("id", True)]
     total, rows = store.node_page(model.DOCUMENT, groups if groups != [[]] else None, order, limit, offset,
                                   DOCUMENT_ROW)

@@ -50,8 +50,8 @@ def two_type_degrees(types: tuple[str, str], per_type: Iterable[tuple[str, str, 
 @dataclass(frozen=True)
 class Test:
     """A condition on a node's own property, for `node_page` and `property_counts`: `op` one of
-    `=`, `<>`, `<`, `<=`, `>`, `>=`, `in`, `not in`, `contains`, `null`, `not null` (the last two
-    take no value); with `or_null`, a node without the property passes too (a document with no
+    `=`, `<>`, `<`, `<=`, `>`, `>=`, `in`, `not in`, `contains`, `contains any case` (Latin
+    letters compared lower-cased: "rcep" finds "RCEP"), `null`, `not null` (the last two take no value); with `or_null`, a node without the property passes too (a document with no
     effective date printed is not excluded by `effective_date <= D`)."""
     prop: str
     op: str
@@ -63,7 +63,7 @@ class Test:
 #: which nodes to keep: any of the groups, each all of its tests (`[[a, b], [c]]` is (a AND b) OR c)
 Where = Sequence[Sequence[Test]]
 _TEST_OPS = {"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "in": "IN", "not in": "IN",
-             "contains": "CONTAINS", "null": "IS NULL", "not null": "IS NOT NULL"}
+             "contains": "CONTAINS", "contains any case": "CONTAINS", "null": "IS NULL", "not null": "IS NOT NULL"}
 
 
 #: a store's spelling of "`col` is one of the values in parameter `key`" where it has a quicker one
@@ -90,7 +90,8 @@ def where_cypher(where: Optional[Where], column: Callable[[str], str], params: d
             else:
                 key = f"w{len(params)}"
                 params[key] = list(t.value) if t.op in ("in", "not in") else t.value
-                expr = f"{col} {_TEST_OPS[t.op]} ${key}"
+                expr = (f"toLower({col}) CONTAINS toLower(${key})" if t.op == "contains any case"
+                        else f"{col} {_TEST_OPS[t.op]} ${key}")
                 spelt = member(col, key, params[key]) if member and t.op in ("in", "not in") else None
                 if spelt is not None:
                     expr, params[key] = spelt

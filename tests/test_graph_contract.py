@@ -250,6 +250,9 @@ def test_node_page_and_property_counts(loaded):
     assert rows[-1] == {"id": "agency:samr", "label": "Agency", "name": "国家市场监督管理总局"}
     assert loaded.node_page("Agency", [[Test("short_name", "in", ["财政部", "商务部"])]], limit=1, offset=1)[1][0]["id"] \
         == "agency:mofcom"
+    # Latin letters in any case (the reader's filter): "NOTICE-20" finds the three notices; as written, none
+    assert loaded.node_page("Document", [[Test("id", "contains any case", "NOTICE-20")]], [("id", False)])[0] == 3
+    assert loaded.node_page("Document", [[Test("id", "contains", "NOTICE-20")]])[0] == 0
     none = [[Test("doc_number", "null")], [Test("date", ">=", "2023-01-01")]]
     assert [r["id"] for r in loaded.node_page("Document", none, [("date", False)])[1]] == [
         "doc:notice-2019", "doc:notice-2023", "doc:company-law", "doc:notice-2015"]  # the undated last, by id
