@@ -110,7 +110,7 @@ def initial_load(export_dir: str | Path, say: Callable[[str], None] = lambda m: 
             raise StoreError(str(exc)) from None
         finally:
             say(f"starting the local Neo4j again on port {info.port} …")
-            server.start(port=info.port)
+            server.start(port=info.port, jvm_options=server.BULK_JIT)
     finally:
         shutil.rmtree(csv_dir, ignore_errors=True)
     say("creating the full-text index, constraints and indexes (they populate while empty lists are set) …")
