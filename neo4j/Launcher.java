@@ -37,6 +37,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.kernel.api.impl.index.LuceneSettings;
 
 public class Launcher {
     public static void main(String[] args) throws Exception {
@@ -50,6 +51,11 @@ public class Launcher {
         boolean auth = password != null && !password.isEmpty();
         Path importRoot = Files.createDirectories(home.resolve("import"));
         SocketAddress bolt = new SocketAddress("127.0.0.1", port);
+        // Lucene's RAM buffer while an index populates (the full-text index after a bulk import):
+        // Neo4j's 50 MB flushes a segment every few seconds and merges them pairwise; a tenth of
+        // the heap (~200 MB at 2 GB) writes fewer segments and merges less. Population only: the
+        // buffer of an online index (every later write) keeps Neo4j's default.
+        double populationBufferMb = Math.max(50.0, Runtime.getRuntime().maxMemory() / 10.0 / 1048576.0);
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
@@ -65,6 +71,7 @@ public class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false) // no usage reports from CI/dev
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(System.getProperty("policykg.pagecache", "512m")))
+                .setConfig(LuceneSettings.lucene_population_ram_buffer_size, populationBufferMb)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(5))

@@ -14,6 +14,8 @@ Steps: write the export as neo4j-admin CSV (graph/formats.py, streamed, in parts
 processes) into a directory under the server's home while the server stops, run the import, start
 the server again on the same port with the same password, create the schema (the full-text index
 first, then constraints and indexes; it populates while the empty lists are set) through the driver.
+The import's JVM and the server started after it run with `server.BULK_JIT` (C2 compiles later, so
+it takes less of the second core from the full-text population; docs/graph-stores.md, sixth pass).
 If the import fails the server is started again on the (still empty) database and the error is
 reported.
 """
@@ -110,7 +112,7 @@ def initial_load(export_dir: str | Path, say: Callable[[str], None] = lambda m: 
             raise StoreError(str(exc)) from None
         finally:
             say(f"starting the local Neo4j again on port {info.port} …")
-            server.start(port=info.port)
+            server.start(port=info.port, jvm_options=server.BULK_JIT)
     finally:
         shutil.rmtree(csv_dir, ignore_errors=True)
     say("creating the full-text index, constraints and indexes (they populate while empty lists are set) …")

@@ -27,7 +27,7 @@ import time
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from policykg.localhost import port_open
 
@@ -41,6 +41,14 @@ READY = "NEO4J_READY"
 #: the server's page cache (off-heap, taken as the store is read; $POLICYKG_NEO4J_PAGECACHE overrides)
 DEFAULT_PAGECACHE = "512m"
 FAILED = "NEO4J_FAILED"
+#: HotSpot options for the JVMs of a bulk import (neo4j-admin's, and the server started after it):
+#: C2 compiles a method after 10× the calls and 5× the loop iterations of the defaults. The server's
+#: C2 thread took 12–16 s of CPU in the ~25 s after the import (full-text population beside the
+#: empty lists), a core's worth on a 2-core machine, mostly on code that ran only briefly; with these
+#: it takes ~8 s and the loop-heavy code (Lucene's indexing) still reaches C2 (docs/graph-stores.md,
+#: sixth pass). The steady state is the same: only when a method gets C2-compiled changes.
+BULK_JIT = ["-XX:Tier4InvocationThreshold=50000", "-XX:Tier4CompileThreshold=60000",
+            "-XX:Tier4BackEdgeThreshold=200000"]
 
 
 class ServerError(RuntimeError):
@@ -237,8 +245,9 @@ def status(data_dir: str | Path | None = None, check_bolt: bool = True) -> Serve
 
 def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, password: Optional[str] = None,
           auth: bool = True, timeout: float = 240, heap: Optional[str] = None,
-          progress=None) -> ServerInfo:
-    """Start the local server (or return the running one) and wait until Bolt answers."""
+          progress=None, jvm_options: Sequence[str] = ()) -> ServerInfo:
+    """Start the local server (or return the running one) and wait until Bolt answers.
+    `jvm_options`: more options for its JVM (the bulk import passes BULK_JIT)."""
     home = home_dir(data_dir)
     current = status(data_dir)
     if current.running:
@@ -267,7 +276,7 @@ def start(port: int = DEFAULT_PORT, data_dir: str | Path | None = None, *, passw
     classes = compiled_launcher(lib)
     page_cache = os.environ.get("POLICYKG_NEO4J_PAGECACHE", DEFAULT_PAGECACHE)
     archive, dumping = class_archive(classes)
-    jvm = ["java", f"-Xmx{heap}", f"-Dpolicykg.pagecache={page_cache}", *archive]
+    jvm = ["java", f"-Xmx{heap}", f"-Dpolicykg.pagecache={page_cache}", *archive, *jvm_options]
     cmd = ([*jvm, "-cp", f"{classes / LAUNCHER_JAR}{os.pathsep}{lib}/*", "Launcher", str(home), str(port)]
            if classes else [*jvm, "-cp", f"{lib}/*", str(LAUNCHER), str(home), str(port)])
     if progress:
@@ -354,17 +363,20 @@ def stop(data_dir: str | Path | None = None, timeout: float = 60) -> ServerInfo:
 
 
 def import_csv(arguments: list[str], data_dir: str | Path | None = None, database: str = "neo4j",
-               heap: str = "1g", off_heap: str = "512m") -> str:
+               heap: str = "2g", off_heap: str = "1g") -> str:
     """`neo4j-admin database import full ARGUMENTS DATABASE` into the local server's home, from the
     same jars the server runs on (org.neo4j.cli.AdminTool is neo4j-admin's entry point). The
     server must be stopped (the import replaces the database's store files). Returns the tool's
-    report; raises ServerError with its last lines when it fails. Output in HOME/import.log."""
+    report; raises ServerError with its last lines when it fails. Output in HOME/import.log.
+    Memory: a 2 GB heap and 1 GB off-heap (the 100× import estimates ≈ 1 GB and peaked at 1.035 GB
+    with 1 GB / 512 MB): its relationship linking 0.7 s instead of 1.8 s, ≈ 1 s and ≈ 2–3 s of CPU
+    less at 100× (docs/graph-stores.md, sixth pass); the JVM lives only for the import."""
     home = home_dir(data_dir)
     if status(data_dir, check_bolt=False).running:
         raise ServerError("the local Neo4j is running; a bulk import needs it stopped (policykg neo4j stop)")
     lib = fetch()
     home.mkdir(parents=True, exist_ok=True)
-    cmd = ["java", f"-Xmx{heap}", "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full",
+    cmd = ["java", f"-Xmx{heap}", *BULK_JIT, "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full",
            *arguments, "--overwrite-destination=true", f"--max-off-heap-memory={off_heap}",
            "--report-file=" + str(home / "import.report"), database]
     env = dict(os.environ, NEO4J_HOME=str(home))
