@@ -17,7 +17,9 @@ time and peak RSS of its process tree (psutil, sampled every 50 ms: the extracti
   bulk import into an empty database (`policykg load --initial`), and the re-ingest of the whole
   export (`load --replace`) on Neo4j;
 - store open time (open + first answer — the counts —, in a fresh process, after its imports);
-- every app question (bench/load.py's set, with its warm-up) p50/p95 on each store.
+- every app question (bench/load.py's set, with its warm-up) p50/p95 on each store, asked in a
+  process of its own (`--ask`, as the app and the CLI ask them), with the garbage collector's full
+  passes during them (objects held, passes, pauses: a question's tail beyond its own work).
 Neo4j: a temporary local server on a free port (policykg/neo4j_server.py), stopped at the end;
 its RSS is reported after the loads. Results: bench/results/scale.json, bench/results/scale.png
 (time and memory against corpus size) and a Markdown table on stdout (for the README).
@@ -25,6 +27,8 @@ its RSS is reported after the loads. Results: bench/results/scale.json, bench/re
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import importlib.util
 import json
 import os
@@ -158,6 +162,39 @@ def open_time(kind: str, env: dict) -> dict:
             "peak_rss_mb": step["peak_rss_mb"]}
 
 
+@contextlib.contextmanager
+def collector_pauses():
+    """The Python garbage collector's full passes while the questions are asked (they run in this
+    process): how many objects the process held before, how many passes, their mean and longest
+    pause — what a question's p95 pays beyond its own work."""
+    pauses: list[float] = []
+    started = [0.0]
+
+    def timing(phase, info):
+        if info["generation"] == 2:
+            if phase == "start":
+                started[0] = time.perf_counter()
+            else:
+                pauses.append((time.perf_counter() - started[0]) * 1000)
+    report: dict = {"objects_before": len(gc.get_objects())}
+    gc.callbacks.append(timing)
+    try:
+        yield report
+    finally:
+        gc.callbacks.remove(timing)
+        report.update(full_passes=len(pauses), pause_mean_ms=round(sum(pauses) / len(pauses), 1) if pauses else 0,
+                      pause_max_ms=round(max(pauses), 1) if pauses else 0, objects_after=len(gc.get_objects()))
+
+
+def ask(kind: str, seed_export: Path, repeat: int) -> dict:
+    """Every app question on the store (opened read-only from the environment, as the app and the
+    CLI open it), timed in this process: the `--ask` step's answer."""
+    with graph.open_store(kind, read_only=True) as store:
+        with collector_pauses() as pauses:
+            questions, _ = query_latencies(store, graph.read_export(seed_export), repeat)
+        return {"questions": questions, "collector": pauses, "counts": store.counts()}
+
+
 def wipe_neo4j(env: dict) -> None:
     with graph.open_store("neo4j", uri=env["NEO4J_URI"], password=env["NEO4J_PASSWORD"]) as store:
         store.delete_all()
@@ -190,7 +227,7 @@ def load_step(export: Path, kind: str, env: dict, *extra: str) -> dict:
     return step
 
 
-def store_steps(export: Path, rows: int, kind: str, env: dict, seed_export: graph.Export, repeat: int) -> dict:
+def store_steps(export: Path, rows: int, kind: str, env: dict, seed_export: Path, repeat: int) -> dict:
     out: dict = {}
     if kind == "neo4j":
         wipe_neo4j(env)
@@ -203,15 +240,17 @@ def store_steps(export: Path, rows: int, kind: str, env: dict, seed_export: grap
     out["open"] = open_time(kind, env)
     for name, step in out.items():
         print(f"    {kind} {name}: {step['seconds']} s, peak RSS {step['peak_rss_mb']} MB", flush=True)
-    saved = dict(os.environ)
-    os.environ.update(env)  # the store opens here as in the CLI steps (data dir, NEO4J_*)
-    try:
-        with graph.open_store(kind, read_only=True) as store:  # as the app and the CLI's questions open it
-            out["questions"], _ = query_latencies(store, seed_export, repeat)
-            out["counts"] = store.counts()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    # the questions in a process of their own, as the CLI and the app ask them: not in this one,
+    # whose heap (matplotlib, the Neo4j driver, the earlier scales) the garbage collector's full
+    # passes would visit in every question's tail (60–80 ms a pass at 170k objects, measured)
+    answer = seed_export.parent / f"asked-{kind}.json"
+    step = run_step([PY, str(Path(__file__).resolve()), "--ask", kind, "--seed-export", str(seed_export),
+                     "--repeat", str(repeat), "--out", str(answer)], env)
+    asked = json.loads(answer.read_text(encoding="utf-8"))
+    out["questions"], out["counts"] = asked["questions"], asked["counts"]
+    out["collector"] = {**asked["collector"], "peak_rss_mb": step["peak_rss_mb"]}
+    print(f"    {kind} questions: {len(out['questions'])} asked {repeat}× each in {step['seconds']} s; the "
+          f"collector's full passes: {out['collector']}", flush=True)
     if kind == "neo4j":
         import psutil
         from policykg import neo4j_server
@@ -314,7 +353,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "scale.json"),
                         help="results JSON (the PNG is written beside it; default bench/results/scale.json)")
     parser.add_argument("--replot", action="store_true", help="only draw the PNG again from --out, and print the table")
+    parser.add_argument("--ask", metavar="STORE", help=argparse.SUPPRESS)  # a step: the questions, timed
+    parser.add_argument("--seed-export", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.ask:
+        Path(args.out).write_text(json.dumps(ask(args.ask, Path(args.seed_export), args.repeat)), encoding="utf-8")
+        return 0
     if args.replot:
         replot(args.out)
         print(markdown_table(json.loads(Path(args.out).read_text(encoding="utf-8"))))
@@ -327,7 +371,7 @@ def main(argv=None) -> int:
     subprocess.run([PY, "-m", "policykg.cli", "extract", str(seed), "--out", str(work / "seed-export"), "-q"],
                    check=True)
     titles = seed_titles(work / "seed-export")
-    seed_export = graph.read_export(work / "seed-export")
+    seed_export = work / "seed-export"  # the questions' agency and documents are the seed's busiest
     env = {"POLICYKG_NEO4J_HEAP": os.environ.get("POLICYKG_NEO4J_HEAP", "2g")}
     results = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                            "platform": platform.platform(), "load_average_at_start": os.getloadavg()},
