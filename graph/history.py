@@ -29,10 +29,14 @@ def _iso(value: str) -> str:
         raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+#: when a document starts to bind: the revision that made this version (a revised text), else its
+#: effective date, else its date
+_STARTS = ("version_date", "effective_date", "date")
+
+
 def _start(node: dict[str, Any]) -> str | None:
-    """When a document starts to bind: the revision that made this version (a revised text), else
-    its effective date, else its date."""
-    return node.get("version_date") or node.get("effective_date") or node.get("date")
+    """When a document starts to bind (the first of `_STARTS` it has)."""
+    return next((node[k] for k in _STARTS if node.get(k)), None)
 
 
 def _replaces(kind: str, attrs: dict[str, Any]) -> bool:
@@ -47,12 +51,7 @@ def _replaces(kind: str, attrs: dict[str, Any]) -> bool:
 _ENDS_FORCE = ("kind", "partial", "new_version")
 
 #: what the questions below read of a document (its brief, and when it binds): not its provenance
-_DATED = tuple(dict.fromkeys([*model.BRIEF_READS, "date", "effective_date", "version_date", "in_corpus",
-                              "doc_type"]))
-
-
-#: what decides when a document starts to bind (`_start`)
-_STARTS = ("version_date", "effective_date", "date")
+_DATED = tuple(dict.fromkeys([*model.BRIEF_READS, *_STARTS, "in_corpus", "doc_type"]))
 
 
 def documents_in_force(store: GraphStore, on: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Mapping, Optional
 
 from . import model
 
@@ -181,17 +181,18 @@ def encode(columns: Mapping[str, str], props: Mapping[str, Any]) -> list[Any]:
 def decode(raw: Mapping[str, Any]) -> dict[str, Any]:
     """A node or relationship as the database returns it → its stored properties (no nulls, no
     internal `_ID`/`_LABEL`/`_SRC`/`_DST`, the `_rest_json` ones merged back)."""
-    out = {k: v for k, v in raw.items() if v is not None and not k.startswith("_")}
-    rest = raw.get(REST)
+    return decode_row(raw.keys(), raw.values())
+
+
+def decode_row(names: Iterable[str], values: Iterable[Any]) -> dict[str, Any]:
+    """`decode` of a row read column by column (`names` as returned, `values` in their order),
+    without building the row's dict first."""
+    out, rest = {}, None
+    for k, v in zip(names, values):
+        if k == REST:
+            rest = v
+        elif v is not None and not k.startswith("_"):
+            out[k] = v
     if rest:
         out.update(json.loads(rest))
-    return out
-
-
-def decode_row(names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
-    """`decode` of a row read column by column (`names` as returned, `values` in their order),
-    without the intermediate dict."""
-    out = {k: v for k, v in zip(names, values) if v is not None and not k.startswith("_")}
-    if REST in names and values[list(names).index(REST)]:
-        out.update(json.loads(values[list(names).index(REST)]))
     return out

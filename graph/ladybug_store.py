@@ -979,7 +979,8 @@ class LadybugStore(GraphStore):
         """[source id, type, target id, stored properties] of the edges `rel` spells: whole, or only
         the columns of `properties` (and the rest, when one has no column of its own)."""
         if properties is None:
-            return [[s, t, o, decode(r)] for s, t, o, r in self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id, r")]
+            return [[s, t, o, decode(r)]
+                    for s, t, o, r in self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id, r")]
         columns = self.schema().rel_columns
         types = [t for t in (columns if rel_types is None else rel_types) if t in columns]
         have = {c for t in types for c in columns[t]}
@@ -988,8 +989,6 @@ class LadybugStore(GraphStore):
             wanted.append(REST)
         rows = self._rows(f"MATCH (a)-[{rel}]->(b) RETURN a.id, label(r), b.id"
                           + "".join(f", r.{quote(c)}" for c in wanted))
-        if REST not in wanted:  # the columns as they are (no nulls)
-            return [[*row[:3], {k: v for k, v in zip(wanted, row[3:]) if v is not None}] for row in rows]
         asked = set(properties)
         return [[*row[:3], {k: v for k, v in decode_row(wanted, row[3:]).items() if k in asked}] for row in rows]
 

@@ -396,8 +396,8 @@ def documents_page(store: GraphStore, limit: Optional[int] = PAGE_SIZE, offset: 
     (those that qualify), `offset`, `rows` (from `offset`, at most `limit`; None: all). Only those
     `in_corpus` (True) or only cited (False) if asked; `unplaced`: those a timeline cannot place
     (only cited, or undated), cited-only first, then by title; `text`: a title or 文号 containing
-    it (in any case: "rcep" finds "RCEP", as search does). The database counts, filters and pages (8,700 documents of a 100× corpus are not read to
-    list 50)."""
+    it (in any case: "rcep" finds "RCEP", as search does). The database counts, filters and pages
+    (8,700 documents of a 100× corpus are not read to list 50)."""
     groups: list[list[Test]] = [[]]
     if in_corpus is not None:
         groups = [[IN_CORPUS if in_corpus else Test("in_corpus", "=", False)]]

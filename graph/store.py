@@ -50,9 +50,10 @@ def two_type_degrees(types: tuple[str, str], per_type: Iterable[tuple[str, str, 
 @dataclass(frozen=True)
 class Test:
     """A condition on a node's own property, for `node_page` and `property_counts`: `op` one of
-    `=`, `<>`, `<`, `<=`, `>`, `>=`, `in`, `not in`, `contains`, `contains any case` (Latin
-    letters compared lower-cased: "rcep" finds "RCEP"), `null`, `not null` (the last two take no value); with `or_null`, a node without the property passes too (a document with no
-    effective date printed is not excluded by `effective_date <= D`)."""
+    `_TEST_OPS` — `=`, `<>`, `<`, `<=`, `>`, `>=`, `in`, `not in`, `contains`, `contains any case`
+    (Latin letters compared lower-cased: "rcep" finds "RCEP"), `null`, `not null` (the last two take
+    no value); with `or_null`, a node without the property passes too (a document with no effective
+    date printed is not excluded by `effective_date <= D`)."""
     prop: str
     op: str
     value: Any = None
@@ -62,8 +63,12 @@ class Test:
 
 #: which nodes to keep: any of the groups, each all of its tests (`[[a, b], [c]]` is (a AND b) OR c)
 Where = Sequence[Sequence[Test]]
-_TEST_OPS = {"=": "=", "<>": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "in": "IN", "not in": "IN",
-             "contains": "CONTAINS", "contains any case": "CONTAINS", "null": "IS NULL", "not null": "IS NOT NULL"}
+#: each test as the Cypher both stores share: `{col}` the property's column, `{v}` its parameter
+#: (`not in` is `IN` negated in `where_cypher`, so that a node without the property passes none)
+_TEST_OPS = {**{op: f"{{col}} {op} {{v}}" for op in ("=", "<>", "<", "<=", ">", ">=")},
+             "in": "{col} IN {v}", "not in": "{col} IN {v}", "contains": "{col} CONTAINS {v}",
+             "contains any case": "toLower({col}) CONTAINS toLower({v})",
+             "null": "{col} IS NULL", "not null": "{col} IS NOT NULL"}
 
 
 #: a store's spelling of "`col` is one of the values in parameter `key`" where it has a quicker one
@@ -86,12 +91,11 @@ def where_cypher(where: Optional[Where], column: Callable[[str], str], params: d
                 raise ValueError(f"unknown test {t.op!r} (one of {', '.join(_TEST_OPS)})")
             col = column(t.prop)
             if t.op in ("null", "not null"):
-                expr = f"{col} {_TEST_OPS[t.op]}"
+                expr = _TEST_OPS[t.op].format(col=col)
             else:
                 key = f"w{len(params)}"
                 params[key] = list(t.value) if t.op in ("in", "not in") else t.value
-                expr = (f"toLower({col}) CONTAINS toLower(${key})" if t.op == "contains any case"
-                        else f"{col} {_TEST_OPS[t.op]} ${key}")
+                expr = _TEST_OPS[t.op].format(col=col, v=f"${key}")
                 spelt = member(col, key, params[key]) if member and t.op in ("in", "not in") else None
                 if spelt is not None:
                     expr, params[key] = spelt
